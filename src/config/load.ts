@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import type { z } from 'zod';
+import { AppError } from '../errors/index.js';
+import { parseConnectionUrl } from './connection-url.js';
+import {
+  type CarepoolConfig,
+  POOL_SETTINGS,
+  type PoolSettings,
+  TARGET_NAME,
+  type TargetConfig,
+} from './schema.js';
+
+/** Environment as a plain record. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Options for {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Defaults to `process.env`. */
+  readonly env?: Env;
+  /** Directory holding `.env` and `.carepool/`; defaults to `process.cwd()`. */
+  readonly cwd?: string;
+  /** Read `<cwd>/.env` (values already in `env` win). Default true. */
+  readonly dotenv?: boolean;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads the environment (and `.env`) into one validated {@link CarepoolConfig}. Every bad value throws
+ * CAREPOOL_CONFIG_INVALID naming the variable, the problem and a good example; passwords never appear.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = { ...(options.dotenv === false ? {} : readDotenv(cwd)), ...(options.env ?? process.env) };
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const globalPool = readPool(get, 'CAREPOOL_', defaultPool());
+  let targets: TargetConfig[] = [];
+  let source: CarepoolConfig['source'] = 'none';
+  const list = get('CAREPOOL_TARGETS');
+  if (list !== undefined) {
+    source = 'targets';
+    const names = list.split(',').map((n) => n.trim().toLowerCase());
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (!TARGET_NAME.test(name)) {
+        invalid('CAREPOOL_TARGETS', `"${name}" is not a valid target name (letters, digits, _; starts with a letter)`, 'azure,gcp');
+      }
+      if (seen.has(name)) invalid('CAREPOOL_TARGETS', `target "${name}" is listed twice`, 'azure,gcp');
+      seen.add(name);
+      const prefix = `CAREPOOL_TARGET_${name.toUpperCase()}_`;
+      const urlVar = `${prefix}URL`;
+      const raw = get(urlVar);
+      if (raw === undefined) {
+        invalid(urlVar, `is not set but CAREPOOL_TARGETS lists "${name}"`, 'mysql://app:secret@host:3306/clinic?ssl-mode=REQUIRED');
+      }
+      const migrateRaw = get(`${prefix}MIGRATE_URL`);
+      targets.push({
+        name,
+        url: parseConnectionUrl(urlVar, raw as string),
+        ...(migrateRaw === undefined ? {} : { migrateUrl: parseConnectionUrl(`${prefix}MIGRATE_URL`, migrateRaw) }),
+        pool: readPool(get, prefix, globalPool),
+      });
+    }
+  } else {
+    const raw = get('DATABASE_URL');
+    if (raw !== undefined) {
+      source = 'database-url';
+      const migrateRaw = get('DATABASE_MIGRATE_URL');
+      targets = [
+        {
+          name: 'default',
+          url: parseConnectionUrl('DATABASE_URL', raw),
+          ...(migrateRaw === undefined ? {} : { migrateUrl: parseConnectionUrl('DATABASE_MIGRATE_URL', migrateRaw) }),
+          pool: globalPool,
+        },
+      ];
+    }
+  }
+
+  const port = get('CAREPOOL_HTTP_PORT') ?? '3000';
+  const portNum = Number(port);
+  if (!Number.isInteger(portNum) || portNum < 0 || portNum > 65535) {
+    invalid('CAREPOOL_HTTP_PORT', `"${port}" is not a port number 0-65535`, '3000');
+  }
+  const logLevel = (get('CAREPOOL_LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    invalid('CAREPOOL_LOG_LEVEL', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`, 'info');
+  }
+  return {
+    targets,
+    source,
+    http: { host: get('CAREPOOL_HTTP_HOST') ?? '127.0.0.1', port: portNum },
+    logLevel: logLevel as CarepoolConfig['logLevel'],
+    home: resolve(cwd, get('CAREPOOL_HOME') ?? '.carepool'),
+  };
+}
+
+function defaultPool(): PoolSettings {
+  const out: Record<string, number> = {};
+  for (const [key, spec] of Object.entries(POOL_SETTINGS)) out[key] = spec.default;
+  return out as unknown as PoolSettings;
+}
+
+function readPool(get: (name: string) => string | undefined, prefix: string, base: PoolSettings): PoolSettings {
+  const out: Record<string, number> = { ...base };
+  for (const [key, spec] of Object.entries(POOL_SETTINGS)) {
+    const name = `${prefix}${spec.env}`;
+    const raw = get(name);
+    if (raw === undefined) continue;
+    const parsed = (spec.schema as z.ZodType<number>).safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]?.message ?? 'invalid';
+      invalid(name, `"${raw}" is not valid (${issue})`, spec.example);
+    }
+    out[key] = parsed.data as number;
+  }
+  const pool = out as unknown as PoolSettings;
+  if (pool.min > pool.max) invalid(`${prefix}POOL_MIN`, `${pool.min} is above the pool max ${pool.max}`, String(Math.min(2, pool.max)));
+  return pool;
+}
+
+function invalid(variable: string, problem: string, example: string): never {
+  throw new AppError('CAREPOOL_CONFIG_INVALID', `${variable} ${problem}. Example: ${variable}=${example}`, {
+    meta: { variable },
+  });
+}
+
+function readDotenv(cwd: string): Env {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, '.env'), 'utf8');
+  } catch {
+    return {};
+  }
+  return parseEnv(text);
+}

@@ -1,0 +1,57 @@
+import { inspect } from 'node:util';
+
+const MASK = '***';
+
+/**
+ * A branded secret (password, token). It prints as `***` through `String()`, `JSON.stringify`, template
+ * strings and `util.inspect`, so it cannot leak into logs or errors by accident; `reveal()` is the only way
+ * to read it and is meant for the driver edge.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The plain value. Call only where the value is sent to its consumer (driver, hash check). */
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** True when the secret is the empty string. */
+  get isEmpty(): boolean {
+    return this.#value.length === 0;
+  }
+
+  toString(): string {
+    return MASK;
+  }
+
+  toJSON(): string {
+    return MASK;
+  }
+
+  [inspect.custom](): string {
+    return MASK;
+  }
+}
+
+/** Replaces every occurrence of the given secrets in `text` with `***`. */
+export function redact(text: string, secrets: Iterable<Secret | string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    const value = typeof secret === 'string' ? secret : secret.reveal();
+    if (value.length >= 3) {
+      out = out.split(value).join(MASK);
+      const encoded = encodeURIComponent(value);
+      if (encoded !== value) out = out.split(encoded).join(MASK);
+    }
+  }
+  return out;
+}
+
+/** Masks the password of a connection URL (`mysql://user:***@host/db`), even when it does not parse. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z0-9+.-]+:\/\/[^:/@]*:)([^@]*)@/i, `$1${MASK}@`);
+}

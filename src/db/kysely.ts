@@ -1,0 +1,88 @@
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import type { Pool, PooledConnection } from './pool/pool.js';
+
+/**
+ * Kysely on top of carepool's own pool, so typed queries get the acquire timeout, validation, metrics and
+ * error wrapping of ./pool. Kysely's MysqlDialect would want a mysql2 pool, which has none of those.
+ */
+export function createKysely<DB>(pool: Pool): Kysely<DB> {
+  const dialect: Dialect = {
+    createAdapter: () => new MysqlAdapter(),
+    createDriver: () => new PoolDriver(pool),
+    createIntrospector: (db) => new MysqlIntrospector(db),
+    createQueryCompiler: () => new MysqlQueryCompiler(),
+  };
+  return new Kysely<DB>({ dialect });
+}
+
+class PoolConnection implements DatabaseConnection {
+  readonly lease: PooledConnection;
+
+  constructor(lease: PooledConnection) {
+    this.lease = lease;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.lease.query<R>(compiled.sql, compiled.parameters);
+    return {
+      rows: result.rows,
+      ...(result.rows.length === 0 && result.affectedRows + result.insertId > 0
+        ? { numAffectedRows: BigInt(result.affectedRows), insertId: BigInt(result.insertId) }
+        : result.rows.length === 0
+          ? { numAffectedRows: BigInt(result.affectedRows) }
+          : {}),
+    };
+  }
+
+  // biome-ignore lint/correctness/useYield: streaming is not offered; callers page with cursors instead.
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries are not supported by carepool; page with cursors instead');
+  }
+}
+
+class PoolDriver implements Driver {
+  readonly #pool: Pool;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new PoolConnection(await this.#pool.acquire('kysely'));
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    if (settings.isolationLevel) {
+      await connection.executeQuery(CompiledQuery.raw(`set transaction isolation level ${settings.isolationLevel}`));
+    }
+    await connection.executeQuery(CompiledQuery.raw('begin'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as PoolConnection).lease.release();
+  }
+
+  // The pool's lifetime belongs to the target registry, not to Kysely.
+  async destroy(): Promise<void> {}
+}

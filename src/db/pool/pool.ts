@@ -1,0 +1,496 @@
+import type { PoolSettings } from '../../config/index.js';
+import { AppError } from '../../errors/index.js';
+import type { QueryResult, RawConnection } from '../driver.js';
+import { Deque } from './deque.js';
+import type { DestroyReason, PoolObserver } from './observer.js';
+
+/** What a {@link Pool} needs besides its settings. */
+export interface PoolOptions extends PoolSettings {
+  /** Target name, used in messages and metrics labels. */
+  readonly name: string;
+  /** Opens one new connection (already bounded by the connect timeout). */
+  readonly open: () => Promise<RawConnection>;
+  /** Turns a driver error into an AppError (wrapped once at the db edge). */
+  readonly wrapError: (error: unknown) => AppError;
+  readonly observer?: PoolObserver;
+  /** Injected clock (ms) for tests. */
+  readonly now?: () => number;
+  readonly random?: () => number;
+  /** Consecutive failed connects that open the circuit. Default 3. */
+  readonly failureThreshold?: number;
+  /** First cool-down of an open circuit; doubles per failed probe up to 5 s. Default 500 ms. */
+  readonly circuitCooldownMs?: number;
+  /** How often the housekeeper runs. Default 1000 ms. */
+  readonly housekeepingMs?: number;
+}
+
+/** A point-in-time view of the pool, for metrics, /api/v1/targets and the load sampler. */
+export interface PoolStats {
+  readonly name: string;
+  readonly max: number;
+  readonly min: number;
+  /** Open connections plus those being opened. */
+  readonly total: number;
+  readonly active: number;
+  readonly idle: number;
+  /** Callers queued for a connection. */
+  readonly waiting: number;
+  readonly connecting: number;
+  readonly acquired: number;
+  readonly created: number;
+  readonly destroyed: number;
+  readonly timeouts: number;
+  readonly createErrors: number;
+  readonly circuit: 'closed' | 'open';
+}
+
+/** A connection lent to one caller. Give it back exactly once with `release()` (or `discard()` if it is suspect). */
+export interface PooledConnection {
+  readonly threadId: number;
+  readonly tls: boolean;
+  /** Runs one statement; driver errors arrive wrapped as {@link AppError}. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  release(): void;
+  /** Returns the connection and closes it (after an error that may have left the session dirty). */
+  discard(): void;
+}
+
+interface Slot {
+  readonly conn: RawConnection;
+  readonly retireAt: number;
+  lastUsedAt: number;
+  checkedOutAt: number;
+  label: string | undefined;
+  leakReported: boolean;
+}
+
+interface Waiter {
+  readonly start: number;
+  readonly label: string | undefined;
+  resolve(lease: PooledConnection): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout | undefined;
+  slot: number;
+}
+
+/**
+ * A HikariCP-grade connection pool over {@link RawConnection}s.
+ *
+ * - never more than `max` connections (idle + in use + being opened);
+ * - `acquire` fails with CAREPOOL_DB_POOL_TIMEOUT after `acquireTimeoutMs` (mysql2's pool cannot: #673);
+ * - a connection idle longer than `validationIdleMs` is pinged before it is lent (mysql2 lends dead ones: #683),
+ *   and one that breaks while idle (server KILL, restart) leaves the pool at once;
+ * - idle connections above `min` close after `idleTimeoutMs`; connections retire at `maxLifetimeMs` minus
+ *   up to 2.5 % jitter, so they do not all reconnect at once;
+ * - new connections go to the longest waiter (FIFO), not to whoever triggered them;
+ * - after `failureThreshold` failed connects in a row the circuit opens: callers fail fast with
+ *   CAREPOOL_DB_UNAVAILABLE instead of piling up connect timeouts, and one probe connect is let through per
+ *   cool-down until the server answers again;
+ * - `close()` refuses new callers, lets in-flight ones finish (bounded) and closes everything.
+ */
+export class Pool {
+  readonly name: string;
+  readonly #o: PoolOptions;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #observer: PoolObserver;
+  readonly #idle: Slot[] = [];
+  readonly #active = new Set<Slot>();
+  readonly #waiters = new Deque<Waiter>();
+  readonly #housekeeper: NodeJS.Timeout;
+  readonly #validationTimeoutMs: number;
+  #connecting = 0;
+  #closed = false;
+  #drained: (() => void) | undefined;
+  #failures = 0;
+  #circuitOpenUntil = 0;
+  #cooldownMs: number;
+  #probing = false;
+  #lastError: AppError | undefined;
+  #acquired = 0;
+  #created = 0;
+  #destroyed = 0;
+  #timeouts = 0;
+  #createErrors = 0;
+
+  constructor(options: PoolOptions) {
+    this.#o = options;
+    this.name = options.name;
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#observer = options.observer ?? {};
+    this.#cooldownMs = options.circuitCooldownMs ?? 500;
+    this.#validationTimeoutMs = Math.max(50, Math.min(1000, Math.floor(options.acquireTimeoutMs / 2)));
+    this.#housekeeper = setInterval(() => this.#housekeep(), options.housekeepingMs ?? 1000);
+    this.#housekeeper.unref();
+    this.#fill();
+  }
+
+  /** Current gauges and counters. */
+  stats(): PoolStats {
+    return {
+      name: this.name,
+      max: this.#o.max,
+      min: this.#o.min,
+      total: this.#total(),
+      active: this.#active.size,
+      idle: this.#idle.length,
+      waiting: this.#waiters.size,
+      connecting: this.#connecting,
+      acquired: this.#acquired,
+      created: this.#created,
+      destroyed: this.#destroyed,
+      timeouts: this.#timeouts,
+      createErrors: this.#createErrors,
+      circuit: this.#circuitOpen() ? 'open' : 'closed',
+    };
+  }
+
+  /** The last connect error, while the circuit is open (for health views). */
+  get lastError(): AppError | undefined {
+    return this.#circuitOpen() ? this.#lastError : undefined;
+  }
+
+  /**
+   * Borrows a connection. Resolves with a validated connection, or rejects with CAREPOOL_DB_POOL_TIMEOUT,
+   * CAREPOOL_DB_UNAVAILABLE (circuit open), CAREPOOL_DB_POOL_CLOSED or the connect error itself.
+   * @param label shown in leak warnings (e.g. the route).
+   */
+  async acquire(label?: string): Promise<PooledConnection> {
+    if (this.#closed) throw this.#closedError();
+    const start = this.#now();
+    while (this.#idle.length > 0) {
+      const slot = this.#idle.pop() as Slot;
+      if (slot.conn.broken) {
+        this.#destroy(slot, 'broken');
+        continue;
+      }
+      if (start >= slot.retireAt) {
+        this.#destroy(slot, 'lifetime');
+        continue;
+      }
+      this.#checkout(slot, label);
+      if (start - slot.lastUsedAt > this.#o.validationIdleMs) {
+        try {
+          await slot.conn.ping(this.#validationTimeoutMs);
+        } catch {
+          this.#active.delete(slot);
+          this.#destroy(slot, 'validation');
+          if (this.#closed) throw this.#closedError();
+          if (this.#now() - start >= this.#o.acquireTimeoutMs) {
+            this.#fill();
+            throw this.#timeoutError(this.#now() - start);
+          }
+          continue;
+        }
+      }
+      this.#acquired++;
+      this.#observer.acquired?.(this.#now() - start);
+      return new Lease(this, slot);
+    }
+    if (this.#circuitOpen() && this.#probing) throw this.#unavailableError();
+    if (this.#circuitOpen() && this.#now() < this.#circuitOpenUntil) throw this.#unavailableError();
+    return new Promise<PooledConnection>((resolve, reject) => {
+      const waiter: Waiter = { start, label, resolve, reject, timer: undefined, slot: 0 };
+      waiter.slot = this.#waiters.push(waiter);
+      waiter.timer = setTimeout(() => {
+        if (!this.#waiters.remove(waiter.slot, waiter)) return;
+        const waited = this.#now() - start;
+        this.#timeouts++;
+        this.#observer.timedOut?.(waited);
+        reject(this.#timeoutError(waited));
+      }, this.#o.acquireTimeoutMs);
+      this.#fill();
+    });
+  }
+
+  /**
+   * Runs `fn` with a borrowed connection and always gives it back; a connection whose query broke it is
+   * closed instead of returned.
+   */
+  async withConnection<T>(fn: (conn: PooledConnection) => Promise<T>, label?: string): Promise<T> {
+    const conn = await this.acquire(label);
+    try {
+      return await fn(conn);
+    } finally {
+      conn.release();
+    }
+  }
+
+  /**
+   * Stops lending, rejects waiters, closes idle connections, waits up to `drainMs` for borrowed ones to come
+   * back, then closes the rest.
+   */
+  async close(drainMs = 5000): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#housekeeper);
+    for (const waiter of this.#waiters.drain()) {
+      clearTimeout(waiter.timer);
+      waiter.reject(this.#closedError());
+    }
+    const closing = this.#idle.splice(0).map((slot) => this.#close(slot, 'closed'));
+    if (this.#active.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, drainMs);
+        timer.unref();
+        this.#drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const slot of [...this.#active]) {
+      this.#active.delete(slot);
+      this.#destroy(slot, 'closed');
+    }
+    await Promise.all(closing);
+  }
+
+  /** @internal called by {@link Lease}. */
+  giveBack(slot: Slot, discard: boolean): void {
+    if (!this.#active.delete(slot)) return;
+    const now = this.#now();
+    this.#observer.released?.(now - slot.checkedOutAt);
+    if (this.#closed) {
+      this.#destroy(slot, 'closed');
+      if (this.#active.size === 0) this.#drained?.();
+      return;
+    }
+    if (discard || slot.conn.broken) {
+      this.#destroy(slot, discard ? 'discarded' : 'broken');
+      this.#fill();
+      return;
+    }
+    if (now >= slot.retireAt) {
+      this.#destroy(slot, 'lifetime');
+      this.#fill();
+      return;
+    }
+    slot.lastUsedAt = now;
+    this.#offer(slot);
+  }
+
+  /** @internal */
+  wrapError(error: unknown): AppError {
+    return this.#o.wrapError(error);
+  }
+
+  #total(): number {
+    return this.#idle.length + this.#active.size + this.#connecting;
+  }
+
+  #checkout(slot: Slot, label: string | undefined): void {
+    slot.checkedOutAt = this.#now();
+    slot.label = label;
+    slot.leakReported = false;
+    this.#active.add(slot);
+  }
+
+  #offer(slot: Slot): void {
+    const waiter = this.#waiters.shift();
+    if (waiter === undefined) {
+      this.#idle.push(slot);
+      return;
+    }
+    clearTimeout(waiter.timer);
+    this.#checkout(slot, waiter.label);
+    this.#acquired++;
+    this.#observer.acquired?.(this.#now() - waiter.start);
+    waiter.resolve(new Lease(this, slot));
+  }
+
+  #circuitOpen(): boolean {
+    return this.#circuitOpenUntil > 0;
+  }
+
+  /** Opens connections for waiters (and up to `min`), never beyond `max`. */
+  #fill(): void {
+    if (this.#closed) return;
+    if (this.#circuitOpen()) {
+      // One probe per cool-down while the target looks down.
+      if (this.#probing || this.#now() < this.#circuitOpenUntil || this.#waiters.size === 0) return;
+      this.#probing = true;
+      this.#create();
+      return;
+    }
+    while (this.#total() < this.#o.max && (this.#waiters.size > this.#connecting || this.#total() < this.#o.min)) {
+      this.#create();
+    }
+  }
+
+  #create(): void {
+    this.#connecting++;
+    const started = this.#now();
+    this.#o.open().then(
+      (conn) => {
+        this.#connecting--;
+        this.#probing = false;
+        this.#failures = 0;
+        if (this.#circuitOpen()) {
+          this.#circuitOpenUntil = 0;
+          this.#cooldownMs = this.#o.circuitCooldownMs ?? 500;
+          this.#observer.circuit?.('closed', undefined);
+        }
+        const now = this.#now();
+        this.#created++;
+        this.#observer.created?.(now - started);
+        const lifetime = this.#o.maxLifetimeMs;
+        const slot: Slot = {
+          conn,
+          retireAt: lifetime > 0 ? now + lifetime - Math.floor(this.#random() * lifetime * 0.025) : Number.POSITIVE_INFINITY,
+          lastUsedAt: now,
+          checkedOutAt: 0,
+          label: undefined,
+          leakReported: false,
+        };
+        conn.onBroken(() => {
+          const at = this.#idle.indexOf(slot);
+          if (at >= 0) {
+            this.#idle.splice(at, 1);
+            this.#destroy(slot, 'broken');
+            this.#fill();
+          }
+        });
+        if (this.#closed) {
+          this.#destroy(slot, 'closed');
+          return;
+        }
+        this.#offer(slot);
+        this.#fill();
+      },
+      (error: unknown) => {
+        this.#connecting--;
+        this.#probing = false;
+        this.#createErrors++;
+        this.#failures++;
+        const wrapped = this.#o.wrapError(error);
+        this.#lastError = wrapped;
+        this.#observer.createFailed?.(wrapped);
+        const threshold = this.#o.failureThreshold ?? 3;
+        if (this.#failures >= threshold) {
+          const wasOpen = this.#circuitOpen();
+          if (wasOpen) this.#cooldownMs = Math.min(this.#cooldownMs * 2, 5000);
+          this.#circuitOpenUntil = this.#now() + this.#cooldownMs;
+          if (!wasOpen) this.#observer.circuit?.('open', wrapped);
+          // The target looks down: everyone queued fails now rather than at the acquire timeout.
+          for (const waiter of this.#waiters.drain()) {
+            clearTimeout(waiter.timer);
+            waiter.reject(wrapped);
+          }
+          return;
+        }
+        const waiter = this.#waiters.shift();
+        if (waiter !== undefined) {
+          clearTimeout(waiter.timer);
+          waiter.reject(wrapped);
+        }
+        this.#fill();
+      },
+    );
+  }
+
+  #destroy(slot: Slot, reason: DestroyReason): void {
+    this.#destroyed++;
+    this.#observer.destroyed?.(reason);
+    if (reason === 'broken' || reason === 'validation' || reason === 'discarded') slot.conn.destroy();
+    else void slot.conn.close();
+  }
+
+  #close(slot: Slot, reason: DestroyReason): Promise<void> {
+    this.#destroyed++;
+    this.#observer.destroyed?.(reason);
+    return slot.conn.close();
+  }
+
+  #housekeep(): void {
+    const now = this.#now();
+    // LIFO lending leaves the least recently used connections at the bottom of the stack: evict from there.
+    for (let i = 0; i < this.#idle.length && this.#idle.length > this.#o.min; ) {
+      const slot = this.#idle[i] as Slot;
+      const idleTooLong = this.#o.idleTimeoutMs > 0 && now - slot.lastUsedAt > this.#o.idleTimeoutMs;
+      if (idleTooLong || now >= slot.retireAt || slot.conn.broken) {
+        this.#idle.splice(i, 1);
+        this.#destroy(slot, slot.conn.broken ? 'broken' : idleTooLong ? 'idle' : 'lifetime');
+      } else i++;
+    }
+    if (this.#o.leakDetectionMs > 0) {
+      for (const slot of this.#active) {
+        const held = now - slot.checkedOutAt;
+        if (!slot.leakReported && held > this.#o.leakDetectionMs) {
+          slot.leakReported = true;
+          this.#observer.leak?.({ threadId: slot.conn.threadId, heldMs: held, label: slot.label });
+        }
+      }
+    }
+    this.#fill();
+  }
+
+  #timeoutError(waitedMs: number): AppError {
+    const s = this.stats();
+    return new AppError(
+      'CAREPOOL_DB_POOL_TIMEOUT',
+      `target "${this.name}": no connection became free within ${this.#o.acquireTimeoutMs} ms (waited ${waitedMs} ms; total=${s.total}, active=${s.active}, idle=${s.idle}, waiting=${s.waiting}, max=${s.max})`,
+      { meta: { target: this.name, acquireTimeoutMs: this.#o.acquireTimeoutMs, retryAfterS: 1 } },
+    );
+  }
+
+  #unavailableError(): AppError {
+    const cause = this.#lastError;
+    return new AppError(
+      'CAREPOOL_DB_UNAVAILABLE',
+      `target "${this.name}" is unavailable: ${cause?.message ?? 'recent connects failed'}`,
+      {
+        meta: { target: this.name, retryAfterS: Math.max(1, Math.ceil(this.#cooldownMs / 1000)), cause: cause?.code ?? null },
+        cause,
+        ...(cause ? { hint: cause.hint } : {}),
+      },
+    );
+  }
+
+  #closedError(): AppError {
+    return new AppError('CAREPOOL_DB_POOL_CLOSED', `target "${this.name}": the pool is closed`, {
+      meta: { target: this.name },
+    });
+  }
+}
+
+class Lease implements PooledConnection {
+  readonly #pool: Pool;
+  readonly #slot: Slot;
+  #done = false;
+
+  constructor(pool: Pool, slot: Slot) {
+    this.#pool = pool;
+    this.#slot = slot;
+  }
+
+  get threadId(): number {
+    return this.#slot.conn.threadId;
+  }
+
+  get tls(): boolean {
+    return this.#slot.conn.tls;
+  }
+
+  async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    if (this.#done) throw new Error('query on a released connection');
+    try {
+      return await this.#slot.conn.query<Row>(sql, params);
+    } catch (error) {
+      throw this.#pool.wrapError(error);
+    }
+  }
+
+  release(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#pool.giveBack(this.#slot, false);
+  }
+
+  discard(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#pool.giveBack(this.#slot, true);
+  }
+}

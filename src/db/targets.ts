@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import type { CarepoolConfig, TargetConfig } from '../config/index.js';
+import { AppError } from '../errors/index.js';
+import { PoolClient, type SqlClient } from './client.js';
+import { connectSingle, type SingleConnection } from './connect.js';
+import type { Database } from './database.js';
+import { openConnection } from './driver.js';
+import { wrapDriverError } from './errors.js';
+import { createKysely } from './kysely.js';
+import { ObserverHub, type PoolObserver } from './pool/observer.js';
+import { Pool, type PoolStats } from './pool/pool.js';
+import { tlsPlan } from './tls.js';
+
+/** One configured database with its pool and query interfaces. */
+export interface Target {
+  readonly name: string;
+  readonly config: TargetConfig;
+  readonly pool: Pool;
+  /** Typed queries (Kysely) over the pool. */
+  readonly db: Kysely<Database>;
+  /** Raw `sql`-tag statements over the pool. */
+  readonly sql: SqlClient;
+  /** Attach observers (metrics, logs, samplers) to the pool. */
+  readonly events: ObserverHub;
+  /** Opens a dedicated connection as the migrator user (falls back to the app user). */
+  connectMigrator(): Promise<SingleConnection>;
+}
+
+/** Options for {@link TargetRegistry}. */
+export interface TargetRegistryOptions {
+  /** Observers attached to every pool from the start (e.g. metrics). */
+  readonly observers?: (target: string) => readonly PoolObserver[];
+}
+
+/**
+ * Every configured target with its pool. Pools open connections lazily (or up to `min`), so building the
+ * registry never blocks on a slow or dead server.
+ */
+export class TargetRegistry {
+  readonly #targets: Map<string, Target>;
+
+  constructor(config: Pick<CarepoolConfig, 'targets'>, options: TargetRegistryOptions = {}) {
+    this.#targets = new Map(config.targets.map((t) => [t.name, makeTarget(t, options)]));
+  }
+
+  /** Targets in configuration order. */
+  list(): readonly Target[] {
+    return [...this.#targets.values()];
+  }
+
+  /** Target names in configuration order. */
+  names(): readonly string[] {
+    return [...this.#targets.keys()];
+  }
+
+  /** The named target, or CAREPOOL_TARGET_UNKNOWN listing the configured ones. */
+  get(name: string): Target {
+    const target = this.#targets.get(name.toLowerCase());
+    if (target === undefined) {
+      throw new AppError('CAREPOOL_TARGET_UNKNOWN', `unknown target "${name}"; configured: ${this.names().join(', ') || '(none)'}`, {
+        meta: { target: name, targets: this.names() },
+      });
+    }
+    return target;
+  }
+
+  /**
+   * Resolves a `--target` value: a name, a comma list, or `all`. Read-only commands default to all targets;
+   * writes must say which (`required`).
+   */
+  select(selector: string | undefined, options: { required?: boolean } = {}): readonly Target[] {
+    if (selector === undefined || selector === '') {
+      if (options.required) {
+        throw new AppError('CAREPOOL_USAGE', `this command writes: name the target with --target <${this.names().join('|')}|all>`, {
+          meta: { targets: this.names() },
+        });
+      }
+      return this.list();
+    }
+    if (selector === 'all') return this.list();
+    return [...new Set(selector.split(',').map((s) => s.trim()).filter(Boolean))].map((n) => this.get(n));
+  }
+
+  /** Stats of every pool. */
+  poolStats(): readonly PoolStats[] {
+    return this.list().map((t) => t.pool.stats());
+  }
+
+  /** Drains and closes every pool. */
+  async close(drainMs = 5000): Promise<void> {
+    await Promise.all(this.list().map((t) => t.pool.close(drainMs)));
+  }
+}
+
+function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Target {
+  const spec = config.url;
+  const tls = tlsPlan(spec, `CAREPOOL_TARGET_${config.name.toUpperCase()}_URL`);
+  const ctx = { target: config.name, host: spec.host, port: spec.port, user: spec.user, password: spec.password };
+  const events = new ObserverHub();
+  for (const observer of options.observers?.(config.name) ?? []) events.add(observer);
+  const pool = new Pool({
+    ...config.pool,
+    name: config.name,
+    observer: events,
+    open: () => openConnection(spec, { connectTimeoutMs: config.pool.connectTimeoutMs, keepAliveMs: config.pool.keepAliveMs, tls }),
+    wrapError: (error) => wrapDriverError(error, ctx),
+  });
+  return {
+    name: config.name,
+    config,
+    pool,
+    db: createKysely<Database>(pool),
+    sql: new PoolClient(pool),
+    events,
+    connectMigrator: () => connectSingle(config.name, config.migrateUrl ?? config.url, config.pool),
+  };
+}

@@ -1,0 +1,29 @@
+import { defineCodes } from './types.js';
+
+/** Errors of the data services (seed, records, API validation). */
+export const dataCodes = defineCodes({
+  CAREPOOL_SEED_TARGET_NOT_EMPTY: {
+    exit: 1,
+    http: 409,
+    title: 'The target already holds patients, so seeding would mix sample data with real data.',
+    hint: 'Add --reset to empty the tables first (this deletes every patient and record on that target).',
+  },
+  CAREPOOL_SCHEMA_MISSING: {
+    exit: 1,
+    http: 503,
+    title: 'The tables carepool needs do not exist on the target.',
+    hint: 'Create them with: carepool migrate up head --target <name>.',
+  },
+  CAREPOOL_VALIDATION: {
+    exit: 2,
+    http: 400,
+    title: 'The input failed validation.',
+    hint: 'Fix the fields listed in the error and send the request again.',
+  },
+  CAREPOOL_NOT_FOUND: {
+    exit: 1,
+    http: 404,
+    title: 'The requested row does not exist on that target.',
+    hint: 'Check the id and the target; ids differ between targets unless the data was seeded identically.',
+  },
+});

@@ -1,0 +1,23 @@
+import { configCodes } from './config.js';
+import { dataCodes } from './data.js';
+import { dbCodes } from './db.js';
+import { sandboxCodes } from './sandbox.js';
+import type { CodeSpec } from './types.js';
+
+export type { CodeSpec } from './types.js';
+export { defineCodes } from './types.js';
+
+/**
+ * THE registry of every error code carepool can raise. Codes are API: never rename or reuse one.
+ * Each area keeps its own table in this folder; docs/errors.md is generated from this object
+ * (`npm run docs:errors`) and a test keeps the two in sync.
+ */
+export const CODES = {
+  ...configCodes,
+  ...dbCodes,
+  ...sandboxCodes,
+  ...dataCodes,
+} as const satisfies Record<string, CodeSpec>;
+
+/** Every stable error code. */
+export type ErrorCode = keyof typeof CODES;

@@ -1,0 +1,14 @@
+export {
+  type ColumnDef,
+  nullable,
+  type RowOf,
+  schema,
+  type TableModel,
+  type TableOptions,
+  t,
+  table,
+  withDefault,
+  withDefaultSql,
+} from './builders.js';
+export { type MedicalRecordRow, medicalRecords, models, type PatientRow, patients } from './models.js';
+export type { Column, ColumnDefault, ColumnType, FkAction, ForeignKey, Index, Schema, Table } from './types.js';

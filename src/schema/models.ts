@@ -1,0 +1,43 @@
+import { nullable, type RowOf, schema, t, table } from './builders.js';
+
+/**
+ * The seeds' patient-records schema: the source of truth. Changes to these models reach databases only
+ * through migrations (`carepool migrate revision --autogenerate`).
+ */
+export const patients = table(
+  'patients',
+  {
+    id: t.id(),
+    first_name: t.varchar(50),
+    last_name: t.varchar(50),
+    date_of_birth: t.date(),
+    gender: t.varchar(10),
+    contact_number: nullable(t.varchar(15)),
+  },
+  { indexes: [{ columns: ['last_name', 'first_name'] }] },
+);
+
+/** Medical records: many per patient. */
+export const medicalRecords = table(
+  'medical_records',
+  {
+    id: t.id(),
+    patient_id: t.int(),
+    diagnosis: t.varchar(100),
+    treatment: nullable(t.varchar(200)),
+    admission_date: t.date(),
+    discharge_date: nullable(t.date()),
+  },
+  {
+    foreignKeys: [{ columns: ['patient_id'], references: { table: 'patients', columns: ['id'] } }],
+  },
+);
+
+/** The whole model schema at head. */
+export const models = schema(patients, medicalRecords);
+
+/** A row of `patients`. */
+export type PatientRow = RowOf<typeof patients>;
+/** A row of `medical_records`. */
+export type MedicalRecordRow = RowOf<typeof medicalRecords>;
+
