@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { redactUrl } from '../../config/index.js';
+import { readState, sandboxEnv, sandboxStatus, startSandbox, stopSandbox } from '../../sandbox/index.js';
+import type { CliContext } from '../context.js';
+import { table } from '../output.js';
+
+/** `carepool sandbox start|stop|status|env`. */
+export function registerSandbox(program: Command, ctx: CliContext): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('local MySQL-compatible servers that imitate Azure (TLS required) and Cloud SQL (TLS optional)');
+
+  sandbox
+    .command('start')
+    .description('start the sandbox servers (idempotent); data is kept in .carepool/sandbox')
+    .option('--json', 'print JSON')
+    .option('--free-ports', 'use OS-chosen ports instead of 33061/33062')
+    .action(async (opts: { json?: boolean; freePorts?: boolean }) => {
+      const home = ctx.config().home;
+      const started = performance.now();
+      await startSandbox({ home, ports: opts.freePorts ? 'free' : 'fixed' });
+      const status = await sandboxStatus(home);
+      const ms = Math.round(performance.now() - started);
+      if (opts.json) ctx.out.json({ servers: status, ms });
+      else {
+        ctx.out.line(statusTable(status));
+        ctx.out.line(`\nsandbox ready in ${ms} ms. carepool uses it whenever no targets are configured.`);
+      }
+    });
+
+  sandbox
+    .command('stop')
+    .description('stop the sandbox servers (their data stays)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const stopped = await stopSandbox(ctx.config().home);
+      if (opts.json) ctx.out.json({ stopped });
+      else ctx.out.line(stopped.length ? `stopped: ${stopped.join(', ')}` : 'no sandbox servers are recorded');
+    });
+
+  sandbox
+    .command('status')
+    .description('show which sandbox servers run (exit 1 when any is down)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await sandboxStatus(ctx.config().home);
+      if (opts.json) ctx.out.json({ servers: status });
+      else ctx.out.line(status.length ? statusTable(status) : 'no sandbox servers; start them with: carepool sandbox start');
+      if (status.length === 0 || status.some((s) => !s.running)) ctx.exitCode = 1;
+    });
+
+  sandbox
+    .command('env')
+    .description('print the CAREPOOL_* variables for the sandbox (passwords masked unless --show-secrets)')
+    .option('--json', 'print JSON')
+    .option('--show-secrets', 'print the real passwords, e.g. for: eval "$(carepool sandbox env --show-secrets)"')
+    .action(async (opts: { json?: boolean; showSecrets?: boolean }) => {
+      const env = sandboxEnv(await readState(ctx.config().home));
+      const shown = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, opts.showSecrets ? v : redactUrl(v)]));
+      if (opts.json) ctx.out.json(shown);
+      else for (const [k, v] of Object.entries(shown)) ctx.out.line(`${k}=${opts.showSecrets ? `'${v}'` : v}`);
+    });
+}
+
+function statusTable(status: Awaited<ReturnType<typeof sandboxStatus>>): string {
+  return table(
+    ['name', 'state', 'port', 'server', 'imitates'],
+    status.map((s) => [s.name, s.running ? 'running' : 'stopped', s.port, `${s.flavor} ${s.version}`, s.description]),
+  );
+}

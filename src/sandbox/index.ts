@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { findServerBinary } from './binary.js';
+import { freePort, isListening, isPortFree } from './ports.js';
+import { isProfileName, PROFILES, type ProfileName } from './profiles.js';
+import { readState, type SandboxState, type ServerState, writeState } from './state.js';
+import { isServerAlive, startServer, stopServer, userUrl } from './server.js';
+
+export { findServerBinary, type ServerBinary } from './binary.js';
+export { type CertOptions, type CertPaths, generateCerts } from './certs.js';
+export { freePort, isListening, isPortFree } from './ports.js';
+export { PROFILES, type Profile, type ProfileName } from './profiles.js';
+export { generatePassword, isServerAlive, startServer, stopServer, userUrl } from './server.js';
+export type { SandboxState, SandboxUser, ServerState } from './state.js';
+export { readState } from './state.js';
+
+/** Options for {@link startSandbox}. */
+export interface SandboxOptions {
+  /** carepool's state directory (`.carepool`). */
+  readonly home: string;
+  /** Servers to run, each named after its profile. Default: azure and gcp. */
+  readonly profiles?: readonly ProfileName[];
+  /** `fixed` tries each profile's port (33061, 33062) first; `free` always asks the OS. Default fixed. */
+  readonly ports?: 'fixed' | 'free';
+  /** Explicit server binary (default: mariadbd/mysqld on PATH or /usr/sbin). */
+  readonly binary?: string;
+  /** Extra server options for every server. */
+  readonly extraArgs?: readonly string[];
+}
+
+/** A running sandbox server as reported by {@link sandboxStatus}. */
+export interface ServerStatus {
+  readonly name: string;
+  readonly profile: ProfileName;
+  readonly running: boolean;
+  readonly port: number;
+  readonly pid: number;
+  readonly flavor: string;
+  readonly version: string;
+  readonly description: string;
+}
+
+/**
+ * Starts the sandbox servers (idempotent: running ones are kept), in parallel, and records them in
+ * `<home>/sandbox/state.json`.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<SandboxState> {
+  const profiles = options.profiles ?? (['azure', 'gcp'] as const);
+  const previous = await readState(options.home);
+  const binary = await findServerBinary(options.binary);
+  const taken = new Set<number>();
+  const started = await Promise.all(
+    profiles.map(async (profile): Promise<ServerState> => {
+      const old = previous.servers[profile];
+      if (old && (await isServerAlive(old)) && (await isListening(old.port))) return old;
+      const port = await pickPort(options.ports === 'free' ? undefined : (old?.port ?? PROFILES[profile].port), taken);
+      return startServer({
+        name: profile,
+        profile,
+        dir: join(options.home, 'sandbox', profile),
+        port,
+        binary,
+        ...(old ? { users: old.users } : {}),
+        ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+      });
+    }),
+  );
+  const state: SandboxState = {
+    servers: { ...previous.servers, ...Object.fromEntries(started.map((s) => [s.name, s])) },
+  };
+  await writeState(options.home, state);
+  return state;
+}
+
+/** Stops every sandbox server (or the named ones). Their data stays for the next start. */
+export async function stopSandbox(home: string, names?: readonly string[]): Promise<readonly string[]> {
+  const state = await readState(home);
+  const chosen = Object.values(state.servers).filter((s) => names === undefined || names.includes(s.name));
+  await Promise.all(chosen.map((s) => stopServer(s)));
+  await writeState(home, {
+    servers: Object.fromEntries(Object.entries(state.servers).map(([k, s]) => [k, chosen.includes(s) ? { ...s, pid: 0 } : s])),
+  });
+  return chosen.map((s) => s.name);
+}
+
+/** What the sandbox state says, checked against the live processes and ports. */
+export async function sandboxStatus(home: string): Promise<readonly ServerStatus[]> {
+  const state = await readState(home);
+  return Promise.all(
+    Object.values(state.servers).map(async (s) => ({
+      name: s.name,
+      profile: s.profile,
+      running: (await isServerAlive(s)) && (await isListening(s.port)),
+      port: s.port,
+      pid: s.pid,
+      flavor: s.flavor,
+      version: s.version,
+      description: PROFILES[s.profile].description,
+    })),
+  );
+}
+
+/**
+ * The `CAREPOOL_*` variables that point carepool at the sandbox: app and migrator URLs with TLS settings.
+ * They contain passwords: callers print them only when the user asked to see secrets.
+ */
+export function sandboxEnv(state: SandboxState): Record<string, string> {
+  const servers = Object.values(state.servers).filter((s) => isProfileName(s.profile));
+  const env: Record<string, string> = { CAREPOOL_TARGETS: servers.map((s) => s.name).join(',') };
+  for (const s of servers) {
+    const prefix = `CAREPOOL_TARGET_${s.name.toUpperCase()}_`;
+    env[`${prefix}URL`] = userUrl(s, 'app');
+    env[`${prefix}MIGRATE_URL`] = userUrl(s, 'migrator');
+  }
+  return env;
+}
+
+async function pickPort(preferred: number | undefined, taken: Set<number>): Promise<number> {
+  if (preferred !== undefined && !taken.has(preferred) && (await isPortFree(preferred))) {
+    taken.add(preferred);
+    return preferred;
+  }
+  for (;;) {
+    const port = await freePort();
+    if (!taken.has(port)) {
+      taken.add(port);
+      return port;
+    }
+  }
+}
