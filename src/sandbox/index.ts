@@ -48,7 +48,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
   const previous = await readState(options.home);
   const binary = await findServerBinary(options.binary);
   const taken = new Set<number>();
-  const started = await Promise.all(
+  const results = await Promise.allSettled(
     profiles.map(async (profile): Promise<ServerState> => {
       const old = previous.servers[profile];
       if (old && (await isServerAlive(old)) && (await isListening(old.port))) return old;
@@ -64,10 +64,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
       });
     }),
   );
+  // Record every server that did start, even when another failed, so `sandbox stop` can always find it.
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const state: SandboxState = {
     servers: { ...previous.servers, ...Object.fromEntries(started.map((s) => [s.name, s])) },
   };
   await writeState(options.home, state);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return state;
 }
 
@@ -77,7 +81,9 @@ export async function stopSandbox(home: string, names?: readonly string[]): Prom
   const chosen = Object.values(state.servers).filter((s) => names === undefined || names.includes(s.name));
   await Promise.all(chosen.map((s) => stopServer(s)));
   await writeState(home, {
-    servers: Object.fromEntries(Object.entries(state.servers).map(([k, s]) => [k, chosen.includes(s) ? { ...s, pid: 0 } : s])),
+    servers: Object.fromEntries(
+      Object.entries(state.servers).map(([k, s]) => [k, chosen.includes(s) ? { ...s, pid: 0, gatewayPid: 0 } : s]),
+    ),
   });
   return chosen.map((s) => s.name);
 }

@@ -11,6 +11,8 @@ export interface Profile {
   /** Preferred fixed port (a free one is used if taken). */
   readonly port: number;
   readonly description: string;
+  /** Front the server with the TLS-enforcing gateway (./gateway.ts) so plain clients get error 3159. */
+  readonly gateway: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sslMode: 'VERIFY_IDENTITY',
     port: 33061,
     description: 'Azure Database for MySQL imitation: TLS required (error 3159 without it), max_connections 171',
+    gateway: true,
   },
   gcp: {
     name: 'gcp',
@@ -33,6 +36,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sslMode: 'VERIFY_CA',
     port: 33062,
     description: 'Cloud SQL imitation: TLS optional, max_connections 250',
+    gateway: false,
   },
 };
 

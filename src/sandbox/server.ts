@@ -2,14 +2,16 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseConnectionUrl } from '../config/index.js';
 import { connectSingle } from '../db/connect.js';
 import { AppError } from '../errors/index.js';
 import type { ServerBinary } from './binary.js';
 import { generateCerts } from './certs.js';
-import { isListening } from './ports.js';
+import { freePort, isListening } from './ports.js';
 import { PROFILES, type ProfileName } from './profiles.js';
 import type { SandboxUser, ServerState } from './state.js';
 
@@ -62,10 +64,11 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   const initFile = join(dir, 'init.sql');
   await writeFile(initFile, initSql(users), { mode: 0o600 });
   const log = join(dir, 'server.log');
+  const serverPort = profile.gateway ? await freePort() : port;
   const args = [
     '--no-defaults',
     `--datadir=${dataDir}`,
-    `--port=${port}`,
+    `--port=${serverPort}`,
     '--bind-address=127.0.0.1',
     `--socket=${socketPath(dir)}`,
     `--pid-file=${join(dir, 'server.pid')}`,
@@ -101,12 +104,15 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   });
   child.unref();
   const pid = child.pid ?? 0;
+  const gatewayPid = profile.gateway ? spawnGateway(port, serverPort) : 0;
 
   const state: ServerState = {
     name: options.name,
     profile: options.profile,
     port,
+    serverPort,
     pid,
+    gatewayPid,
     dir,
     flavor: binary.flavor,
     version: binary.version,
@@ -135,6 +141,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
     }
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
+      if (gatewayPid) process.kill(gatewayPid, 'SIGKILL');
       throw new AppError('CAREPOOL_SANDBOX_START_FAILED', `sandbox server "${options.name}" did not accept connections on port ${port}: ${await tail(log)}`, {
         meta: { log },
       });
@@ -153,40 +160,63 @@ export function userUrl(state: ServerState, who: keyof ServerState['users'], ssl
   return `mysql://${u.user}:${encodeURIComponent(u.password)}@127.0.0.1:${state.port}/${state.database}?ssl-mode=${mode}${ca}`;
 }
 
-/** True when the recorded process is alive and is this server (guards against pid reuse). */
+/** True when the recorded server process (and its gateway, if any) is alive — and is ours, not a reused pid. */
 export async function isServerAlive(state: ServerState): Promise<boolean> {
-  if (!state.pid) return false;
+  if (!(await isProcessAlive(state.pid, state.dir))) return false;
+  return !state.gatewayPid || (await isProcessAlive(state.gatewayPid, 'gateway-main'));
+}
+
+async function isProcessAlive(pid: number, marker: string): Promise<boolean> {
+  if (!pid) return false;
   try {
-    process.kill(state.pid, 0);
+    process.kill(pid, 0);
   } catch {
     return false;
   }
   try {
-    const cmdline = await readFile(`/proc/${state.pid}/cmdline`, 'utf8');
-    return cmdline.includes(state.dir);
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes(marker);
   } catch {
     return true; // no /proc (macOS): trust the signal check
   }
 }
 
-/** Stops a server: SIGTERM, wait up to `timeoutMs` for a clean shutdown, then SIGKILL. */
+/** Stops a server (and its gateway): SIGTERM, wait up to `timeoutMs` for a clean shutdown, then SIGKILL. */
 export async function stopServer(state: ServerState, timeoutMs = 30_000): Promise<void> {
-  if (!(await isServerAlive(state))) return;
+  await Promise.all([
+    stopProcess(state.pid, state.dir, timeoutMs),
+    state.gatewayPid ? stopProcess(state.gatewayPid, 'gateway-main', timeoutMs) : undefined,
+  ]);
+}
+
+async function stopProcess(pid: number, marker: string, timeoutMs: number): Promise<void> {
+  if (!(await isProcessAlive(pid, marker))) return;
   try {
-    process.kill(state.pid, 'SIGTERM');
+    process.kill(pid, 'SIGTERM');
   } catch {
     return;
   }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!(await isServerAlive(state))) return;
+    if (!(await isProcessAlive(pid, marker))) return;
     await sleep(50);
   }
   try {
-    process.kill(state.pid, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
   } catch {
     // already gone
   }
+}
+
+/** Starts the detached azure gateway process (./gateway-main), under tsx when running from TypeScript sources. */
+function spawnGateway(port: number, upstreamPort: number): number {
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith('.ts');
+  const script = join(dirname(here), fromSource ? 'gateway-main.ts' : 'gateway-main.js');
+  const args = [...(fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []), script, String(port), String(upstreamPort)];
+  const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child.pid ?? 0;
 }
 
 function initSql(users: ServerState['users']): string {

@@ -12,8 +12,13 @@ export interface SandboxUser {
 export interface ServerState {
   readonly name: string;
   readonly profile: ProfileName;
+  /** The port clients use (the gateway's, when there is one). */
   readonly port: number;
+  /** The server's own port (differs from `port` behind a gateway). */
+  readonly serverPort: number;
   readonly pid: number;
+  /** Pid of the azure gateway process, 0 when none. */
+  readonly gatewayPid: number;
   readonly dir: string;
   readonly flavor: 'mariadb' | 'mysql';
   readonly version: string;
