@@ -9,7 +9,7 @@ export type { QueryResult } from './db/driver.js';
 export { wrapDriverError } from './db/errors.js';
 export { PoolMetrics } from './db/pool/metrics.js';
 export { ObserverHub, type PoolObserver } from './db/pool/observer.js';
-export { Pool, type PoolStats, type PooledConnection } from './db/pool/pool.js';
+export { Pool, type PooledConnection, type PoolStats } from './db/pool/pool.js';
 export { isIdent, type SqlQuery, sql } from './db/sql.js';
 export { type Target, TargetRegistry } from './db/targets.js';
 export * from './errors/index.js';

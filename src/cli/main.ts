@@ -10,7 +10,9 @@ import { errorJson, exitCodeOf, renderError } from './render-error.js';
  */
 export async function runCli(argv: readonly string[], ctx = new CliContext()): Promise<number> {
   const program = new Command('carepool')
-    .description('One patient-records schema on several MySQL servers: pools, migrations, web app, ERD, load, doctor.')
+    .description(
+      'One patient-records schema on several MySQL servers: pools, migrations, web app, ERD, load, doctor.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -28,10 +30,10 @@ export async function runCli(argv: readonly string[], ctx = new CliContext()): P
     }
     if (json) ctx.out.json(errorJson(error));
     else ctx.out.note(renderError(error));
-    if (!(error instanceof AppError) && process.env.CAREPOOL_DEBUG) ctx.out.note(String((error as Error).stack));
+    if (!(error instanceof AppError) && process.env.CAREPOOL_DEBUG)
+      ctx.out.note(String((error as Error).stack));
     return exitCodeOf(error);
   } finally {
     await ctx.close();
   }
 }
-

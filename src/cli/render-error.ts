@@ -12,13 +12,20 @@ export function renderError(error: unknown): string {
 /** JSON for a failed command (`--json`). */
 export function errorJson(error: unknown): { error: unknown } {
   if (error instanceof AppError) return { error: error.toJSON() };
-  return { error: { code: 'CAREPOOL_INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+  return {
+    error: { code: 'CAREPOOL_INTERNAL', message: error instanceof Error ? error.message : String(error) },
+  };
 }
 
 /** Exit code for a failed command. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof AppError) return error.exitCode;
-  if (typeof error === 'object' && error !== null && 'exitCode' in error && typeof error.exitCode === 'number') {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'exitCode' in error &&
+    typeof error.exitCode === 'number'
+  ) {
     return error.exitCode === 0 ? 0 : 2; // commander usage errors
   }
   return 1;

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.js';
-import { Secret, redactUrl } from './secret.js';
+import { redactUrl, Secret } from './secret.js';
 import { isSslMode, SSL_MODES, type SslMode } from './ssl-mode.js';
 
 /** A parsed `mysql://` target URL. The password is a {@link Secret}. */
@@ -49,7 +49,8 @@ export function parseConnectionUrl(variable: string, raw: string): ConnectionSpe
   if (user === '') fail('the user name is missing (mysql://USER:PASSWORD@host/db)');
   const database = safeDecode(url.pathname.replace(/^\//, ''));
   if (database === '') fail('the database name is missing (the path after the host, e.g. /clinic)');
-  if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) fail(`database name "${database}" is not a plain MySQL identifier`);
+  if (!/^[A-Za-z0-9_$]{1,64}$/.test(database))
+    fail(`database name "${database}" is not a plain MySQL identifier`);
   for (const key of url.searchParams.keys()) {
     if (!(KNOWN_PARAMS as readonly string[]).includes(key)) {
       fail(`unknown parameter "${key}" (known: ${KNOWN_PARAMS.join(', ')})`);

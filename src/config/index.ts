@@ -1,5 +1,11 @@
 export { type ConnectionSpec, parseConnectionUrl } from './connection-url.js';
 export { type Env, type LoadConfigOptions, loadConfig } from './load.js';
-export { type CarepoolConfig, POOL_SETTINGS, type PoolSettings, TARGET_NAME, type TargetConfig } from './schema.js';
-export { Secret, redact, redactUrl } from './secret.js';
+export {
+  type CarepoolConfig,
+  POOL_SETTINGS,
+  type PoolSettings,
+  TARGET_NAME,
+  type TargetConfig,
+} from './schema.js';
+export { redact, redactUrl, Secret } from './secret.js';
 export { isSslMode, SSL_MODES, type SslMode } from './ssl-mode.js';

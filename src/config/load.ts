@@ -49,7 +49,11 @@ export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
     const seen = new Set<string>();
     for (const name of names) {
       if (!TARGET_NAME.test(name)) {
-        invalid('CAREPOOL_TARGETS', `"${name}" is not a valid target name (letters, digits, _; starts with a letter)`, 'azure,gcp');
+        invalid(
+          'CAREPOOL_TARGETS',
+          `"${name}" is not a valid target name (letters, digits, _; starts with a letter)`,
+          'azure,gcp',
+        );
       }
       if (seen.has(name)) invalid('CAREPOOL_TARGETS', `target "${name}" is listed twice`, 'azure,gcp');
       seen.add(name);
@@ -57,13 +61,19 @@ export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
       const urlVar = `${prefix}URL`;
       const raw = get(urlVar);
       if (raw === undefined) {
-        invalid(urlVar, `is not set but CAREPOOL_TARGETS lists "${name}"`, 'mysql://app:secret@host:3306/clinic?ssl-mode=REQUIRED');
+        invalid(
+          urlVar,
+          `is not set but CAREPOOL_TARGETS lists "${name}"`,
+          'mysql://app:secret@host:3306/clinic?ssl-mode=REQUIRED',
+        );
       }
       const migrateRaw = get(`${prefix}MIGRATE_URL`);
       targets.push({
         name,
         url: parseConnectionUrl(urlVar, raw as string),
-        ...(migrateRaw === undefined ? {} : { migrateUrl: parseConnectionUrl(`${prefix}MIGRATE_URL`, migrateRaw) }),
+        ...(migrateRaw === undefined
+          ? {}
+          : { migrateUrl: parseConnectionUrl(`${prefix}MIGRATE_URL`, migrateRaw) }),
         pool: readPool(get, prefix, globalPool),
       });
     }
@@ -76,7 +86,9 @@ export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
         {
           name: 'default',
           url: parseConnectionUrl('DATABASE_URL', raw),
-          ...(migrateRaw === undefined ? {} : { migrateUrl: parseConnectionUrl('DATABASE_MIGRATE_URL', migrateRaw) }),
+          ...(migrateRaw === undefined
+            ? {}
+            : { migrateUrl: parseConnectionUrl('DATABASE_MIGRATE_URL', migrateRaw) }),
           pool: globalPool,
         },
       ];
@@ -107,7 +119,11 @@ function defaultPool(): PoolSettings {
   return out as unknown as PoolSettings;
 }
 
-function readPool(get: (name: string) => string | undefined, prefix: string, base: PoolSettings): PoolSettings {
+function readPool(
+  get: (name: string) => string | undefined,
+  prefix: string,
+  base: PoolSettings,
+): PoolSettings {
   const out: Record<string, number> = { ...base };
   for (const [key, spec] of Object.entries(POOL_SETTINGS)) {
     const name = `${prefix}${spec.env}`;
@@ -121,7 +137,12 @@ function readPool(get: (name: string) => string | undefined, prefix: string, bas
     out[key] = parsed.data as number;
   }
   const pool = out as unknown as PoolSettings;
-  if (pool.min > pool.max) invalid(`${prefix}POOL_MIN`, `${pool.min} is above the pool max ${pool.max}`, String(Math.min(2, pool.max)));
+  if (pool.min > pool.max)
+    invalid(
+      `${prefix}POOL_MIN`,
+      `${pool.min} is above the pool max ${pool.max}`,
+      String(Math.min(2, pool.max)),
+    );
   return pool;
 }
 

@@ -1,8 +1,8 @@
 import type { ConnectionSpec, PoolSettings } from '../config/index.js';
+import type { SqlClient } from './client.js';
 import type { QueryResult, RawConnection } from './driver.js';
 import { openConnection } from './driver.js';
 import { wrapDriverError } from './errors.js';
-import type { SqlClient } from './client.js';
 import type { SqlQuery } from './sql.js';
 import { tlsPlan } from './tls.js';
 

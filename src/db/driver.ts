@@ -95,7 +95,11 @@ function connectOnce(spec: ConnectionSpec, options: OpenOptions, useTls: boolean
       typeCast,
       ...(useTls && options.tls.options ? { ssl: { ...options.tls.options } } : {}),
       ...(options.infileStreamFactory
-        ? { infileStreamFactory: options.infileStreamFactory as (path: string) => import('node:stream').Readable }
+        ? {
+            infileStreamFactory: options.infileStreamFactory as (
+              path: string,
+            ) => import('node:stream').Readable,
+          }
         : {}),
     });
     let settled = false;
@@ -153,19 +157,27 @@ class Mysql2Connection implements RawConnection {
 
   query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     return new Promise((resolve, reject) => {
-      this.#conn.query(sql, params as unknown[], (error: unknown, result: unknown, _fields?: FieldPacket[]) => {
-        if (error) {
-          if ((error as { fatal?: boolean }).fatal) this.#markBroken(error);
-          reject(error);
-          return;
-        }
-        if (Array.isArray(result)) {
-          resolve({ rows: result as Row[], affectedRows: 0, insertId: 0 });
-        } else {
-          const header = result as ResultSetHeader;
-          resolve({ rows: [], affectedRows: header.affectedRows ?? 0, insertId: Number(header.insertId ?? 0) });
-        }
-      });
+      this.#conn.query(
+        sql,
+        params as unknown[],
+        (error: unknown, result: unknown, _fields?: FieldPacket[]) => {
+          if (error) {
+            if ((error as { fatal?: boolean }).fatal) this.#markBroken(error);
+            reject(error);
+            return;
+          }
+          if (Array.isArray(result)) {
+            resolve({ rows: result as Row[], affectedRows: 0, insertId: 0 });
+          } else {
+            const header = result as ResultSetHeader;
+            resolve({
+              rows: [],
+              affectedRows: header.affectedRows ?? 0,
+              insertId: Number(header.insertId ?? 0),
+            });
+          }
+        },
+      );
     });
   }
 

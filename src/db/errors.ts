@@ -18,7 +18,8 @@ interface DriverErrorLike {
   message?: string;
 }
 
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|HANDSHAKE_SSL_ERROR|HOSTNAME_MISMATCH)/;
+const TLS_CODES =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|HANDSHAKE_SSL_ERROR|HOSTNAME_MISMATCH)/;
 
 /**
  * Wraps a driver or socket error once, at the db edge, into an {@link AppError}: errno and SQLSTATE are kept,
@@ -26,7 +27,9 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SI
  */
 export function wrapDriverError(error: unknown, ctx: ErrorContext): AppError {
   if (error instanceof AppError) return error;
-  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as DriverErrorLike;
+  const e = (
+    typeof error === 'object' && error !== null ? error : { message: String(error) }
+  ) as DriverErrorLike;
   const where = `target "${ctx.target}" (${ctx.host}:${ctx.port})`;
   const serverText = e.sqlMessage ?? e.message ?? 'unknown error';
   const meta = {
@@ -44,7 +47,10 @@ export function wrapDriverError(error: unknown, ctx: ErrorContext): AppError {
 
   switch (true) {
     case e.errno === 3159 || e.code === 'ER_SECURE_TRANSPORT_REQUIRED':
-      return make('CAREPOOL_DB_INSECURE_TRANSPORT', `${where} refused a connection without TLS: ${serverText}`);
+      return make(
+        'CAREPOOL_DB_INSECURE_TRANSPORT',
+        `${where} refused a connection without TLS: ${serverText}`,
+      );
     case e.errno === 1045 || e.code === 'ER_ACCESS_DENIED_ERROR':
       return make(
         'CAREPOOL_DB_ACCESS_DENIED',
@@ -58,7 +64,10 @@ export function wrapDriverError(error: unknown, ctx: ErrorContext): AppError {
     case e.code === 'ETIMEDOUT' || e.code === 'CAREPOOL_CONNECT_TIMEOUT':
       return make('CAREPOOL_DB_CONNECT_TIMEOUT', `${where} did not answer within the connect timeout`);
     case e.code === 'ECONNREFUSED':
-      return make('CAREPOOL_DB_CONNECT_REFUSED', `${where} refused the TCP connection (nothing listens there)`);
+      return make(
+        'CAREPOOL_DB_CONNECT_REFUSED',
+        `${where} refused the TCP connection (nothing listens there)`,
+      );
     case e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN':
       return make('CAREPOOL_DB_HOST_NOT_FOUND', `${where}: host name "${ctx.host}" does not resolve`);
     case TLS_CODES.test(e.code ?? '') || /certificate|TLS|SSL/i.test(e.message ?? ''):

@@ -13,7 +13,11 @@ export interface TargetHealth {
   readonly url: string;
   readonly sslMode: string;
   readonly server?: { readonly flavor: 'mariadb' | 'mysql'; readonly version: string };
-  readonly tls?: { readonly enabled: boolean; readonly version: string | null; readonly cipher: string | null };
+  readonly tls?: {
+    readonly enabled: boolean;
+    readonly version: string | null;
+    readonly cipher: string | null;
+  };
   /** Schema revision(s) applied, when the migration history exists. */
   readonly revision?: string | null;
   readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
@@ -58,7 +62,9 @@ export async function probeTarget(target: Target, readRevision?: RevisionReader)
     const e =
       error instanceof AppError
         ? error
-        : new AppError('CAREPOOL_DB_QUERY_FAILED', String((error as Error)?.message ?? error), { cause: error });
+        : new AppError('CAREPOOL_DB_QUERY_FAILED', String((error as Error)?.message ?? error), {
+            cause: error,
+          });
     return {
       ...base,
       ok: false,

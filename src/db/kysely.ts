@@ -66,7 +66,9 @@ class PoolDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     if (settings.isolationLevel) {
-      await connection.executeQuery(CompiledQuery.raw(`set transaction isolation level ${settings.isolationLevel}`));
+      await connection.executeQuery(
+        CompiledQuery.raw(`set transaction isolation level ${settings.isolationLevel}`),
+      );
     }
     await connection.executeQuery(CompiledQuery.raw('begin'));
   }

@@ -54,6 +54,19 @@ sql.join = (parts: readonly SqlQuery[], separator = ', '): SqlQuery =>
     parts.flatMap((p) => p.values),
   );
 
+/**
+ * A multi-row VALUES list: `(?, ?), (?, ?)` with the rows' values as parameters. Used for batched inserts.
+ */
+sql.rows = (rows: readonly (readonly unknown[])[]): SqlQuery => {
+  const width = rows[0]?.length ?? 0;
+  if (width === 0 || rows.some((r) => r.length !== width))
+    throw new TypeError('sql.rows needs rows of equal, non-zero width');
+  const tuple = `(${'?, '.repeat(width - 1)}?)`;
+  const values: unknown[] = [];
+  for (const row of rows) for (const v of row) values.push(v);
+  return make(Array(rows.length).fill(tuple).join(', '), values);
+};
+
 /** True when `name` is a plain identifier {@link sql.ident} accepts. */
 export function isIdent(name: string): boolean {
   return IDENT.test(name);

@@ -57,9 +57,13 @@ export class TargetRegistry {
   get(name: string): Target {
     const target = this.#targets.get(name.toLowerCase());
     if (target === undefined) {
-      throw new AppError('CAREPOOL_TARGET_UNKNOWN', `unknown target "${name}"; configured: ${this.names().join(', ') || '(none)'}`, {
-        meta: { target: name, targets: this.names() },
-      });
+      throw new AppError(
+        'CAREPOOL_TARGET_UNKNOWN',
+        `unknown target "${name}"; configured: ${this.names().join(', ') || '(none)'}`,
+        {
+          meta: { target: name, targets: this.names() },
+        },
+      );
     }
     return target;
   }
@@ -71,14 +75,25 @@ export class TargetRegistry {
   select(selector: string | undefined, options: { required?: boolean } = {}): readonly Target[] {
     if (selector === undefined || selector === '') {
       if (options.required) {
-        throw new AppError('CAREPOOL_USAGE', `this command writes: name the target with --target <${this.names().join('|')}|all>`, {
-          meta: { targets: this.names() },
-        });
+        throw new AppError(
+          'CAREPOOL_USAGE',
+          `this command writes: name the target with --target <${this.names().join('|')}|all>`,
+          {
+            meta: { targets: this.names() },
+          },
+        );
       }
       return this.list();
     }
     if (selector === 'all') return this.list();
-    return [...new Set(selector.split(',').map((s) => s.trim()).filter(Boolean))].map((n) => this.get(n));
+    return [
+      ...new Set(
+        selector
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ].map((n) => this.get(n));
   }
 
   /** Stats of every pool. */
@@ -95,14 +110,25 @@ export class TargetRegistry {
 function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Target {
   const spec = config.url;
   const tls = tlsPlan(spec, `CAREPOOL_TARGET_${config.name.toUpperCase()}_URL`);
-  const ctx = { target: config.name, host: spec.host, port: spec.port, user: spec.user, password: spec.password };
+  const ctx = {
+    target: config.name,
+    host: spec.host,
+    port: spec.port,
+    user: spec.user,
+    password: spec.password,
+  };
   const events = new ObserverHub();
   for (const observer of options.observers?.(config.name) ?? []) events.add(observer);
   const pool = new Pool({
     ...config.pool,
     name: config.name,
     observer: events,
-    open: () => openConnection(spec, { connectTimeoutMs: config.pool.connectTimeoutMs, keepAliveMs: config.pool.keepAliveMs, tls }),
+    open: () =>
+      openConnection(spec, {
+        connectTimeoutMs: config.pool.connectTimeoutMs,
+        keepAliveMs: config.pool.keepAliveMs,
+        tls,
+      }),
     wrapError: (error) => wrapDriverError(error, ctx),
   });
   return {

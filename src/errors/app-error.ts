@@ -43,7 +43,13 @@ export class AppError extends Error {
   }
 
   /** The wire shape used by `--json` output and the HTTP error envelope. */
-  toJSON(): { code: ErrorCode; message: string; hint: string; meta?: ErrorMeta; fields?: Record<string, string> } {
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    hint: string;
+    meta?: ErrorMeta;
+    fields?: Record<string, string>;
+  } {
     return {
       code: this.code,
       message: this.message,

@@ -13,7 +13,9 @@ export function renderErrorsDoc(): string {
     '| --- | --- | --- | --- | --- |',
   ];
   for (const [code, spec] of Object.entries(CODES)) {
-    lines.push(`| \`${code}\` | ${spec.exit} | ${spec.http} | ${spec.title} | ${spec.hint.replaceAll('|', '\\|')} |`);
+    lines.push(
+      `| \`${code}\` | ${spec.exit} | ${spec.http} | ${spec.title} | ${spec.hint.replaceAll('|', '\\|')} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /** Paths pino masks in every log line, whatever a caller passes: secrets never reach the logs. */
 export const REDACT_PATHS = [

@@ -41,9 +41,14 @@ async function which(names: readonly string[], extraDirs: readonly string[]): Pr
  * and reads its flavor and version. Throws CAREPOOL_SANDBOX_NO_SERVER_BINARY with the install command.
  */
 export async function findServerBinary(explicit?: string): Promise<ServerBinary> {
-  const path = explicit ?? (await which(['mariadbd', 'mysqld'], ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']));
+  const path =
+    explicit ??
+    (await which(['mariadbd', 'mysqld'], ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']));
   if (path === undefined) {
-    throw new AppError('CAREPOOL_SANDBOX_NO_SERVER_BINARY', 'no mariadbd or mysqld found on PATH or in /usr/sbin');
+    throw new AppError(
+      'CAREPOOL_SANDBOX_NO_SERVER_BINARY',
+      'no mariadbd or mysqld found on PATH or in /usr/sbin',
+    );
   }
   let out: string;
   try {
@@ -54,6 +59,9 @@ export async function findServerBinary(explicit?: string): Promise<ServerBinary>
   const version = /Ver\s+(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? '0.0.0';
   const flavor = /mariadb/i.test(out) ? 'mariadb' : 'mysql';
   if (flavor === 'mysql') return { path, flavor, version };
-  const installDb = await which(['mariadb-install-db', 'mysql_install_db'], ['/usr/bin', '/usr/local/bin', '/usr/local/mysql/scripts']);
+  const installDb = await which(
+    ['mariadb-install-db', 'mysql_install_db'],
+    ['/usr/bin', '/usr/local/bin', '/usr/local/mysql/scripts'],
+  );
   return { path, flavor, version, ...(installDb === undefined ? {} : { installDb }) };
 }

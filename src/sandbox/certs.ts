@@ -28,7 +28,11 @@ export interface CertOptions {
  * Existing files are reused.
  */
 export async function generateCerts(dir: string, options: CertOptions): Promise<CertPaths> {
-  const paths = { ca: join(dir, 'ca.pem'), cert: join(dir, 'server-cert.pem'), key: join(dir, 'server-key.pem') };
+  const paths = {
+    ca: join(dir, 'ca.pem'),
+    cert: join(dir, 'server-cert.pem'),
+    key: join(dir, 'server-key.pem'),
+  };
   if (await exists(paths.ca, paths.cert, paths.key)) return paths;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const caKey = join(dir, 'ca-key.pem');
@@ -38,15 +42,40 @@ export async function generateCerts(dir: string, options: CertOptions): Promise<
   const sans = options.sans ?? ['DNS:localhost', 'IP:127.0.0.1'];
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {
-    await run('openssl', ['req', '-x509', ...ec, '-keyout', caKey, '-out', paths.ca, '-days', '3650', '-subj', `/CN=${options.caName}`]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      caKey,
+      '-out',
+      paths.ca,
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=${options.caName}`,
+    ]);
     await run('openssl', ['req', ...ec, '-keyout', paths.key, '-out', csr, '-subj', '/CN=localhost']);
     await writeFile(
       ext,
       `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`,
     );
     await run('openssl', [
-      'x509', '-req', '-in', csr, '-CA', paths.ca, '-CAkey', caKey, '-CAcreateserial',
-      '-out', paths.cert, '-days', days, '-extfile', ext,
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      paths.ca,
+      '-CAkey',
+      caKey,
+      '-CAcreateserial',
+      '-out',
+      paths.cert,
+      '-days',
+      days,
+      '-extfile',
+      ext,
     ]);
   } catch (error) {
     const missing = (error as { code?: string }).code === 'ENOENT';
@@ -56,7 +85,11 @@ export async function generateCerts(dir: string, options: CertOptions): Promise<
       { cause: error },
     );
   }
-  await Promise.all([rm(csr, { force: true }), rm(ext, { force: true }), rm(join(dir, 'ca.srl'), { force: true })]);
+  await Promise.all([
+    rm(csr, { force: true }),
+    rm(ext, { force: true }),
+    rm(join(dir, 'ca.srl'), { force: true }),
+  ]);
   await Promise.all([chmod(paths.key, 0o600), chmod(caKey, 0o600)]);
   return paths;
 }

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { findServerBinary } from './binary.js';
 import { freePort, isListening, isPortFree } from './ports.js';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.js';
-import { readState, type SandboxState, type ServerState, writeState } from './state.js';
 import { isServerAlive, startServer, stopServer, userUrl } from './server.js';
+import { readState, type SandboxState, type ServerState, writeState } from './state.js';
 
 export { findServerBinary, type ServerBinary } from './binary.js';
 export { type CertOptions, type CertPaths, generateCerts } from './certs.js';
@@ -52,7 +52,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
     profiles.map(async (profile): Promise<ServerState> => {
       const old = previous.servers[profile];
       if (old && (await isServerAlive(old)) && (await isListening(old.port))) return old;
-      const port = await pickPort(options.ports === 'free' ? undefined : (old?.port ?? PROFILES[profile].port), taken);
+      const port = await pickPort(
+        options.ports === 'free' ? undefined : (old?.port ?? PROFILES[profile].port),
+        taken,
+      );
       return startServer({
         name: profile,
         profile,
@@ -82,7 +85,10 @@ export async function stopSandbox(home: string, names?: readonly string[]): Prom
   await Promise.all(chosen.map((s) => stopServer(s)));
   await writeState(home, {
     servers: Object.fromEntries(
-      Object.entries(state.servers).map(([k, s]) => [k, chosen.includes(s) ? { ...s, pid: 0, gatewayPid: 0 } : s]),
+      Object.entries(state.servers).map(([k, s]) => [
+        k,
+        chosen.includes(s) ? { ...s, pid: 0, gatewayPid: 0 } : s,
+      ]),
     ),
   });
   return chosen.map((s) => s.name);

@@ -27,7 +27,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     serverArgs: ['--require-secure-transport=ON', '--max-connections=171'],
     sslMode: 'VERIFY_IDENTITY',
     port: 33061,
-    description: 'Azure Database for MySQL imitation: TLS required (error 3159 without it), max_connections 171',
+    description:
+      'Azure Database for MySQL imitation: TLS required (error 3159 without it), max_connections 171',
     gateway: true,
   },
   gcp: {

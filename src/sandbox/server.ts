@@ -1,9 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parseConnectionUrl } from '../config/index.js';
@@ -54,7 +54,8 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   const certs = await generateCerts(join(dir, 'tls'), { caName: `carepool sandbox CA (${options.name})` });
   const tmp = join(dir, 'tmp');
   await mkdir(tmp, { recursive: true, mode: 0o700 });
-  if (!(await exists(join(dataDir, 'mysql')))) await initDataDir(binary, dataDir, tmp, join(dir, 'install.log'));
+  if (!(await exists(join(dataDir, 'mysql'))))
+    await initDataDir(binary, dataDir, tmp, join(dir, 'install.log'));
 
   const users = options.users ?? {
     app: { user: 'carepool_app', password: generatePassword() },
@@ -123,16 +124,24 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (exited !== null) {
-      throw new AppError('CAREPOOL_SANDBOX_START_FAILED', `sandbox server "${options.name}" exited with code ${exited}: ${await tail(log)}`, {
-        meta: { log },
-      });
+      throw new AppError(
+        'CAREPOOL_SANDBOX_START_FAILED',
+        `sandbox server "${options.name}" exited with code ${exited}: ${await tail(log)}`,
+        {
+          meta: { log },
+        },
+      );
     }
     if (await isListening(port, 300)) {
       try {
-        const conn = await connectSingle(options.name, parseConnectionUrl('sandbox', userUrl(state, 'admin')), {
-          connectTimeoutMs: 2000,
-          keepAliveMs: 0,
-        });
+        const conn = await connectSingle(
+          options.name,
+          parseConnectionUrl('sandbox', userUrl(state, 'admin')),
+          {
+            connectTimeoutMs: 2000,
+            keepAliveMs: 0,
+          },
+        );
         await conn.close();
         break;
       } catch {
@@ -142,9 +151,13 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
       if (gatewayPid) process.kill(gatewayPid, 'SIGKILL');
-      throw new AppError('CAREPOOL_SANDBOX_START_FAILED', `sandbox server "${options.name}" did not accept connections on port ${port}: ${await tail(log)}`, {
-        meta: { log },
-      });
+      throw new AppError(
+        'CAREPOOL_SANDBOX_START_FAILED',
+        `sandbox server "${options.name}" did not accept connections on port ${port}: ${await tail(log)}`,
+        {
+          meta: { log },
+        },
+      );
     }
     await sleep(100);
   }
@@ -156,7 +169,10 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
 export function userUrl(state: ServerState, who: keyof ServerState['users'], sslMode?: string): string {
   const u: SandboxUser = state.users[who];
   const mode = sslMode ?? PROFILES[state.profile].sslMode;
-  const ca = mode === 'DISABLED' || mode === 'PREFERRED' || mode === 'REQUIRED' ? '' : `&ssl-ca=${state.caPath.replace(/[&#%+ ?]/g, encodeURIComponent)}`;
+  const ca =
+    mode === 'DISABLED' || mode === 'PREFERRED' || mode === 'REQUIRED'
+      ? ''
+      : `&ssl-ca=${state.caPath.replace(/[&#%+ ?]/g, encodeURIComponent)}`;
   return `mysql://${u.user}:${encodeURIComponent(u.password)}@127.0.0.1:${state.port}/${state.database}?ssl-mode=${mode}${ca}`;
 }
 
@@ -213,7 +229,12 @@ function spawnGateway(port: number, upstreamPort: number): number {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
   const script = join(dirname(here), fromSource ? 'gateway-main.ts' : 'gateway-main.js');
-  const args = [...(fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []), script, String(port), String(upstreamPort)];
+  const args = [
+    ...(fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []),
+    script,
+    String(port),
+    String(upstreamPort),
+  ];
   const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
   child.unref();
   return child.pid ?? 0;
@@ -221,7 +242,9 @@ function spawnGateway(port: number, upstreamPort: number): number {
 
 function initSql(users: ServerState['users']): string {
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-  const lines = [`CREATE DATABASE IF NOT EXISTS ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`];
+  const lines = [
+    `CREATE DATABASE IF NOT EXISTS ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
+  ];
   for (const u of Object.values(users)) {
     lines.push(`CREATE USER IF NOT EXISTS '${u.user}'@'%' IDENTIFIED BY '${esc(u.password)}';`);
     lines.push(`ALTER USER '${u.user}'@'%' IDENTIFIED BY '${esc(u.password)}';`);
@@ -251,15 +274,25 @@ async function initDataDir(binary: ServerBinary, dataDir: string, tmp: string, l
         ...asRoot,
       ]);
     } else {
-      await run(binary.path, ['--no-defaults', '--initialize-insecure', `--datadir=${dataDir}`, `--tmpdir=${tmp}`, ...asRoot]);
+      await run(binary.path, [
+        '--no-defaults',
+        '--initialize-insecure',
+        `--datadir=${dataDir}`,
+        `--tmpdir=${tmp}`,
+        ...asRoot,
+      ]);
     }
   } catch (error) {
     await writeFile(log, String((error as { stderr?: string }).stderr ?? error));
     await rm(dataDir, { recursive: true, force: true });
-    throw new AppError('CAREPOOL_SANDBOX_START_FAILED', `initialising the data directory ${dataDir} failed (see ${log})`, {
-      cause: error,
-      meta: { log },
-    });
+    throw new AppError(
+      'CAREPOOL_SANDBOX_START_FAILED',
+      `initialising the data directory ${dataDir} failed (see ${log})`,
+      {
+        cause: error,
+        meta: { log },
+      },
+    );
   }
 }
 

@@ -1,4 +1,13 @@
-import type { Column, ColumnDefault, ColumnType, FkAction, ForeignKey, Index, Schema, Table } from './types.js';
+import type {
+  Column,
+  ColumnDefault,
+  ColumnType,
+  FkAction,
+  ForeignKey,
+  Index,
+  Schema,
+  Table,
+} from './types.js';
 
 /**
  * Small builders that keep model definitions short and typed. They produce the plain frozen data of
@@ -38,14 +47,16 @@ export const t = {
   bigint: (): ColumnDef<string> => col({ kind: 'bigint' }),
   smallint: (): ColumnDef<number> => col({ kind: 'smallint' }),
   boolean: (): ColumnDef<boolean> => col({ kind: 'boolean' }),
-  decimal: (precision: number, scale: number): ColumnDef<string> => col({ kind: 'decimal', precision, scale }),
+  decimal: (precision: number, scale: number): ColumnDef<string> =>
+    col({ kind: 'decimal', precision, scale }),
   varchar: (length: number): ColumnDef<string> => col({ kind: 'varchar', length }),
   char: (length: number): ColumnDef<string> => col({ kind: 'char', length }),
   text: (): ColumnDef<string> => col({ kind: 'text' }),
   /** DATE, carried as an ISO `YYYY-MM-DD` string (the driver is set to `dateStrings`). */
   date: (): ColumnDef<string> => col({ kind: 'date' }),
   /** DATETIME(fsp), carried as `YYYY-MM-DD HH:MM:SS[.fff]`. */
-  datetime: (fsp?: number): ColumnDef<string> => col(fsp === undefined ? { kind: 'datetime' } : { kind: 'datetime', fsp }),
+  datetime: (fsp?: number): ColumnDef<string> =>
+    col(fsp === undefined ? { kind: 'datetime' } : { kind: 'datetime', fsp }),
   timestamp: (fsp?: number): ColumnDef<string> =>
     col(fsp === undefined ? { kind: 'timestamp' } : { kind: 'timestamp', fsp }),
   enum: <const V extends string>(...values: V[]): ColumnDef<V> => col({ kind: 'enum', values }),

@@ -11,4 +11,13 @@ export {
   withDefaultSql,
 } from './builders.js';
 export { type MedicalRecordRow, medicalRecords, models, type PatientRow, patients } from './models.js';
-export type { Column, ColumnDefault, ColumnType, FkAction, ForeignKey, Index, Schema, Table } from './types.js';
+export type {
+  Column,
+  ColumnDefault,
+  ColumnType,
+  FkAction,
+  ForeignKey,
+  Index,
+  Schema,
+  Table,
+} from './types.js';

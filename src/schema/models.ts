@@ -40,4 +40,3 @@ export const models = schema(patients, medicalRecords);
 export type PatientRow = RowOf<typeof patients>;
 /** A row of `medical_records`. */
 export type MedicalRecordRow = RowOf<typeof medicalRecords>;
-

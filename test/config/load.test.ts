@@ -19,17 +19,25 @@ function configError(env: Record<string, string>): AppError {
 }
 
 describe('loadConfig', () => {
-  it('reads ordered targets with URLs, TLS settings and the seeds\' pool defaults (max 20, connect 3 s)', () => {
+  it("reads ordered targets with URLs, TLS settings and the seeds' pool defaults (max 20, connect 3 s)", () => {
     const config = load({
       CAREPOOL_TARGETS: 'azure, GCP',
-      CAREPOOL_TARGET_AZURE_URL: 'mysql://app:p%40ss@srv.mysql.database.azure.com/clinic?ssl-mode=verify_identity&ssl-ca=certs/azure.pem',
+      CAREPOOL_TARGET_AZURE_URL:
+        'mysql://app:p%40ss@srv.mysql.database.azure.com/clinic?ssl-mode=verify_identity&ssl-ca=certs/azure.pem',
       CAREPOOL_TARGET_GCP_URL: 'mysql://app:pw@10.0.0.5:3307/clinic?ssl-mode=REQUIRED',
       CAREPOOL_TARGET_GCP_POOL_MAX: '7',
     });
     expect(config.source).toBe('targets');
     expect(config.targets.map((t) => t.name)).toEqual(['azure', 'gcp']);
     const [azure, gcp] = config.targets;
-    expect(azure?.url).toMatchObject({ host: 'srv.mysql.database.azure.com', port: 3306, user: 'app', database: 'clinic', sslMode: 'VERIFY_IDENTITY', sslCa: 'certs/azure.pem' });
+    expect(azure?.url).toMatchObject({
+      host: 'srv.mysql.database.azure.com',
+      port: 3306,
+      user: 'app',
+      database: 'clinic',
+      sslMode: 'VERIFY_IDENTITY',
+      sslCa: 'certs/azure.pem',
+    });
     expect(azure?.url.password.reveal()).toBe('p@ss');
     expect(azure?.pool).toMatchObject({ max: 20, connectTimeoutMs: 3000 });
     expect(gcp?.url).toMatchObject({ port: 3307, sslMode: 'REQUIRED' });
@@ -39,7 +47,9 @@ describe('loadConfig', () => {
   it('falls back to DATABASE_URL as a single target named "default"', () => {
     const config = load({ DATABASE_URL: 'mysql://u:p@localhost/clinic', CAREPOOL_POOL_MAX: '5' });
     expect(config.source).toBe('database-url');
-    expect(config.targets.map((t) => [t.name, t.pool.max, t.url.sslMode])).toEqual([['default', 5, 'PREFERRED']]);
+    expect(config.targets.map((t) => [t.name, t.pool.max, t.url.sslMode])).toEqual([
+      ['default', 5, 'PREFERRED'],
+    ]);
   });
 
   it('has no targets (sandbox mode) when nothing is set', () => {
@@ -49,17 +59,37 @@ describe('loadConfig', () => {
   it.each([
     [{ CAREPOOL_TARGETS: 'azure' }, 'CAREPOOL_TARGET_AZURE_URL', 'is not set'],
     [{ CAREPOOL_TARGETS: '1bad' }, 'CAREPOOL_TARGETS', 'not a valid target name'],
-    [{ CAREPOOL_TARGETS: 'a,a', CAREPOOL_TARGET_A_URL: 'mysql://u:p@h/d' }, 'CAREPOOL_TARGETS', 'listed twice'],
+    [
+      { CAREPOOL_TARGETS: 'a,a', CAREPOOL_TARGET_A_URL: 'mysql://u:p@h/d' },
+      'CAREPOOL_TARGETS',
+      'listed twice',
+    ],
     [{ DATABASE_URL: 'postgres://u:hunter2@h/d' }, 'DATABASE_URL', 'scheme "postgres"'],
     [{ DATABASE_URL: 'mysql://u:hunter2@h:99999/d' }, 'DATABASE_URL', 'not a URL'],
     [{ DATABASE_URL: 'mysql://u:hunter2@h/' }, 'DATABASE_URL', 'database name is missing'],
     [{ DATABASE_URL: 'mysql://u:hunter2@h/d?ssl-mode=SOMETIMES' }, 'DATABASE_URL', 'ssl-mode "SOMETIMES"'],
     [{ DATABASE_URL: 'mysql://u:hunter2@h/d?ssl-mode=VERIFY_CA' }, 'DATABASE_URL', 'needs ssl-ca'],
-    [{ DATABASE_URL: 'mysql://u:hunter2@h/d?sslmode=require' }, 'DATABASE_URL', 'unknown parameter "sslmode"'],
-    [{ DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MAX: 'twenty' }, 'CAREPOOL_POOL_MAX', '"twenty" is not valid'],
+    [
+      { DATABASE_URL: 'mysql://u:hunter2@h/d?sslmode=require' },
+      'DATABASE_URL',
+      'unknown parameter "sslmode"',
+    ],
+    [
+      { DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MAX: 'twenty' },
+      'CAREPOOL_POOL_MAX',
+      '"twenty" is not valid',
+    ],
     [{ DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MAX: '0' }, 'CAREPOOL_POOL_MAX', 'is not valid'],
-    [{ DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_CONNECT_TIMEOUT_MS: '-5' }, 'CAREPOOL_CONNECT_TIMEOUT_MS', 'is not valid'],
-    [{ DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MIN: '30' }, 'CAREPOOL_POOL_MIN', 'above the pool max'],
+    [
+      { DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_CONNECT_TIMEOUT_MS: '-5' },
+      'CAREPOOL_CONNECT_TIMEOUT_MS',
+      'is not valid',
+    ],
+    [
+      { DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MIN: '30' },
+      'CAREPOOL_POOL_MIN',
+      'above the pool max',
+    ],
     [{ CAREPOOL_HTTP_PORT: 'http' }, 'CAREPOOL_HTTP_PORT', 'not a port'],
     [{ CAREPOOL_LOG_LEVEL: 'loud' }, 'CAREPOOL_LOG_LEVEL', 'not one of'],
   ])('rejects %o naming %s, the problem and an example, never the password', (env, variable, problem) => {

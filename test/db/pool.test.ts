@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectionSpec, parseConnectionUrl, type PoolSettings } from '../../src/config/index.js';
+import { type ConnectionSpec, type PoolSettings, parseConnectionUrl } from '../../src/config/index.js';
 import { openConnection } from '../../src/db/driver.js';
 import { wrapDriverError } from '../../src/db/errors.js';
 import { PoolMetrics } from '../../src/db/pool/metrics.js';
@@ -25,13 +25,22 @@ const defaults: PoolSettings = {
   leakDetectionMs: 30_000,
 };
 
-function makePool(spec: ConnectionSpec, settings: Partial<PoolSettings> = {}, extra: { observer?: PoolObserver; housekeepingMs?: number } = {}): Pool {
+function makePool(
+  spec: ConnectionSpec,
+  settings: Partial<PoolSettings> = {},
+  extra: { observer?: PoolObserver; housekeepingMs?: number } = {},
+): Pool {
   const s = { ...defaults, ...settings };
   const ctx = { target: 'test', host: spec.host, port: spec.port, user: spec.user, password: spec.password };
   return new Pool({
     ...s,
     name: 'test',
-    open: () => openConnection(spec, { connectTimeoutMs: s.connectTimeoutMs, keepAliveMs: s.keepAliveMs, tls: tlsPlan(spec) }),
+    open: () =>
+      openConnection(spec, {
+        connectTimeoutMs: s.connectTimeoutMs,
+        keepAliveMs: s.keepAliveMs,
+        tls: tlsPlan(spec),
+      }),
     wrapError: (e) => wrapDriverError(e, ctx),
     ...extra,
   });
@@ -135,7 +144,11 @@ describe('pool against a real server', () => {
   it('drops an idle connection as soon as the server closes it, even inside the validation window', async () => {
     const { gcp } = sandboxServers();
     const destroyed: string[] = [];
-    const pool = makePool(testUser.spec, { max: 2, validationIdleMs: 60_000 }, { observer: { destroyed: (r) => destroyed.push(r) } });
+    const pool = makePool(
+      testUser.spec,
+      { max: 2, validationIdleMs: 60_000 },
+      { observer: { destroyed: (r) => destroyed.push(r) } },
+    );
     try {
       const killed = await pool.withConnection(async (c) => c.threadId);
       const admin = await adminConnection(gcp);
@@ -161,7 +174,9 @@ describe('pool against a real server', () => {
       { max: 4, min: 1, idleTimeoutMs: 150 },
       { observer: { destroyed: (r) => destroyed.push(r) }, housekeepingMs: 50 },
     );
-    await Promise.all(Array.from({ length: 4 }, () => pool.withConnection((c) => c.query('SELECT SLEEP(0.05)'))));
+    await Promise.all(
+      Array.from({ length: 4 }, () => pool.withConnection((c) => c.query('SELECT SLEEP(0.05)'))),
+    );
     expect(pool.stats().total).toBe(4);
     await new Promise((r) => setTimeout(r, 500));
     expect(pool.stats().total).toBe(1);
@@ -171,7 +186,11 @@ describe('pool against a real server', () => {
     await admin.close();
     await pool.close();
 
-    const short = makePool(testUser.spec, { max: 1, maxLifetimeMs: 100 }, { observer: { destroyed: (r) => destroyed.push(r) } });
+    const short = makePool(
+      testUser.spec,
+      { max: 1, maxLifetimeMs: 100 },
+      { observer: { destroyed: (r) => destroyed.push(r) } },
+    );
     const first = await short.withConnection(async (c) => c.threadId);
     await new Promise((r) => setTimeout(r, 150));
     const second = await short.withConnection(async (c) => c.threadId);
@@ -182,7 +201,11 @@ describe('pool against a real server', () => {
 
   it('reports a connection held past the leak threshold once', async () => {
     const leaks: number[] = [];
-    const pool = makePool(testUser.spec, { leakDetectionMs: 100 }, { observer: { leak: (i) => leaks.push(i.heldMs) }, housekeepingMs: 25 });
+    const pool = makePool(
+      testUser.spec,
+      { leakDetectionMs: 100 },
+      { observer: { leak: (i) => leaks.push(i.heldMs) }, housekeepingMs: 25 },
+    );
     const conn = await pool.acquire('slow-route');
     await new Promise((r) => setTimeout(r, 300));
     conn.release();
@@ -241,7 +264,10 @@ describe('pool against unreachable servers', () => {
   });
 
   it('fails a connect to a port that never answers at the connect timeout (3 s +- 10 %)', async () => {
-    const spec = parseConnectionUrl('T', `mysql://u:secret-pw@127.0.0.1:${blackHolePort}/clinic?ssl-mode=DISABLED`);
+    const spec = parseConnectionUrl(
+      'T',
+      `mysql://u:secret-pw@127.0.0.1:${blackHolePort}/clinic?ssl-mode=DISABLED`,
+    );
     const pool = makePool(spec, { connectTimeoutMs: 3000, acquireTimeoutMs: 10_000 });
     const started = performance.now();
     const outcome = await settle(pool.acquire());
@@ -268,7 +294,11 @@ describe('pool against unreachable servers', () => {
       const r = await settle(pool.acquire());
       if (!r.ok && isAppError(r.error)) codes.push(r.error.code);
     }
-    expect(codes).toEqual(['CAREPOOL_DB_CONNECT_REFUSED', 'CAREPOOL_DB_CONNECT_REFUSED', 'CAREPOOL_DB_CONNECT_REFUSED']);
+    expect(codes).toEqual([
+      'CAREPOOL_DB_CONNECT_REFUSED',
+      'CAREPOOL_DB_CONNECT_REFUSED',
+      'CAREPOOL_DB_CONNECT_REFUSED',
+    ]);
     expect(pool.stats().circuit).toBe('open');
     const fast = await settle(pool.acquire());
     expect(!fast.ok && isAppError(fast.error, 'CAREPOOL_DB_UNAVAILABLE')).toBe(true);

@@ -22,7 +22,11 @@ describe('TLS against the azure sandbox (require_secure_transport=ON)', () => {
 
   it('accepts TLS verified against the sandbox CA with the host name checked (VERIFY_IDENTITY)', async () => {
     const { azure } = sandboxServers();
-    const conn = await connectSingle('azure', parseConnectionUrl('T', userUrl(azure, 'app', 'VERIFY_IDENTITY')), settings);
+    const conn = await connectSingle(
+      'azure',
+      parseConnectionUrl('T', userUrl(azure, 'app', 'VERIFY_IDENTITY')),
+      settings,
+    );
     const { rows } = await conn.query<{ v: string }>({
       text: "SELECT VARIABLE_VALUE AS v FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_version'",
       values: [],
@@ -45,7 +49,11 @@ describe('TLS against the azure sandbox (require_secure_transport=ON)', () => {
 
   it('gcp sandbox accepts plain connections (TLS optional, as Cloud SQL allows by default)', async () => {
     const { gcp } = sandboxServers();
-    const conn = await connectSingle('gcp', parseConnectionUrl('T', userUrl(gcp, 'app', 'DISABLED')), settings);
+    const conn = await connectSingle(
+      'gcp',
+      parseConnectionUrl('T', userUrl(gcp, 'app', 'DISABLED')),
+      settings,
+    );
     expect(conn.tls).toBe(false);
     await conn.close();
   });

@@ -1,9 +1,8 @@
 import { inject } from 'vitest';
-import { type CarepoolConfig, loadConfig } from '../../src/config/index.js';
+import { type CarepoolConfig, loadConfig, parseConnectionUrl } from '../../src/config/index.js';
 import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import { TargetRegistry } from '../../src/db/targets.js';
-import { parseConnectionUrl } from '../../src/config/index.js';
-import { sandboxEnv, type ServerState, userUrl } from '../../src/sandbox/index.js';
+import { type ServerState, sandboxEnv, userUrl } from '../../src/sandbox/index.js';
 
 /** The test run's sandbox servers. */
 export function sandboxServers(): { azure: ServerState; gcp: ServerState } {
@@ -16,7 +15,11 @@ export function sandboxServers(): { azure: ServerState; gcp: ServerState } {
 
 /** Config pointing at the test sandbox, with optional extra env (e.g. pool settings). */
 export function sandboxConfig(extra: Record<string, string> = {}): CarepoolConfig {
-  return loadConfig({ env: { ...sandboxEnv(inject('sandbox')), ...extra }, dotenv: false, cwd: inject('sandboxHome') });
+  return loadConfig({
+    env: { ...sandboxEnv(inject('sandbox')), ...extra },
+    dotenv: false,
+    cwd: inject('sandboxHome'),
+  });
 }
 
 /** A target registry over the test sandbox; close it in afterAll. */

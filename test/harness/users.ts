@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseConnectionUrl, type ConnectionSpec } from '../../src/config/index.js';
+import { type ConnectionSpec, parseConnectionUrl } from '../../src/config/index.js';
 import { sql } from '../../src/db/sql.js';
 import { generatePassword, type ServerState, userUrl } from '../../src/sandbox/index.js';
 import { adminConnection } from './targets.js';
@@ -8,7 +8,9 @@ import { adminConnection } from './targets.js';
  * Creates a throw-away DML user on a sandbox server, so a test can count *its own* connections server-side
  * (PROCESSLIST by user) while other test files use the shared app user.
  */
-export async function createTestUser(server: ServerState): Promise<{ user: string; spec: ConnectionSpec; drop(): Promise<void> }> {
+export async function createTestUser(
+  server: ServerState,
+): Promise<{ user: string; spec: ConnectionSpec; drop(): Promise<void> }> {
   const user = `t_${randomBytes(4).toString('hex')}`;
   const password = generatePassword();
   const admin = await adminConnection(server);
@@ -47,7 +49,10 @@ export async function countConnections(server: ServerState, user: string): Promi
 }
 
 /** Same as {@link countConnections} on an already open admin connection (for sampling loops). */
-export async function countWith(admin: Awaited<ReturnType<typeof adminConnection>>, user: string): Promise<number> {
+export async function countWith(
+  admin: Awaited<ReturnType<typeof adminConnection>>,
+  user: string,
+): Promise<number> {
   const { rows } = await admin.query<{ n: number | string }>(
     sql`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ${user}`,
   );

@@ -8,7 +8,9 @@ import { table } from '../output.js';
 export function registerSandbox(program: Command, ctx: CliContext): void {
   const sandbox = program
     .command('sandbox')
-    .description('local MySQL-compatible servers that imitate Azure (TLS required) and Cloud SQL (TLS optional)');
+    .description(
+      'local MySQL-compatible servers that imitate Azure (TLS required) and Cloud SQL (TLS optional)',
+    );
 
   sandbox
     .command('start')
@@ -35,7 +37,8 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const stopped = await stopSandbox(ctx.config().home);
       if (opts.json) ctx.out.json({ stopped });
-      else ctx.out.line(stopped.length ? `stopped: ${stopped.join(', ')}` : 'no sandbox servers are recorded');
+      else
+        ctx.out.line(stopped.length ? `stopped: ${stopped.join(', ')}` : 'no sandbox servers are recorded');
     });
 
   sandbox
@@ -45,7 +48,10 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const status = await sandboxStatus(ctx.config().home);
       if (opts.json) ctx.out.json({ servers: status });
-      else ctx.out.line(status.length ? statusTable(status) : 'no sandbox servers; start them with: carepool sandbox start');
+      else
+        ctx.out.line(
+          status.length ? statusTable(status) : 'no sandbox servers; start them with: carepool sandbox start',
+        );
       if (status.length === 0 || status.some((s) => !s.running)) ctx.exitCode = 1;
     });
 
@@ -53,18 +59,30 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .command('env')
     .description('print the CAREPOOL_* variables for the sandbox (passwords masked unless --show-secrets)')
     .option('--json', 'print JSON')
-    .option('--show-secrets', 'print the real passwords, e.g. for: eval "$(carepool sandbox env --show-secrets)"')
+    .option(
+      '--show-secrets',
+      'print the real passwords, e.g. for: eval "$(carepool sandbox env --show-secrets)"',
+    )
     .action(async (opts: { json?: boolean; showSecrets?: boolean }) => {
       const env = sandboxEnv(await readState(ctx.config().home));
-      const shown = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, opts.showSecrets ? v : redactUrl(v)]));
+      const shown = Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, opts.showSecrets ? v : redactUrl(v)]),
+      );
       if (opts.json) ctx.out.json(shown);
-      else for (const [k, v] of Object.entries(shown)) ctx.out.line(`${k}=${opts.showSecrets ? `'${v}'` : v}`);
+      else
+        for (const [k, v] of Object.entries(shown)) ctx.out.line(`${k}=${opts.showSecrets ? `'${v}'` : v}`);
     });
 }
 
 function statusTable(status: Awaited<ReturnType<typeof sandboxStatus>>): string {
   return table(
     ['name', 'state', 'port', 'server', 'imitates'],
-    status.map((s) => [s.name, s.running ? 'running' : 'stopped', s.port, `${s.flavor} ${s.version}`, s.description]),
+    status.map((s) => [
+      s.name,
+      s.running ? 'running' : 'stopped',
+      s.port,
+      `${s.flavor} ${s.version}`,
+      s.description,
+    ]),
   );
 }

@@ -1,7 +1,4 @@
-/**
- * A FIFO queue with O(1) push/shift and O(1) removal by handle, for pool waiters. (Array#shift is O(n),
- * and a waiter that times out must leave the middle of the queue.)
- */
+/** A FIFO queue with amortised O(1) push/shift, for pool waiters (Array#shift is O(n)). */
 export class Deque<T> {
   #items: (T | undefined)[] = [];
   #head = 0;
@@ -11,11 +8,19 @@ export class Deque<T> {
     return this.#size;
   }
 
-  /** Appends `item`; returns its slot for {@link Deque.remove}. */
-  push(item: T): number {
+  /** Appends `item`. */
+  push(item: T): void {
     this.#items.push(item);
     this.#size++;
-    return this.#items.length - 1;
+  }
+
+  /** The oldest item, left in place. */
+  peek(): T | undefined {
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const item = this.#items[i];
+      if (item !== undefined) return item;
+    }
+    return undefined;
   }
 
   /** Removes and returns the oldest item. */
@@ -31,15 +36,6 @@ export class Deque<T> {
       }
     }
     return undefined;
-  }
-
-  /** Removes the item at `slot` if it is still `item`. */
-  remove(slot: number, item: T): boolean {
-    if (this.#items[slot] !== item) return false;
-    this.#items[slot] = undefined;
-    this.#size--;
-    this.#compact();
-    return true;
   }
 
   /** Removes and returns every item, oldest first. */

@@ -36,7 +36,9 @@ export class PoolMetrics {
     gauge('carepool_pool_idle_connections', 'Idle connections.', (s) => s.idle);
     gauge('carepool_pool_pending', 'Callers waiting for a connection.', (s) => s.waiting);
     gauge('carepool_pool_max_connections', 'Pool maximum.', (s) => s.max);
-    gauge('carepool_pool_circuit_open', '1 while the target is considered down.', (s) => (s.circuit === 'open' ? 1 : 0));
+    gauge('carepool_pool_circuit_open', '1 while the target is considered down.', (s) =>
+      s.circuit === 'open' ? 1 : 0,
+    );
     const seconds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10];
     this.#acquireWait = new Histogram({
       name: 'carepool_pool_acquire_seconds',

@@ -18,7 +18,11 @@ export interface PoolObserver {
   createFailed?(error: unknown): void;
   destroyed?(reason: DestroyReason): void;
   /** A connection has been held longer than the leak threshold (reported once per checkout). */
-  leak?(info: { readonly threadId: number; readonly heldMs: number; readonly label: string | undefined }): void;
+  leak?(info: {
+    readonly threadId: number;
+    readonly heldMs: number;
+    readonly label: string | undefined;
+  }): void;
   /** The circuit opened (target considered down) or closed again. */
   circuit?(state: 'open' | 'closed', error: unknown): void;
 }
@@ -54,7 +58,11 @@ export class ObserverHub implements PoolObserver {
   destroyed(reason: DestroyReason): void {
     for (const o of this.#observers) o.destroyed?.(reason);
   }
-  leak(info: { readonly threadId: number; readonly heldMs: number; readonly label: string | undefined }): void {
+  leak(info: {
+    readonly threadId: number;
+    readonly heldMs: number;
+    readonly label: string | undefined;
+  }): void {
     for (const o of this.#observers) o.leak?.(info);
   }
   circuit(state: 'open' | 'closed', error: unknown): void {

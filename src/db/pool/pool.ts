@@ -66,11 +66,10 @@ interface Slot {
 
 interface Waiter {
   readonly start: number;
+  readonly deadline: number;
   readonly label: string | undefined;
   resolve(lease: PooledConnection): void;
   reject(error: unknown): void;
-  timer: NodeJS.Timeout | undefined;
-  slot: number;
 }
 
 /**
@@ -99,6 +98,8 @@ export class Pool {
   readonly #waiters = new Deque<Waiter>();
   readonly #housekeeper: NodeJS.Timeout;
   readonly #validationTimeoutMs: number;
+  /** One timer for the whole queue: waiters share one timeout and are FIFO, so the head expires first. */
+  #expiry: NodeJS.Timeout | undefined;
   #connecting = 0;
   #closed = false;
   #drained: (() => void) | undefined;
@@ -191,17 +192,40 @@ export class Pool {
     if (this.#circuitOpen() && this.#probing) throw this.#unavailableError();
     if (this.#circuitOpen() && this.#now() < this.#circuitOpenUntil) throw this.#unavailableError();
     return new Promise<PooledConnection>((resolve, reject) => {
-      const waiter: Waiter = { start, label, resolve, reject, timer: undefined, slot: 0 };
-      waiter.slot = this.#waiters.push(waiter);
-      waiter.timer = setTimeout(() => {
-        if (!this.#waiters.remove(waiter.slot, waiter)) return;
-        const waited = this.#now() - start;
-        this.#timeouts++;
-        this.#observer.timedOut?.(waited);
-        reject(this.#timeoutError(waited));
-      }, this.#o.acquireTimeoutMs);
+      this.#waiters.push({ start, deadline: start + this.#o.acquireTimeoutMs, label, resolve, reject });
+      this.#armExpiry();
       this.#fill();
     });
+  }
+
+  #armExpiry(): void {
+    if (this.#expiry !== undefined) return;
+    const head = this.#waiters.peek();
+    if (head === undefined) return;
+    this.#expiry = setTimeout(() => this.#expire(), Math.max(0, head.deadline - this.#now()));
+  }
+
+  /** Fails every waiter at the head of the queue whose deadline has passed, then re-arms for the next. */
+  #expire(): void {
+    this.#expiry = undefined;
+    const now = this.#now();
+    for (
+      let head = this.#waiters.peek();
+      head !== undefined && head.deadline <= now;
+      head = this.#waiters.peek()
+    ) {
+      this.#waiters.shift();
+      const waited = now - head.start;
+      this.#timeouts++;
+      this.#observer.timedOut?.(waited);
+      head.reject(this.#timeoutError(waited));
+    }
+    this.#armExpiry();
+  }
+
+  #stopExpiry(): void {
+    clearTimeout(this.#expiry);
+    this.#expiry = undefined;
   }
 
   /**
@@ -225,10 +249,8 @@ export class Pool {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#housekeeper);
-    for (const waiter of this.#waiters.drain()) {
-      clearTimeout(waiter.timer);
-      waiter.reject(this.#closedError());
-    }
+    this.#stopExpiry();
+    for (const waiter of this.#waiters.drain()) waiter.reject(this.#closedError());
     const closing = this.#idle.splice(0).map((slot) => this.#close(slot, 'closed'));
     if (this.#active.size > 0) {
       await new Promise<void>((resolve) => {
@@ -293,7 +315,7 @@ export class Pool {
       this.#idle.push(slot);
       return;
     }
-    clearTimeout(waiter.timer);
+    if (this.#waiters.size === 0) this.#stopExpiry();
     this.#checkout(slot, waiter.label);
     this.#acquired++;
     this.#observer.acquired?.(this.#now() - waiter.start);
@@ -314,7 +336,10 @@ export class Pool {
       this.#create();
       return;
     }
-    while (this.#total() < this.#o.max && (this.#waiters.size > this.#connecting || this.#total() < this.#o.min)) {
+    while (
+      this.#total() < this.#o.max &&
+      (this.#waiters.size > this.#connecting || this.#total() < this.#o.min)
+    ) {
       this.#create();
     }
   }
@@ -338,7 +363,10 @@ export class Pool {
         const lifetime = this.#o.maxLifetimeMs;
         const slot: Slot = {
           conn,
-          retireAt: lifetime > 0 ? now + lifetime - Math.floor(this.#random() * lifetime * 0.025) : Number.POSITIVE_INFINITY,
+          retireAt:
+            lifetime > 0
+              ? now + lifetime - Math.floor(this.#random() * lifetime * 0.025)
+              : Number.POSITIVE_INFINITY,
           lastUsedAt: now,
           checkedOutAt: 0,
           label: undefined,
@@ -374,17 +402,11 @@ export class Pool {
           this.#circuitOpenUntil = this.#now() + this.#cooldownMs;
           if (!wasOpen) this.#observer.circuit?.('open', wrapped);
           // The target looks down: everyone queued fails now rather than at the acquire timeout.
-          for (const waiter of this.#waiters.drain()) {
-            clearTimeout(waiter.timer);
-            waiter.reject(wrapped);
-          }
+          this.#stopExpiry();
+          for (const waiter of this.#waiters.drain()) waiter.reject(wrapped);
           return;
         }
-        const waiter = this.#waiters.shift();
-        if (waiter !== undefined) {
-          clearTimeout(waiter.timer);
-          waiter.reject(wrapped);
-        }
+        this.#waiters.shift()?.reject(wrapped);
         this.#fill();
       },
     );
@@ -441,7 +463,11 @@ export class Pool {
       'CAREPOOL_DB_UNAVAILABLE',
       `target "${this.name}" is unavailable: ${cause?.message ?? 'recent connects failed'}`,
       {
-        meta: { target: this.name, retryAfterS: Math.max(1, Math.ceil(this.#cooldownMs / 1000)), cause: cause?.code ?? null },
+        meta: {
+          target: this.name,
+          retryAfterS: Math.max(1, Math.ceil(this.#cooldownMs / 1000)),
+          cause: cause?.code ?? null,
+        },
         cause,
         ...(cause ? { hint: cause.hint } : {}),
       },
