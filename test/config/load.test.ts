@@ -135,3 +135,17 @@ describe('Secret', () => {
     expect(isAppError(null)).toBe(false);
   });
 });
+
+describe('.env.example', () => {
+  it('documents a configuration that loads as it stands (so the docs are true)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parseEnv } = await import('node:util');
+    const env = parseEnv(await readFile(new URL('../../.env.example', import.meta.url), 'utf8'));
+    const config = loadConfig({ env, dotenv: false, cwd: '/tmp' });
+    expect(config.targets.map((t) => [t.name, t.url.sslMode])).toEqual([
+      ['azure', 'VERIFY_IDENTITY'],
+      ['gcp', 'VERIFY_CA'],
+    ]);
+    expect(config.targets[0]?.pool).toMatchObject({ max: 20, connectTimeoutMs: 3000, acquireTimeoutMs: 2000 });
+  });
+});
