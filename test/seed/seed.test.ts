@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/db/sql.js';
+import type { Target } from '../../src/db/targets.js';
+import { isAppError } from '../../src/errors/index.js';
+import { migrateTarget } from '../../src/migrate/apply/migrate-target.js';
+import { type SeedProgress, seedTarget } from '../../src/seed/index.js';
+import { type ScratchDatabases, scratchDatabases } from '../harness/databases.js';
+
+async function checksums(target: Target): Promise<Record<string, string>> {
+  const { rows } = await target.sql.query<{ Table: string; Checksum: string }>(sql`CHECKSUM TABLE patients, medical_records`);
+  return Object.fromEntries(rows.map((r) => [r.Table.split('.').pop() as string, String(r.Checksum)]));
+}
+
+async function counts(target: Target): Promise<[number, number]> {
+  const { rows } = await target.sql.query<{ p: number; r: number }>(
+    sql`SELECT (SELECT COUNT(*) FROM patients) AS p, (SELECT COUNT(*) FROM medical_records) AS r`,
+  );
+  return [Number(rows[0]?.p), Number(rows[0]?.r)];
+}
+
+describe('carepool seed on real servers', () => {
+  let dbs: ScratchDatabases;
+  let targets: readonly Target[];
+
+  beforeAll(async () => {
+    dbs = await scratchDatabases('seed');
+    targets = dbs.registry.list();
+    for (const t of targets) await migrateTarget(t);
+  });
+  afterAll(async () => {
+    await dbs.drop();
+  });
+
+  it('writes identical rows on both targets for the same seed (equal checksums), with progress', async () => {
+    const progress: SeedProgress[] = [];
+    const results = await Promise.all(
+      targets.map((t) =>
+        seedTarget(t, { patients: 1500, recordsPerPatient: 3, seed: 42, reset: false, batchSize: 500, onProgress: (p) => progress.push(p) }),
+      ),
+    );
+    expect(results.map((r) => [r.target, r.patients, r.records])).toEqual([
+      ['azure', 1500, 4500],
+      ['gcp', 1500, 4500],
+    ]);
+    for (const t of targets) expect(await counts(t)).toEqual([1500, 4500]);
+    const [a, b] = await Promise.all(targets.map(checksums));
+    expect(a).toEqual(b);
+    expect(Number(a?.patients)).toBeGreaterThan(0);
+    const last = progress.filter((p) => p.target === 'gcp').at(-1);
+    expect(last).toEqual({ target: 'gcp', done: 6000, total: 6000 });
+  });
+
+  it('refuses a non-empty target without --reset and changes nothing', async () => {
+    const [azure] = targets;
+    const before = await checksums(azure as Target);
+    const error = await seedTarget(azure as Target, { patients: 10, recordsPerPatient: 1, seed: 1, reset: false }).catch((e: unknown) => e);
+    expect(isAppError(error, 'CAREPOOL_SEED_TARGET_NOT_EMPTY')).toBe(true);
+    expect(await checksums(azure as Target)).toEqual(before);
+  });
+
+  it('--reset empties first; another seed gives other rows', async () => {
+    const [azure, gcp] = targets as [Target, Target];
+    await seedTarget(azure, { patients: 200, recordsPerPatient: 2, seed: 7, reset: true });
+    expect(await counts(azure)).toEqual([200, 400]);
+    await seedTarget(gcp, { patients: 200, recordsPerPatient: 2, seed: 8, reset: true });
+    expect(await checksums(azure)).not.toEqual(await checksums(gcp));
+    const { rows } = await azure.sql.query<{ bad: number }>(
+      sql`SELECT COUNT(*) AS bad FROM medical_records r JOIN patients p ON p.id = r.patient_id
+          WHERE r.admission_date < p.date_of_birth OR r.discharge_date < r.admission_date`,
+    );
+    expect(Number(rows[0]?.bad)).toBe(0);
+  });
+});
