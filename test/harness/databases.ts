@@ -20,10 +20,15 @@ const onDatabase = (url: string, db: string) => url.replace('/clinic?', `/${db}?
  * Creates an empty database on both sandbox servers (so a test can migrate, seed or reset without touching
  * the shared `clinic` database other test files use), grants the app user DML on it, and returns a registry.
  */
-export async function scratchDatabases(prefix: string, extraEnv: Record<string, string> = {}): Promise<ScratchDatabases> {
+export async function scratchDatabases(
+  prefix: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ScratchDatabases> {
   const name = `${prefix}_${randomBytes(3).toString('hex')}`;
   const servers = Object.values(sandboxServers());
-  const each = async (fn: (server: ServerState, admin: Awaited<ReturnType<typeof adminConnection>>) => Promise<unknown>) =>
+  const each = async (
+    fn: (server: ServerState, admin: Awaited<ReturnType<typeof adminConnection>>) => Promise<unknown>,
+  ) =>
     Promise.all(
       servers.map(async (server) => {
         const admin = await adminConnection(server);
@@ -36,7 +41,9 @@ export async function scratchDatabases(prefix: string, extraEnv: Record<string, 
     );
   await each(async (server, admin) => {
     await admin.query(sql`CREATE DATABASE ${sql.ident(name)}`);
-    await admin.query(sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.ident(name)}.* TO ${sql.raw(`'${server.users.app.user}'@'%'`)}`);
+    await admin.query(
+      sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${sql.ident(name)}.* TO ${sql.raw(`'${server.users.app.user}'@'%'`)}`,
+    );
   });
   const env: Record<string, string> = { CAREPOOL_TARGETS: servers.map((s) => s.name).join(','), ...extraEnv };
   for (const s of servers) {

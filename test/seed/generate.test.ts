@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { patientAt, recordsOf } from '../../src/seed/index.js';
 import { medicalRecords, patients } from '../../src/schema/index.js';
+import { patientAt, recordsOf } from '../../src/seed/index.js';
 
 const maxLength = (table: typeof patients.table | typeof medicalRecords.table, column: string) => {
   const type = table.columns.find((c) => c.name === column)?.type;
@@ -18,20 +18,28 @@ describe('sample data generation', () => {
 
   it('always fits the models and is realistic: admission after birth, discharge never before admission', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 10_000_000 }), (seed, id) => {
-        const p = patientAt(seed, id);
-        expect(p.first_name.length).toBeLessThanOrEqual(maxLength(patients.table, 'first_name'));
-        expect(p.last_name.length).toBeLessThanOrEqual(maxLength(patients.table, 'last_name'));
-        expect(p.gender.length).toBeLessThanOrEqual(maxLength(patients.table, 'gender'));
-        expect((p.contact_number ?? '').length).toBeLessThanOrEqual(maxLength(patients.table, 'contact_number'));
-        expect(p.date_of_birth).toMatch(/^(19[3-9]\d|20[0-2]\d)-\d\d-\d\d$/);
-        for (const r of recordsOf(seed, p, 1, 4)) {
-          expect(r.diagnosis.length).toBeLessThanOrEqual(maxLength(medicalRecords.table, 'diagnosis'));
-          expect((r.treatment ?? '').length).toBeLessThanOrEqual(maxLength(medicalRecords.table, 'treatment'));
-          expect(r.admission_date >= p.date_of_birth).toBe(true);
-          if (r.discharge_date !== null) expect(r.discharge_date >= r.admission_date).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        (seed, id) => {
+          const p = patientAt(seed, id);
+          expect(p.first_name.length).toBeLessThanOrEqual(maxLength(patients.table, 'first_name'));
+          expect(p.last_name.length).toBeLessThanOrEqual(maxLength(patients.table, 'last_name'));
+          expect(p.gender.length).toBeLessThanOrEqual(maxLength(patients.table, 'gender'));
+          expect((p.contact_number ?? '').length).toBeLessThanOrEqual(
+            maxLength(patients.table, 'contact_number'),
+          );
+          expect(p.date_of_birth).toMatch(/^(19[3-9]\d|20[0-2]\d)-\d\d-\d\d$/);
+          for (const r of recordsOf(seed, p, 1, 4)) {
+            expect(r.diagnosis.length).toBeLessThanOrEqual(maxLength(medicalRecords.table, 'diagnosis'));
+            expect((r.treatment ?? '').length).toBeLessThanOrEqual(
+              maxLength(medicalRecords.table, 'treatment'),
+            );
+            expect(r.admission_date >= p.date_of_birth).toBe(true);
+            if (r.discharge_date !== null) expect(r.discharge_date >= r.admission_date).toBe(true);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -7,7 +7,9 @@ import { type SeedProgress, seedTarget } from '../../src/seed/index.js';
 import { type ScratchDatabases, scratchDatabases } from '../harness/databases.js';
 
 async function checksums(target: Target): Promise<Record<string, string>> {
-  const { rows } = await target.sql.query<{ Table: string; Checksum: string }>(sql`CHECKSUM TABLE patients, medical_records`);
+  const { rows } = await target.sql.query<{ Table: string; Checksum: string }>(
+    sql`CHECKSUM TABLE patients, medical_records`,
+  );
   return Object.fromEntries(rows.map((r) => [r.Table.split('.').pop() as string, String(r.Checksum)]));
 }
 
@@ -35,7 +37,14 @@ describe('carepool seed on real servers', () => {
     const progress: SeedProgress[] = [];
     const results = await Promise.all(
       targets.map((t) =>
-        seedTarget(t, { patients: 1500, recordsPerPatient: 3, seed: 42, reset: false, batchSize: 500, onProgress: (p) => progress.push(p) }),
+        seedTarget(t, {
+          patients: 1500,
+          recordsPerPatient: 3,
+          seed: 42,
+          reset: false,
+          batchSize: 500,
+          onProgress: (p) => progress.push(p),
+        }),
       ),
     );
     expect(results.map((r) => [r.target, r.patients, r.records])).toEqual([
@@ -53,7 +62,12 @@ describe('carepool seed on real servers', () => {
   it('refuses a non-empty target without --reset and changes nothing', async () => {
     const [azure] = targets;
     const before = await checksums(azure as Target);
-    const error = await seedTarget(azure as Target, { patients: 10, recordsPerPatient: 1, seed: 1, reset: false }).catch((e: unknown) => e);
+    const error = await seedTarget(azure as Target, {
+      patients: 10,
+      recordsPerPatient: 1,
+      seed: 1,
+      reset: false,
+    }).catch((e: unknown) => e);
     expect(isAppError(error, 'CAREPOOL_SEED_TARGET_NOT_EMPTY')).toBe(true);
     expect(await checksums(azure as Target)).toEqual(before);
   });

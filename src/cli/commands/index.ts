@@ -1,13 +1,19 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerErd } from './erd.js';
 import { registerSandbox } from './sandbox.js';
+import { registerSeed } from './seed.js';
 import { registerTargets } from './targets.js';
+import { registerUp } from './up.js';
 
 /**
  * Every CLI command, in help order. Each command lives in its own file and exports one `register*`
  * function; add new commands here.
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerUp(program, ctx);
   registerSandbox(program, ctx);
   registerTargets(program, ctx);
+  registerErd(program, ctx);
+  registerSeed(program, ctx);
 }

@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import { probeTarget } from '../../db/health.js';
+import { createLogger } from '../../log/logger.js';
+import { migrateTarget, readRevision } from '../../migrate/index.js';
+import { startSandbox } from '../../sandbox/index.js';
+import { hasPatients, seedTarget } from '../../seed/index.js';
+import { startServer } from '../../web/server.js';
+import type { CliContext } from '../context.js';
+import { bar } from '../output.js';
+import { waitForSignal } from '../wait-for-signal.js';
+import { intOption } from './seed.js';
+import { healthTable } from './targets.js';
+
+interface UpOptions {
+  serve: boolean;
+  host?: string;
+  port?: number;
+  patients: number;
+  recordsPerPatient: number;
+}
+
+/**
+ * `carepool up` (= `npm start`): the main job. With no targets configured: start the sandbox, migrate it to
+ * head, seed it when empty, report health and serve the web app. With targets configured: report health and
+ * serve — never migrate or seed real servers silently.
+ */
+export function registerUp(program: Command, ctx: CliContext): void {
+  program
+    .command('up')
+    .description('the main job: sandbox (when no targets are configured) → migrate → seed if empty → serve')
+    .option('--no-serve', 'stop after preparing and reporting the targets')
+    .option('--host <host>', 'address to listen on (default CAREPOOL_HTTP_HOST or 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default CAREPOOL_HTTP_PORT or 3000)', intOption(0, 65535))
+    .option('--patients <n>', 'sample patients for an empty sandbox', intOption(1, 10_000_000), 1000)
+    .option('--records-per-patient <k>', 'sample records per patient', intOption(0, 1000), 3)
+    .action(async (opts: UpOptions) => {
+      const config = ctx.config();
+      const sandbox = config.targets.length === 0;
+      if (sandbox) {
+        const started = performance.now();
+        await startSandbox({ home: config.home });
+        ctx.out.line(
+          `sandbox: azure + gcp servers running (${Math.round(performance.now() - started)} ms); no targets are configured, so carepool uses them`,
+        );
+      }
+      const targetConfig = await ctx.targetConfig();
+      const registry = await ctx.registry();
+      if (sandbox) {
+        for (const target of registry.list()) {
+          const result = await migrateTarget(target);
+          if (!result.ok) {
+            ctx.out.line(
+              `${target.name}: migration failed: ${result.error?.code} ${result.error?.message}\n  hint: ${result.error?.hint}`,
+            );
+            ctx.exitCode = 1;
+            return;
+          }
+          const applied = result.steps.length;
+          ctx.out.line(
+            `${target.name}: schema at ${result.after.at(-1) ?? 'base'}${applied ? ` (${applied} migration(s) applied)` : ''}`,
+          );
+        }
+        await Promise.all(
+          registry.list().map(async (target) => {
+            if (await hasPatients(target)) return;
+            const r = await seedTarget(target, {
+              patients: opts.patients,
+              recordsPerPatient: opts.recordsPerPatient,
+              seed: 1,
+              reset: false,
+              onProgress: (p) => ctx.out.progress(`${p.target} seeding ${bar(p.done, p.total)}`),
+            });
+            if (ctx.out.interactive) ctx.out.note('');
+            ctx.out.line(
+              `${target.name}: seeded ${r.patients} patients and ${r.records} medical records in ${r.ms} ms`,
+            );
+          }),
+        );
+      }
+      const health = await Promise.all(registry.list().map((t) => probeTarget(t, readRevision)));
+      ctx.out.line('');
+      ctx.out.line(healthTable(health));
+      if (health.some((h) => !h.ok)) ctx.exitCode = 1;
+      await ctx.close();
+      if (!opts.serve) return;
+
+      const logger = createLogger({ level: config.logLevel });
+      const server = await startServer({
+        config: targetConfig,
+        logger,
+        readRevision,
+        ...(opts.host === undefined ? {} : { host: opts.host }),
+        ...(opts.port === undefined ? {} : { port: opts.port }),
+      });
+      ctx.out.line(
+        `\ncarepool is serving ${server.url}  (dashboard ${server.url}/, API ${server.url}/api/v1, docs ${server.url}/docs)`,
+      );
+      if (server.loopbackOnly)
+        ctx.out.line(
+          'bound to loopback only: sign-in is not built yet, so carepool is not exposed to the network',
+        );
+      ctx.out.line('press Ctrl-C to stop');
+      const signal = await waitForSignal();
+      ctx.out.note(`${signal}: finishing in-flight requests and draining pools…`);
+      await server.close();
+      ctx.exitCode = 0;
+    });
+}
