@@ -216,8 +216,8 @@ describe('pool against a real server', () => {
 
   it('drains on close: in-flight work finishes, new callers are refused', async () => {
     const pool = makePool(testUser.spec, { max: 2 });
-    const inFlight = pool.withConnection((c) => c.query<{ v: number }>('SELECT SLEEP(0.2) AS v'));
-    await new Promise((r) => setTimeout(r, 50));
+    const conn = await pool.acquire();
+    const inFlight = conn.query<{ v: number }>('SELECT SLEEP(0.2) AS v').finally(() => conn.release());
     const closing = pool.close(5000);
     const refused = await settle(pool.acquire());
     expect(!refused.ok && isAppError(refused.error, 'CAREPOOL_DB_POOL_CLOSED')).toBe(true);
