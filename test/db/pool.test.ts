@@ -236,6 +236,8 @@ describe('pool against a real server', () => {
     await pool.withConnection((c) => c.query('SELECT 1'));
     const text = await registry.metrics();
     expect(text).toMatch(/carepool_pool_acquire_seconds_count\{target="test"\} 5/);
+    expect(text).toMatch(/carepool_pool_acquire_seconds_bucket\{le="\+Inf",target="test"\} 5/);
+    expect(text).toMatch(/# TYPE carepool_pool_acquire_seconds histogram/);
     expect(text).toMatch(/carepool_pool_max_connections\{target="test"\} 3/);
     expect(text).toMatch(/carepool_pool_connections_created_total\{target="test"\} [1-3]/);
     await pool.close();

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { FastHistogram } from './fast-histogram.js';
 import type { PoolObserver } from './observer.js';
 import type { PoolStats } from './pool.js';
 
@@ -12,9 +13,9 @@ export interface PoolStatsSource {
  * gauges read live from the pools at scrape time, histograms and counters fed by an observer per target.
  */
 export class PoolMetrics {
-  readonly #acquireWait: Histogram<'target'>;
-  readonly #hold: Histogram<'target'>;
-  readonly #create: Histogram<'target'>;
+  readonly #acquireWait: FastHistogram;
+  readonly #hold: FastHistogram;
+  readonly #create: FastHistogram;
   readonly #timeouts: Counter<'target'>;
   readonly #errors: Counter<'target'>;
   readonly #destroyed: Counter<'target' | 'reason'>;
@@ -40,24 +41,21 @@ export class PoolMetrics {
       s.circuit === 'open' ? 1 : 0,
     );
     const seconds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10];
-    this.#acquireWait = new Histogram({
+    this.#acquireWait = new FastHistogram({
       name: 'carepool_pool_acquire_seconds',
       help: 'Time callers waited for a connection.',
-      labelNames: ['target'],
       buckets: seconds,
       registers: [registry],
     });
-    this.#hold = new Histogram({
+    this.#hold = new FastHistogram({
       name: 'carepool_pool_usage_seconds',
       help: 'Time connections were held by callers.',
-      labelNames: ['target'],
       buckets: seconds,
       registers: [registry],
     });
-    this.#create = new Histogram({
+    this.#create = new FastHistogram({
       name: 'carepool_pool_creation_seconds',
       help: 'Time to open a connection (TCP + TLS + auth).',
-      labelNames: ['target'],
       buckets: seconds,
       registers: [registry],
     });
@@ -89,17 +87,17 @@ export class PoolMetrics {
 
   /** The observer to attach to the pool of `target`. */
   observerFor(target: string): PoolObserver {
-    const wait = this.#acquireWait.labels({ target });
-    const hold = this.#hold.labels({ target });
-    const create = this.#create.labels({ target });
+    const wait = this.#acquireWait.child(target);
+    const hold = this.#hold.child(target);
+    const create = this.#create.child(target);
     const timeouts = this.#timeouts.labels({ target });
     const errors = this.#errors.labels({ target });
     const created = this.#created.labels({ target });
     return {
-      acquired: (ms) => wait.observe(ms / 1000),
-      released: (ms) => hold.observe(ms / 1000),
+      acquired: (ms) => wait(ms / 1000),
+      released: (ms) => hold(ms / 1000),
       created: (ms) => {
-        create.observe(ms / 1000);
+        create(ms / 1000);
         created.inc();
       },
       timedOut: () => timeouts.inc(),
