@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { CarepoolConfig, TargetConfig } from '../config/index.js';
 import { AppError } from '../errors/index.js';
+import type { Logger } from '../log/logger.js';
 import { PoolClient, type SqlClient } from './client.js';
 import { connectSingle, type SingleConnection } from './connect.js';
 import type { Database } from './database.js';
 import { openConnection } from './driver.js';
 import { wrapDriverError } from './errors.js';
 import { createKysely } from './kysely.js';
+import { logObserver } from './pool/log-observer.js';
 import { ObserverHub, type PoolObserver } from './pool/observer.js';
 import { Pool, type PoolStats } from './pool/pool.js';
 import { tlsPlan } from './tls.js';
@@ -30,6 +32,8 @@ export interface Target {
 export interface TargetRegistryOptions {
   /** Observers attached to every pool from the start (e.g. metrics). */
   readonly observers?: (target: string) => readonly PoolObserver[];
+  /** Logs leaks, circuit changes and failed connects of every pool. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -119,6 +123,7 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
   };
   const events = new ObserverHub();
   for (const observer of options.observers?.(config.name) ?? []) events.add(observer);
+  if (options.logger) events.add(logObserver(options.logger, config.name));
   const pool = new Pool({
     ...config.pool,
     name: config.name,
