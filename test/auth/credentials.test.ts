@@ -51,3 +51,32 @@ describe('roles', () => {
     ]);
   });
 });
+
+describe('session cookies', () => {
+  it('verify while active, expire after idle or absolute time, reject tampering', async () => {
+    const { Secret } = await import('../../src/config/index.js');
+    const { signSession, verifySession, csrfToken, checkCsrf } = await import('../../src/auth/session.js');
+    const secret = new Secret('k'.repeat(32));
+    const policy = { idleMs: 1000, absoluteMs: 10_000 };
+    const cookie = signSession(secret, { username: 'ann', iat: 0, seen: 0 });
+    expect(verifySession(secret, cookie, 500, policy)).toEqual({
+      ok: true,
+      claims: { username: 'ann', iat: 0, seen: 0 },
+    });
+    expect(verifySession(secret, cookie, 1500, policy)).toEqual({ ok: false, problem: 'idle' });
+    const renewed = signSession(secret, { username: 'ann', iat: 0, seen: 9500 });
+    expect(verifySession(secret, renewed, 10_001, policy)).toEqual({ ok: false, problem: 'expired' });
+    const [payload] = cookie.split('.');
+    const forged = `${Buffer.from('{"u":"admin","i":0,"s":0}').toString('base64url')}.${cookie.split('.')[1]}`;
+    expect(verifySession(secret, forged, 500, policy)).toEqual({ ok: false, problem: 'signature' });
+    expect(verifySession(new Secret('x'.repeat(32)), cookie, 500, policy)).toEqual({
+      ok: false,
+      problem: 'signature',
+    });
+    expect(verifySession(secret, `${payload}`, 500, policy).ok).toBe(false);
+    const csrf = csrfToken(secret, { username: 'ann', iat: 0 });
+    expect(checkCsrf(secret, { username: 'ann', iat: 0 }, csrf)).toBe(true);
+    expect(checkCsrf(secret, { username: 'ann', iat: 1 }, csrf)).toBe(false);
+    expect(checkCsrf(secret, { username: 'ann', iat: 0 }, '')).toBe(false);
+  });
+});

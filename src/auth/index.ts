@@ -1,0 +1,15 @@
+export { generateSecret, hashPassword, verifyPassword } from './password.js';
+export { readFirst, writeEverywhere } from './replicate.js';
+export { can, isRole, type Permission, ROLES, type Role } from './roles.js';
+export {
+  checkCsrf,
+  csrfToken,
+  DEFAULT_SESSION_POLICY,
+  type SessionClaims,
+  type SessionPolicy,
+  type SessionProblem,
+  signSession,
+  verifySession,
+} from './session.js';
+export { hashToken, looksLikeToken, newToken } from './token.js';
+export { LOCKOUT, type Principal, type UserInfo, UserStore, type UserStoreOptions } from './user-store.js';

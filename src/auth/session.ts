@@ -1,0 +1,84 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Secret } from '../config/index.js';
+
+/** What a session cookie carries: who, when it was issued, when it was last used. No role, no PHI. */
+export interface SessionClaims {
+  readonly username: string;
+  /** Issued at (ms since epoch). */
+  readonly iat: number;
+  /** Last request (ms); the cookie is re-issued as the user works, so idle time is measured from here. */
+  readonly seen: number;
+}
+
+/** Session lifetime rules. */
+export interface SessionPolicy {
+  /** Automatic logoff after this much inactivity (45 CFR 164.312(a)(2)(iii)). */
+  readonly idleMs: number;
+  /** Sessions end this long after sign-in whatever the activity. */
+  readonly absoluteMs: number;
+}
+
+/** Default: 15 minutes idle, 12 hours absolute. */
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 15 * 60_000, absoluteMs: 12 * 3_600_000 };
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+const mac = (secret: Secret, data: string) =>
+  createHmac('sha256', secret.reveal()).update(data).digest('base64url');
+
+/**
+ * Signs claims into a cookie value `<payload>.<hmac>`. Stateless, so every instance sharing the secret
+ * accepts it; sign-out everywhere works through the user's `sessions_valid_after`.
+ */
+export function signSession(secret: Secret, claims: SessionClaims): string {
+  const payload = b64(JSON.stringify({ u: claims.username, i: claims.iat, s: claims.seen }));
+  return `${payload}.${mac(secret, payload)}`;
+}
+
+/** Why a cookie was not accepted. */
+export type SessionProblem = 'malformed' | 'signature' | 'idle' | 'expired';
+
+/** Verifies a cookie value against the secret and the policy at `now`. */
+export function verifySession(
+  secret: Secret,
+  value: string,
+  now: number,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+): { ok: true; claims: SessionClaims } | { ok: false; problem: SessionProblem } {
+  const [payload, signature, extra] = value.split('.');
+  if (!payload || !signature || extra !== undefined) return { ok: false, problem: 'malformed' };
+  const expected = Buffer.from(mac(secret, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, problem: 'signature' };
+  let parsed: { u?: unknown; i?: unknown; s?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof parsed;
+  } catch {
+    return { ok: false, problem: 'malformed' };
+  }
+  if (typeof parsed.u !== 'string' || typeof parsed.i !== 'number' || typeof parsed.s !== 'number') {
+    return { ok: false, problem: 'malformed' };
+  }
+  if (now - parsed.i > policy.absoluteMs) return { ok: false, problem: 'expired' };
+  if (now - parsed.s > policy.idleMs) return { ok: false, problem: 'idle' };
+  return { ok: true, claims: { username: parsed.u, iat: parsed.i, seen: parsed.s } };
+}
+
+/**
+ * The anti-forgery token for forms of one session: an HMAC of the session's identity, so it needs no
+ * storage and dies with the session.
+ */
+export function csrfToken(secret: Secret, claims: Pick<SessionClaims, 'username' | 'iat'>): string {
+  return mac(secret, `csrf:${claims.username}:${claims.iat}`);
+}
+
+/** Checks a submitted anti-forgery token in constant time. */
+export function checkCsrf(
+  secret: Secret,
+  claims: Pick<SessionClaims, 'username' | 'iat'>,
+  submitted: string,
+): boolean {
+  const expected = Buffer.from(csrfToken(secret, claims));
+  const given = Buffer.from(submitted);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

@@ -1,0 +1,213 @@
+import { sql } from '../db/sql.js';
+import type { TargetRegistry } from '../db/targets.js';
+import { AppError } from '../errors/index.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { readFirst, writeEverywhere } from './replicate.js';
+import { isRole, type Role } from './roles.js';
+import { hashToken, looksLikeToken, newToken } from './token.js';
+
+/** Who is making a request. */
+export interface Principal {
+  readonly username: string;
+  readonly role: Role;
+  /** How they proved it. */
+  readonly via: 'session' | 'token';
+}
+
+/** A stored user (without the password hash). */
+export interface UserInfo {
+  readonly username: string;
+  readonly role: Role;
+  readonly disabled: boolean;
+  readonly lockedUntil: string | null;
+  readonly sessionsValidAfter: string;
+}
+
+const USERNAME = /^[a-z][a-z0-9._-]{1,63}$/;
+/** Failed sign-ins in a row that lock an account, and for how long. */
+export const LOCKOUT = { attempts: 5, minutes: 15 } as const;
+
+/** Options of {@link UserStore}. */
+export interface UserStoreOptions {
+  /** How long a verified token stays trusted without a lookup (revocation takes effect within it). Default 5 s. */
+  readonly tokenCacheMs?: number;
+  readonly now?: () => number;
+}
+
+interface UserRowDb {
+  username: string;
+  role: string;
+  password_hash: string;
+  disabled: boolean | number;
+  failed_logins: number;
+  locked_until: string | null;
+  sessions_valid_after: string;
+}
+
+/**
+ * Users and API tokens, copied on every target (see ./replicate.ts). Passwords are scrypt hashes, tokens
+ * SHA-256 hashes; verified tokens are cached briefly so token checks stay off the database hot path.
+ */
+export class UserStore {
+  readonly #registry: TargetRegistry;
+  readonly #cacheMs: number;
+  readonly #now: () => number;
+  readonly #tokenCache = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(registry: TargetRegistry, options: UserStoreOptions = {}) {
+    this.#registry = registry;
+    this.#cacheMs = options.tokenCacheMs ?? 5000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Creates the user, or resets its role and password (idempotent: re-run it to repair a partial write). */
+  async upsertUser(username: string, role: string, password: string): Promise<readonly string[]> {
+    if (!USERNAME.test(username)) {
+      throw new AppError('CAREPOOL_VALIDATION', `user name "${username}" is not valid`, {
+        fields: { username: 'lower-case letters, digits, . _ -; 2-64 characters; starts with a letter' },
+      });
+    }
+    if (!isRole(role))
+      throw new AppError('CAREPOOL_VALIDATION', `role "${role}" is not valid`, {
+        fields: { role: 'viewer, clinician or admin' },
+      });
+    if (password.length < 12) {
+      throw new AppError('CAREPOOL_VALIDATION', 'the password is too short', {
+        fields: { password: 'at least 12 characters' },
+      });
+    }
+    const hash = await hashPassword(password);
+    return writeEverywhere(this.#registry, `user "${username}"`, async (tx) => {
+      await tx.query(sql`INSERT INTO carepool_users (username, role, password_hash) VALUES (${username}, ${role}, ${hash})
+        ON DUPLICATE KEY UPDATE role = VALUES(role), password_hash = VALUES(password_hash), failed_logins = 0, locked_until = NULL, disabled = 0`);
+    });
+  }
+
+  /** The user, from the first target that answers. */
+  async getUser(username: string): Promise<UserInfo | undefined> {
+    const row = await this.#row(username);
+    return row && toInfo(row);
+  }
+
+  /** Every user (from the first target that answers). */
+  async listUsers(): Promise<readonly UserInfo[]> {
+    const { rows } = await readFirst(this.#registry, (c) =>
+      c.query<UserRowDb>(
+        sql`SELECT username, role, password_hash, disabled, failed_logins, locked_until, sessions_valid_after FROM carepool_users ORDER BY username`,
+      ),
+    );
+    return rows.map(toInfo);
+  }
+
+  /**
+   * Checks a password. Wrong passwords count towards the lockout on every target; a locked or disabled
+   * account is refused even with the right password.
+   */
+  async authenticate(username: string, password: string): Promise<Principal> {
+    const row = await this.#row(username);
+    const invalid = new AppError('CAREPOOL_AUTH_INVALID_CREDENTIALS', 'wrong user name or password');
+    if (row === undefined) {
+      await hashPassword(password); // same cost as a real check, so timing does not reveal unknown names
+      throw invalid;
+    }
+    if (row.disabled === true || row.disabled === 1)
+      throw new AppError('CAREPOOL_AUTH_LOCKED', `account "${username}" is disabled`);
+    if (row.locked_until !== null && Date.parse(`${row.locked_until}Z`) > this.#now()) {
+      throw new AppError(
+        'CAREPOOL_AUTH_LOCKED',
+        `account "${username}" is locked until ${row.locked_until} UTC`,
+      );
+    }
+    if (!(await verifyPassword(password, row.password_hash))) {
+      await writeEverywhere(this.#registry, 'failed sign-in', async (tx) => {
+        await tx.query(sql`UPDATE carepool_users SET failed_logins = failed_logins + 1,
+          locked_until = IF(failed_logins >= ${LOCKOUT.attempts}, UTC_TIMESTAMP() + INTERVAL ${LOCKOUT.minutes} MINUTE, locked_until)
+          WHERE username = ${username}`);
+      }).catch(() => undefined);
+      throw invalid;
+    }
+    if (row.failed_logins > 0) {
+      await writeEverywhere(this.#registry, 'sign-in', async (tx) => {
+        await tx.query(
+          sql`UPDATE carepool_users SET failed_logins = 0, locked_until = NULL WHERE username = ${username}`,
+        );
+      }).catch(() => undefined);
+    }
+    return { username: row.username, role: row.role as Role, via: 'session' };
+  }
+
+  /** Voids every session of the user issued before now (sign-out everywhere). */
+  async endSessions(username: string): Promise<void> {
+    await writeEverywhere(this.#registry, `sign-out of "${username}"`, async (tx) => {
+      await tx.query(
+        sql`UPDATE carepool_users SET sessions_valid_after = UTC_TIMESTAMP(3) WHERE username = ${username}`,
+      );
+    });
+  }
+
+  /** Creates an API token for `username`; the token is returned once and stored only as a hash. */
+  async createToken(username: string, name: string): Promise<string> {
+    if ((await this.#row(username)) === undefined) {
+      throw new AppError('CAREPOOL_AUTH_UNKNOWN_USER', `no user "${username}"`);
+    }
+    const { token, hash } = newToken();
+    await writeEverywhere(this.#registry, `token "${name}"`, async (tx) => {
+      await tx.query(
+        sql`INSERT INTO carepool_tokens (token_hash, name, username) VALUES (${hash}, ${name}, ${username})`,
+      );
+    });
+    return token;
+  }
+
+  /** Revokes every token named `name` of `username`; honoured by every instance within the token cache time. */
+  async revokeTokens(username: string, name: string): Promise<void> {
+    await writeEverywhere(this.#registry, `revoke "${name}"`, async (tx) => {
+      await tx.query(
+        sql`UPDATE carepool_tokens SET revoked_at = UTC_TIMESTAMP() WHERE username = ${username} AND name = ${name} AND revoked_at IS NULL`,
+      );
+    });
+    this.#tokenCache.clear();
+  }
+
+  /** The principal of a bearer token, or undefined. Results are cached for the token cache time. */
+  async verifyToken(token: string): Promise<Principal | undefined> {
+    if (!looksLikeToken(token)) return undefined;
+    const hash = hashToken(token);
+    const now = this.#now();
+    const cached = this.#tokenCache.get(hash);
+    if (cached && cached.until > now) return cached.principal ?? undefined;
+    const { rows } = await readFirst(this.#registry, (c) =>
+      c.query<{ username: string; role: string; disabled: boolean | number }>(
+        sql`SELECT u.username, u.role, u.disabled FROM carepool_tokens t JOIN carepool_users u ON u.username = t.username
+            WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`,
+      ),
+    );
+    const row = rows[0];
+    const principal: Principal | null =
+      row && !(row.disabled === true || row.disabled === 1) && isRole(row.role)
+        ? { username: row.username, role: row.role, via: 'token' }
+        : null;
+    if (this.#tokenCache.size > 10_000) this.#tokenCache.clear();
+    this.#tokenCache.set(hash, { principal, until: now + this.#cacheMs });
+    return principal ?? undefined;
+  }
+
+  async #row(username: string): Promise<UserRowDb | undefined> {
+    const { rows } = await readFirst(this.#registry, (c) =>
+      c.query<UserRowDb>(
+        sql`SELECT username, role, password_hash, disabled, failed_logins, locked_until, sessions_valid_after FROM carepool_users WHERE username = ${username}`,
+      ),
+    );
+    return rows[0];
+  }
+}
+
+function toInfo(row: UserRowDb): UserInfo {
+  return {
+    username: row.username,
+    role: row.role as Role,
+    disabled: row.disabled === true || row.disabled === 1,
+    lockedUntil: row.locked_until,
+    sessionsValidAfter: row.sessions_valid_after,
+  };
+}
