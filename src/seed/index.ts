@@ -159,8 +159,11 @@ async function writeBatch(target: Target, options: SeedOptions, batch: Batch): P
   return rows.length;
 }
 
+/** The clinical tables `--reset` empties: never carepool's own users, tokens or audit trail. */
+const clinicalTables = () => models.tables.filter((t) => !t.name.startsWith('carepool_'));
+
 async function emptyTables(target: Target): Promise<void> {
-  const tables = models.tables.map((t) => t.name);
+  const tables = clinicalTables().map((t) => t.name);
   try {
     const conn = await target.connectMigrator();
     try {
@@ -175,6 +178,6 @@ async function emptyTables(target: Target): Promise<void> {
     // No DROP privilege (TRUNCATE needs it): fall back to DELETE as the app user, children first.
     if (!(error instanceof AppError) || error.meta.errno !== 1142) throw error;
   }
-  const childrenFirst = [...models.tables].sort((a, b) => b.foreignKeys.length - a.foreignKeys.length);
+  const childrenFirst = [...clinicalTables()].sort((a, b) => b.foreignKeys.length - a.foreignKeys.length);
   for (const table of childrenFirst) await target.sql.query(sql`DELETE FROM ${sql.ident(table.name)}`);
 }
