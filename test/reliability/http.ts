@@ -1,0 +1,76 @@
+import autocannon from 'autocannon';
+
+/** One response as the load generator saw it. */
+export interface Seen {
+  readonly status: number;
+  readonly ms: number;
+  readonly retryAfter: boolean;
+  /** Which request (path) it answered. */
+  readonly path: string;
+}
+
+/** Options of {@link hammer}. */
+export interface HammerOptions {
+  readonly url: string;
+  /** Request paths, rotated per client. */
+  readonly paths: readonly string[];
+  readonly connections: number;
+  readonly durationS: number;
+  /** Per-request timeout, s. */
+  readonly timeoutS?: number;
+}
+
+/** Result of a load run: autocannon's summary and every response it saw (status, latency, Retry-After). */
+export interface HammerResult {
+  readonly seen: readonly Seen[];
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly non2xx: number;
+  readonly requests: number;
+}
+
+/**
+ * Drives `connections` concurrent HTTP clients for `durationS` (loopback only; bounded in time) and records
+ * each response's status, latency and whether a 503 carried Retry-After.
+ */
+export function hammer(options: HammerOptions): Promise<HammerResult> {
+  const seen: Seen[] = [];
+  return new Promise((resolve, reject) => {
+    let clientNo = 0;
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationS,
+        timeout: options.timeoutS ?? 10,
+        requests: options.paths.map((path) => ({ method: 'GET', path })),
+        setupClient(client) {
+          const me = clientNo++;
+          let retryAfter = false;
+          let n = 0;
+          // autocannon passes the parser's raw headers ([name, value, …]); its typings say otherwise.
+          const onHeaders = (h: { headers: string[] }) => {
+            retryAfter = false;
+            for (let i = 0; i < h.headers.length; i += 2) if (String(h.headers[i]).toLowerCase() === 'retry-after') retryAfter = true;
+          };
+          client.on('headers', onHeaders as never);
+          client.on('response', (status: number, _bytes: number, ms: number) => {
+            seen.push({ status, ms, retryAfter, path: options.paths[(me + n++) % options.paths.length] ?? '' });
+          });
+        },
+      },
+      (error, result) => {
+        if (error) reject(error);
+        else resolve({ seen, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, requests: result.requests.total });
+      },
+    );
+    void instance;
+  });
+}
+
+/** The p-th percentile of values (0..100). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
