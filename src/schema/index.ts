@@ -10,7 +10,16 @@ export {
   withDefault,
   withDefaultSql,
 } from './builders.js';
-export { type MedicalRecordRow, medicalRecords, models, type PatientRow, patients } from './models.js';
+export {
+  type AppointmentRow,
+  type AppointmentStatus,
+  appointments,
+  type MedicalRecordRow,
+  medicalRecords,
+  models,
+  type PatientRow,
+  patients,
+} from './models.js';
 export type {
   Column,
   ColumnDefault,

@@ -1,4 +1,4 @@
-import { nullable, type RowOf, schema, t, table } from './builders.js';
+import { nullable, type RowOf, schema, t, table, withDefault } from './builders.js';
 
 /**
  * The seeds' patient-records schema: the source of truth. Changes to these models reach databases only
@@ -13,6 +13,8 @@ export const patients = table(
     date_of_birth: t.date(),
     gender: t.varchar(10),
     contact_number: nullable(t.varchar(15)),
+    /** Added by migration 0002 (the change a student made in the seeds). */
+    is_deceased: withDefault(t.boolean(), false),
   },
   { indexes: [{ columns: ['last_name', 'first_name'] }] },
 );
@@ -33,10 +35,30 @@ export const medicalRecords = table(
   },
 );
 
+/** Appointments: many per patient (migration 0002). */
+export const appointments = table(
+  'appointments',
+  {
+    id: t.id(),
+    patient_id: t.int(),
+    scheduled_at: t.datetime(),
+    reason: t.varchar(200),
+    status: withDefault(t.enum('scheduled', 'completed', 'cancelled', 'no_show'), 'scheduled'),
+  },
+  {
+    indexes: [{ columns: ['patient_id', 'scheduled_at'] }],
+    foreignKeys: [{ columns: ['patient_id'], references: { table: 'patients', columns: ['id'] } }],
+  },
+);
+
 /** The whole model schema at head. */
-export const models = schema(patients, medicalRecords);
+export const models = schema(patients, medicalRecords, appointments);
 
 /** A row of `patients`. */
 export type PatientRow = RowOf<typeof patients>;
 /** A row of `medical_records`. */
 export type MedicalRecordRow = RowOf<typeof medicalRecords>;
+/** A row of `appointments`. */
+export type AppointmentRow = RowOf<typeof appointments>;
+/** The values `appointments.status` may take. */
+export type AppointmentStatus = AppointmentRow['status'];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type SandboxState, startSandbox, stopSandbox } from '../../src/sandbox/index.js';
+import { migrateSandboxToHead } from './migrate.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const state = await startSandbox({ home, ports: 'free' });
   project.provide('sandbox', state);
   project.provide('sandboxHome', home);
+  // Every test file starts with the clinic schema at head on both servers (migrations/ applied once).
+  await migrateSandboxToHead(state, home);
   return async () => {
     await stopSandbox(home);
     await rm(home, { recursive: true, force: true });

@@ -1,0 +1,437 @@
+import type { Command } from 'commander';
+import type { Target } from '../../db/targets.js';
+import { AppError } from '../../errors/index.js';
+import {
+  autogenerate,
+  type Chain,
+  defaultMigrationsDir,
+  describeOperation,
+  diffSchemas,
+  introspectSchema,
+  loadChain,
+  type MigrateEvent,
+  mergeHeads,
+  migrateFleet,
+  offlineSql,
+  parseServer,
+  planTarget,
+  type Renames,
+  resolveTarget,
+  schemaOf,
+  stampTarget,
+  type TargetResult,
+  targetDatabase,
+  targetStatus,
+} from '../../migrate/index.js';
+import { models } from '../../schema/index.js';
+import type { CliContext } from '../context.js';
+import { table } from '../output.js';
+
+interface CommonOpts {
+  target?: string;
+  json?: boolean;
+  dir?: string;
+}
+
+const chainOf = (opts: CommonOpts): Promise<Chain> => loadChain(opts.dir ?? defaultMigrationsDir());
+
+/** `carepool migrate …`: revisions, up/down (live or --sql), status, check, plan, stamp, merge, resolve. */
+export function registerMigrate(program: Command, ctx: CliContext): void {
+  const migrate = program
+    .command('migrate')
+    .description('schema migrations: autogenerate, up/down, plan, check, stamp, merge, resolve');
+  const withCommon = (cmd: Command) =>
+    cmd
+      .option('--target <name>', 'target name, comma list or all')
+      .option('--json', 'print JSON')
+      .option('--dir <path>', 'migrations directory');
+
+  withCommon(migrate.command('revision'))
+    .description(
+      'write a new migration file (with --autogenerate: diff the models against the chain or a target)',
+    )
+    .requiredOption('-m, --message <msg>', 'what the migration does')
+    .option('--autogenerate', 'fill up/down from the models')
+    .option('--against <target>', 'autogenerate against a live target instead of the chain in memory')
+    .option('--rename-table <from:to...>', 'a table rename (never guessed)')
+    .option('--rename-column <table.from:to...>', 'a column rename (never guessed)')
+    .action(
+      async (
+        opts: CommonOpts & {
+          message: string;
+          autogenerate?: boolean;
+          against?: string;
+          renameTable?: string[];
+          renameColumn?: string[];
+        },
+      ) => {
+        const chain = await chainOf(opts);
+        if (!opts.autogenerate) {
+          const { writeRevision } = await import('../../migrate/index.js');
+          const w = await writeRevision({ chain, message: opts.message });
+          ctx.out.line(`wrote ${w.file}`);
+          return;
+        }
+        let against: Awaited<ReturnType<typeof introspectSchema>> | undefined;
+        if (opts.against) {
+          const target = (await ctx.registry()).get(opts.against);
+          const conn = await target.connectMigrator();
+          try {
+            against = await introspectSchema(conn, targetDatabase(target));
+          } finally {
+            await conn.close();
+          }
+        }
+        const w = await autogenerate({
+          chain,
+          models,
+          message: opts.message,
+          renames: parseRenames(opts),
+          ...(against ? { against } : {}),
+        });
+        if (!w) {
+          ctx.out.line('no changes: the models match the migration chain');
+          return;
+        }
+        if (opts.json)
+          ctx.out.json({
+            id: w.id,
+            file: w.file,
+            up: w.up.map(describeOperation),
+            down: w.down.map(describeOperation),
+          });
+        else
+          ctx.out.line(
+            `wrote ${w.file}\n${w.up.map((o) => `  + ${describeOperation(o)}`).join('\n')}\nreview it, then: carepool migrate plan`,
+          );
+      },
+    );
+
+  for (const [name, alias, direction] of [
+    ['up', 'upgrade', 'up'],
+    ['down', 'downgrade', 'down'],
+  ] as const) {
+    withCommon(migrate.command(`${name} [revision]`).alias(alias))
+      .description(
+        direction === 'up'
+          ? 'apply revisions up to REV|head|heads|+N (default head)'
+          : 'revert revisions down to REV|-N|base (default -1)',
+      )
+      .option('--sql', 'print the SQL instead of running it (offline: no connection)')
+      .option(
+        '--server <flavor:version>',
+        'offline: the server to render for, e.g. mysql:8.0.36 or mariadb:10.11',
+        'mysql:8.0.36',
+      )
+      .option(
+        '--from <rev>',
+        'offline: the revision the database is at (default base for up, heads for down)',
+      )
+      .option('--allow-destructive', 'run plans that drop or narrow data')
+      .option('--stop-on-error', 'stop the other targets when one fails')
+      .option('--lock-timeout <s>', 'seconds to wait for another run’s lock', '60')
+      .action(
+        async (
+          rev: string | undefined,
+          opts: CommonOpts & {
+            sql?: boolean;
+            server: string;
+            from?: string;
+            allowDestructive?: boolean;
+            stopOnError?: boolean;
+            lockTimeout: string;
+          },
+        ) => {
+          const to = rev ?? (direction === 'up' ? 'head' : '-1');
+          const chain = await chainOf(opts);
+          if (opts.sql) {
+            const server = parseServer(opts.server);
+            if (!server)
+              throw new AppError(
+                'CAREPOOL_USAGE',
+                `--server "${opts.server}" is not FLAVOR:VERSION (e.g. mysql:8.0.36, mariadb:10.11)`,
+              );
+            ctx.out.line(
+              offlineSql(
+                chain,
+                { to, direction, server, ...(opts.from ? { from: opts.from } : {}) },
+                `carepool migrate ${name} ${to} --sql`,
+              ).trimEnd(),
+            );
+            return;
+          }
+          const targets = (await ctx.registry()).select(opts.target, { required: true });
+          const results = await migrateFleet(targets, {
+            to,
+            direction,
+            chain,
+            allowDestructive: opts.allowDestructive ?? false,
+            stopOnError: opts.stopOnError ?? false,
+            lockTimeoutSeconds: Number(opts.lockTimeout),
+            onEvent: (e) => progress(ctx, e),
+          });
+          if (opts.json) ctx.out.json({ results });
+          else ctx.out.line(resultTable(results));
+          if (results.some((r) => !r.ok)) ctx.exitCode = 1;
+        },
+      );
+  }
+
+  withCommon(migrate.command('plan [revision]'))
+    .description(
+      'show the statements up (or --down) would run on each live target, classified INSTANT/INPLACE/COPY',
+    )
+    .option('--down', 'plan a downgrade')
+    .action(async (rev: string | undefined, opts: CommonOpts & { down?: boolean }) => {
+      const chain = await chainOf(opts);
+      const direction = opts.down ? 'down' : 'up';
+      const targets = (await ctx.registry()).select(opts.target);
+      const plans = await Promise.all(
+        targets.map((t) => planTarget(t, chain, rev ?? (opts.down ? '-1' : 'head'), direction)),
+      );
+      if (opts.json) {
+        ctx.out.json({
+          plans: plans.map((p) => ({
+            ...p,
+            steps: p.steps.map((s) => ({
+              revision: s.revision.id,
+              direction: s.direction,
+              statements: s.statements.map((st) => ({
+                sql: st.sql,
+                algorithm: st.online.algorithm,
+                reason: st.online.reason,
+              })),
+            })),
+          })),
+        });
+      } else {
+        for (const p of plans) {
+          ctx.out.line(`== ${p.target} (${p.server ?? 'unreachable'})`);
+          if (p.error) ctx.out.line(`  ${p.error.code}: ${p.error.message}`);
+          if (p.ok && p.steps.length === 0) ctx.out.line('  up to date');
+          for (const s of p.steps) {
+            ctx.out.line(`-- ${s.revision.id} (${s.direction})`);
+            for (const st of s.statements)
+              ctx.out.line(
+                `${st.online.algorithm ? `-- ${st.online.algorithm}: ${st.online.reason}\n` : ''}${st.sql};`,
+              );
+          }
+          for (const d of p.destructive) ctx.out.line(`  ! destructive: ${d} (needs --allow-destructive)`);
+          for (const w of p.warnings) ctx.out.line(`  ! ${w}`);
+        }
+      }
+      if (plans.some((p) => !p.ok)) ctx.exitCode = 1;
+    });
+
+  for (const name of ['current', 'history', 'check'] as const) {
+    withCommon(migrate.command(name))
+      .description(
+        name === 'current'
+          ? 'the applied head revision(s) of each target'
+          : name === 'history'
+            ? 'the chain with what each target applied, when, by whom, how long'
+            : 'exit 1 if any target (or the chain) differs from the models, or has edited/half-applied migrations',
+      )
+      .action(async (opts: CommonOpts) => {
+        const chain = await chainOf(opts);
+        const targets = (await ctx.registry()).select(opts.target);
+        const statuses = await Promise.all(
+          targets.map((t) => targetStatus(t, chain, name === 'check' ? models : undefined)),
+        );
+        const chainDrift = name === 'check' ? diffSchemas(schemaOf(chain, new Set(chain.order)), models) : [];
+        if (opts.json) {
+          ctx.out.json({
+            heads: chain.heads,
+            targets: statuses,
+            ...(name === 'check' ? { chainDrift: chainDrift.map(describeOperation) } : {}),
+          });
+        } else if (name === 'current') {
+          ctx.out.line(
+            table(
+              ['target', 'current', 'pending', 'note'],
+              statuses.map((s) => [
+                s.target,
+                s.current.join(',') || '(base)',
+                String(s.pending.length),
+                s.error?.code ?? (s.journal.length ? 'HALF-APPLIED: run resolve' : ''),
+              ]),
+            ),
+          );
+        } else if (name === 'history') {
+          ctx.out.line(historyText(chain, statuses));
+        } else {
+          for (const s of statuses) {
+            const problems = [
+              ...(s.error ? [`${s.error.code}: ${s.error.message}`] : []),
+              ...(s.drift ?? []).map((o) => `drift: ${describeOperation(o)}`),
+              ...s.edited.map((r) => `edited after apply: ${r}`),
+              ...s.unknown.map((r) => `unknown applied revision: ${r}`),
+              ...(s.journal.length ? [`half-applied: ${s.journal[0]?.revision}`] : []),
+              ...(s.pending.length ? [`pending: ${s.pending.join(', ')}`] : []),
+            ];
+            ctx.out.line(
+              `${s.target}: ${problems.length ? `\n  ${problems.join('\n  ')}` : 'matches the models'}`,
+            );
+          }
+          if (chainDrift.length)
+            ctx.out.line(
+              `migrations/: the models have changes no migration makes:\n  ${chainDrift.map(describeOperation).join('\n  ')}\n  run: carepool migrate revision --autogenerate -m "..."`,
+            );
+        }
+        if (
+          name === 'check' &&
+          (chainDrift.length > 0 ||
+            statuses.some(
+              (s) =>
+                !s.ok ||
+                (s.drift?.length ?? 0) > 0 ||
+                s.edited.length ||
+                s.unknown.length ||
+                s.journal.length,
+            ))
+        ) {
+          ctx.exitCode = 1;
+        }
+      });
+  }
+
+  withCommon(migrate.command('heads'))
+    .description('the head revision(s) of the chain (more than one: run merge)')
+    .action(async (opts: CommonOpts) => {
+      const chain = await chainOf(opts);
+      if (opts.json) ctx.out.json({ heads: chain.heads });
+      else ctx.out.line(chain.heads.map((h) => `${h} (head)`).join('\n') || '(no migrations)');
+    });
+
+  withCommon(migrate.command('merge'))
+    .description('write a merge revision joining all heads')
+    .option('-m, --message <msg>', 'message', 'merge heads')
+    .action(async (opts: CommonOpts & { message: string }) => {
+      const w = await mergeHeads(await chainOf(opts), opts.message);
+      ctx.out.line(`wrote ${w.file} (parents: ${w.parents.join(', ')})`);
+    });
+
+  withCommon(migrate.command('stamp <revision>'))
+    .description('adopt an existing database at REV after verifying its schema matches (no DDL runs)')
+    .option('--force', 'record it even if the schema differs')
+    .action(async (rev: string, opts: CommonOpts & { force?: boolean }) => {
+      const chain = await chainOf(opts);
+      const targets = (await ctx.registry()).select(opts.target, { required: true });
+      const results = await Promise.all(
+        targets.map((t) => stampTarget(t, rev, { chain, force: opts.force ?? false })),
+      );
+      if (opts.json)
+        ctx.out.json({
+          results: results.map((r) => ({ ...r, differences: r.differences.map(describeOperation) })),
+        });
+      else
+        for (const r of results)
+          ctx.out.line(
+            r.ok
+              ? `${r.target}: stamped ${rev} (${r.applied.length} revisions recorded)`
+              : `${r.target}: ${r.error?.code} ${r.error?.message}\n  ${r.differences.map(describeOperation).join('\n  ')}`,
+          );
+      if (results.some((r) => !r.ok)) ctx.exitCode = 1;
+    });
+
+  withCommon(migrate.command('resolve'))
+    .description('show a half-applied revision, then --resume, --mark-applied or --revert it')
+    .option('--resume', 'run the statements that did not land')
+    .option('--mark-applied', 'record it as applied (you fixed it by hand)')
+    .option('--revert', 'undo the statements that landed')
+    .action(async (opts: CommonOpts & { resume?: boolean; markApplied?: boolean; revert?: boolean }) => {
+      const chosen = [
+        opts.resume && 'resume',
+        opts.markApplied && 'mark-applied',
+        opts.revert && 'revert',
+      ].filter(Boolean) as ('resume' | 'mark-applied' | 'revert')[];
+      if (chosen.length > 1)
+        throw new AppError('CAREPOOL_USAGE', 'choose one of --resume, --mark-applied, --revert');
+      const action = chosen[0] ?? 'show';
+      const chain = await chainOf(opts);
+      const registry = await ctx.registry();
+      const targets: readonly Target[] =
+        action === 'show' ? registry.select(opts.target) : registry.select(opts.target, { required: true });
+      const results = await Promise.all(targets.map((t) => resolveTarget(t, action, { chain })));
+      if (opts.json) ctx.out.json({ results });
+      else {
+        for (const r of results) {
+          if (!r.ok) ctx.out.line(`${r.target}: ${r.error?.code} ${r.error?.message}`);
+          else if (r.revision === null) ctx.out.line(`${r.target}: nothing half-applied`);
+          else {
+            ctx.out.line(
+              `${r.target}: ${r.revision} (${r.direction}) ${action === 'show' ? 'is half-applied' : `${action}: done, ${r.executed.length} statement(s) run`}`,
+            );
+            for (const e of r.entries)
+              ctx.out.line(
+                `  ${e.seq + 1}. [${e.status}${e.status !== 'done' && e.landed !== null ? `, landed: ${e.landed}` : ''}] ${e.statement.split('\n')[0]}${e.error ? `\n     error: ${e.error}` : ''}`,
+              );
+            if (action === 'show')
+              ctx.out.line(
+                `  next: carepool migrate resolve --target ${r.target} --resume | --mark-applied | --revert`,
+              );
+          }
+        }
+      }
+      if (results.some((r) => !r.ok)) ctx.exitCode = 1;
+    });
+}
+
+function parseRenames(opts: { renameTable?: string[]; renameColumn?: string[] }): Renames {
+  const bad = (v: string, example: string) =>
+    new AppError('CAREPOOL_USAGE', `rename "${v}" is not in the form ${example}`);
+  const tables = (opts.renameTable ?? []).map((v) => {
+    const [from, to] = v.split(':');
+    if (!from || !to) throw bad(v, 'old:new');
+    return { from, to };
+  });
+  const columns = (opts.renameColumn ?? []).map((v) => {
+    const m = /^([^.]+)\.([^:]+):(.+)$/.exec(v);
+    if (!m?.[1] || !m[2] || !m[3]) throw bad(v, 'table.old:new');
+    return { table: m[1], from: m[2], to: m[3] };
+  });
+  return { tables, columns };
+}
+
+function progress(ctx: CliContext, e: MigrateEvent): void {
+  if (e.type === 'step')
+    ctx.out.note(`[${e.target}] ${e.revision} ${e.direction} (${e.index + 1}/${e.total})`);
+  else if (e.type === 'warning') ctx.out.note(`[${e.target}] warning: ${e.message}`);
+  else ctx.out.progress(`[${e.target}] ${e.revision} statement ${e.seq + 1}/${e.count}`);
+}
+
+/** The final table of a fleet run: which targets converged. */
+export function resultTable(results: readonly TargetResult[]): string {
+  const rows = results.map((r) => [
+    r.target,
+    r.ok ? 'ok' : 'FAILED',
+    r.server ?? '-',
+    r.before.at(-1) ?? '(base)',
+    r.after.at(-1) ?? '(base)',
+    String(r.steps.filter((s) => s.ok).length),
+    `${r.steps.reduce((n, s) => n + s.durationMs, 0)} ms`,
+  ]);
+  const errors = results
+    .filter((r) => r.error)
+    .map((r) => `\n${r.target}: ${r.error?.code}: ${r.error?.message}\n  hint: ${r.error?.hint}`);
+  return table(['target', 'result', 'server', 'from', 'to', 'revisions', 'time'], rows) + errors.join('');
+}
+
+function historyText(chain: Chain, statuses: Awaited<ReturnType<typeof targetStatus>>[]): string {
+  const rows = [...chain.order].reverse().map((id) => {
+    const rev = chain.revisions.get(id);
+    const marks = statuses.map((s) => {
+      const h = s.history.find((x) => x.revision === id);
+      return h
+        ? `${h.appliedAt.slice(0, 19)} ${h.durationMs ?? '-'} ms ${h.appliedBy}${s.edited.includes(id) ? ' EDITED' : ''}`
+        : '-';
+    });
+    return [
+      `${id}${chain.heads.includes(id) ? ' (head)' : ''}`,
+      `${rev?.parents.join(',') || '(base)'}`,
+      rev?.message ?? '',
+      ...marks,
+    ];
+  });
+  return table(['revision', 'parents', 'message', ...statuses.map((s) => s.target)], rows);
+}

@@ -1,0 +1,145 @@
+import { listDifferences } from './compare.js';
+import { GRAPHVIZ_ARROW, MULTIPLICITY } from './notation.js';
+import type { Change, ErdAttribute, ErdEntity, ErdIndex, ErdModel, ErdRelationship } from './types.js';
+
+/**
+ * Font of the DOT output. Graphviz in WebAssembly has no fontconfig and sizes text from hard-coded metrics,
+ * which exist only for Times, Courier and Helvetica/Arial; Helvetica it is. The SVG then asks for
+ * "Helvetica,sans-Serif" and the PNG renderer maps that to the bundled DejaVu Sans Condensed, whose widths
+ * are close to Helvetica's, so text fits its boxes everywhere.
+ */
+export const DOT_FONT = 'Helvetica';
+
+const COLORS = {
+  header: '#dce6f2',
+  border: '#4a5a6a',
+  muted: '#5f6b76',
+  onlyLeft: '#f6d5d5',
+  onlyRight: '#d3efd9',
+  changed: '#fff1c2',
+  edge: '#2f3b47',
+  edgeLeft: '#b03030',
+  edgeRight: '#2c7a3f',
+} as const;
+
+/** Renders an ERD as Graphviz DOT: one HTML-label box per table, crow's-foot edges per foreign key. */
+export function renderDot(model: ErdModel): string {
+  const lines = [
+    `digraph ${quote(model.title)} {`,
+    `  graph [rankdir=LR, fontname=${quote(DOT_FONT)}, fontsize=12, nodesep=0.6, ranksep=1.2, pad=0.3, label=${quote(caption(model))}, labelloc=t];`,
+    `  node [shape=plain, fontname=${quote(DOT_FONT)}, fontsize=11];`,
+    `  edge [fontname=${quote(DOT_FONT)}, fontsize=10, color=${quote(COLORS.edge)}, penwidth=1.2, arrowsize=1.1];`,
+  ];
+  for (const entity of model.entities)
+    lines.push(`  ${quote(entity.name)} [label=<${entityLabel(entity, model)}>];`);
+  for (const rel of model.relationships) lines.push(`  ${edge(rel, model)};`);
+  if (model.compared && listDifferences(model).length > 0) lines.push(`  ${legend(model.compared)}`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+function caption(model: ErdModel): string {
+  if (!model.compared) return model.title;
+  const { left, right } = model.compared;
+  return listDifferences(model).length > 0
+    ? `${left} vs ${right} (differences highlighted)`
+    : `${left} and ${right}: the same schema`;
+}
+
+function entityLabel(entity: ErdEntity, model: ErdModel): string {
+  const bg = background(entity.change) ?? COLORS.header;
+  const side = sideNote(entity.change, model);
+  const rows = [
+    `<TR><TD COLSPAN="4" BGCOLOR="${bg}" CELLPADDING="6"><B>${html(entity.name)}</B>${side ? `<BR/><FONT POINT-SIZE="9">${html(side)}</FONT>` : ''}</TD></TR>`,
+    ...entity.attributes.map((a) => attributeRow(a, model)),
+    ...entity.indexes.map((ix) => indexRow(ix, model)),
+  ];
+  return `<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="${COLORS.border}">${rows.join('')}</TABLE>`;
+}
+
+function attributeRow(a: ErdAttribute, model: ErdModel): string {
+  const bg = background(a.change);
+  const attr = bg ? ` BGCOLOR="${bg}"` : '';
+  const name = a.keys.includes('PK') ? `<U>${html(a.name)}</U>` : html(a.name);
+  const type =
+    a.change?.kind === 'changed' && model.compared
+      ? `${html(model.compared.left)}: ${html(a.change.left)}<BR ALIGN="LEFT"/>${html(model.compared.right)}: ${html(a.change.right)}`
+      : html(a.type);
+  const side = sideNote(a.change, model);
+  return (
+    `<TR><TD ALIGN="LEFT" PORT="${html(`${a.name}.w`)}"${attr}>${muted(a.keys.join(' '))}</TD>` +
+    `<TD ALIGN="LEFT"${attr}>${name}</TD>` +
+    `<TD ALIGN="LEFT"${attr}>${type}${side ? ` (${html(side)})` : ''}</TD>` +
+    `<TD ALIGN="LEFT" PORT="${html(`${a.name}.e`)}"${attr}>${muted(a.nullable ? 'NULL' : 'NOT NULL', 9)}</TD></TR>`
+  );
+}
+
+function indexRow(ix: ErdIndex, model: ErdModel): string {
+  const bg = background(ix.change);
+  const side = sideNote(ix.change, model);
+  const text = `${ix.unique ? 'unique' : 'index'} ${ix.name} (${ix.columns.join(', ')})${side ? ` (${side})` : ''}`;
+  return `<TR><TD COLSPAN="4" ALIGN="LEFT"${bg ? ` BGCOLOR="${bg}"` : ''}>${muted(text, 9)}</TD></TR>`;
+}
+
+function edge(rel: ErdRelationship, model: ErdModel): string {
+  // parent -> child keeps parents left of children in the LR layout; the tail end is the parent's.
+  const attrs: string[] = [
+    'dir=both',
+    `arrowtail=${GRAPHVIZ_ARROW[rel.parentCardinality]}`,
+    `arrowhead=${GRAPHVIZ_ARROW[rel.childCardinality]}`,
+    `taillabel=${quote(MULTIPLICITY[rel.parentCardinality])}`,
+    `headlabel=${quote(MULTIPLICITY[rel.childCardinality])}`,
+    'labeldistance=2.2',
+    `tooltip=${quote(`${rel.name}: ${rel.child}(${rel.childColumns.join(', ')}) references ${rel.parent}(${rel.parentColumns.join(', ')})`)}`,
+  ];
+  if (!rel.identifying) attrs.push('style=dashed');
+  if (rel.change?.kind === 'only-left') attrs.push(`color=${quote(COLORS.edgeLeft)}`, 'penwidth=2');
+  if (rel.change?.kind === 'only-right') attrs.push(`color=${quote(COLORS.edgeRight)}`, 'penwidth=2');
+  if (rel.change?.kind === 'changed' && model.compared) {
+    attrs.push(
+      `label=${quote(`${model.compared.left}: ${rel.change.left}\n${model.compared.right}: ${rel.change.right}`)}`,
+    );
+  }
+  // Ports sit on the outer cells of the column's row, so edges leave and enter at the box edges.
+  const from = `${quote(rel.parent)}:${quote(`${rel.parentColumns[0] ?? ''}.e`)}:e`;
+  const to = `${quote(rel.child)}:${quote(`${rel.childColumns[0] ?? ''}.w`)}:w`;
+  return `${from} -> ${to} [${attrs.join(', ')}]`;
+}
+
+function legend(sides: NonNullable<ErdModel['compared']>): string {
+  const row = (bg: string, text: string) => `<TR><TD BGCOLOR="${bg}" ALIGN="LEFT">${html(text)}</TD></TR>`;
+  const rows = [
+    row(COLORS.onlyLeft, `only on ${sides.left}`),
+    row(COLORS.onlyRight, `only on ${sides.right}`),
+    row(COLORS.changed, 'different on the two'),
+  ].join('');
+  return `"legend" [label=<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" COLOR="${COLORS.border}"><TR><TD><B>legend</B></TD></TR>${rows}</TABLE>>];`;
+}
+
+/** Grey text; Graphviz rejects an empty FONT element, so empty text stays bare. */
+function muted(text: string, size?: number): string {
+  if (text === '') return '';
+  return `<FONT COLOR="${COLORS.muted}"${size === undefined ? '' : ` POINT-SIZE="${size}"`}>${html(text)}</FONT>`;
+}
+
+function background(change: Change | undefined): string | undefined {
+  if (change === undefined) return undefined;
+  if (change.kind === 'only-left') return COLORS.onlyLeft;
+  if (change.kind === 'only-right') return COLORS.onlyRight;
+  return COLORS.changed;
+}
+
+function sideNote(change: Change | undefined, model: ErdModel): string | undefined {
+  if (!model.compared || change === undefined || change.kind === 'changed') return undefined;
+  return `only on ${change.kind === 'only-left' ? model.compared.left : model.compared.right}`;
+}
+
+/** A DOT double-quoted string. */
+function quote(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** Text inside an HTML-like label. */
+function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

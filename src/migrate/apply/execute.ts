@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlClient } from '../../db/client.js';
+import { sql } from '../../db/sql.js';
+import { AppError } from '../../errors/index.js';
+import { deleteHistory, insertHistory, JOURNAL_TABLE, whoAmI } from '../history/history-store.js';
+import type { Algorithm } from '../render/online-ddl.js';
+import type { MigrationLock } from './lock.js';
+import type { Direction, PlannedStep } from './plan.js';
+
+/** What happened to one statement. */
+export interface StatementResult {
+  readonly sql: string;
+  readonly algorithm: Algorithm | null;
+  readonly durationMs: number;
+}
+
+/** What happened to one revision on one target. */
+export interface StepResult {
+  readonly revision: string;
+  readonly direction: Direction;
+  readonly ok: boolean;
+  readonly statements: readonly StatementResult[];
+  readonly durationMs: number;
+  readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
+}
+
+/** Progress events of a run (the CLI draws per-target progress lines from them). */
+export type MigrateEvent =
+  | {
+      readonly type: 'step';
+      readonly target: string;
+      readonly revision: string;
+      readonly direction: Direction;
+      readonly index: number;
+      readonly total: number;
+    }
+  | {
+      readonly type: 'statement';
+      readonly target: string;
+      readonly revision: string;
+      readonly seq: number;
+      readonly count: number;
+      readonly sql: string;
+    }
+  | { readonly type: 'warning'; readonly target: string; readonly message: string };
+
+const errorJson = (error: unknown) => {
+  const e =
+    error instanceof AppError
+      ? error
+      : new AppError('CAREPOOL_MIGRATE_STATEMENT_FAILED', String((error as Error)?.message ?? error));
+  return { code: e.code, message: e.message, hint: e.hint };
+};
+
+/**
+ * Runs one revision's statements on `conn`, journaling each: a `pending` row before it runs, `done` or
+ * `failed` after. MySQL commits DDL implicitly, so after a failure (or a crash) the journal says exactly
+ * which statements landed; `resolve` works from it. On success the history row is written and the
+ * journal cleared in one transaction. Returns the result instead of throwing, so a fleet can carry on.
+ */
+export async function executeStep(
+  conn: SqlClient,
+  step: PlannedStep,
+  options: { target: string; lock?: MigrationLock; onEvent?: (e: MigrateEvent) => void },
+): Promise<StepResult> {
+  const started = performance.now();
+  const runId = randomUUID();
+  const who = whoAmI();
+  const done: StatementResult[] = [];
+  const { revision, direction, statements } = step;
+  try {
+    await options.lock?.assertHeld();
+    for (const [seq, st] of statements.entries()) {
+      options.onEvent?.({
+        type: 'statement',
+        target: options.target,
+        revision: revision.id,
+        seq,
+        count: statements.length,
+        sql: st.sql,
+      });
+      const insert = await conn.query(sql`INSERT INTO ${sql.ident(JOURNAL_TABLE)}
+        (run_id, revision, direction, seq, statement, inverse, status, started_at, applied_by)
+        VALUES (${runId}, ${revision.id}, ${direction}, ${seq}, ${st.sql}, ${st.inverse}, 'pending', UTC_TIMESTAMP(3), CONCAT(${who}, ' as ', CURRENT_USER()))`);
+      const t0 = performance.now();
+      try {
+        await conn.query(sql.raw(st.sql));
+      } catch (error) {
+        const message = (error as Error).message ?? String(error);
+        await conn.query(
+          sql`UPDATE ${sql.ident(JOURNAL_TABLE)} SET status = 'failed', error = ${message.slice(0, 4000)}, finished_at = UTC_TIMESTAMP(3) WHERE id = ${insert.insertId}`,
+        );
+        throw new AppError(
+          'CAREPOOL_MIGRATE_STATEMENT_FAILED',
+          `${options.target}: ${revision.id} (${direction}) statement ${seq + 1}/${statements.length} failed after ${seq} applied: ${message}`,
+          {
+            cause: error,
+            meta: { target: options.target, revision: revision.id, seq, applied: seq },
+            hint: `Statements 1-${seq} of ${revision.id} are applied and journaled. Run \`carepool migrate resolve --target ${options.target}\` to see them, then --revert to undo them or --resume after fixing the cause.`,
+          },
+        );
+      }
+      done.push({
+        sql: st.sql,
+        algorithm: st.online.algorithm,
+        durationMs: Math.round(performance.now() - t0),
+      });
+      await conn.query(
+        sql`UPDATE ${sql.ident(JOURNAL_TABLE)} SET status = 'done', finished_at = UTC_TIMESTAMP(3) WHERE id = ${insert.insertId}`,
+      );
+    }
+    const durationMs = Math.round(performance.now() - started);
+    await finishStep(conn, step, runId, durationMs);
+    return { revision: revision.id, direction, ok: true, statements: done, durationMs };
+  } catch (error) {
+    return {
+      revision: revision.id,
+      direction,
+      ok: false,
+      statements: done,
+      durationMs: Math.round(performance.now() - started),
+      error: errorJson(error),
+    };
+  }
+}
+
+/** Records a finished revision (history row in or out) and clears its journal, atomically. */
+export async function finishStep(
+  conn: SqlClient,
+  step: Pick<PlannedStep, 'revision' | 'direction' | 'statements'>,
+  runId: string | null,
+  durationMs: number | null,
+): Promise<void> {
+  await conn.transaction(async (tx) => {
+    if (step.direction === 'up')
+      await tx.query(insertHistory(step.revision, durationMs, step.statements.length));
+    else await tx.query(deleteHistory(step.revision.id));
+    if (runId === null)
+      await tx.query(sql`DELETE FROM ${sql.ident(JOURNAL_TABLE)} WHERE revision = ${step.revision.id}`);
+    else await tx.query(sql`DELETE FROM ${sql.ident(JOURNAL_TABLE)} WHERE run_id = ${runId}`);
+  });
+}

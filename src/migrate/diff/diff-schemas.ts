@@ -1,0 +1,161 @@
+import { AppError } from '../../errors/index.js';
+import type { Column, ForeignKey, Index, Schema, Table } from '../../schema/index.js';
+import { applyOps, needsImplicitIndex } from '../ops/apply-ops.js';
+import type { Operation } from '../ops/operation.js';
+import { canonicalSchema } from './canonical.js';
+
+/** Renames the user asked for. Never guessed: without them a renamed column is a drop plus an add. */
+export interface Renames {
+  readonly tables?: readonly { readonly from: string; readonly to: string }[];
+  readonly columns?: readonly { readonly table: string; readonly from: string; readonly to: string }[];
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const byName = <T extends { name: string }>(xs: readonly T[]) => new Map(xs.map((x) => [x.name, x]));
+
+/**
+ * The operations that turn `from` into `to` (both canonicalised first), in an order MySQL accepts:
+ * renames, FK and index drops, table drops (referencing tables first), table creates (referenced tables
+ * first), column changes, index creates, FK adds. Pure.
+ */
+export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renames = {}): Operation[] {
+  let from = canonicalSchema(fromSchema);
+  const to = canonicalSchema(toSchema);
+  const out: Operation[] = [];
+  const renameOps: Operation[] = [
+    ...(renames.tables ?? []).map((r): Operation => ({ kind: 'renameTable', from: r.from, to: r.to })),
+    ...(renames.columns ?? []).map(
+      (r): Operation => ({ kind: 'renameColumn', table: r.table, from: r.from, to: r.to }),
+    ),
+  ];
+  from = canonicalSchema(applyOps(from, renameOps));
+  out.push(...renameOps);
+
+  const fromT = byName(from.tables);
+  const toT = byName(to.tables);
+  const common = to.tables.filter((t) => fromT.has(t.name));
+  const dropped = from.tables.filter((t) => !toT.has(t.name));
+  const created = to.tables.filter((t) => !fromT.has(t.name));
+  const late: Operation[] = [];
+  const phase = {
+    fkDrop: [] as Operation[],
+    ixDrop: [] as Operation[],
+    cols: [] as Operation[],
+    ixAdd: [] as Operation[],
+    fkAdd: [] as Operation[],
+  };
+
+  for (const next of common) {
+    const prev = fromT.get(next.name) as Table;
+    if (!same(prev.primaryKey, next.primaryKey)) {
+      throw new AppError(
+        'CAREPOOL_MIGRATE_UNSUPPORTED_CHANGE',
+        `the primary key of "${next.name}" changes (${prev.primaryKey.join(', ')} → ${next.primaryKey.join(', ')}); write this migration by hand with op.sql`,
+      );
+    }
+    diffKeyed(
+      prev.foreignKeys,
+      next.foreignKeys,
+      (fk) => phase.fkDrop.push(dropFk(prev, fk)),
+      (fk) => phase.fkAdd.push(addFk(next, fk)),
+    );
+    diffKeyed(
+      prev.indexes,
+      next.indexes,
+      (index) => phase.ixDrop.push({ kind: 'dropIndex', table: next.name, index }),
+      (index) => phase.ixAdd.push({ kind: 'createIndex', table: next.name, index }),
+    );
+    phase.cols.push(...diffColumns(prev, next));
+  }
+
+  out.push(...phase.fkDrop, ...phase.ixDrop);
+  for (const t of orderByReferences(dropped, true)) out.push({ kind: 'dropTable', table: t });
+  const made = new Set(from.tables.map((t) => t.name));
+  for (const t of orderByReferences(created, false)) {
+    const inline = t.foreignKeys.filter((fk) => made.has(fk.refTable) || fk.refTable === t.name);
+    for (const fk of t.foreignKeys.filter((f) => !inline.includes(f))) late.push(addFk(t, fk));
+    out.push({ kind: 'createTable', table: { ...t, foreignKeys: inline } });
+    made.add(t.name);
+  }
+  out.push(...phase.cols, ...phase.ixAdd, ...phase.fkAdd, ...late);
+  return out;
+}
+
+function diffKeyed<T extends { name: string }>(
+  prev: readonly T[],
+  next: readonly T[],
+  drop: (x: T) => void,
+  add: (x: T) => void,
+): void {
+  const p = byName(prev);
+  const n = byName(next);
+  for (const x of prev) if (!n.has(x.name) || !same(x, n.get(x.name))) drop(x);
+  for (const x of next) if (!p.has(x.name) || !same(x, p.get(x.name))) add(x);
+}
+
+const dropFk = (t: Table, fk: ForeignKey): Operation => ({
+  kind: 'dropForeignKey',
+  table: t.name,
+  foreignKey: fk,
+  implicitIndex: needsImplicitIndex({ ...t, foreignKeys: [] }, fk),
+});
+
+const addFk = (t: Table, fk: ForeignKey): Operation => ({
+  kind: 'addForeignKey',
+  table: t.name,
+  foreignKey: fk,
+  implicitIndex: needsImplicitIndex(t, fk),
+});
+
+function diffColumns(prev: Table, next: Table): Operation[] {
+  const out: Operation[] = [];
+  const p = byName(prev.columns);
+  const n = byName(next.columns);
+  for (const [i, c] of next.columns.entries()) {
+    const old = p.get(c.name);
+    if (old === undefined) {
+      const tailIsNew = next.columns.slice(i).every((x) => !p.has(x.name));
+      const after = i === 0 ? null : (next.columns[i - 1] as Column).name;
+      out.push({ kind: 'addColumn', table: next.name, column: c, ...(tailIsNew ? {} : { after }) });
+    } else if (!same(old, c)) {
+      out.push({ kind: 'alterColumn', table: next.name, from: old, to: c });
+    }
+  }
+  // Last column first, so the inverse (re-adding them, first column first) always finds its AFTER column.
+  for (const [i, c] of [...prev.columns.entries()].reverse()) {
+    if (!n.has(c.name)) {
+      const after = i === 0 ? null : (prev.columns[i - 1] as Column).name;
+      out.push({ kind: 'dropColumn', table: next.name, column: c, after });
+    }
+  }
+  return out;
+}
+
+/**
+ * Tables ordered so referenced tables come first (`reverse`: last, for drops). Cycles fall back to name
+ * order; the caller adds such FKs after all tables exist.
+ */
+function orderByReferences(tables: readonly Table[], reverse: boolean): Table[] {
+  const names = new Set(tables.map((t) => t.name));
+  const done = new Set<string>();
+  const out: Table[] = [];
+  const visit = (t: Table, path: Set<string>) => {
+    if (done.has(t.name) || path.has(t.name)) return;
+    path.add(t.name);
+    for (const fk of t.foreignKeys) {
+      const ref = tables.find((x) => x.name === fk.refTable);
+      if (ref && names.has(ref.name) && ref.name !== t.name) visit(ref, path);
+    }
+    done.add(t.name);
+    out.push(t);
+  };
+  for (const t of tables) visit(t, new Set());
+  return reverse ? out.reverse() : out;
+}
+
+/** True when the two schemas mean the same (after canonicalisation). */
+export function schemasEqual(a: Schema, b: Schema): boolean {
+  return diffSchemas(a, b).length === 0;
+}
+
+export type { Index };

@@ -1,0 +1,151 @@
+import type {
+  Column,
+  ColumnDefault,
+  FkAction,
+  ForeignKey,
+  Index,
+  Schema,
+  Table,
+} from '../../schema/index.js';
+import { canonicalExpression, canonicalSchema } from '../diff/canonical.js';
+import { parseServer } from '../server.js';
+import { parseColumnType } from './parse-type.js';
+import type { RawCatalog, RawColumn } from './raw-catalog.js';
+
+/** carepool's own bookkeeping tables: never part of a schema diff. */
+export const BOOKKEEPING_TABLES: readonly string[] = ['carepool_migrations', 'carepool_migration_journal'];
+
+/** Options for {@link normalizeCatalog}. */
+export interface NormalizeOptions {
+  /** Tables to leave out (default: carepool's bookkeeping tables). */
+  readonly exclude?: readonly string[];
+}
+
+const num = (v: number | string | null | undefined): number => Number(v ?? 0);
+
+/**
+ * Turns raw information_schema rows (MySQL 8.0/8.4 or MariaDB ≥ 10.6) into a canonical {@link Schema}.
+ * Pure, so recorded MySQL fixtures and live MariaDB rows go through exactly the same code. Handles
+ * MariaDB's quoted COLUMN_DEFAULT (≥ 10.2.7), MySQL's DEFAULT_GENERATED, display widths, tinyint(1),
+ * `current_timestamp()` vs `CURRENT_TIMESTAMP`, indexes InnoDB adds for foreign keys, MariaDB's JSON as
+ * LONGTEXT + CHECK(json_valid), and Azure's generated invisible primary key (`my_row_id`).
+ */
+export function normalizeCatalog(raw: RawCatalog, options: NormalizeOptions = {}): Schema {
+  const exclude = new Set(options.exclude ?? BOOKKEEPING_TABLES);
+  const server = parseServer(raw.server.version, raw.server.comment);
+  const mariadb = server?.flavor === 'mariadb';
+  const jsonChecks = new Set(
+    raw.checks
+      .filter((c) => /^json_valid\(`?[^`]+`?\)$/i.test(c.check_clause.trim()))
+      .map((c) => `${c.table_name}.${c.constraint_name}`),
+  );
+  const tables: Table[] = [];
+  for (const rt of raw.tables) {
+    if (exclude.has(rt.table_name)) continue;
+    const name = rt.table_name;
+    const rawCols = raw.columns
+      .filter((c) => c.table_name === name)
+      .sort((a, b) => num(a.ordinal_position) - num(b.ordinal_position));
+    const gipk = rawCols.find(
+      (c) =>
+        c.column_name === 'my_row_id' &&
+        /invisible/i.test(c.extra ?? '') &&
+        /auto_increment/i.test(c.extra ?? ''),
+    );
+    const columns = rawCols
+      .filter((c) => c !== gipk)
+      .map((c) => toColumn(c, mariadb, jsonChecks.has(`${name}.${c.column_name}`)));
+    const parts = raw.indexes.filter((i) => i.table_name === name && i.column_name !== null);
+    const indexNames = [...new Set(parts.map((p) => p.index_name))];
+    const colsOf = (ix: string) =>
+      parts
+        .filter((p) => p.index_name === ix)
+        .sort((a, b) => num(a.seq_in_index) - num(b.seq_in_index))
+        .map((p) => p.column_name as string);
+    let primaryKey = indexNames.includes('PRIMARY') ? colsOf('PRIMARY') : [];
+    if (gipk && primaryKey.length === 1 && primaryKey[0] === gipk.column_name) primaryKey = [];
+    const foreignKeys = toForeignKeys(raw, name);
+    const indexes: Index[] = indexNames
+      .filter((ix) => ix !== 'PRIMARY')
+      .map((ix) => ({
+        name: ix,
+        columns: colsOf(ix),
+        unique: num(parts.find((p) => p.index_name === ix)?.non_unique) === 0,
+      }))
+      // InnoDB names the index it creates for a FK after the constraint: it is not part of the model.
+      .filter(
+        (ix) =>
+          !(
+            ix.unique === false &&
+            foreignKeys.some((fk) => fk.name === ix.name && sameCols(fk.columns, ix.columns))
+          ),
+      );
+    tables.push({
+      name,
+      columns,
+      primaryKey,
+      indexes,
+      foreignKeys,
+      ...(rt.table_comment ? { comment: rt.table_comment } : {}),
+    });
+  }
+  return canonicalSchema({ tables });
+}
+
+const sameCols = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((c, i) => b[i] === c);
+
+function toColumn(c: RawColumn, mariadb: boolean, jsonCheck: boolean): Column {
+  let type = parseColumnType(c.column_type, c.data_type);
+  if (jsonCheck && type.kind === 'longtext') type = { kind: 'json' };
+  const extra = c.extra ?? '';
+  const def = toDefault(c.column_default, extra, mariadb);
+  const onUpdate = /on update\s+(\S+(?:\(\d*\))?)/i.exec(extra)?.[1];
+  return {
+    name: c.column_name,
+    type,
+    nullable: c.is_nullable.toUpperCase() === 'YES',
+    ...(def === undefined ? {} : { default: def }),
+    ...(/auto_increment/i.test(extra) ? { autoIncrement: true } : {}),
+    ...(onUpdate ? { onUpdate: canonicalExpression(onUpdate) } : {}),
+    ...(c.column_comment ? { comment: c.column_comment } : {}),
+  };
+}
+
+/**
+ * MariaDB ≥ 10.2.7 stores COLUMN_DEFAULT as SQL: `'text'` quoted, numbers bare, `NULL` for an explicit
+ * NULL default, functions as `current_timestamp()`. MySQL 8 stores the bare value and marks expressions
+ * with DEFAULT_GENERATED in EXTRA (MySQL manual 26.3.8 "The INFORMATION_SCHEMA COLUMNS Table").
+ */
+export function toDefault(value: string | null, extra: string, mariadb: boolean): ColumnDefault | undefined {
+  if (value === null) return undefined;
+  if (mariadb) {
+    if (value === 'NULL') return undefined;
+    const quoted = /^'(.*)'$/s.exec(value);
+    if (quoted)
+      return { kind: 'literal', value: (quoted[1] ?? '').replace(/''/g, "'").replace(/\\\\/g, '\\') };
+    if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(value)) return { kind: 'literal', value };
+    return { kind: 'expression', sql: canonicalExpression(value) };
+  }
+  if (/DEFAULT_GENERATED/i.test(extra)) return { kind: 'expression', sql: canonicalExpression(value) };
+  return { kind: 'literal', value };
+}
+
+function toForeignKeys(raw: RawCatalog, table: string): ForeignKey[] {
+  const parts = raw.foreignKeys.filter((f) => f.table_name === table);
+  const names = [...new Set(parts.map((p) => p.constraint_name))];
+  return names.map((name) => {
+    const ps = parts
+      .filter((p) => p.constraint_name === name)
+      .sort((a, b) => num(a.ordinal_position) - num(b.ordinal_position));
+    const first = ps[0] as (typeof ps)[number];
+    return {
+      name,
+      columns: ps.map((p) => p.column_name),
+      refTable: first.referenced_table_name,
+      refColumns: ps.map((p) => p.referenced_column_name),
+      onDelete: first.delete_rule.toUpperCase() as FkAction,
+      onUpdate: first.update_rule.toUpperCase() as FkAction,
+    };
+  });
+}

@@ -1,0 +1,45 @@
+import type { Schema } from '../../schema/index.js';
+import { canonicalColumn } from '../diff/canonical.js';
+import type { Operation } from './operation.js';
+
+/**
+ * Whether the effect of `op` is visible in a live schema: true, false, or null when it cannot tell (raw
+ * SQL). `resolve` uses it for journal entries left `pending` by a crash, where the statement may or may
+ * not have committed.
+ */
+export function opLanded(op: Operation, live: Schema): boolean | null {
+  const table = (name: string) => live.tables.find((t) => t.name === name);
+  const column = (t: string, c: string) => table(t)?.columns.find((x) => x.name === c);
+  switch (op.kind) {
+    case 'createTable':
+      return table(op.table.name) !== undefined;
+    case 'dropTable':
+      return table(op.table.name) === undefined;
+    case 'renameTable':
+      return table(op.to) !== undefined && table(op.from) === undefined;
+    case 'addColumn':
+      return column(op.table, op.column.name) !== undefined;
+    case 'dropColumn':
+      return column(op.table, op.column.name) === undefined;
+    case 'alterColumn': {
+      const c = column(op.table, op.to.name);
+      return c !== undefined && JSON.stringify(canonicalColumn(c)) === JSON.stringify(canonicalColumn(op.to));
+    }
+    case 'renameColumn':
+      return column(op.table, op.to) !== undefined && column(op.table, op.from) === undefined;
+    case 'createIndex':
+      return table(op.table)?.indexes.some((ix) => ix.name === op.index.name) ?? false;
+    case 'dropIndex':
+      return !(table(op.table)?.indexes.some((ix) => ix.name === op.index.name) ?? false);
+    case 'addForeignKey':
+      return table(op.table)?.foreignKeys.some((fk) => fk.name === op.foreignKey.name) ?? false;
+    case 'dropForeignKey':
+      return !(table(op.table)?.foreignKeys.some((fk) => fk.name === op.foreignKey.name) ?? false);
+    case 'sql':
+      return null;
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { Schema } from '../../schema/index.js';
+import { applyOp } from '../ops/apply-ops.js';
+import { invertOp } from '../ops/invert.js';
+import type { Operation } from '../ops/operation.js';
+import type { ServerInfo } from '../server.js';
+import { classifyOp, type OnlineDdl } from './online-ddl.js';
+import {
+  cols,
+  q,
+  renderColumn,
+  renderDefault,
+  renderForeignKeyClause,
+  renderIndexClause,
+} from './render-column.js';
+
+/** One SQL statement of a migration, ready to run on one server, with what undoes it. */
+export interface Statement {
+  /** The statement, without a trailing semicolon. */
+  readonly sql: string;
+  /** The statement that undoes it, or null (raw SQL without `down`). */
+  readonly inverse: string | null;
+  /** The operation it came from. */
+  readonly op: Operation;
+  readonly online: OnlineDdl;
+}
+
+const alter = (table: string, body: string, online: OnlineDdl): string =>
+  `ALTER TABLE ${q(table)} ${body}${online.clause ? `, ${online.clause}` : ''}`;
+
+/** The SQL of one operation on `server`. `before` is the schema it applies to (for classification). */
+export function renderOpSql(
+  op: Operation,
+  server: ServerInfo,
+  before?: Schema,
+): { sql: string; online: OnlineDdl } {
+  const online = classifyOp(op, server, before);
+  const sql = (() => {
+    switch (op.kind) {
+      case 'createTable': {
+        const t = op.table;
+        const lines = [
+          ...t.columns.map(renderColumn),
+          ...(t.primaryKey.length > 0 ? [`PRIMARY KEY ${cols(t.primaryKey)}`] : []),
+          ...t.indexes.map(renderIndexClause),
+          ...t.foreignKeys.map(renderForeignKeyClause),
+        ];
+        const comment = t.comment ? ` COMMENT=${renderDefault({ kind: 'literal', value: t.comment })}` : '';
+        return `CREATE TABLE ${q(t.name)} (\n  ${lines.join(',\n  ')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${comment}`;
+      }
+      case 'dropTable':
+        return `DROP TABLE ${q(op.table.name)}`;
+      case 'renameTable':
+        return `RENAME TABLE ${q(op.from)} TO ${q(op.to)}`;
+      case 'addColumn':
+        return alter(op.table, `ADD COLUMN ${renderColumn(op.column)}${position(op.after)}`, online);
+      case 'dropColumn':
+        return alter(op.table, `DROP COLUMN ${q(op.column.name)}`, online);
+      case 'alterColumn': {
+        const { from, to } = op;
+        const defaultOnly =
+          online.algorithm === 'INSTANT' && JSON.stringify(from.type) === JSON.stringify(to.type);
+        if (defaultOnly) {
+          const body = to.default === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${renderDefault(to.default)}`;
+          return alter(op.table, `ALTER COLUMN ${q(to.name)} ${body}`, online);
+        }
+        return alter(op.table, `MODIFY COLUMN ${renderColumn(to)}`, online);
+      }
+      case 'renameColumn':
+        // RENAME COLUMN: MySQL 8.0+, MariaDB 10.5.2+ (carepool supports MariaDB >= 10.6).
+        return alter(op.table, `RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`, online);
+      case 'createIndex':
+        return alter(
+          op.table,
+          `ADD ${op.index.unique ? 'UNIQUE INDEX' : 'INDEX'} ${q(op.index.name)} ${cols(op.index.columns)}`,
+          online,
+        );
+      case 'dropIndex':
+        return alter(op.table, `DROP INDEX ${q(op.index.name)}`, online);
+      case 'addForeignKey':
+        return alter(op.table, `ADD ${renderForeignKeyClause(op.foreignKey)}`, online);
+      case 'dropForeignKey': {
+        // The index InnoDB made for the FK outlives DROP FOREIGN KEY; drop it in the same statement.
+        const index = op.implicitIndex ? `, DROP INDEX ${q(op.foreignKey.name)}` : '';
+        return alter(op.table, `DROP FOREIGN KEY ${q(op.foreignKey.name)}${index}`, online);
+      }
+      case 'sql':
+        return op.up.trim().replace(/;\s*$/, '');
+      default: {
+        const never: never = op;
+        return never;
+      }
+    }
+  })();
+  return { sql, online };
+}
+
+const position = (after: string | null | undefined): string =>
+  after === undefined ? '' : after === null ? ' FIRST' : ` AFTER ${q(after)}`;
+
+/**
+ * Renders operations for one server, each with its inverse rendered against the schema it produces, and
+ * returns the schema after them (pure: the same input always gives the same SQL, which is what makes
+ * `--sql` equal to what `up` runs).
+ */
+export function renderOps(
+  ops: readonly Operation[],
+  server: ServerInfo,
+  before: Schema,
+): { statements: Statement[]; schema: Schema } {
+  let schema = before;
+  const statements: Statement[] = [];
+  for (const op of ops) {
+    const { sql, online } = renderOpSql(op, server, schema);
+    const after = applyOp(schema, op);
+    const inverseOp = invertOp(op);
+    const inverse = inverseOp === null ? null : renderOpSql(inverseOp, server, after).sql;
+    statements.push({ sql, inverse, op, online });
+    schema = after;
+  }
+  return { statements, schema };
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { sandboxEnv } from '../../src/sandbox/index.js';
+import { MIGRATIONS_DIR } from '../harness/migrate.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'bin.ts');
+
+/** Runs the CLI (through tsx, so no build is needed) against the test sandbox; never throws on exit codes. */
+async function carepool(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, ...sandboxEnv(inject('sandbox')), CAREPOOL_HOME: inject('sandboxHome') };
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', BIN, ...args, '--dir', MIGRATIONS_DIR],
+      {
+        env,
+        // The project root: `--import tsx` resolves from here.
+        cwd: join(import.meta.dirname, '..', '..'),
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('carepool migrate / schema CLI', () => {
+  it('check exits 0 on the sandbox at head, and the targets have the same schema', async () => {
+    const [check, diff] = await Promise.all([
+      carepool(['migrate', 'check']),
+      carepool(['schema', 'diff', 'azure', 'gcp']),
+    ]);
+    expect(check.stdout).toContain('azure: matches the models');
+    expect(check.stdout).toContain('gcp: matches the models');
+    expect(check.code).toBe(0);
+    expect(diff.stdout).toContain('azure and gcp have the same schema');
+    expect(diff.code).toBe(0);
+    const all = `${check.stdout}${check.stderr}${diff.stdout}${diff.stderr}`;
+    for (const s of Object.values(inject('sandbox').servers))
+      expect(all).not.toContain(s.users.migrator.password);
+  });
+
+  it('up --sql prints the plan offline; a write without --target is a usage error (exit 2)', async () => {
+    const [offline, noTarget] = await Promise.all([
+      carepool(['migrate', 'up', 'head', '--sql', '--server', 'mysql:8.0.36']),
+      carepool(['migrate', 'up', 'head']),
+    ]);
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain('-- rendered for mysql 8.0.36');
+    expect(offline.stdout).toContain(
+      'ALTER TABLE `patients` ADD COLUMN `is_deceased` TINYINT(1) NOT NULL DEFAULT 0, ALGORITHM=INSTANT;',
+    );
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toContain('--target');
+  });
+});
