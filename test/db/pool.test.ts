@@ -283,6 +283,20 @@ describe('pool against unreachable servers', () => {
     await pool.close();
   });
 
+  it('backs off per failed probe, not per connect that was already in flight when the circuit opened', async () => {
+    const spec = parseConnectionUrl('T', `mysql://u:pw@127.0.0.1:${blackHolePort}/clinic?ssl-mode=DISABLED`);
+    const pool = makePool(spec, { connectTimeoutMs: 300, acquireTimeoutMs: 5000 });
+    // Ten callers start ten connects at once; all time out together and the circuit opens.
+    await Promise.all(Array.from({ length: 10 }, () => settle(pool.acquire())));
+    expect(pool.stats()).toMatchObject({ circuit: 'open', createErrors: 10, connecting: 0 });
+    // After the first cool-down (500 ms) one probe is let through, however many connects failed before.
+    await new Promise((r) => setTimeout(r, 600));
+    const probe = await settle(pool.acquire());
+    expect(!probe.ok && isAppError(probe.error, 'CAREPOOL_DB_CONNECT_TIMEOUT')).toBe(true);
+    expect(pool.stats().createErrors).toBe(11);
+    await pool.close();
+  });
+
   it('opens the circuit after repeated refused connects and then fails fast with CAREPOOL_DB_UNAVAILABLE', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));

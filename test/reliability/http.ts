@@ -36,16 +36,15 @@ export interface HammerResult {
 export function hammer(options: HammerOptions): Promise<HammerResult> {
   const seen: Seen[] = [];
   return new Promise((resolve, reject) => {
-    let clientNo = 0;
     const instance = autocannon(
       {
         url: options.url,
         connections: options.connections,
         duration: options.durationS,
         timeout: options.timeoutS ?? 10,
+        // Every client walks the list from the start, so its n-th response answers paths[n % length].
         requests: options.paths.map((path) => ({ method: 'GET', path })),
         setupClient(client) {
-          const me = clientNo++;
           let retryAfter = false;
           let n = 0;
           // autocannon passes the parser's raw headers ([name, value, …]); its typings say otherwise.
@@ -55,7 +54,7 @@ export function hammer(options: HammerOptions): Promise<HammerResult> {
           };
           client.on('headers', onHeaders as never);
           client.on('response', (status: number, _bytes: number, ms: number) => {
-            seen.push({ status, ms, retryAfter, path: options.paths[(me + n++) % options.paths.length] ?? '' });
+            seen.push({ status, ms, retryAfter, path: options.paths[n++ % options.paths.length] ?? '' });
           });
         },
       },

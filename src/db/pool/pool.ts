@@ -333,24 +333,24 @@ export class Pool {
       // One probe per cool-down while the target looks down.
       if (this.#probing || this.#now() < this.#circuitOpenUntil || this.#waiters.size === 0) return;
       this.#probing = true;
-      this.#create();
+      this.#create(true);
       return;
     }
     while (
       this.#total() < this.#o.max &&
       (this.#waiters.size > this.#connecting || this.#total() < this.#o.min)
     ) {
-      this.#create();
+      this.#create(false);
     }
   }
 
-  #create(): void {
+  #create(probe: boolean): void {
     this.#connecting++;
     const started = this.#now();
     this.#o.open().then(
       (conn) => {
         this.#connecting--;
-        this.#probing = false;
+        if (probe) this.#probing = false;
         this.#failures = 0;
         if (this.#circuitOpen()) {
           this.#circuitOpenUntil = 0;
@@ -389,15 +389,17 @@ export class Pool {
       },
       (error: unknown) => {
         this.#connecting--;
-        this.#probing = false;
+        if (probe) this.#probing = false;
         this.#createErrors++;
         this.#failures++;
         const wrapped = this.#o.wrapError(error);
         this.#lastError = wrapped;
         this.#observer.createFailed?.(wrapped);
         const threshold = this.#o.failureThreshold ?? 3;
+        const wasOpen = this.#circuitOpen();
+        if (wasOpen && !probe) return; // a late failure of a connect started before the circuit opened
         if (this.#failures >= threshold) {
-          const wasOpen = this.#circuitOpen();
+          // Back off only when a probe fails, not for every connect that was already in flight.
           if (wasOpen) this.#cooldownMs = Math.min(this.#cooldownMs * 2, 5000);
           this.#circuitOpenUntil = this.#now() + this.#cooldownMs;
           if (!wasOpen) this.#observer.circuit?.('open', wrapped);
