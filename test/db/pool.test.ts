@@ -288,7 +288,8 @@ describe('pool against unreachable servers', () => {
     const pool = makePool(spec, { connectTimeoutMs: 300, acquireTimeoutMs: 5000 });
     // Ten callers start ten connects at once; all time out together and the circuit opens.
     await Promise.all(Array.from({ length: 10 }, () => settle(pool.acquire())));
-    expect(pool.stats()).toMatchObject({ circuit: 'open', createErrors: 10, connecting: 0 });
+    while (pool.stats().connecting > 0) await new Promise((r) => setTimeout(r, 10));
+    expect(pool.stats()).toMatchObject({ circuit: 'open', createErrors: 10 });
     // After the first cool-down (500 ms) one probe is let through, however many connects failed before.
     await new Promise((r) => setTimeout(r, 600));
     const probe = await settle(pool.acquire());
