@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hammer, percentile } from './http.js';
+import { type Carepool, type Stack, startStack } from './stack.js';
+
+const gcpPaths = ['/api/v1/targets/gcp/patients?limit=20', '/api/v1/targets/gcp/patients/11'];
+const azurePaths = ['/api/v1/targets/azure/patients?limit=20', '/api/v1/targets/azure/patients/11'];
+const mixed = [gcpPaths[0], azurePaths[0], gcpPaths[1], azurePaths[1]] as string[];
+
+/** Scenario 2: one target's server is killed while both are under load. */
+describe('a target dies mid-load', () => {
+  let stack: Stack;
+  let carepool: Carepool;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    carepool = await stack.startCarepool({ CAREPOOL_POOL_MAX: '20' });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('the other target keeps its throughput, the dead one fails fast, and it recovers without a restart', async () => {
+    const rate = (run: Awaited<ReturnType<typeof hammer>>, paths: readonly string[], seconds: number) =>
+      run.seen.filter((s) => paths.includes(s.path) && s.status === 200).length / seconds;
+
+    const before = await hammer({ url: carepool.url, paths: mixed, connections: 50, durationS: 6 });
+    expect(before.seen.every((s) => s.status === 200)).toBe(true);
+
+    // Kill the gcp server process outright (no shutdown), then keep the same load going.
+    process.kill(stack.server('gcp').pid, 'SIGKILL');
+    const during = await hammer({ url: carepool.url, paths: mixed, connections: 50, durationS: 6, timeoutS: 20 });
+
+    const azureBefore = rate(before, azurePaths, 6);
+    const azureDuring = rate(during, azurePaths, 6);
+    const dead = during.seen.filter((s) => gcpPaths.includes(s.path));
+    console.log('target dies:', JSON.stringify({ azureBefore, azureDuring, deadP99: percentile(dead.map((s) => s.ms), 99), deadCount: dead.length }));
+    expect(azureDuring).toBeGreaterThanOrEqual(azureBefore * 0.8);
+    expect(during.seen.filter((s) => azurePaths.includes(s.path)).every((s) => s.status === 200)).toBe(true);
+    // The dead target answers 503 + Retry-After, fast: no pile-up of 3 s connect waits.
+    expect(dead.length).toBeGreaterThan(50);
+    expect(dead.every((s) => s.status === 503 && s.retryAfter)).toBe(true);
+    expect(percentile(dead.map((s) => s.ms), 99)).toBeLessThan(1000);
+
+    // Bring the server back: carepool recovers by itself within 10 s.
+    await stack.restartServer('gcp');
+    const back = performance.now();
+    let recoveredMs = -1;
+    while (performance.now() - back < 15_000) {
+      const r = await fetch(`${carepool.url}${gcpPaths[0]}`);
+      if (r.status === 200) {
+        recoveredMs = performance.now() - back;
+        break;
+      }
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    console.log('target dies: recovered after', Math.round(recoveredMs), 'ms');
+    expect(recoveredMs).toBeGreaterThanOrEqual(0);
+    expect(recoveredMs).toBeLessThan(10_000);
+  });
+});
