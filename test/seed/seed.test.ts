@@ -4,7 +4,7 @@ import type { Target } from '../../src/db/targets.js';
 import { isAppError } from '../../src/errors/index.js';
 import { migrateTarget } from '../../src/migrate/apply/migrate-target.js';
 import { type SeedProgress, seedTarget } from '../../src/seed/index.js';
-import { type ScratchDatabases, scratchDatabases } from '../harness/databases.js';
+import { createScratchDatabases, type ScratchDatabases } from '../harness/migrate.js';
 
 async function checksums(target: Target): Promise<Record<string, string>> {
   const { rows } = await target.sql.query<{ Table: string; Checksum: string }>(
@@ -25,7 +25,7 @@ describe('carepool seed on real servers', () => {
   let targets: readonly Target[];
 
   beforeAll(async () => {
-    dbs = await scratchDatabases('seed');
+    dbs = await createScratchDatabases('seed');
     targets = dbs.registry.list();
     for (const t of targets) await migrateTarget(t);
   });
