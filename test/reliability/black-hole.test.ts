@@ -4,7 +4,9 @@ import { hammer, percentile } from './http.js';
 import { type Carepool, type Stack, startStack } from './stack.js';
 
 /** A local listener that accepts TCP and then never says a word (a firewall dropping packets after SYN-ACK). */
-async function listen(onSocket: (s: Socket) => void): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
+async function listen(
+  onSocket: (s: Socket) => void,
+): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createServer((s) => {
     sockets.add(s);
@@ -80,7 +82,12 @@ describe('black-holed targets', () => {
       // Bounded by the connect timeout (plus scheduling slack): nobody waits for the client's 20 s timeout.
       expect(Math.max(...seen.map((s) => s.ms))).toBeLessThan(4500);
       // The circuit opens: most of them fail fast instead of each waiting 3 s.
-      expect(percentile(seen.map((s) => s.ms), 50)).toBeLessThan(500);
+      expect(
+        percentile(
+          seen.map((s) => s.ms),
+          50,
+        ),
+      ).toBeLessThan(500);
     }
     expect(run.errors).toBe(0);
     await new Promise((r) => setTimeout(r, 3500)); // let a probe that was in flight at the end time out

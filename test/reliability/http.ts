@@ -50,7 +50,8 @@ export function hammer(options: HammerOptions): Promise<HammerResult> {
           // autocannon passes the parser's raw headers ([name, value, …]); its typings say otherwise.
           const onHeaders = (h: { headers: string[] }) => {
             retryAfter = false;
-            for (let i = 0; i < h.headers.length; i += 2) if (String(h.headers[i]).toLowerCase() === 'retry-after') retryAfter = true;
+            for (let i = 0; i < h.headers.length; i += 2)
+              if (String(h.headers[i]).toLowerCase() === 'retry-after') retryAfter = true;
           };
           client.on('headers', onHeaders as never);
           client.on('response', (status: number, _bytes: number, ms: number) => {
@@ -60,7 +61,14 @@ export function hammer(options: HammerOptions): Promise<HammerResult> {
       },
       (error, result) => {
         if (error) reject(error);
-        else resolve({ seen, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, requests: result.requests.total });
+        else
+          resolve({
+            seen,
+            errors: result.errors,
+            timeouts: result.timeouts,
+            non2xx: result.non2xx,
+            requests: result.requests.total,
+          });
       },
     );
     void instance;

@@ -13,12 +13,18 @@ describe('load: 1000 concurrent clients', () => {
 
   beforeAll(async () => {
     stack = await startStack({ patients: 2000 });
-    carepool = await stack.startCarepool({ CAREPOOL_POOL_MAX: '20', CAREPOOL_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS) });
+    carepool = await stack.startCarepool({
+      CAREPOOL_POOL_MAX: '20',
+      CAREPOOL_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS),
+    });
   });
   afterAll(async () => stack?.stop());
 
   it('never exceeds 20 server connections per target, answers only 2xx or 503 + Retry-After, stays bounded', async () => {
-    const admins: Record<'azure' | 'gcp', SingleConnection> = { azure: await stack.admin('azure'), gcp: await stack.admin('gcp') };
+    const admins: Record<'azure' | 'gcp', SingleConnection> = {
+      azure: await stack.admin('azure'),
+      gcp: await stack.admin('gcp'),
+    };
     const peak = { azure: 0, gcp: 0 };
     const rss: number[] = [await carepool.rssMiB()];
     let sampling = true;
@@ -37,7 +43,13 @@ describe('load: 1000 concurrent clients', () => {
       '/api/v1/targets/gcp/patients?limit=20&q=Sm',
       '/api/v1/targets/azure/patients/42',
     ];
-    const run = await hammer({ url: carepool.url, paths, connections: 1000, durationS: DURATION_S, timeoutS: 30 });
+    const run = await hammer({
+      url: carepool.url,
+      paths,
+      connections: 1000,
+      durationS: DURATION_S,
+      timeoutS: 30,
+    });
     sampling = false;
     await sampler;
     for (const a of Object.values(admins)) await a.close();
@@ -51,8 +63,14 @@ describe('load: 1000 concurrent clients', () => {
       peak,
       errors: run.errors,
       timeouts: run.timeouts,
-      p99_503_ms: percentile(unavailable.map((s) => s.ms), 99),
-      p99_ms: percentile(run.seen.map((s) => s.ms), 99),
+      p99_503_ms: percentile(
+        unavailable.map((s) => s.ms),
+        99,
+      ),
+      p99_ms: percentile(
+        run.seen.map((s) => s.ms),
+        99,
+      ),
       rss_mib: { start: rss[0], max: Math.max(...rss) },
     };
     console.log('load scenario:', JSON.stringify(report));

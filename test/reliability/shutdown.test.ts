@@ -14,13 +14,28 @@ describe('graceful shutdown', () => {
   afterAll(async () => stack?.stop());
 
   it('finishes in-flight requests, refuses new ones, drains the pools and exits 0 promptly', async () => {
-    const load = hammer({ url: carepool.url, paths: ['/api/v1/targets/gcp/patients?limit=50'], connections: 30, durationS: 5, timeoutS: 10 });
+    const load = hammer({
+      url: carepool.url,
+      paths: ['/api/v1/targets/gcp/patients?limit=50'],
+      connections: 30,
+      durationS: 5,
+      timeoutS: 10,
+    });
     await new Promise((r) => setTimeout(r, 2000));
     const signalled = performance.now();
     const code = await carepool.stop('SIGTERM');
     const exitMs = performance.now() - signalled;
     const run = await load;
-    console.log('shutdown:', JSON.stringify({ code, exitMs: Math.round(exitMs), requests: run.requests, non2xx: run.non2xx, errors: run.errors }));
+    console.log(
+      'shutdown:',
+      JSON.stringify({
+        code,
+        exitMs: Math.round(exitMs),
+        requests: run.requests,
+        non2xx: run.non2xx,
+        errors: run.errors,
+      }),
+    );
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(10_000);
     // In-flight requests finished (200); requests that arrived on open connections after the signal were

@@ -7,7 +7,15 @@ import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { migrateTarget } from '../../src/migrate/index.js';
-import { type ProfileName, type SandboxState, sandboxEnv, type ServerState, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
+import {
+  type ProfileName,
+  type SandboxState,
+  type ServerState,
+  sandboxEnv,
+  startSandbox,
+  stopSandbox,
+  userUrl,
+} from '../../src/sandbox/index.js';
 import { seedTarget } from '../../src/seed/index.js';
 
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
@@ -56,7 +64,12 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const home = await mkdtemp(join(tmpdir(), 'carepool-rel-'));
   const profiles = options.profiles ?? ['azure', 'gcp'];
-  const sandbox = await startSandbox({ home, profiles, ports: 'free', ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}) });
+  const sandbox = await startSandbox({
+    home,
+    profiles,
+    ports: 'free',
+    ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+  });
   const env = { ...sandboxEnv(sandbox), CAREPOOL_HOME: home, CAREPOOL_LOG_LEVEL: 'warn', ...options.env };
   const registry = new TargetRegistry(loadConfig({ env, dotenv: false, cwd: home }));
   try {
@@ -75,10 +88,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env,
     server: (name) => sandbox.servers[name] as ServerState,
     admin: (name) =>
-      connectSingle(name, parseConnectionUrl('admin', userUrl(sandbox.servers[name] as ServerState, 'admin')), {
-        connectTimeoutMs: 3000,
-        keepAliveMs: 0,
-      }),
+      connectSingle(
+        name,
+        parseConnectionUrl('admin', userUrl(sandbox.servers[name] as ServerState, 'admin')),
+        {
+          connectTimeoutMs: 3000,
+          keepAliveMs: 0,
+        },
+      ),
     async startCarepool(extraEnv = {}) {
       const c = await spawnCarepool({ ...env, ...extraEnv });
       children.push(c);

@@ -32,7 +32,9 @@ describe('stale connections', () => {
     await hammer({ url: carepool.url, paths, connections: 20, durationS: 1 });
     const admin = await stack.admin('gcp');
     const app = stack.server('gcp').users.app.user;
-    const { rows } = await admin.query<{ id: number }>(sql`SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ${app}`);
+    const { rows } = await admin.query<{ id: number }>(
+      sql`SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ${app}`,
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) await admin.query(sql`KILL ${r.id}`);
     await admin.close();

@@ -26,18 +26,40 @@ describe('a target dies mid-load', () => {
 
     // Kill the gcp server process outright (no shutdown), then keep the same load going.
     process.kill(stack.server('gcp').pid, 'SIGKILL');
-    const during = await hammer({ url: carepool.url, paths: mixed, connections: 50, durationS: 6, timeoutS: 20 });
+    const during = await hammer({
+      url: carepool.url,
+      paths: mixed,
+      connections: 50,
+      durationS: 6,
+      timeoutS: 20,
+    });
 
     const azureBefore = rate(before, azurePaths, 6);
     const azureDuring = rate(during, azurePaths, 6);
     const dead = during.seen.filter((s) => gcpPaths.includes(s.path));
-    console.log('target dies:', JSON.stringify({ azureBefore, azureDuring, deadP99: percentile(dead.map((s) => s.ms), 99), deadCount: dead.length }));
+    console.log(
+      'target dies:',
+      JSON.stringify({
+        azureBefore,
+        azureDuring,
+        deadP99: percentile(
+          dead.map((s) => s.ms),
+          99,
+        ),
+        deadCount: dead.length,
+      }),
+    );
     expect(azureDuring).toBeGreaterThanOrEqual(azureBefore * 0.8);
     expect(during.seen.filter((s) => azurePaths.includes(s.path)).every((s) => s.status === 200)).toBe(true);
     // The dead target answers 503 + Retry-After, fast: no pile-up of 3 s connect waits.
     expect(dead.length).toBeGreaterThan(50);
     expect(dead.every((s) => s.status === 503 && s.retryAfter)).toBe(true);
-    expect(percentile(dead.map((s) => s.ms), 99)).toBeLessThan(1000);
+    expect(
+      percentile(
+        dead.map((s) => s.ms),
+        99,
+      ),
+    ).toBeLessThan(1000);
 
     // Bring the server back: carepool recovers by itself within 10 s.
     await stack.restartServer('gcp');
