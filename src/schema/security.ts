@@ -71,3 +71,22 @@ export type UserRow = RowOf<typeof users>;
 export type TokenRow = RowOf<typeof apiTokens>;
 /** A row of `carepool_audit`. */
 export type AuditRow = RowOf<typeof auditEvents>;
+
+/** Responses of writes that carried an `Idempotency-Key`, stored in the write's own transaction. */
+export const idempotencyKeys = table(
+  'carepool_idempotency',
+  {
+    id: t.id(),
+    idem_key: t.varchar(255),
+    fingerprint: t.char(64),
+    status: t.smallint(),
+    body: t.text(),
+    created_at: withDefaultSql(t.datetime(), 'CURRENT_TIMESTAMP'),
+  },
+  {
+    indexes: [
+      { name: 'uq_carepool_idempotency_idem_key', columns: ['idem_key'], unique: true },
+      { name: 'ix_carepool_idempotency_created_at', columns: ['created_at'] },
+    ],
+  },
+);

@@ -26,4 +26,16 @@ export const dataCodes = defineCodes({
     title: 'The requested row does not exist on that target.',
     hint: 'Check the id and the target; ids differ between targets unless the data was seeded identically.',
   },
+  CAREPOOL_IDEMPOTENCY_MISMATCH: {
+    exit: 1,
+    http: 422,
+    title: 'An Idempotency-Key was reused for a different request.',
+    hint: 'Use a new key for every distinct write; reuse a key only to retry the very same request.',
+  },
+  CAREPOOL_IDEMPOTENCY_IN_PROGRESS: {
+    exit: 1,
+    http: 409,
+    title: 'Another request with the same Idempotency-Key is still being processed.',
+    hint: "Retry after the Retry-After delay: the retry returns the first request's response.",
+  },
 });
