@@ -73,8 +73,9 @@ describe('a process killed mid-migration', () => {
         }
         child.kill('SIGKILL');
         await exited;
-        // The lock lived on the child's own connection: it is free at once.
-        const lock = await acquireLock(watcher, targetDatabase(gcp), 0);
+        // The lock lived on the child's own connection: it frees as soon as the server reaps that session
+        // (MariaDB notices the dead client only when the running statement ends).
+        const lock = await acquireLock(watcher, targetDatabase(gcp), 15);
         await lock.release();
       } finally {
         await watcher.close().catch(() => undefined);

@@ -118,7 +118,8 @@ describe('migrations under fault', () => {
       expect(inside).toBe(true);
       child.kill('SIGKILL');
       await exited;
-      const lock = await acquireLock(watcher, targetDatabase(registry.get('gcp')), 0);
+      // Free once the server reaps the dead session (after its running statement ends).
+      const lock = await acquireLock(watcher, targetDatabase(registry.get('gcp')), 15);
       await lock.release();
     } finally {
       await watcher.close();
