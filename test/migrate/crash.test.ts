@@ -26,7 +26,7 @@ const slow = `export default {
   id: '0003_slow', parents: ['0002_appointments'], message: 'slow data step between two DDL statements',
   up: (op) => [
     op.createTable('visits', { id: op.t.id(), note: op.nullable(op.t.varchar(100)) }),
-    op.sql('SELECT SLEEP(5)', { down: 'SELECT 1' }),
+    op.sql('SELECT SLEEP(3)', { down: 'SELECT 1' }),
     op.addColumn('visits', 'room', op.nullable(op.t.varchar(20))),
   ],
   down: (op) => [op.dropTable('visits')],
@@ -88,7 +88,7 @@ describe('a process killed mid-migration', () => {
       const resumed = await resolveTarget(gcp, 'resume', { chain });
       expect(resumed.ok).toBe(true);
       expect(resumed.executed).toEqual([
-        'SELECT SLEEP(2)',
+        'SELECT SLEEP(3)',
         'ALTER TABLE `visits` ADD COLUMN `room` VARCHAR(20) NULL, ALGORITHM=INSTANT',
       ]);
       const conn = await gcp.connectMigrator();
