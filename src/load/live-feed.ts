@@ -1,0 +1,79 @@
+import type { TargetRegistry } from '../db/targets.js';
+import { percentiles } from './percentiles.js';
+import type { Percentiles, PoolGauges } from './types.js';
+import { WaitRecorder } from './wait-recorder.js';
+
+/** One target in a live snapshot. */
+export interface LiveTarget {
+  readonly name: string;
+  readonly pool: PoolGauges & { readonly circuit: 'open' | 'closed' };
+  /** Acquire waits (ms) since the previous snapshot; null when nobody acquired. */
+  readonly acquire: Percentiles | null;
+  /** Acquire timeouts since the previous snapshot. */
+  readonly timeouts: number;
+  /** Acquire timeouts since the pool started. */
+  readonly timeoutsTotal: number;
+  /** Acquires per second over the interval. */
+  readonly acquiredPerS: number;
+}
+
+/** What the live view streams every interval. */
+export interface LiveSnapshot {
+  /** Wall-clock time of the snapshot (epoch ms). */
+  readonly at: number;
+  readonly intervalMs: number;
+  readonly targets: readonly LiveTarget[];
+}
+
+/** Bounds of the snapshot interval (ms). */
+export const LIVE_INTERVAL = { min: 100, default: 500, max: 5000 } as const;
+
+/**
+ * Streams pool gauges and acquire-wait percentiles of every target every `intervalMs` to `onSnapshot`,
+ * until the returned function is called. Each feed attaches its own recorders to the pools' observer hubs,
+ * so every subscriber sees the waits of its own intervals.
+ */
+export function startLiveFeed(
+  registry: TargetRegistry,
+  intervalMs: number,
+  onSnapshot: (snapshot: LiveSnapshot) => void,
+): () => void {
+  const recorders = registry.list().map((t) => ({ target: t, recorder: new WaitRecorder(t.events) }));
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    const seconds = Math.max(0.001, (now - last) / 1000);
+    last = now;
+    onSnapshot({
+      at: Date.now(),
+      intervalMs,
+      targets: recorders.map(({ target, recorder }) => {
+        const s = target.pool.stats();
+        const w = recorder.drain();
+        return {
+          name: target.name,
+          pool: {
+            max: s.max,
+            total: s.total,
+            active: s.active,
+            idle: s.idle,
+            waiting: s.waiting,
+            connecting: s.connecting,
+            circuit: s.circuit,
+          },
+          acquire: percentiles(w.waits),
+          timeouts: w.timeouts,
+          timeoutsTotal: s.timeouts,
+          acquiredPerS: Math.round((w.waits.length / seconds) * 10) / 10,
+        };
+      }),
+    });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  setImmediate(tick);
+  return () => {
+    clearInterval(timer);
+    for (const { recorder } of recorders) recorder.detach();
+  };
+}

@@ -1,0 +1,143 @@
+import type { LoadResult } from '../run-load.js';
+import type { RunResult } from '../run-once.js';
+import { isClientError } from '../summarize.js';
+import type { LoadSample } from '../types.js';
+import { type Band, lineChart, PALETTE, type Series } from './chart.js';
+
+/** One chart of a report: a file stem (`latency`, `pool-azure`) and its SVG. */
+export interface Chart {
+  readonly name: string;
+  readonly title: string;
+  readonly svg: string;
+  /** Also written as a PNG (a sweep writes PNGs of its summary charts and of each size's latency and pools). */
+  readonly png: boolean;
+}
+
+const sec = (s: LoadSample) => Math.round(s.t / 100) / 10;
+
+/** Phases that cover only part of the run (ramp steps, the spike) are shaded. */
+function bands(run: RunResult): Band[] {
+  const end = Math.max(...run.phases.map((p) => p.atS + p.durationS));
+  return run.phases
+    .filter((p) => !(p.atS === 0 && p.durationS >= end))
+    .map((p) => ({ from: p.atS, to: p.atS + p.durationS, label: p.label }));
+}
+
+/** The time-series charts of one run: throughput, latency, errors, and per target pool, acquire, server. */
+export function runCharts(run: RunResult, suffix = ''): Chart[] {
+  const s = run.samples;
+  const time = 'seconds since start';
+  const b = bands(run);
+  const charts: Chart[] = [];
+  const add = (name: string, title: string, yLabel: string, series: Series[]) =>
+    charts.push({
+      name: `${name}${suffix}`,
+      title,
+      svg: lineChart({ title, xLabel: time, yLabel, series, bands: b }),
+      png: suffix === '' || name === 'latency' || name.startsWith('pool-'),
+    });
+  add('throughput', 'Throughput (responses per second, 250 ms windows)', 'req/s', [
+    { label: 'responses/s', color: PALETTE[0], points: s.map((x) => [sec(x), x.http.rps]) },
+    {
+      label: 'clients connected',
+      color: PALETTE[6],
+      dashed: true,
+      points: s.map((x) => [sec(x), x.http.concurrency]),
+    },
+  ]);
+  add('latency', 'Response time percentiles per window', 'ms', [
+    { label: 'p50', color: PALETTE[2], points: s.map((x) => [sec(x), x.http.latency?.p50 ?? null]) },
+    { label: 'p95', color: PALETTE[4], points: s.map((x) => [sec(x), x.http.latency?.p95 ?? null]) },
+    { label: 'p99', color: PALETTE[1], points: s.map((x) => [sec(x), x.http.latency?.p99 ?? null]) },
+  ]);
+  const codes = [...new Set(s.flatMap((x) => [...Object.keys(x.http.errors)]))].sort();
+  const statuses = [...new Set(s.flatMap((x) => Object.keys(x.http.status)))]
+    .filter((k) => Number(k) >= 400)
+    .sort();
+  const errorSeries: Series[] = [
+    ...statuses.map((code, i) => ({
+      label: `HTTP ${code}`,
+      color: PALETTE[(i + 1) % PALETTE.length] as string,
+      points: s.map((x) => [sec(x), perSecond(x.http.status[code] ?? 0, x)] as const),
+    })),
+    ...codes.map((code, i) => ({
+      label: isClientError(code) ? `client: ${code}` : code,
+      color: PALETTE[(i + statuses.length + 1) % PALETTE.length] as string,
+      dashed: true,
+      points: s.map((x) => [sec(x), perSecond(x.http.errors[code] ?? 0, x)] as const),
+    })),
+  ];
+  add(
+    'errors',
+    errorSeries.length > 0 ? 'Errors by status and code (per second)' : 'Errors by status and code: none',
+    'per second',
+    errorSeries.length > 0
+      ? errorSeries
+      : [{ label: 'errors/s', color: PALETTE[1], points: s.map((x) => [sec(x), 0]) }],
+  );
+  for (const t of run.targets) {
+    const w = (x: LoadSample) => x.targets[t.name];
+    add(`pool-${t.name}`, `Pool of ${t.name}: connections and waiting callers (max ${t.poolMax})`, 'count', [
+      { label: 'active', color: PALETTE[0], points: s.map((x) => [sec(x), w(x)?.pool?.active ?? null]) },
+      { label: 'idle', color: PALETTE[2], points: s.map((x) => [sec(x), w(x)?.pool?.idle ?? null]) },
+      { label: 'waiting', color: PALETTE[1], points: s.map((x) => [sec(x), w(x)?.pool?.waiting ?? null]) },
+      { label: 'pool max', color: PALETTE[6], dashed: true, points: s.map((x) => [sec(x), t.poolMax]) },
+    ]);
+    add(`acquire-${t.name}`, `Acquire wait of ${t.name} per window`, 'ms', [
+      { label: 'p50', color: PALETTE[2], points: s.map((x) => [sec(x), w(x)?.acquire?.p50 ?? null]) },
+      { label: 'p95', color: PALETTE[4], points: s.map((x) => [sec(x), w(x)?.acquire?.p95 ?? null]) },
+      { label: 'p99', color: PALETTE[1], points: s.map((x) => [sec(x), w(x)?.acquire?.p99 ?? null]) },
+    ]);
+    add(`server-${t.name}`, `Server view of ${t.name}: connections`, 'connections', [
+      {
+        label: 'app user (PROCESSLIST)',
+        color: PALETTE[0],
+        points: s.map((x) => [sec(x), w(x)?.server?.appUserConnections ?? null]),
+      },
+      {
+        label: 'Threads_connected (all users)',
+        color: PALETTE[3],
+        points: s.map((x) => [sec(x), w(x)?.server?.threadsConnected ?? null]),
+      },
+      { label: 'pool max', color: PALETTE[6], dashed: true, points: s.map((x) => [sec(x), t.poolMax]) },
+    ]);
+  }
+  return charts;
+}
+
+const perSecond = (count: number, x: LoadSample) =>
+  Math.round((count * 10000) / Math.max(1, x.windowMs)) / 10;
+
+/** The charts of a sweep: throughput, p99 and acquire-wait p99 against the pool size. */
+export function sweepCharts(result: LoadResult): Chart[] {
+  const points = result.sweep ?? [];
+  const chart = (name: string, title: string, yLabel: string, series: Series[]): Chart => ({
+    name,
+    title,
+    png: true,
+    svg: lineChart({ title, xLabel: 'pool max (connections)', yLabel, series, categories: true }),
+  });
+  return [
+    chart('sweep-throughput', 'Throughput by pool size', 'req/s', [
+      { label: 'responses/s', color: PALETTE[0], points: points.map((p) => [p.poolMax, p.rps]) },
+    ]),
+    chart('sweep-latency', 'Latency and acquire wait by pool size', 'ms', [
+      { label: 'p50', color: PALETTE[2], points: points.map((p) => [p.poolMax, p.p50]) },
+      { label: 'p99', color: PALETTE[1], points: points.map((p) => [p.poolMax, p.p99]) },
+      {
+        label: 'acquire-wait p99',
+        color: PALETTE[3],
+        dashed: true,
+        points: points.map((p) => [p.poolMax, p.acquireP99]),
+      },
+    ]),
+  ];
+}
+
+/** Every chart of a result: sweep charts, then each run's time series (suffixed by pool size in a sweep). */
+export function reportCharts(result: LoadResult): Chart[] {
+  if (result.sweep) {
+    return [...sweepCharts(result), ...result.runs.flatMap((r) => runCharts(r, `-pool${r.poolMax}`))];
+  }
+  return result.runs.flatMap((r) => runCharts(r));
+}
