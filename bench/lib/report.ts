@@ -33,6 +33,22 @@ export async function writeSection(name: string, markdown: string): Promise<void
   await writeFile(DOC, doc);
 }
 
+/**
+ * Replaces the header of docs/benchmarks.md (everything before the first section) and keeps every
+ * section, so a run of some benchmarks never loses the others' results.
+ */
+export async function writeHeader(markdown: string): Promise<void> {
+  let doc: string;
+  try {
+    doc = await readFile(DOC, 'utf8');
+  } catch {
+    doc = '';
+  }
+  const first = doc.indexOf('<!-- bench:');
+  const sections = first >= 0 ? doc.slice(first) : '';
+  await writeFile(DOC, `${markdown.trim()}\n\n${sections.trimEnd()}\n`);
+}
+
 /** One line describing the machine and versions, for every section. */
 export function machineLine(extra = ''): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -7,6 +7,7 @@ import { connectSingle, type SingleConnection } from './connect.js';
 import type { Database } from './database.js';
 import { openConnection } from './driver.js';
 import { wrapDriverError } from './errors.js';
+import { infileStream } from './infile.js';
 import { createKysely } from './kysely.js';
 import { logObserver } from './pool/log-observer.js';
 import { ObserverHub, type PoolObserver } from './pool/observer.js';
@@ -133,6 +134,8 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
         connectTimeoutMs: config.pool.connectTimeoutMs,
         keepAliveMs: config.pool.keepAliveMs,
         tls,
+        // LOAD DATA LOCAL (the seed's fast path) gets only streams carepool offered, never a file.
+        infileStreamFactory: infileStream,
       }),
     wrapError: (error) => wrapDriverError(error, ctx),
   });

@@ -28,7 +28,26 @@ const CARE_FROM = Date.UTC(2015, 0, 1);
 /** Fixed "today" of the sample data, so a seed gives the same rows whenever it runs. */
 const CARE_TO = Date.UTC(2026, 9, 31);
 
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/**
+ * `YYYY-MM-DD` of a UTC midnight, as `new Date(ms).toISOString().slice(0, 10)` gives it but ~10x faster
+ * (it was the largest cost of seeding, docs/benchmarks.md): Hinnant's days-to-civil algorithm,
+ * https://howardhinnant.github.io/date_algorithms.html#civil_from_days, for years 1000-9999. A test checks
+ * every day 1900-2100.
+ */
+export function isoDate(ms: number): string {
+  const z = Math.floor(ms / DAY) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
 
 /**
  * Patient `id` for `seed`: a pure function of both, so batches can be generated in any order or in
@@ -41,7 +60,7 @@ export function patientAt(seed: number, id: number): SeedPatient {
     id,
     first_name: r.pick(FIRST_NAMES),
     last_name: r.pick(LAST_NAMES),
-    date_of_birth: iso(born),
+    date_of_birth: isoDate(born),
     gender: r.pick(GENDERS),
     contact_number: r.chance(0.9)
       ? `555-${String(r.int(100, 999))}-${String(r.int(0, 9999)).padStart(4, '0')}`
@@ -55,7 +74,9 @@ export function patientAt(seed: number, id: number): SeedPatient {
  */
 export function recordsOf(seed: number, patient: SeedPatient, firstId: number, count: number): SeedRecord[] {
   const r = random(mix(seed, 2, patient.id));
-  const born = Date.parse(`${patient.date_of_birth}T00:00:00Z`);
+  const d = patient.date_of_birth;
+  // Date.UTC of the parts: about 3x cheaper than Date.parse of an ISO string on this hot path.
+  const born = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
   const from = Math.max(born, CARE_FROM);
   const out: SeedRecord[] = [];
   for (let i = 0; i < count; i++) {
@@ -67,8 +88,8 @@ export function recordsOf(seed: number, patient: SeedPatient, firstId: number, c
       patient_id: patient.id,
       diagnosis: condition.diagnosis,
       treatment: r.chance(0.95) ? r.pick(condition.treatments) : null,
-      admission_date: iso(admitted),
-      discharge_date: discharged === null ? null : iso(Math.min(discharged, CARE_TO)),
+      admission_date: isoDate(admitted),
+      discharge_date: discharged === null ? null : isoDate(Math.min(discharged, CARE_TO)),
     });
   }
   return out;

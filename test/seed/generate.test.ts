@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { medicalRecords, patients } from '../../src/schema/index.js';
+import { isoDate } from '../../src/seed/generate.js';
 import { patientAt, recordsOf } from '../../src/seed/index.js';
+import { patientLine, recordLine, tsvField } from '../../src/seed/tsv.js';
 
 const maxLength = (table: typeof patients.table | typeof medicalRecords.table, column: string) => {
   const type = table.columns.find((c) => c.name === column)?.type;
@@ -42,5 +44,30 @@ describe('sample data generation', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('formats dates exactly as toISOString does, for every day 1900-2100', () => {
+    for (let ms = Date.UTC(1900, 0, 1); ms <= Date.UTC(2100, 11, 31); ms += 86_400_000) {
+      if (isoDate(ms) !== new Date(ms).toISOString().slice(0, 10)) {
+        expect(isoDate(ms)).toBe(new Date(ms).toISOString().slice(0, 10));
+      }
+    }
+  });
+
+  it('writes LOAD DATA lines: tab-separated, \\N for NULL, special characters escaped', () => {
+    expect(tsvField(null)).toBe('\\N');
+    expect(tsvField('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');
+    expect(
+      patientLine({
+        id: 7,
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        date_of_birth: '1915-12-10',
+        gender: 'Female',
+        contact_number: null,
+      }),
+    ).toBe('7\tAda\tLovelace\t1915-12-10\tFemale\t\\N\n');
+    const [r] = recordsOf(1, patientAt(1, 1), 5, 1);
+    expect(recordLine(r as NonNullable<typeof r>).split('\t')).toHaveLength(6);
   });
 });

@@ -84,4 +84,30 @@ describe('carepool seed on real servers', () => {
     );
     expect(Number(rows[0]?.bad)).toBe(0);
   });
+
+  it('streams LOAD DATA LOCAL where the server allows it and writes the same rows as the INSERT path', async () => {
+    const [azure, gcp] = targets as [Target, Target];
+    const options = { patients: 700, recordsPerPatient: 4, seed: 11, reset: true, batchSize: 300 } as const;
+    const [loaded, inserted] = await Promise.all([
+      seedTarget(azure, options),
+      seedTarget(gcp, { ...options, method: 'insert' }),
+    ]);
+    // The sandbox servers run with --local-infile=1, as the clouds can be configured to.
+    expect([loaded.method, inserted.method]).toEqual(['load-data', 'insert']);
+    expect(await counts(azure)).toEqual([700, 2800]);
+    expect(await checksums(azure)).toEqual(await checksums(gcp));
+  });
+
+  it('answers a LOAD DATA LOCAL request only with streams it offered, never a local file', async () => {
+    const [azure] = targets as [Target, Target];
+    const before = await counts(azure);
+    const error = await azure.sql
+      .query(
+        sql`LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE patients (id, first_name, last_name, date_of_birth, gender)`,
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).toMatch(/did not offer/);
+    expect(await counts(azure)).toEqual(before);
+  });
 });
