@@ -268,7 +268,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       );
       for (const st of statements) await conn.query(sql.raw(st.sql));
       const carepoolAutogen = async () => {
-        const live = await timed(() => introspectSchema(conn, targetDatabase(target)));
+        const live = await timed(() => introspectSchema(target.sql, targetDatabase(target)));
         // Alembic's autogenerate creates its (empty) alembic_version table; it is Alembic's ledger, not part
         // of the models, so it is left out here as env.py leaves carepool's ledger tables out for Alembic.
         const diff = await timed(async () =>

@@ -75,12 +75,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         let against: Awaited<ReturnType<typeof introspectSchema>> | undefined;
         if (opts.against) {
           const target = (await ctx.registry()).get(opts.against);
-          const conn = await target.connectMigrator();
-          try {
-            against = await introspectSchema(conn, targetDatabase(target));
-          } finally {
-            await conn.close();
-          }
+          // Over the pool the catalog queries run on parallel connections.
+          against = await introspectSchema(target.sql, targetDatabase(target));
         }
         const w = await autogenerate({
           chain,
