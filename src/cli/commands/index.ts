@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerDoctor } from './doctor.js';
 import { registerErd } from './erd.js';
+import { registerLoad } from './load.js';
+import { registerMigrate } from './migrate.js';
 import { registerSandbox } from './sandbox.js';
+import { registerSchema } from './schema.js';
 import { registerSeed } from './seed.js';
+import { registerServe } from './serve.js';
 import { registerTargets } from './targets.js';
 import { registerUp } from './up.js';
 
@@ -14,6 +19,11 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerUp(program, ctx);
   registerSandbox(program, ctx);
   registerTargets(program, ctx);
+  registerMigrate(program, ctx);
+  registerSchema(program, ctx);
   registerErd(program, ctx);
+  registerDoctor(program, ctx);
+  registerLoad(program, ctx);
   registerSeed(program, ctx);
+  registerServe(program, ctx);
 }

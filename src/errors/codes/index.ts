@@ -1,8 +1,14 @@
+import { authCodes } from './auth.js';
 import { configCodes } from './config.js';
 import { dataCodes } from './data.js';
 import { dbCodes } from './db.js';
+import { doctorCodes } from './doctor.js';
+import { erdCodes } from './erd.js';
+import { loadCodes } from './load.js';
+import { migrateCodes } from './migrate.js';
 import { sandboxCodes } from './sandbox.js';
 import type { CodeSpec } from './types.js';
+import { webCodes } from './web.js';
 
 export type { CodeSpec } from './types.js';
 export { defineCodes } from './types.js';
@@ -14,9 +20,15 @@ export { defineCodes } from './types.js';
  */
 export const CODES = {
   ...configCodes,
+  ...authCodes,
   ...dbCodes,
   ...sandboxCodes,
   ...dataCodes,
+  ...migrateCodes,
+  ...webCodes,
+  ...erdCodes,
+  ...doctorCodes,
+  ...loadCodes,
 } as const satisfies Record<string, CodeSpec>;
 
 /** Every stable error code. */

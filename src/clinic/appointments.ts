@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { isAppError } from '../errors/index.js';
+import { appointments } from '../schema/index.js';
+import { fieldsOf } from './fields.js';
+import { type Appointment, notFound } from './rows.js';
+import { type ParseOptions, requireValid } from './validate.js';
+
+/** The writable appointment fields (derived from the model, migration 0002). */
+export const APPOINTMENT_FIELDS = fieldsOf(appointments.table);
+
+type AppointmentValues = Omit<Appointment, 'id' | 'patient_id'>;
+
+/** One appointment, or CAREPOOL_NOT_FOUND. */
+export async function getAppointment(db: Kysely<Database>, target: string, id: number): Promise<Appointment> {
+  const row = await db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('appointment', id, target);
+  return row;
+}
+
+/** Checks and books an appointment for `patientId` in one transaction; a missing patient is CAREPOOL_NOT_FOUND. */
+export async function createAppointment(
+  db: Kysely<Database>,
+  target: string,
+  patientId: number,
+  input: Readonly<Record<string, unknown>>,
+  options: ParseOptions = {},
+): Promise<Appointment> {
+  const values = requireValid(APPOINTMENT_FIELDS, input, options) as Partial<AppointmentValues> &
+    Pick<AppointmentValues, 'scheduled_at' | 'reason'>;
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const result = await tx
+        .insertInto('appointments')
+        .values({ ...values, patient_id: patientId })
+        .executeTakeFirstOrThrow();
+      const id = Number(result.insertId);
+      const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('appointment', id, target);
+      return row;
+    });
+  } catch (error) {
+    if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452)
+      throw notFound('patient', patientId, target);
+    throw error;
+  }
+}
+
+/** Checks and applies changes to an appointment in one transaction; returns the stored row. */
+export async function updateAppointment(
+  db: Kysely<Database>,
+  target: string,
+  id: number,
+  input: Readonly<Record<string, unknown>>,
+  options: ParseOptions = { partial: true },
+): Promise<Appointment> {
+  const values = requireValid(APPOINTMENT_FIELDS, input, options) as Partial<AppointmentValues>;
+  return db.transaction().execute(async (tx) => {
+    if (Object.keys(values).length > 0)
+      await tx.updateTable('appointments').set(values).where('id', '=', id).execute();
+    const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('appointment', id, target);
+    return row;
+  });
+}
+
+/** Deletes one appointment (one statement, its own transaction); CAREPOOL_NOT_FOUND when absent. */
+export async function deleteAppointment(
+  db: Kysely<Database>,
+  target: string,
+  id: number,
+): Promise<{ id: number }> {
+  const result = await db.deleteFrom('appointments').where('id', '=', id).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw notFound('appointment', id, target);
+  return { id };
+}

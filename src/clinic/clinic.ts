@@ -1,0 +1,227 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { TargetRegistry } from '../db/targets.js';
+import { type AccessContext, type AccessEvent, type AccessGuard, allowAll } from './access.js';
+import * as appointments from './appointments.js';
+import { comparePatients, type PatientComparison, toCopy } from './compare.js';
+import { getPatient } from './patient-detail.js';
+import * as patients from './patients.js';
+import * as records from './records.js';
+import type { Appointment, MedicalRecord, Page, Patient, PatientWithRecords } from './rows.js';
+import { type ParseOptions, validationError } from './validate.js';
+
+/** What a {@link Clinic} needs. */
+export interface ClinicOptions {
+  readonly registry: TargetRegistry;
+  /** Runs around every access (authorisation, audit). Default: {@link allowAll}. */
+  readonly guard?: AccessGuard;
+}
+
+/**
+ * The patient-records service over every target: the one API the web app and the CLI call. Each method
+ * resolves the target (CAREPOOL_TARGET_UNKNOWN lists the configured ones), runs inside the access guard,
+ * and queries through the target's pool with typed Kysely queries.
+ */
+export class Clinic {
+  readonly registry: TargetRegistry;
+  readonly #guard: AccessGuard;
+
+  constructor(options: ClinicOptions) {
+    this.registry = options.registry;
+    this.#guard = options.guard ?? allowAll;
+  }
+
+  /** A page of patients on `target`. */
+  listPatients(
+    ctx: AccessContext,
+    target: string,
+    options: patients.ListPatientsOptions = {},
+  ): Promise<Page<Patient>> {
+    return this.#run(ctx, { action: 'list', entity: 'patient', target }, (db) =>
+      patients.listPatients(db, options),
+    );
+  }
+
+  /** One patient with their medical records. */
+  getPatient(ctx: AccessContext, target: string, id: number): Promise<PatientWithRecords> {
+    return this.#run(ctx, { action: 'read', entity: 'patient', target, id, patientId: id }, (db, t) =>
+      getPatient(db, t, id),
+    );
+  }
+
+  /** Creates a patient. */
+  createPatient(
+    ctx: AccessContext,
+    target: string,
+    input: Readonly<Record<string, unknown>>,
+    options?: ParseOptions,
+  ) {
+    return this.#run(ctx, { action: 'create', entity: 'patient', target }, (db, t) =>
+      patients.createPatient(db, t, input, options),
+    );
+  }
+
+  /** Changes a patient (partial unless `options.partial === false`). */
+  updatePatient(
+    ctx: AccessContext,
+    target: string,
+    id: number,
+    input: Readonly<Record<string, unknown>>,
+    options?: ParseOptions,
+  ): Promise<Patient> {
+    return this.#run(ctx, { action: 'update', entity: 'patient', target, id, patientId: id }, (db, t) =>
+      patients.updatePatient(db, t, id, input, options),
+    );
+  }
+
+  /** Deletes a patient and their records. */
+  deletePatient(ctx: AccessContext, target: string, id: number): Promise<patients.DeletedPatient> {
+    return this.#run(ctx, { action: 'delete', entity: 'patient', target, id, patientId: id }, (db, t) =>
+      patients.deletePatient(db, t, id),
+    );
+  }
+
+  /** The medical records of a patient (CAREPOOL_NOT_FOUND when the patient does not exist). */
+  listRecords(ctx: AccessContext, target: string, patientId: number): Promise<readonly MedicalRecord[]> {
+    return this.#run(ctx, { action: 'list', entity: 'record', target, patientId }, async (db, t) => {
+      return (await getPatient(db, t, patientId)).medical_records;
+    });
+  }
+
+  /** One medical record. */
+  getRecord(ctx: AccessContext, target: string, id: number): Promise<MedicalRecord> {
+    return this.#run(ctx, { action: 'read', entity: 'record', target, id }, (db, t) =>
+      records.getRecord(db, t, id),
+    );
+  }
+
+  /** Adds a medical record to a patient. */
+  createRecord(
+    ctx: AccessContext,
+    target: string,
+    patientId: number,
+    input: Readonly<Record<string, unknown>>,
+    options?: ParseOptions,
+  ): Promise<MedicalRecord> {
+    return this.#run(ctx, { action: 'create', entity: 'record', target, patientId }, (db, t) =>
+      records.createRecord(db, t, patientId, input, options),
+    );
+  }
+
+  /** Changes a medical record (partial unless `options.partial === false`). */
+  updateRecord(
+    ctx: AccessContext,
+    target: string,
+    id: number,
+    input: Readonly<Record<string, unknown>>,
+    options?: ParseOptions,
+  ): Promise<MedicalRecord> {
+    return this.#run(ctx, { action: 'update', entity: 'record', target, id }, (db, t) =>
+      records.updateRecord(db, t, id, input, options),
+    );
+  }
+
+  /** Deletes a medical record. */
+  deleteRecord(ctx: AccessContext, target: string, id: number): Promise<{ id: number }> {
+    return this.#run(ctx, { action: 'delete', entity: 'record', target, id }, (db, t) =>
+      records.deleteRecord(db, t, id),
+    );
+  }
+
+  /** The appointments of a patient, soonest first (CAREPOOL_NOT_FOUND when the patient does not exist). */
+  listAppointments(ctx: AccessContext, target: string, patientId: number): Promise<readonly Appointment[]> {
+    return this.#run(ctx, { action: 'list', entity: 'appointment', target, patientId }, async (db, t) => {
+      return (await getPatient(db, t, patientId)).appointments;
+    });
+  }
+
+  /** One appointment. */
+  getAppointment(ctx: AccessContext, target: string, id: number): Promise<Appointment> {
+    return this.#run(ctx, { action: 'read', entity: 'appointment', target, id }, (db, t) =>
+      appointments.getAppointment(db, t, id),
+    );
+  }
+
+  /** Books an appointment for a patient. */
+  createAppointment(
+    ctx: AccessContext,
+    target: string,
+    patientId: number,
+    input: Readonly<Record<string, unknown>>,
+    options?: ParseOptions,
+  ): Promise<Appointment> {
+    return this.#run(ctx, { action: 'create', entity: 'appointment', target, patientId }, (db, t) =>
+      appointments.createAppointment(db, t, patientId, input, options),
+    );
+  }
+
+  /** Changes an appointment (partial unless `options.partial === false`). */
+  updateAppointment(
+    ctx: AccessContext,
+    target: string,
+    id: number,
+    input: Readonly<Record<string, unknown>>,
+    options?: ParseOptions,
+  ): Promise<Appointment> {
+    return this.#run(ctx, { action: 'update', entity: 'appointment', target, id }, (db, t) =>
+      appointments.updateAppointment(db, t, id, input, options),
+    );
+  }
+
+  /** Cancels by deleting an appointment. */
+  deleteAppointment(ctx: AccessContext, target: string, id: number): Promise<{ id: number }> {
+    return this.#run(ctx, { action: 'delete', entity: 'appointment', target, id }, (db, t) =>
+      appointments.deleteAppointment(db, t, id),
+    );
+  }
+
+  /** The patient `id` on every target, in parallel, with field-level differences. A down target never blocks the rest. */
+  async comparePatient(ctx: AccessContext, id: number): Promise<PatientComparison> {
+    checkIds({ id });
+    return this.#guard(
+      { action: 'compare', entity: 'patient', target: '*', id, patientId: id },
+      ctx,
+      async () => {
+        const targets = this.registry.list();
+        const outcomes = await Promise.allSettled(
+          targets.map((t) =>
+            this.#run(ctx, { action: 'read', entity: 'patient', target: t.name, id, patientId: id }, (db) =>
+              getPatient(db, t.name, id),
+            ),
+          ),
+        );
+        return comparePatients(
+          id,
+          targets.map((t, i) => toCopy(t.name, outcomes[i] as PromiseSettledResult<PatientWithRecords>)),
+        );
+      },
+    );
+  }
+
+  async #run<T>(
+    ctx: AccessContext,
+    event: AccessEvent,
+    fn: (db: Kysely<Database>, target: string) => Promise<T>,
+  ): Promise<T> {
+    const target = this.registry.get(event.target);
+    checkIds(event);
+    return this.#guard({ ...event, target: target.name }, ctx, () => fn(target.db, target.name));
+  }
+}
+
+/**
+ * Ids are MySQL INT keys. Checked here as well as by the route schemas: Ajv coerces "1e309" to Infinity and
+ * lets it through, and the driver would then write `Infinity` into the statement as a bare word.
+ */
+function checkIds(ids: { readonly id?: number; readonly patientId?: number }): void {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of [
+    ['id', ids.id],
+    ['patient_id', ids.patientId],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1 && value <= 2_147_483_647)) {
+      fields[name] = `must be a whole number from 1 to 2147483647 (got ${value})`;
+    }
+  }
+  if (Object.keys(fields).length > 0) throw validationError(fields);
+}

@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { isAppError } from '../errors/index.js';
+import { medicalRecords } from '../schema/index.js';
+import { fieldsOf } from './fields.js';
+import { type MedicalRecord, notFound } from './rows.js';
+import { type ParseOptions, requireValid, validationError } from './validate.js';
+
+/** The writable medical-record fields (derived from the model). */
+export const RECORD_FIELDS = fieldsOf(medicalRecords.table);
+
+type RecordValues = Omit<MedicalRecord, 'id' | 'patient_id'>;
+
+/** One medical record, or CAREPOOL_NOT_FOUND. */
+export async function getRecord(db: Kysely<Database>, target: string, id: number): Promise<MedicalRecord> {
+  const row = await db.selectFrom('medical_records').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('medical record', id, target);
+  return row;
+}
+
+/**
+ * Checks and inserts a record for `patientId` in one transaction. A missing patient is CAREPOOL_NOT_FOUND:
+ * the foreign key refuses the row (errno 1452), so existence costs no extra query.
+ */
+export async function createRecord(
+  db: Kysely<Database>,
+  target: string,
+  patientId: number,
+  input: Readonly<Record<string, unknown>>,
+  options: ParseOptions = {},
+): Promise<MedicalRecord> {
+  const values = requireValid(RECORD_FIELDS, input, options) as unknown as RecordValues;
+  checkDates(values);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const result = await tx
+        .insertInto('medical_records')
+        .values({ ...values, patient_id: patientId })
+        .executeTakeFirstOrThrow();
+      const id = Number(result.insertId);
+      const row = await tx.selectFrom('medical_records').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('medical record', id, target);
+      return row;
+    });
+  } catch (error) {
+    if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452) {
+      throw notFound('patient', patientId, target);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Checks and applies changes to a record in one transaction; the row is locked (FOR UPDATE) while the
+ * merged dates are checked, so a concurrent edit cannot slip a discharge before the admission.
+ */
+export async function updateRecord(
+  db: Kysely<Database>,
+  target: string,
+  id: number,
+  input: Readonly<Record<string, unknown>>,
+  options: ParseOptions = { partial: true },
+): Promise<MedicalRecord> {
+  const values = requireValid(RECORD_FIELDS, input, options) as Partial<RecordValues>;
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('medical_records')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('medical record', id, target);
+    const merged = { ...row, ...values };
+    checkDates(merged);
+    if (Object.keys(values).length > 0)
+      await tx.updateTable('medical_records').set(values).where('id', '=', id).execute();
+    return merged;
+  });
+}
+
+/** Deletes one record (one statement, its own transaction); CAREPOOL_NOT_FOUND when absent. */
+export async function deleteRecord(
+  db: Kysely<Database>,
+  target: string,
+  id: number,
+): Promise<{ id: number }> {
+  const result = await db.deleteFrom('medical_records').where('id', '=', id).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw notFound('medical record', id, target);
+  return { id };
+}
+
+function checkDates(values: Pick<RecordValues, 'admission_date' | 'discharge_date'>): void {
+  if (values.discharge_date !== null && values.discharge_date < values.admission_date) {
+    throw validationError({
+      discharge_date: `Discharge date (${values.discharge_date}) cannot be before the admission date (${values.admission_date})`,
+    });
+  }
+}

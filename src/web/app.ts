@@ -1,0 +1,121 @@
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { type AccessGuard, Clinic } from '../clinic/index.js';
+import type { RevisionReader } from '../db/health.js';
+import { PoolMetrics } from '../db/pool/metrics.js';
+import type { TargetRegistry } from '../db/targets.js';
+import type { Logger } from '../log/logger.js';
+import { registerDrain } from './plugins/drain.js';
+import { toAppError } from './plugins/error-envelope.js';
+import { registerErrorHandling, sendError } from './plugins/errors.js';
+import { type Identify, registerIdentity } from './plugins/identity.js';
+import { TargetStatus } from './plugins/target-status.js';
+import { registerAppointmentApi } from './routes/api-appointments.js';
+import { registerPatientApi } from './routes/api-patients.js';
+import { registerRecordApi } from './routes/api-records.js';
+import { registerTargetApi } from './routes/api-targets.js';
+import { registerLiveRoutes } from './routes/live.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerAppointmentPages } from './routes/pages-appointments.js';
+import { registerDashboardPages } from './routes/pages-dashboard.js';
+import { registerPatientPages } from './routes/pages-patients.js';
+import { registerRecordPages } from './routes/pages-records.js';
+import { registerStaticRoutes } from './routes/static.js';
+import { Views } from './views/render.js';
+
+/** What {@link buildApp} needs; everything else has a default. */
+export interface AppDeps {
+  /** The targets; the caller owns it (closes it). */
+  readonly registry: TargetRegistry;
+  /**
+   * The Prometheus registry served at /metrics. Pass the one whose `PoolMetrics` observers the target
+   * registry was built with; by default a fresh registry gets pool gauges only.
+   */
+  readonly metrics?: Registry;
+  /** Logger for requests and unexpected errors; none by default (tests, benchmarks). */
+  readonly logger?: Logger;
+  /** Reads each target's schema revision for /api/v1/targets and the dashboard. */
+  readonly readRevision?: RevisionReader;
+  /** Who sent a request (the authentication hook); default: the local user. */
+  readonly identify?: Identify;
+  /** Runs around every patient/record access (the authorisation/audit hook); default: allow all. */
+  readonly guard?: AccessGuard;
+}
+
+/**
+ * Builds the web app (JSON API under /api/v1, server-rendered pages, /healthz, /readyz, /metrics, /docs)
+ * without listening, so tests drive it with `app.inject()`. Call `await app.ready()` or `listen()` next.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const views = new Views();
+  const status = new TargetStatus(deps.registry);
+  const pageDeps = { views, registry: deps.registry, status };
+  const app: FastifyInstance = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+    // Errors the router raises before any route runs (a malformed URL, a parameter over 100 characters)
+    // get the same envelope as everything else.
+    frameworkErrors: (error, request, reply) => {
+      sendError(request, reply, toAppError(error), pageDeps);
+    },
+    // Requests that arrive on open connections while closing get our envelope with Retry-After (below),
+    // not Fastify's bare 503.
+    return503OnClosing: false,
+  });
+  const metrics = deps.metrics ?? defaultMetrics(deps.registry);
+  const clinic = new Clinic({ registry: deps.registry, ...(deps.guard ? { guard: deps.guard } : {}) });
+  app.addHook('onClose', async () => status.close());
+  registerDrain(app, pageDeps);
+
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'carepool API',
+        version: '1',
+        description:
+          'Patients and medical records on every configured MySQL target, side by side. Errors are `{ "error": { code, message, hint, fields? } }`; a down or saturated target answers 503 with Retry-After.',
+      },
+      tags: [
+        { name: 'patients' },
+        { name: 'medical records' },
+        { name: 'appointments' },
+        { name: 'targets' },
+        { name: 'compare' },
+        { name: 'ops' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerIdentity(app, deps.identify);
+  registerErrorHandling(app, pageDeps);
+  registerOpsRoutes(app, {
+    registry: deps.registry,
+    metrics,
+    ...(deps.readRevision ? { readRevision: deps.readRevision } : {}),
+  });
+  registerTargetApi(app, clinic, deps.readRevision);
+  registerPatientApi(app, clinic);
+  registerRecordApi(app, clinic);
+  registerAppointmentApi(app, clinic);
+  registerStaticRoutes(app);
+  registerLiveRoutes(app, pageDeps);
+  registerDashboardPages(app, clinic, pageDeps, deps.readRevision);
+  registerPatientPages(app, clinic, pageDeps);
+  registerRecordPages(app, clinic, pageDeps);
+  registerAppointmentPages(app, clinic, pageDeps);
+  return app;
+}
+
+function defaultMetrics(registry: TargetRegistry): Registry {
+  const metrics = new Registry();
+  new PoolMetrics(metrics, registry);
+  return metrics;
+}

@@ -1,0 +1,80 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isAppError } from '../../errors/index.js';
+import { toAppError } from '../plugins/error-envelope.js';
+import { sendError } from '../plugins/errors.js';
+import { type LayoutSource, layoutData } from '../views/layout-data.js';
+import type { Banner, PageName, Views } from '../views/render.js';
+
+/** What page routes share. */
+export interface PageDeps extends LayoutSource {
+  readonly views: Views;
+}
+
+/** Fixed notices a redirect may ask for (`?notice=`); never free text from the URL. */
+const NOTICES: Readonly<Record<string, string>> = {
+  created: 'Patient created.',
+  saved: 'Changes saved.',
+  deleted: 'Patient deleted.',
+  'record-added': 'Medical record added.',
+  'record-saved': 'Medical record saved.',
+  'record-deleted': 'Medical record deleted.',
+  'appointment-added': 'Appointment booked.',
+  'appointment-saved': 'Appointment saved.',
+  'appointment-deleted': 'Appointment deleted.',
+};
+
+/** The info banner for `?notice=`. */
+export function noticeBanner(request: FastifyRequest): Banner[] {
+  const key = (request.query as { notice?: unknown } | undefined)?.notice;
+  const text = typeof key === 'string' ? NOTICES[key] : undefined;
+  return text ? [{ kind: 'info', title: text, message: '' }] : [];
+}
+
+/** Renders a page with the layout and sends it. */
+export function sendPage(
+  reply: FastifyReply,
+  deps: PageDeps,
+  page: PageName,
+  meta: { title: string; nav: string; banners?: readonly Banner[]; script?: string },
+  data: Record<string, unknown>,
+  status = 200,
+): FastifyReply {
+  const request = reply.request;
+  const html = deps.views.render(page, {
+    ...layoutData(deps, meta),
+    actorName: request.actor?.name ?? '',
+    // Set by the security layer (CSRF token for every form); absent until then.
+    formToken: request.formToken ?? null,
+    ...data,
+  });
+  return reply.code(status).type('text/html; charset=utf-8').send(html);
+}
+
+/** True for errors that mean "this target cannot answer now" (the page shows a banner, status 503). */
+export function isUnavailable(error: unknown): error is AppError {
+  return isAppError(error) && error.httpStatus === 503;
+}
+
+/** Sends an error page for anything a page handler could not handle itself. */
+export function failPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: PageDeps,
+  error: unknown,
+): FastifyReply {
+  const e = error instanceof AppError ? error : toAppError(error);
+  if (e.code === 'CAREPOOL_WEB_INTERNAL') request.log.error({ err: error }, 'page failed');
+  return sendError(request, reply, e, deps);
+}
+
+/** Makes `target` resolve (404 page listing the targets otherwise) and returns its canonical name. */
+export function targetName(deps: PageDeps, name: string): string {
+  return deps.registry.get(name).name;
+}
+
+/** Displays a value in a page: NULL as an em dash, booleans as Yes/No. */
+export function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  return String(value);
+}

@@ -1,0 +1,32 @@
+/** Every target's health, server, TLS, revision and pool gauges. */
+export const dashboard = `<% layout('@layout') %>
+<div class="page-head">
+  <h1>Targets</h1>
+  <p class="lead">The same patient-records schema on every server, side by side.</p>
+</div>
+<div class="cards" id="targets">
+<% it.health.forEach(function (h) { %>
+<section class="card target-card" aria-labelledby="t-<%= h.name %>" data-target="<%= h.name %>">
+  <div class="card-head">
+    <h2 id="t-<%= h.name %>"><%= h.name %></h2>
+    <% if (h.ok) { %><span class="pill pill-ok">Healthy</span><% } else { %><span class="pill pill-down">Down</span><% } %>
+  </div>
+  <dl class="facts">
+    <div><dt>Server</dt><dd><%= h.server ? h.server.flavor + ' ' + h.server.version : '—' %></dd></div>
+    <div><dt>Latency</dt><dd data-k="latency"><%= h.ok ? h.latencyMs + ' ms' : '—' %></dd></div>
+    <div><dt>TLS</dt><dd><%= h.tls ? (h.tls.enabled ? (h.tls.version || 'on') : 'off') : '—' %> <span class="muted">(<%= h.sslMode %>)</span></dd></div>
+    <div><dt>Revision</dt><dd><%= h.revision === undefined ? 'n/a' : (h.revision || 'none') %></dd></div>
+    <div class="wide"><dt>Endpoint</dt><dd class="mono"><%= h.url %></dd></div>
+  </dl>
+  <div class="gauge" role="group" aria-label="Connection pool of <%= h.name %>">
+    <div class="gauge-label"><span>Pool</span><span data-k="pool"><%= h.pool.active %> active · <%= h.pool.idle %> idle · <%= h.pool.waiting %> waiting / max <%= h.pool.max %></span></div>
+    <meter min="0" max="<%= h.pool.max %>" value="<%= h.pool.total %>" data-k="meter" aria-label="open connections"><%= h.pool.total %> of <%= h.pool.max %></meter>
+  </div>
+  <% if (h.error) { %>
+  <div class="callout callout-down"><p><strong><%= h.error.code %></strong>: <%= h.error.message %></p><p class="hint"><%= h.error.hint %></p></div>
+  <% } %>
+  <p class="card-actions"><a class="button" href="/targets/<%= h.name %>/patients">Browse patients</a></p>
+</section>
+<% }) %>
+</div>
+`;

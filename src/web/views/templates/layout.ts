@@ -1,0 +1,40 @@
+/** The page frame: skip link, header with navigation, target banners, main landmark, footer. */
+export const layout = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><%= it.title %> · carepool</title>
+<link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <div class="wrap top-inner">
+    <a class="brand" href="/"><span class="logo" aria-hidden="true">✚</span> carepool</a>
+    <nav aria-label="Main">
+      <ul>
+        <li><a href="/"<%~ it.nav === 'dashboard' ? ' aria-current="page"' : '' %>>Dashboard</a></li>
+        <% it.layoutTargets.forEach(function (t) { %>
+        <li><a href="/targets/<%= t.name %>/patients"<%~ it.nav === 'target:' + t.name ? ' aria-current="page"' : '' %>>Patients · <%= t.name %><% if (t.down) { %> <span class="dot dot-down" title="down">●</span><% } %></a></li>
+        <% }) %>
+        <li><a href="/compare"<%~ it.nav === 'compare' ? ' aria-current="page"' : '' %>>Compare</a></li>
+        <li><a href="/docs">API</a></li>
+      </ul>
+    </nav>
+    <% if (it.actorName) { %><p class="who"><%= it.actorName === 'local user' ? 'Local access · no sign-in (loopback only)' : 'Signed in as ' + it.actorName %></p><% } %>
+  </div>
+</header>
+<% it.banners.forEach(function (b) { %>
+<div class="banner banner-<%= b.kind %>" role="<%= b.kind === 'down' ? 'alert' : 'status' %>">
+  <div class="wrap"><strong><%= b.title %></strong> <%= b.message %><% if (b.hint) { %> <span class="hint"><%= b.hint %></span><% } %></div>
+</div>
+<% }) %>
+<main id="main" class="wrap" tabindex="-1">
+<%~ it.body %>
+</main>
+<footer class="wrap foot">carepool · serving <%= it.layoutTargets.length %> target<%= it.layoutTargets.length === 1 ? '' : 's' %> · <a href="/docs">API reference</a> · <a href="/metrics">metrics</a></footer>
+<% if (it.script) { %><script src="<%= it.script %>" defer></script><% } %>
+</body>
+</html>
+`;
