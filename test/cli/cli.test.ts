@@ -67,7 +67,9 @@ describe('carepool CLI (built binary)', () => {
   it('targets reports both sandbox targets healthy with server version and TLS, passwords masked', async () => {
     const r = await cli(['targets', '--json'], sandboxEnv(inject('sandbox')));
     expect(r.code).toBe(0);
-    const { targets } = JSON.parse(r.stdout) as { targets: { name: string; ok: boolean; server: { flavor: string }; tls: { enabled: boolean } }[] };
+    const { targets } = JSON.parse(r.stdout) as {
+      targets: { name: string; ok: boolean; server: { flavor: string }; tls: { enabled: boolean } }[];
+    };
     expect(targets.map((t) => [t.name, t.ok, t.server.flavor, t.tls.enabled])).toEqual([
       ['azure', true, 'mariadb', true],
       ['gcp', true, 'mariadb', true],
@@ -76,7 +78,11 @@ describe('carepool CLI (built binary)', () => {
   });
 
   it('a down target makes targets exit 1 with the cause and a hint', async () => {
-    const r = await cli(['targets'], { DATABASE_URL: 'mysql://u:pw@127.0.0.1:1/clinic?ssl-mode=DISABLED' }, empty);
+    const r = await cli(
+      ['targets'],
+      { DATABASE_URL: 'mysql://u:pw@127.0.0.1:1/clinic?ssl-mode=DISABLED' },
+      empty,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('CAREPOOL_DB_CONNECT_REFUSED');
     expect(r.stdout).toContain('hint:');

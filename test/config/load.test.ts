@@ -146,6 +146,10 @@ describe('.env.example', () => {
       ['azure', 'VERIFY_IDENTITY'],
       ['gcp', 'VERIFY_CA'],
     ]);
-    expect(config.targets[0]?.pool).toMatchObject({ max: 20, connectTimeoutMs: 3000, acquireTimeoutMs: 2000 });
+    expect(config.targets[0]?.pool).toMatchObject({
+      max: 20,
+      connectTimeoutMs: 3000,
+      acquireTimeoutMs: 2000,
+    });
   });
 });

@@ -119,7 +119,9 @@ describe('doctor diagnoses against real servers', () => {
     const db = finding(d, 'database');
     expect(db).toMatchObject({ status: 'fail', code: 'CAREPOOL_DB_UNKNOWN_DATABASE' });
     // Other test files create scratch databases the app user may see, so only `clinic` is certain.
-    expect(db.summary).toMatch(/^user "carepool_app" may not use database "no_such_db" \(error 1044\); this user sees: .*\bclinic\b/);
+    expect(db.summary).toMatch(
+      /^user "carepool_app" may not use database "no_such_db" \(error 1044\); this user sees: .*\bclinic\b/,
+    );
     expect(db.fix).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON no_such_db.*');
     expectNoSecrets(fullOutput(report(d)));
   });

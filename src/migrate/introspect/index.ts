@@ -17,7 +17,9 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
   // Issued together: over a pool they run on parallel connections (the FK query dominates on MariaDB,
   // which opens every table definition to answer it); over one connection they simply queue.
   const [serverRows, tables, columns, indexes, foreignKeys, checks] = await Promise.all([
-    client.query<{ version: string; comment: string }>(sql`SELECT VERSION() AS version, @@version_comment AS comment`),
+    client.query<{ version: string; comment: string }>(
+      sql`SELECT VERSION() AS version, @@version_comment AS comment`,
+    ),
     client.query<RawCatalog['tables'][number]>(sql`
       SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment, TABLE_ROWS AS table_rows
       FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE = 'BASE TABLE'
