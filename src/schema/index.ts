@@ -20,6 +20,15 @@ export {
   type PatientRow,
   patients,
 } from './models.js';
+export {
+  type AuditRow,
+  apiTokens,
+  auditEvents,
+  idempotencyKeys,
+  type TokenRow,
+  type UserRow,
+  users,
+} from './security.js';
 export type {
   Column,
   ColumnDefault,

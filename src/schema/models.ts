@@ -1,4 +1,5 @@
 import { nullable, type RowOf, schema, t, table, withDefault } from './builders.js';
+import { apiTokens, auditEvents, idempotencyKeys, users } from './security.js';
 
 /**
  * The seeds' patient-records schema: the source of truth. Changes to these models reach databases only
@@ -51,8 +52,18 @@ export const appointments = table(
   },
 );
 
-/** The whole model schema at head. */
-export const models = schema(patients, medicalRecords, appointments);
+/**
+ * The whole model schema at head: the clinical tables and carepool's own security tables (./security.ts).
+ */
+export const models = schema(
+  patients,
+  medicalRecords,
+  appointments,
+  users,
+  apiTokens,
+  auditEvents,
+  idempotencyKeys,
+);
 
 /** A row of `patients`. */
 export type PatientRow = RowOf<typeof patients>;

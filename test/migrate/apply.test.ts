@@ -118,7 +118,7 @@ describe('apply on a live target', () => {
     try {
       const gcp = scratch.registry.get('gcp');
       let chain = await loadChain(tmp.dir);
-      const refused = await migrateTarget(gcp, { to: '-1', direction: 'down', chain });
+      const refused = await migrateTarget(gcp, { to: '0001_initial', direction: 'down', chain });
       expect(refused.error?.code).toBe('CAREPOOL_MIGRATE_DESTRUCTIVE');
       expect(refused.error?.message).toContain('drops column patients.is_deceased');
       // Edit an applied migration (a different length) and look again.
@@ -137,7 +137,7 @@ describe('apply on a live target', () => {
 
   it('a statement failing half-way is journaled; revert restores the prior schema', async () => {
     const bad = `export default {
-      id: '0003_bad', parents: ['0002_appointments'], message: 'fails on its third statement',
+      id: '9003_bad', parents: ['__HEAD__'], message: 'fails on its third statement',
       up: (op) => [
         op.addColumn('patients', 'email', op.nullable(op.t.varchar(254))),
         op.createIndex('patients', ['email'], { name: 'uq_patients_email', unique: true }),
@@ -145,7 +145,9 @@ describe('apply on a live target', () => {
       ],
       down: (op) => [op.dropIndex('patients', 'uq_patients_email'), op.dropColumn('patients', 'email')],
     };`;
-    const tmp = await tempMigrationsDir({ '0003_bad.ts': bad });
+    const tmp = await tempMigrationsDir({
+      '9003_bad.ts': bad.replace('__HEAD__', (await projectChain()).heads[0] ?? ''),
+    });
     try {
       const azure = scratch.registry.get('azure');
       const chain = await loadChain(tmp.dir);
@@ -155,7 +157,7 @@ describe('apply on a live target', () => {
       expect(r.error?.code).toBe('CAREPOOL_MIGRATE_STATEMENT_FAILED');
       expect(r.steps.at(-1)?.statements).toHaveLength(2);
       const shown = await resolveTarget(azure, 'show', { chain });
-      expect(shown.revision).toBe('0003_bad');
+      expect(shown.revision).toBe('9003_bad');
       expect(shown.entries.map((e) => e.status)).toEqual(['done', 'done', 'failed']);
       // Another run refuses until it is resolved.
       expect((await migrateTarget(azure, { to: 'head', chain })).error?.code).toBe(
@@ -167,7 +169,7 @@ describe('apply on a live target', () => {
       expect(diffSchemas(await live('azure'), before)).toEqual([]);
       const status = await targetStatus(azure, chain);
       expect(status.journal).toEqual([]);
-      expect(status.applied).toEqual(['0001_initial', '0002_appointments']);
+      expect(status.applied).toEqual((await projectChain()).order);
     } finally {
       await tmp.remove();
     }

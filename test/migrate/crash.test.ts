@@ -23,7 +23,7 @@ import {
 import { sandboxServers } from '../harness/targets.js';
 
 const slow = `export default {
-  id: '0003_slow', parents: ['0002_appointments'], message: 'slow data step between two DDL statements',
+  id: '9003_slow', parents: ['__HEAD__'], message: 'slow data step between two DDL statements',
   up: (op) => [
     op.createTable('visits', { id: op.t.id(), note: op.nullable(op.t.varchar(100)) }),
     op.sql('SELECT SLEEP(3)', { down: 'SELECT 1' }),
@@ -42,10 +42,11 @@ afterAll(async () => {
 
 describe('a process killed mid-migration', () => {
   it('leaves the lock free and resolve --resume converges', async () => {
-    const tmp = await tempMigrationsDir({ '0003_slow.ts': slow });
+    const projectHead = (await projectChain()).heads[0] ?? '';
+    const tmp = await tempMigrationsDir({ '9003_slow.ts': slow.replace('__HEAD__', projectHead) });
     try {
       const gcp = scratch.registry.get('gcp');
-      const base = await migrateTarget(gcp, { to: '0002_appointments', chain: await projectChain() });
+      const base = await migrateTarget(gcp, { to: projectHead, chain: await projectChain() });
       expect(base.ok).toBe(true);
       const server = sandboxServers().gcp;
       const env = {
@@ -83,7 +84,7 @@ describe('a process killed mid-migration', () => {
 
       const chain = await loadChain(tmp.dir);
       const shown = await resolveTarget(gcp, 'show', { chain });
-      expect(shown.revision).toBe('0003_slow');
+      expect(shown.revision).toBe('9003_slow');
       expect(shown.entries.map((e) => e.status)).toEqual(['done', 'pending']);
       const resumed = await resolveTarget(gcp, 'resume', { chain });
       expect(resumed.ok).toBe(true);
@@ -98,7 +99,7 @@ describe('a process killed mid-migration', () => {
         const { rows } = await conn.query<{ revision: string }>(
           sql`SELECT revision FROM carepool_migrations ORDER BY revision`,
         );
-        expect(rows.map((r) => r.revision)).toEqual(['0001_initial', '0002_appointments', '0003_slow']);
+        expect(rows.map((r) => r.revision)).toEqual([...(await projectChain()).order, '9003_slow']);
       } finally {
         await conn.close();
       }
