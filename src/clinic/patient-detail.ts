@@ -58,7 +58,7 @@ const COMPILED = new WeakMap<Kysely<Database>, Compiled>();
 
 /**
  * One patient with their medical records (a LEFT JOIN: one statement, newest admission first) and their
- * appointments (a second statement, sent at the same time on another pooled connection, soonest first).
+ * appointments (a second statement on the same connection, soonest first).
  * Two indexed lookups, no N+1. (A single statement with JSON_ARRAYAGG subqueries measured 4.8 ms against
  * 0.29 ms for the join on MariaDB 10.11; docs/benchmarks.md.) CAREPOOL_NOT_FOUND when absent.
  */
@@ -77,7 +77,12 @@ export async function getPatient(
   }
   const withRecords: Compiled['withRecords'] = { ...compiled.withRecords, parameters: [id] };
   const appointments: Compiled['appointments'] = { ...compiled.appointments, parameters: [id] };
-  const [joined, booked] = await Promise.all([db.executeQuery(withRecords), db.executeQuery(appointments)]);
+  // Both statements on ONE pooled connection (queued back to back): a request that held one connection
+  // while waiting for a second could deadlock the pool under saturation (every caller holding one, all
+  // waiting for another until the acquire timeout) — HikariCP's "pool-locking" case.
+  const [joined, booked] = await db
+    .connection()
+    .execute((conn) => Promise.all([conn.executeQuery(withRecords), conn.executeQuery(appointments)]));
   const first = joined.rows[0];
   if (!first) throw notFound('patient', id, target);
   const patient: Record<string, unknown> = {};
