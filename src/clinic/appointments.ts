@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { isAppError } from '../errors/index.js';
 import { appointments } from '../schema/index.js';
 import { fieldsOf } from './fields.js';
+import { idempotent, type WriteOptions } from './idempotent.js';
 import { type Appointment, notFound } from './rows.js';
 import { type ParseOptions, requireValid } from './validate.js';
 
@@ -24,21 +25,23 @@ export async function createAppointment(
   target: string,
   patientId: number,
   input: Readonly<Record<string, unknown>>,
-  options: ParseOptions = {},
+  options: WriteOptions = {},
 ): Promise<Appointment> {
   const values = requireValid(APPOINTMENT_FIELDS, input, options) as Partial<AppointmentValues> &
     Pick<AppointmentValues, 'scheduled_at' | 'reason'>;
   try {
-    return await db.transaction().execute(async (tx) => {
-      const result = await tx
-        .insertInto('appointments')
-        .values({ ...values, patient_id: patientId })
-        .executeTakeFirstOrThrow();
-      const id = Number(result.insertId);
-      const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('appointment', id, target);
-      return row;
-    });
+    return await db.transaction().execute((tx) =>
+      idempotent(tx, options.idempotency, async () => {
+        const result = await tx
+          .insertInto('appointments')
+          .values({ ...values, patient_id: patientId })
+          .executeTakeFirstOrThrow();
+        const id = Number(result.insertId);
+        const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!row) throw notFound('appointment', id, target);
+        return row;
+      }),
+    );
   } catch (error) {
     if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452)
       throw notFound('patient', patientId, target);

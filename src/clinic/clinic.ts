@@ -4,6 +4,7 @@ import type { TargetRegistry } from '../db/targets.js';
 import { type AccessContext, type AccessEvent, type AccessGuard, allowAll } from './access.js';
 import * as appointments from './appointments.js';
 import { comparePatients, type PatientComparison, toCopy } from './compare.js';
+import type { WriteOptions } from './idempotent.js';
 import { getPatient } from './patient-detail.js';
 import * as patients from './patients.js';
 import * as records from './records.js';
@@ -54,7 +55,7 @@ export class Clinic {
     ctx: AccessContext,
     target: string,
     input: Readonly<Record<string, unknown>>,
-    options?: ParseOptions,
+    options?: WriteOptions,
   ) {
     return this.#run(ctx, { action: 'create', entity: 'patient', target }, (db, t) =>
       patients.createPatient(db, t, input, options),
@@ -101,7 +102,7 @@ export class Clinic {
     target: string,
     patientId: number,
     input: Readonly<Record<string, unknown>>,
-    options?: ParseOptions,
+    options?: WriteOptions,
   ): Promise<MedicalRecord> {
     return this.#run(ctx, { action: 'create', entity: 'record', target, patientId }, (db, t) =>
       records.createRecord(db, t, patientId, input, options),
@@ -148,7 +149,7 @@ export class Clinic {
     target: string,
     patientId: number,
     input: Readonly<Record<string, unknown>>,
-    options?: ParseOptions,
+    options?: WriteOptions,
   ): Promise<Appointment> {
     return this.#run(ctx, { action: 'create', entity: 'appointment', target, patientId }, (db, t) =>
       appointments.createAppointment(db, t, patientId, input, options),

@@ -15,6 +15,7 @@ export { Clinic, type ClinicOptions } from './clinic.js';
 export { comparePatients, type Difference, type PatientComparison, type TargetCopy } from './compare.js';
 export { type Cursor, decodeCursor, encodeCursor, PATIENT_SORTS, type PatientSort } from './cursor.js';
 export { type FieldSpec, fieldsOf, humanize } from './fields.js';
+export { type IdempotencyRequest, idempotent, type WriteOptions } from './idempotent.js';
 export { fieldSchema, inputSchema, type JsonSchema, rowSchema } from './json-schema.js';
 export { APPOINTMENT_COLUMNS, getPatient, RECORD_COLUMNS } from './patient-detail.js';
 export { type DeletedPatient, type ListPatientsOptions, PATIENT_FIELDS } from './patients.js';

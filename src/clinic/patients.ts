@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { patients } from '../schema/index.js';
 import { type Cursor, decodeCursor, encodeCursor, type PatientSort } from './cursor.js';
 import { fieldsOf } from './fields.js';
+import { idempotent, type WriteOptions } from './idempotent.js';
 import { notFound, type Page, type Patient } from './rows.js';
 import { type ParseOptions, requireValid } from './validate.js';
 
@@ -124,16 +125,18 @@ export async function createPatient(
   db: Kysely<Database>,
   target: string,
   input: Readonly<Record<string, unknown>>,
-  options: ParseOptions = {},
+  options: WriteOptions = {},
 ): Promise<Patient> {
   const values = requireValid(PATIENT_FIELDS, input, options) as unknown as Omit<Patient, 'id'>;
-  return db.transaction().execute(async (tx) => {
-    const result = await tx.insertInto('patients').values(values).executeTakeFirstOrThrow();
-    const id = Number(result.insertId);
-    const row = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('patient', id, target);
-    return row;
-  });
+  return db.transaction().execute((tx) =>
+    idempotent(tx, options.idempotency, async () => {
+      const result = await tx.insertInto('patients').values(values).executeTakeFirstOrThrow();
+      const id = Number(result.insertId);
+      const row = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('patient', id, target);
+      return row;
+    }),
+  );
 }
 
 /** Checks and applies changes to a patient in one transaction (`partial` for PATCH); returns the stored row. */

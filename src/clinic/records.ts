@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { isAppError } from '../errors/index.js';
 import { medicalRecords } from '../schema/index.js';
 import { fieldsOf } from './fields.js';
+import { idempotent, type WriteOptions } from './idempotent.js';
 import { type MedicalRecord, notFound } from './rows.js';
 import { type ParseOptions, requireValid, validationError } from './validate.js';
 
@@ -27,21 +28,27 @@ export async function createRecord(
   target: string,
   patientId: number,
   input: Readonly<Record<string, unknown>>,
-  options: ParseOptions = {},
+  options: WriteOptions = {},
 ): Promise<MedicalRecord> {
   const values = requireValid(RECORD_FIELDS, input, options) as unknown as RecordValues;
   checkDates(values);
   try {
-    return await db.transaction().execute(async (tx) => {
-      const result = await tx
-        .insertInto('medical_records')
-        .values({ ...values, patient_id: patientId })
-        .executeTakeFirstOrThrow();
-      const id = Number(result.insertId);
-      const row = await tx.selectFrom('medical_records').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('medical record', id, target);
-      return row;
-    });
+    return await db.transaction().execute((tx) =>
+      idempotent(tx, options.idempotency, async () => {
+        const result = await tx
+          .insertInto('medical_records')
+          .values({ ...values, patient_id: patientId })
+          .executeTakeFirstOrThrow();
+        const id = Number(result.insertId);
+        const row = await tx
+          .selectFrom('medical_records')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!row) throw notFound('medical record', id, target);
+        return row;
+      }),
+    );
   } catch (error) {
     if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452) {
       throw notFound('patient', patientId, target);

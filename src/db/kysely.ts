@@ -10,7 +10,10 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { SqlClient } from './client.js';
+import type { QueryResult as DriverResult } from './driver.js';
 import type { Pool, PooledConnection } from './pool/pool.js';
+import type { SqlQuery } from './sql.js';
 
 /**
  * Kysely on top of carepool's own pool, so typed queries get the acquire timeout, validation, metrics and
@@ -87,4 +90,24 @@ class PoolDriver implements Driver {
 
   // The pool's lifetime belongs to the target registry, not to Kysely.
   async destroy(): Promise<void> {}
+}
+
+/**
+ * The {@link SqlClient} port over a Kysely transaction (or connection), so helpers written against the port
+ * (idempotency keys, audit) can join a typed query's transaction.
+ */
+export function sqlClientOf<DB>(db: Kysely<DB>): SqlClient {
+  const client: SqlClient = {
+    async query<Row>(q: SqlQuery): Promise<DriverResult<Row>> {
+      const r = await db.executeQuery<Row>(CompiledQuery.raw(q.text, [...q.values]));
+      return {
+        rows: r.rows,
+        affectedRows: Number(r.numAffectedRows ?? 0),
+        insertId: Number(r.insertId ?? 0),
+      };
+    },
+    // Already inside the caller's transaction: nested work joins it.
+    transaction: (fn) => fn(client),
+  };
+  return client;
 }

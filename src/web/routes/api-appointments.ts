@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clinic } from '../../clinic/index.js';
+import { idempotencyHeaders, idempotencyOf } from '../plugins/idempotency.js';
 import { accessContext } from '../plugins/identity.js';
 import {
   appointmentCreate,
@@ -41,12 +42,19 @@ export function registerAppointmentApi(app: FastifyInstance, clinic: Clinic): vo
         summary: 'Book an appointment (the patient must exist)',
         params: targetIdParams,
         body: appointmentCreate,
+        headers: idempotencyHeaders,
         response: { 201: appointmentRow, ...errorResponses },
       },
     },
     async (request, reply) => {
       const { target, id } = request.params;
-      const row = await clinic.createAppointment(accessContext(request), target, id, request.body);
+      const row = await clinic.createAppointment(
+        accessContext(request),
+        target,
+        id,
+        request.body,
+        idempotencyOf(request, reply),
+      );
       reply.code(201).header('location', `/api/v1/targets/${target}/appointments/${row.id}`);
       return row;
     },

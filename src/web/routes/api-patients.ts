@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clinic, PatientSort } from '../../clinic/index.js';
+import { idempotencyHeaders, idempotencyOf } from '../plugins/idempotency.js';
 import { accessContext } from '../plugins/identity.js';
 import {
   errorResponses,
@@ -53,11 +54,17 @@ export function registerPatientApi(app: FastifyInstance, clinic: Clinic): void {
         summary: 'Create a patient',
         params: targetParams,
         body: patientCreate,
+        headers: idempotencyHeaders,
         response: { 201: patientRow, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const row = await clinic.createPatient(accessContext(request), request.params.target, request.body);
+      const row = await clinic.createPatient(
+        accessContext(request),
+        request.params.target,
+        request.body,
+        idempotencyOf(request, reply),
+      );
       reply.code(201).header('location', `/api/v1/targets/${request.params.target}/patients/${row.id}`);
       return row;
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clinic } from '../../clinic/index.js';
+import { idempotencyHeaders, idempotencyOf } from '../plugins/idempotency.js';
 import { accessContext } from '../plugins/identity.js';
 import { errorResponses, recordCreate, recordPatch, recordRow, targetIdParams } from './schemas.js';
 
@@ -35,12 +36,19 @@ export function registerRecordApi(app: FastifyInstance, clinic: Clinic): void {
         summary: 'Add a medical record (discharge not before admission; the patient must exist)',
         params: targetIdParams,
         body: recordCreate,
+        headers: idempotencyHeaders,
         response: { 201: recordRow, ...errorResponses },
       },
     },
     async (request, reply) => {
       const { target, id } = request.params;
-      const row = await clinic.createRecord(accessContext(request), target, id, request.body);
+      const row = await clinic.createRecord(
+        accessContext(request),
+        target,
+        id,
+        request.body,
+        idempotencyOf(request, reply),
+      );
       reply.code(201).header('location', `/api/v1/targets/${target}/records/${row.id}`);
       return row;
     },
