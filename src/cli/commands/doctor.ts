@@ -1,11 +1,5 @@
 import type { Command } from 'commander';
-import {
-  type DoctorReport,
-  diagnoseTargets,
-  type Finding,
-  migrationStateFromFiles,
-  type TargetDiagnosis,
-} from '../../doctor/index.js';
+import type { DoctorReport, Finding, TargetDiagnosis } from '../../doctor/index.js';
 import { AppError } from '../../errors/index.js';
 import { defaultMigrationsDir } from '../../migrate/index.js';
 import type { CliContext } from '../context.js';
@@ -39,6 +33,7 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
         config.targets.map((t) => t.name),
         opts.target,
       );
+      const { diagnoseTargets, migrationStateFromFiles } = await import('../../doctor/index.js');
       const report = await diagnoseTargets(
         config.targets.filter((t) => names.includes(t.name)),
         { appInstances: instances, migrationState: migrationStateFromFiles(defaultMigrationsDir()) },

@@ -11,8 +11,6 @@ import {
   summaryRows,
   writeReport,
 } from '../../load/index.js';
-import { startLoadServer } from '../../web/routes/live-load-server.js';
-import { slowPath } from '../../web/routes/live-slow.js';
 import type { CliContext } from '../context.js';
 import { bar, table } from '../output.js';
 import { intOption } from './seed.js';
@@ -88,6 +86,11 @@ export function registerLoad(program: Command, ctx: CliContext): void {
           `carepool load: ${scenario} for ${opts.duration} s, ${scenario === 'exhaust' ? `at least ${opts.connections} clients (10 × pool max if more)` : `up to ${opts.connections} clients`}, ${opts.url ? `against ${safeUrl(opts.url)}` : 'server started in-process'}${config.sandbox ? ' (sandbox)' : ''}`,
         );
       }
+      // Loaded on use: the in-process server pulls in the whole web stack.
+      const [{ startLoadServer }, { slowPath }] = await Promise.all([
+        import('../../web/routes/live-load-server.js'),
+        import('../../web/routes/live-slow.js'),
+      ]);
       const result = await runLoad({
         scenario,
         config,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log/logger.js';
 import { readRevision } from '../../migrate/index.js';
-import { startServer } from '../../web/server.js';
 import type { CliContext } from '../context.js';
 import { waitForSignal } from '../wait-for-signal.js';
 import { intOption } from './seed.js';
@@ -15,6 +14,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port to listen on (default CAREPOOL_HTTP_PORT or 3000)', intOption(0, 65535))
     .action(async (opts: { host?: string; port?: number }) => {
       const config = await ctx.targetConfig();
+      // Loaded on use: the web stack is most of the CLI's start-up time, and most commands never serve.
+      const { startServer } = await import('../../web/server.js');
       const server = await startServer({
         config,
         logger: createLogger({ level: config.logLevel }),

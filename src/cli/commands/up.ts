@@ -4,7 +4,6 @@ import { createLogger } from '../../log/logger.js';
 import { migrateTarget, readRevision } from '../../migrate/index.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { hasPatients, seedTarget } from '../../seed/index.js';
-import { startServer } from '../../web/server.js';
 import type { CliContext } from '../context.js';
 import { bar } from '../output.js';
 import { waitForSignal } from '../wait-for-signal.js';
@@ -85,6 +84,8 @@ export function registerUp(program: Command, ctx: CliContext): void {
       if (!opts.serve) return;
 
       const logger = createLogger({ level: config.logLevel });
+      // Loaded on use: the web stack is most of the CLI's start-up time, and most commands never serve.
+      const { startServer } = await import('../../web/server.js');
       const server = await startServer({
         config: targetConfig,
         logger,
