@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 /**
  * The practical limit for the HTTP benchmark: bare `node:http` + the mysql2 pool, answering the same two
  * routes with the same SQL text carepool's query layer sends and the same JSON shapes, with none of
@@ -80,7 +81,7 @@ const server = createServer(async (req, res) => {
   }
 });
 
-function send(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -6,6 +6,7 @@
  * queries carepool runs (docs/benchmarks.md). Its own pool is not used: it has no acquire timeout (#673), no
  * validation of idle connections (#683) and an inert idleTimeout (#2493), so ./pool/ implements those.
  */
+import type { Readable } from 'node:stream';
 import mysql, { type Connection, type FieldPacket, type ResultSetHeader, type TypeCast } from 'mysql2';
 import type { ConnectionSpec } from '../config/index.js';
 import type { TlsPlan } from './tls.js';
@@ -96,9 +97,7 @@ function connectOnce(spec: ConnectionSpec, options: OpenOptions, useTls: boolean
       ...(useTls && options.tls.options ? { ssl: { ...options.tls.options } } : {}),
       ...(options.infileStreamFactory
         ? {
-            infileStreamFactory: options.infileStreamFactory as (
-              path: string,
-            ) => import('node:stream').Readable,
+            infileStreamFactory: options.infileStreamFactory as (path: string) => Readable,
           }
         : {}),
     });

@@ -48,7 +48,8 @@ class PoolConnection implements DatabaseConnection {
     };
   }
 
-  // biome-ignore lint/correctness/useYield: streaming is not offered; callers page with cursors instead.
+  // Streaming is not offered; callers page with cursors instead.
+  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming queries are not supported by carepool; page with cursors instead');
   }
