@@ -21,6 +21,7 @@ import { registerLiveRoutes } from './routes/live.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerAppointmentPages } from './routes/pages-appointments.js';
 import { registerDashboardPages } from './routes/pages-dashboard.js';
+import { registerErdPages } from './routes/pages-erd.js';
 import { registerPatientPages } from './routes/pages-patients.js';
 import { registerRecordPages } from './routes/pages-records.js';
 import { registerStaticRoutes } from './routes/static.js';
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPatientPages(app, clinic, pageDeps);
   registerRecordPages(app, clinic, pageDeps);
   registerAppointmentPages(app, clinic, pageDeps);
+  registerErdPages(app, pageDeps);
   return app;
 }
 

@@ -2,6 +2,7 @@ import { Eta } from 'eta/core';
 import { compare } from './templates/compare.js';
 import { confirm } from './templates/confirm.js';
 import { dashboard } from './templates/dashboard.js';
+import { erd } from './templates/erd.js';
 import { error } from './templates/error.js';
 import { form } from './templates/form.js';
 import { layout } from './templates/layout.js';
@@ -9,7 +10,15 @@ import { patient } from './templates/patient.js';
 import { patients } from './templates/patients.js';
 
 /** Names of the page templates. */
-export type PageName = 'dashboard' | 'patients' | 'patient' | 'form' | 'confirm' | 'compare' | 'error';
+export type PageName =
+  | 'dashboard'
+  | 'patients'
+  | 'patient'
+  | 'form'
+  | 'confirm'
+  | 'compare'
+  | 'erd'
+  | 'error';
 
 /** A banner across the top of every page (a target that is down). */
 export interface Banner {
@@ -41,7 +50,7 @@ export class Views {
   readonly #eta = new Eta({ autoEscape: true, autoTrim: [false, 'nl'], cache: true, useWith: false });
 
   constructor() {
-    const templates = { layout, dashboard, patients, patient, form, confirm, compare, error };
+    const templates = { layout, dashboard, patients, patient, form, confirm, compare, erd, error };
     for (const [name, text] of Object.entries(templates)) this.#eta.loadTemplate(`@${name}`, text);
   }
 

@@ -71,4 +71,13 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .status-scheduled{background:#eff8ff;color:#175cd3}.status-completed{background:var(--ok-bg);color:var(--ok)}
 .status-cancelled,.status-no_show{background:#f2f4f7;color:var(--muted)}
 .foot{color:var(--muted);font-size:13px;padding-bottom:30px}
+.tabs ul{display:flex;gap:4px;list-style:none;margin:0 0 16px;padding:0;border-bottom:1px solid var(--line);flex-wrap:wrap}
+.tabs a{display:inline-block;padding:7px 14px;text-decoration:none;border:1px solid transparent;border-bottom:0;border-radius:8px 8px 0 0;margin-bottom:-1px}
+.tabs a[aria-current=page]{background:#fff;border-color:var(--line);color:var(--ink);font-weight:600}
+.downloads{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:0 0 14px;color:var(--muted)}
+.erd{margin:0}.erd-canvas{background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px;overflow:auto}
+.erd-canvas svg{display:block;max-width:100%;height:auto;margin:0 auto}.erd figcaption{color:var(--muted);font-size:13px;margin-top:8px}
+.differences{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
+.legend{font-size:13px}.swatch{display:inline-block;width:12px;height:12px;border:1px solid #4a5a6a;vertical-align:-1px;margin:0 4px 0 10px}
+.swatch-left{background:#f6d5d5}.swatch-right{background:#d3efd9}.swatch-changed{background:#fff1c2}
 `;

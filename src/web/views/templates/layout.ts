@@ -19,6 +19,7 @@ export const layout = `<!doctype html>
         <li><a href="/targets/<%= t.name %>/patients"<%~ it.nav === 'target:' + t.name ? ' aria-current="page"' : '' %>>Patients · <%= t.name %><% if (t.down) { %> <span class="dot dot-down" title="down">●</span><% } %></a></li>
         <% }) %>
         <li><a href="/compare"<%~ it.nav === 'compare' ? ' aria-current="page"' : '' %>>Compare</a></li>
+        <li><a href="/erd"<%~ it.nav === 'erd' ? ' aria-current="page"' : '' %>>ERD</a></li>
         <li><a href="/live"<%~ it.nav === 'live' ? ' aria-current="page"' : '' %>>Live</a></li>
         <li><a href="/docs">API</a></li>
       </ul>
