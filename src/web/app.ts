@@ -17,6 +17,7 @@ import { registerAppointmentApi } from './routes/api-appointments.js';
 import { registerPatientApi } from './routes/api-patients.js';
 import { registerRecordApi } from './routes/api-records.js';
 import { registerTargetApi } from './routes/api-targets.js';
+import { registerDoctorRoutes } from './routes/doctor.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerAppointmentPages } from './routes/pages-appointments.js';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRecordPages(app, clinic, pageDeps);
   registerAppointmentPages(app, clinic, pageDeps);
   registerErdPages(app, pageDeps);
+  registerDoctorRoutes(app, pageDeps);
   return app;
 }
 

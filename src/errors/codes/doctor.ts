@@ -128,4 +128,11 @@ export const doctorCodes = defineCodes({
     title: 'A doctor check failed unexpectedly; the other checks still ran.',
     hint: 'This is a bug in carepool; please report it with the finding detail.',
   },
+  CAREPOOL_DOCTOR_BUSY: {
+    exit: 1,
+    http: 503,
+    title:
+      'The web doctor is already checking other targets; it runs one check at a time so reloads cannot pile up connections.',
+    hint: 'Retry after the Retry-After delay, or ask for the same targets as the running check to share its report.',
+  },
 });

@@ -2,6 +2,7 @@ import { Eta } from 'eta/core';
 import { compare } from './templates/compare.js';
 import { confirm } from './templates/confirm.js';
 import { dashboard } from './templates/dashboard.js';
+import { doctor, doctorFindings } from './templates/doctor.js';
 import { erd } from './templates/erd.js';
 import { error } from './templates/error.js';
 import { form } from './templates/form.js';
@@ -18,6 +19,7 @@ export type PageName =
   | 'confirm'
   | 'compare'
   | 'erd'
+  | 'doctor'
   | 'error';
 
 /** A banner across the top of every page (a target that is down). */
@@ -50,7 +52,8 @@ export class Views {
   readonly #eta = new Eta({ autoEscape: true, autoTrim: [false, 'nl'], cache: true, useWith: false });
 
   constructor() {
-    const templates = { layout, dashboard, patients, patient, form, confirm, compare, erd, error };
+    const templates = { layout, dashboard, patients, patient, form, confirm, compare, erd, doctor, error };
+    this.#eta.loadTemplate('@findings', doctorFindings);
     for (const [name, text] of Object.entries(templates)) this.#eta.loadTemplate(`@${name}`, text);
   }
 

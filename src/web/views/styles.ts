@@ -80,4 +80,10 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .differences{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
 .legend{font-size:13px}.swatch{display:inline-block;width:12px;height:12px;border:1px solid #4a5a6a;vertical-align:-1px;margin:0 4px 0 10px}
 .swatch-left{background:#f6d5d5}.swatch-right{background:#d3efd9}.swatch-changed{background:#fff1c2}
+.findings th.mono{font-weight:500;white-space:nowrap;width:1%}.findings td:first-child{width:1%;white-space:nowrap}
+.finding-line{margin:4px 0 0;font-size:14px}.finding-key{font-weight:600;margin-right:4px}
+.finding-status{font-size:13px;font-weight:600;border-radius:999px;padding:1px 9px;background:#eef2f6;color:var(--muted)}
+.fs-ok{background:var(--ok-bg);color:var(--ok)}.fs-warn{background:var(--warn-bg);color:var(--warn)}
+.fs-fail{background:var(--down-bg);color:var(--down)}.fs-info{background:#eff8ff;color:#175cd3}
+.findings tr.finding-fail td,.findings tr.finding-fail th{background:#fffbfa}.findings tr.finding-warn td,.findings tr.finding-warn th{background:#fffdf5}
 `;

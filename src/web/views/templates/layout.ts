@@ -21,6 +21,7 @@ export const layout = `<!doctype html>
         <li><a href="/compare"<%~ it.nav === 'compare' ? ' aria-current="page"' : '' %>>Compare</a></li>
         <li><a href="/erd"<%~ it.nav === 'erd' ? ' aria-current="page"' : '' %>>ERD</a></li>
         <li><a href="/live"<%~ it.nav === 'live' ? ' aria-current="page"' : '' %>>Live</a></li>
+        <li><a href="/doctor"<%~ it.nav === 'doctor' ? ' aria-current="page"' : '' %>>Doctor</a></li>
         <li><a href="/docs">API</a></li>
       </ul>
     </nav>

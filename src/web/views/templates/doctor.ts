@@ -1,0 +1,63 @@
+/** The doctor's report: a card per target with every check, its status, and the cause and fix of problems. */
+export const doctor = `<% layout('@layout') %>
+<div class="page-head">
+  <p class="crumbs"><a href="/">Targets</a> › doctor</p>
+  <h1>Connection doctor</h1>
+  <p class="lead">DNS, TCP, TLS, login, grants, server settings and migration state of each target, checked just now. Every problem says its cause and its fix.</p>
+</div>
+<form class="toolbar" method="get" action="/doctor">
+  <div class="field inline"><label for="doctor-target">Targets</label>
+    <select id="doctor-target" name="target">
+      <option value="all"<%~ it.selected === 'all' ? ' selected' : '' %>>All targets</option>
+      <% it.names.forEach(function (n) { %><option value="<%= n %>"<%~ it.selected === n ? ' selected' : '' %>><%= n %></option><% }) %>
+    </select>
+  </div>
+  <button class="button" type="submit">Run the checks</button>
+  <a class="button button-quiet" href="<%= it.jsonHref %>">JSON</a>
+</form>
+<% if (it.error) { %>
+<div class="callout callout-down" role="alert"><h2>The doctor cannot run right now</h2><p><%= it.error.message %></p><p class="hint"><%= it.error.hint %></p></div>
+<% } else { const r = it.report; %>
+<div class="callout <%= r.status === 'ok' ? 'callout-ok' : (r.status === 'warn' ? 'callout-warn' : 'callout-down') %>" role="status" data-verdict="<%= r.status %>">
+  <strong><%= it.verdict %></strong><% if (it.counts) { %> (<%= it.counts %>)<% } %>
+</div>
+<% r.targets.forEach(function (t) { %>
+<section class="card doctor-target" aria-labelledby="d-<%= t.target %>" data-target="<%= t.target %>">
+  <div class="card-head">
+    <h2 id="d-<%= t.target %>"><%= t.target %></h2>
+    <span class="finding-status fs-<%= t.status %>"><%= it.label[t.status] %></span>
+  </div>
+  <p class="mono muted"><%= t.url %> · checked in <%= it.took(t.durationMs) %></p>
+  <%~ include('@findings', { findings: t.findings, label: it.label }) %>
+</section>
+<% }) %>
+<% if (r.across.length > 0) { %>
+<section class="card doctor-target" aria-labelledby="d-across">
+  <div class="card-head"><h2 id="d-across">Across targets</h2></div>
+  <%~ include('@findings', { findings: r.across, label: it.label }) %>
+</section>
+<% } %>
+<% } %>
+`;
+
+/** The findings table of one target (or of the comparison across targets). */
+export const doctorFindings = `<div class="table-scroll">
+<table class="table findings">
+  <thead><tr><th scope="col">Status</th><th scope="col">Check</th><th scope="col">Finding</th></tr></thead>
+  <tbody>
+  <% it.findings.forEach(function (f) { %>
+    <tr class="finding-<%= f.status %>" data-check="<%= f.check %>">
+      <td><span class="finding-status fs-<%= f.status %>"><%= it.label[f.status] %></span></td>
+      <th scope="row" class="mono"><%= f.check %></th>
+      <td>
+        <%= f.summary %><% if (f.ms !== undefined) { %> <span class="muted">(<%= f.ms %> ms)</span><% } %>
+        <% if (f.cause) { %><p class="finding-line"><span class="finding-key">Cause</span> <%= f.cause %></p><% } %>
+        <% if (f.fix) { %><p class="finding-line"><span class="finding-key">Fix</span> <%= f.fix %></p><% } %>
+        <% if (f.code) { %><p class="finding-line muted mono"><%= f.code %></p><% } %>
+      </td>
+    </tr>
+  <% }) %>
+  </tbody>
+</table>
+</div>
+`;
