@@ -93,6 +93,12 @@ describe('ERD pages of the sandbox targets', () => {
       headers: { 'if-none-match': String(png.headers.etag) },
     });
     expect(again.statusCode).toBe(304);
+
+    // The font the inline SVG falls back to where Helvetica/Arial are missing.
+    const font = await get('/static/fonts/erd-sans-bold.ttf');
+    expect(font.statusCode).toBe(200);
+    expect(font.headers['content-type']).toBe('font/ttf');
+    expect(font.rawPayload.length).toBeGreaterThan(100_000);
   });
 
   it('draws the models at /erd/models, opens the first target at /erd, and 404s an unknown target', async () => {

@@ -12,6 +12,7 @@ import { models } from '../../schema/index.js';
 import type {} from '../plugins/route-access.js';
 import { downBanner } from '../views/layout-data.js';
 import { ErdCache } from './erd-cache.js';
+import { registerErdFonts } from './erd-fonts.js';
 import { failPage, isUnavailable, type PageDeps, sendPage } from './page-helpers.js';
 
 /** What a diagram shows: one live target, the TypeScript models, or two targets merged. */
@@ -45,6 +46,7 @@ type CompareQuery = { a?: string; b?: string };
  */
 export function registerErdPages(app: FastifyInstance, deps: PageDeps): void {
   const cache = new ErdCache();
+  registerErdFonts(app);
   const subjects: readonly {
     path: string;
     schema?: { querystring: typeof compareQuery };

@@ -12,15 +12,7 @@ import { patients } from './templates/patients.js';
 
 /** Names of the page templates. */
 export type PageName =
-  | 'dashboard'
-  | 'patients'
-  | 'patient'
-  | 'form'
-  | 'confirm'
-  | 'compare'
-  | 'erd'
-  | 'doctor'
-  | 'error';
+  'dashboard' | 'patients' | 'patient' | 'form' | 'confirm' | 'compare' | 'erd' | 'doctor' | 'error';
 
 /** A banner across the top of every page (a target that is down). */
 export interface Banner {

@@ -76,12 +76,15 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .tabs a[aria-current=page]{background:#fff;border-color:var(--line);color:var(--ink);font-weight:600}
 .downloads{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:0 0 14px;color:var(--muted)}
 .erd{margin:0}.erd-canvas{background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px;overflow:auto}
-.erd-canvas svg{display:block;max-width:100%;height:auto;margin:0 auto}.erd figcaption{color:var(--muted);font-size:13px;margin-top:8px}
+.erd-canvas svg{display:block;max-width:100%;height:auto;margin:0 auto}.erd-canvas svg text{font-family:Helvetica,Arial,carepool-erd,sans-serif}
+@font-face{font-family:carepool-erd;src:local("DejaVu Sans Condensed"),url(/static/fonts/erd-sans.ttf) format("truetype")}
+@font-face{font-family:carepool-erd;font-weight:700;src:local("DejaVu Sans Condensed Bold"),url(/static/fonts/erd-sans-bold.ttf) format("truetype")}
+.erd figcaption{color:var(--muted);font-size:13px;margin-top:8px}
 .differences{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
 .legend{font-size:13px}.swatch{display:inline-block;width:12px;height:12px;border:1px solid #4a5a6a;vertical-align:-1px;margin:0 4px 0 10px}
 .swatch-left{background:#f6d5d5}.swatch-right{background:#d3efd9}.swatch-changed{background:#fff1c2}
 .findings th.mono{font-weight:500;white-space:nowrap;width:1%}.findings td:first-child{width:1%;white-space:nowrap}
-.finding-line{margin:4px 0 0;font-size:14px}.finding-key{font-weight:600;margin-right:4px}
+.findings td{overflow-wrap:anywhere}.doctor-url{overflow-wrap:anywhere;margin:0 0 12px}.finding-line{margin:4px 0 0;font-size:14px}.finding-key{font-weight:600;margin-right:4px}
 .finding-status{font-size:13px;font-weight:600;border-radius:999px;padding:1px 9px;background:#eef2f6;color:var(--muted)}
 .fs-ok{background:var(--ok-bg);color:var(--ok)}.fs-warn{background:var(--warn-bg);color:var(--warn)}
 .fs-fail{background:var(--down-bg);color:var(--down)}.fs-info{background:#eff8ff;color:#175cd3}

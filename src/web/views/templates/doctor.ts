@@ -27,7 +27,7 @@ export const doctor = `<% layout('@layout') %>
     <h2 id="d-<%= t.target %>"><%= t.target %></h2>
     <span class="finding-status fs-<%= t.status %>"><%= it.label[t.status] %></span>
   </div>
-  <p class="mono muted"><%= t.url %> · checked in <%= it.took(t.durationMs) %></p>
+  <p class="mono muted doctor-url"><%= t.url %> · checked in <%= it.took(t.durationMs) %></p>
   <%~ include('@findings', { findings: t.findings, label: it.label }) %>
 </section>
 <% }) %>
