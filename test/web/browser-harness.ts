@@ -13,12 +13,19 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Saves a full-page screenshot as test-output/web/<name>.png; `docs` also copies it to docs/screenshots/. */
+/** True when this run should refresh the tracked screenshots in docs/screenshots/ (`CAREPOOL_SCREENSHOTS=1`). */
+export const UPDATE_DOC_SCREENSHOTS = process.env.CAREPOOL_SCREENSHOTS === '1';
+
+/**
+ * Saves a full-page screenshot as test-output/web/<name>.png (git-ignored). `docs` also copies it to
+ * docs/screenshots/, but only when {@link UPDATE_DOC_SCREENSHOTS}: those files are tracked, and an ordinary
+ * test run must not rewrite them.
+ */
 export async function snap(page: Page, name: string, options: { docs?: boolean } = {}): Promise<string> {
   await mkdir(OUTPUT_DIR, { recursive: true });
   const path = join(OUTPUT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
-  if (options.docs) {
+  if (options.docs && UPDATE_DOC_SCREENSHOTS) {
     const docs = join(process.cwd(), 'docs', 'screenshots');
     await mkdir(docs, { recursive: true });
     await copyFile(path, join(docs, `${name}.png`));
