@@ -1,6 +1,8 @@
 /**
- * carepool's real web server (startServer: Fastify, schemas, guard hook, its pool, metrics observers) for the
- * HTTP benchmark. Run as a child process; prints its port on stdout. Env: BENCH_DB_URL.
+ * carepool's real web server for the HTTP benchmark, as `carepool serve` runs it: startServer (Fastify,
+ * schemas, identity and guard hooks, its pool, metrics observers) with its defaults, so authentication and
+ * the audit trail are on whenever the web app enables them by default. Run as a child process; prints its
+ * port on stdout. Env: BENCH_DB_URL, BENCH_POOL_MAX, BENCH_ACQUIRE_TIMEOUT_MS.
  */
 import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/web/server.js';
@@ -10,6 +12,7 @@ const config = loadConfig({
     CAREPOOL_TARGETS: 'bench',
     CAREPOOL_TARGET_BENCH_URL: process.env.BENCH_DB_URL ?? '',
     CAREPOOL_POOL_MAX: process.env.BENCH_POOL_MAX ?? '20',
+    CAREPOOL_ACQUIRE_TIMEOUT_MS: process.env.BENCH_ACQUIRE_TIMEOUT_MS ?? '2000',
   },
   dotenv: false,
 });

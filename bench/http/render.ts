@@ -1,0 +1,345 @@
+/**
+ * The `http` section of docs/benchmarks.md: the goals first (one row per goal, met or not), then one table
+ * per comparison with absolute numbers, ratios and what each request cost the server and the database.
+ */
+import { median } from '../lib/measure.js';
+import { machineLine, mdTable } from '../lib/report.js';
+import type { ReferenceStack } from '../reference/stack.js';
+import { ACQUIRE_TIMEOUT_MS, type CandidateName, POOL_MAX } from './candidates.js';
+import type { Deployed } from './http.bench.js';
+import type { Sample } from './load.js';
+import { PROFILE_NOTES } from './profile-notes.js';
+
+/** One server's samples in one comparison. */
+export interface Measured {
+  readonly name: CandidateName;
+  readonly label: string;
+  readonly samples: readonly Sample[];
+}
+
+/** One comparison: a workload at a concurrency, run against several servers. */
+export interface Comparison {
+  readonly key: 'get' | 'list' | 'write' | 'atPool' | 'overload';
+  readonly title: string;
+  readonly workload: 'get' | 'list' | 'write';
+  readonly connections: number;
+  readonly candidates: readonly CandidateName[];
+  readonly results: readonly Measured[];
+}
+
+/** Everything the section needs. */
+export interface HttpReport {
+  readonly comparisons: readonly Comparison[];
+  readonly deployed: Deployed;
+  readonly stack: ReferenceStack;
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly warmSeconds: number;
+  readonly full: boolean;
+  readonly server: string;
+  /** Load average (1 min) at the start and at the end. */
+  readonly load: readonly [number, number];
+  readonly profileDir: string | undefined;
+}
+
+interface Summary {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuUs: number;
+  readonly dbCpuUs: number;
+  readonly clientCpuUs: number;
+  readonly statements: number;
+  readonly auditRows: number;
+  readonly dbConnections: number;
+  readonly non2xx: number;
+  readonly s503: number;
+  readonly s503RetryAfter: number;
+  readonly otherStatus: string;
+  readonly errors: number;
+}
+
+function summary(samples: readonly Sample[]): Summary {
+  const med = (f: (s: Sample) => number) => median(samples.map(f));
+  const sum = (f: (s: Sample) => number) => samples.reduce((n, s) => n + f(s), 0);
+  return {
+    rps: med((s) => s.rps),
+    p50: med((s) => s.p50),
+    p99: med((s) => s.p99),
+    cpuUs: med((s) => s.cpuUs),
+    dbCpuUs: med((s) => s.dbCpuUs),
+    clientCpuUs: med((s) => s.clientCpuUs),
+    statements: med((s) => s.statements),
+    auditRows: med((s) => s.auditRows),
+    dbConnections: Math.max(0, ...samples.map((s) => s.dbConnections)),
+    non2xx: sum((s) => s.non2xx),
+    s503: sum((s) => s.s503),
+    s503RetryAfter: sum((s) => s.s503RetryAfter),
+    otherStatus: [...new Set(samples.map((s) => s.otherStatus).filter(Boolean))].join(' '),
+    errors: sum((s) => s.errors),
+  };
+}
+
+const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+const ms = (n: number) => `${f1(n)} ms`;
+const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+const SHORT: Record<CandidateName, string> = {
+  carepool: 'carepool',
+  bare: 'bare (auth + audit)',
+  bareRow: 'bare (auth + audit, 1 INSERT/req)',
+  plain: 'bare (no auth, no audit)',
+  flask: 'Flask (no auth, no audit)',
+};
+
+/** Renders the section. */
+export function renderHttp(r: HttpReport): string {
+  const find = (key: Comparison['key']) => r.comparisons.find((c) => c.key === key);
+  const sum = (c: Comparison | undefined, name: CandidateName) => {
+    const m = c?.results.find((x) => x.name === name);
+    return m ? summary(m.samples) : undefined;
+  };
+  // The server doing carepool's database work per request: with auth + audit when carepool runs them.
+  const audits = r.deployed.auditPerRequest >= 0.5;
+  const ref: CandidateName = audits ? 'bare' : 'plain';
+  const carepoolLabel = `carepool (${r.deployed.auth ? 'token required' : 'no token required'}, ${audits ? 'audit on' : 'no audit'})`;
+
+  const goals: (string | number)[][] = [];
+  for (const key of ['get', 'list', 'write'] as const) {
+    const c = find(key);
+    const care = sum(c, 'carepool');
+    const bare = sum(c, ref);
+    const flask = sum(c, 'flask');
+    if (!c || !care) continue;
+    const name = c.title.replace(/ \(.*\)$/, '');
+    if (bare) {
+      const rps = care.rps / bare.rps;
+      const p99 = care.p99 / bare.p99;
+      goals.push([`${name}: carepool req/s ÷ ${SHORT[ref]}`, f2(rps), '>= 0.9', met(rps >= 0.9)]);
+      goals.push([`${name}: carepool p99 ÷ ${SHORT[ref]}`, f2(p99), '<= 1.2', met(p99 <= 1.2)]);
+    }
+    if (flask) {
+      const x = care.rps / flask.rps;
+      goals.push([`${name}: carepool req/s ÷ Flask`, f1(x), '>= 6', met(x >= 6)]);
+    }
+  }
+  const peakOf = (name: CandidateName) =>
+    Math.max(sum(find('get'), name)?.rps ?? 0, sum(find('atPool'), name)?.rps ?? 0);
+  const over = find('overload');
+  const careOver = sum(over, 'carepool');
+  if (careOver) {
+    const x = careOver.rps / peakOf('carepool');
+    goals.push([
+      `Overload (${over?.connections} connections): carepool req/s ÷ its peak`,
+      f2(x),
+      '>= 0.9',
+      met(x >= 0.9),
+    ]);
+    goals.push([
+      `Overload: carepool p99`,
+      ms(careOver.p99),
+      `<= ${ACQUIRE_TIMEOUT_MS} ms (acquire timeout)`,
+      met(careOver.p99 <= ACQUIRE_TIMEOUT_MS),
+    ]);
+  }
+
+  // Where every request's CPU goes decides how far apart two servers can be on shared, saturated cores.
+  const ceilings: (string | number)[][] = [];
+  for (const key of ['get', 'list', 'write'] as const) {
+    const c = find(key);
+    const care = sum(c, 'carepool');
+    const flask = sum(c, 'flask');
+    if (!c || !care || !flask) continue;
+    const whole = (x: Summary) => x.cpuUs + x.dbCpuUs + x.clientCpuUs;
+    ceilings.push([
+      c.title.replace(/^API \w+: /, '').replace(/ \(.*\)$/, ''),
+      f0(care.cpuUs),
+      f0(flask.cpuUs),
+      f1(flask.cpuUs / care.cpuUs),
+      `${f0(whole(care))} (${f0(care.cpuUs)} + ${f0(care.dbCpuUs)} + ${f0(care.clientCpuUs)})`,
+      `${f0(whole(flask))} (${f0(flask.cpuUs)} + ${f0(flask.dbCpuUs)} + ${f0(flask.clientCpuUs)})`,
+      f1(whole(flask) / whole(care)),
+      f1(care.rps / flask.rps),
+    ]);
+  }
+
+  const sections: string[] = [];
+  for (const c of r.comparisons) {
+    if (c.key === 'atPool' || c.key === 'overload') continue;
+    const care = sum(c, 'carepool');
+    sections.push(
+      `### ${c.title}, ${c.connections} connections`,
+      '',
+      mdTable(
+        [
+          'server',
+          'req/s',
+          'p50',
+          'p99',
+          'carepool ÷ it, req/s',
+          'carepool ÷ it, p99',
+          'server CPU µs/req',
+          'DB CPU µs/req',
+          'SQL statements/req',
+          'audit rows/req',
+          'DB connections (max)',
+          'non-2xx',
+          'errors',
+        ],
+        c.results.map((m) => {
+          const s = summary(m.samples);
+          return [
+            m.name === 'carepool' ? carepoolLabel : SHORT[m.name],
+            f0(s.rps),
+            ms(s.p50),
+            ms(s.p99),
+            care ? f2(care.rps / s.rps) : '',
+            care ? f2(care.p99 / s.p99) : '',
+            f0(s.cpuUs),
+            f0(s.dbCpuUs),
+            f1(s.statements),
+            f2(s.auditRows),
+            s.dbConnections,
+            s.non2xx + (s.otherStatus ? ` (${s.otherStatus})` : ''),
+            s.errors,
+          ];
+        }),
+      ),
+      '',
+    );
+  }
+  const atPool = find('atPool');
+  if (over && atPool) {
+    sections.push(
+      `### Overload: GET patient with records at ${over.connections} connections (${over.connections / POOL_MAX}x the pool of ${POOL_MAX})`,
+      '',
+      'Peak = the better of the medians at 20 and at 64 connections; acquire timeout ' +
+        `${ACQUIRE_TIMEOUT_MS} ms (carepool's pool, SQLAlchemy's pool_timeout; mysql2's pool has none and queues without bound).`,
+      '',
+      mdTable(
+        [
+          'server',
+          'req/s at 20',
+          'req/s at 64',
+          `req/s at ${over.connections}`,
+          'at 200 ÷ peak',
+          'p50 at 200',
+          'p99 at 200',
+          'p99 at 20',
+          '503 (with Retry-After)',
+          'other non-2xx',
+          'errors',
+          'DB connections (max)',
+        ],
+        over.results.map((m) => {
+          const s = summary(m.samples);
+          const at20 = sum(atPool, m.name);
+          const at64 = sum(find('get'), m.name);
+          return [
+            m.name === 'carepool' ? carepoolLabel : SHORT[m.name],
+            f0(at20?.rps ?? Number.NaN),
+            f0(at64?.rps ?? Number.NaN),
+            f0(s.rps),
+            f2(s.rps / peakOf(m.name)),
+            ms(s.p50),
+            ms(s.p99),
+            ms(at20?.p99 ?? Number.NaN),
+            `${s.s503} (${s.s503RetryAfter})`,
+            s.otherStatus || 0,
+            s.errors,
+            s.dbConnections,
+          ];
+        }),
+      ),
+      '',
+    );
+  }
+
+  const flaskShape = over?.results
+    .find((m) => m.name === 'flask')
+    ?.label.match(/\((\d+ gthread.*?threads)\)/)?.[1];
+  const asRun = audits
+    ? `In this run carepool ${r.deployed.auth ? 'refused a request without the token' : '**answered a request without the token**'} and wrote ${f2(r.deployed.auditPerRequest)} audit rows per request, so the goals compare it with **${SHORT.bare}**, which does the same database work.`
+    : `In this run carepool ${r.deployed.auth ? 'refused a request without the token' : 'answered a request without the token'} and **wrote no audit rows**: authentication and the audit trail were not (fully) wired into the web app at this commit. The goals therefore compare it with **${SHORT.plain}**, the bare server doing the same database work; rerun once they land.`;
+  return [
+    '## HTTP: carepool web server vs bare node:http + mysql2 vs Flask',
+    '',
+    machineLine(
+      `${r.server} on loopback (plain TCP), ${r.stack.versions}; load average ${f1(r.load[0])} at start, ${f1(r.load[1])} at end`,
+    ),
+    '',
+    "Data: 10,000 patients × 3 records (30,000), seeded by carepool's seed service; writes add rows as they go.",
+    `Every server has a pool of ${POOL_MAX} and its own database user (so its connections can be counted) on the same`,
+    `private MariaDB. autocannon (in the benchmark's process), ${r.rounds} rounds of ${r.seconds} s per server after a ${r.warmSeconds} s warm-up,`,
+    'the order rotating each round; medians of the rounds (non-2xx and errors are totals). The same requests,',
+    'with the same `Authorization: Bearer` header, go to every server; those without auth ignore it.',
+    '',
+    '- **carepool**: its real web server as deployed, `startServer` with its defaults (Fastify, schemas, identity',
+    '  and guard hooks, its own pool with metrics observers, the error envelope). The benchmark creates a',
+    '  clinician and an API token with `UserStore` and checks what the server really does (below).',
+    "- **bare (auth + audit)**: node:http + the mysql2 pool, the same SQL text carepool's query layer sends and",
+    "  the same JSON. Token check: the SELECT of carepool's `UserStore.verifyToken` (token hash joined to users),",
+    '  cached 5 s per token exactly like carepool, so both ask the database once per 5 s. Audit: one',
+    "  carepool_audit row per request; reads are group-committed with carepool's own `GroupCommit` (one",
+    '  multi-row INSERT per <= 2 ms batch; each response waits for its batch), writes insert the row inside',
+    "  their transaction: what carepool's `AuditLog` does.",
+    '- **bare (auth + audit, 1 INSERT/req)**: the same, but every read sends its own single-row INSERT (GET',
+    '  patient only): what auditing costs without group commit.',
+    '- **bare (no auth, no audit)**: the bare server without the token check and the audit row.',
+    `- **Flask**: the seeds' stack as the seeds ran it, no auth and no audit: Flask + the SQLAlchemy ORM`,
+    "  (the seeds' models plus migration 0002's columns; pool_size=20, max_overflow=0, connect_timeout=3,",
+    "  pool_timeout = carepool's acquire timeout), one Session per request, the records through the",
+    '  relationship (a second SELECT), the list through the same deferred join as carepool (a plain ORDER BY …',
+    "  LIMIT is planned as a full scan + filesort: this compares stacks, not plans), under Debian's gunicorn",
+    `  (\`python3 -m gunicorn --worker-class gthread\`, ${flaskShape ?? 'one worker per core × 10 threads'}: at most 20 requests, so`,
+    '  20 checked-out connections, at once like the others; each worker has its own pool of 20, so 40 are',
+    '  configured and "DB connections" shows how many were open. gthread with one worker per core measured',
+    '  best: 5 sync workers (2 × cores + 1) served fewer requests with p50 over 1 s and connection errors).',
+    '',
+    '"server CPU" is the CPU time of the server\'s processes (gunicorn master + workers summed) per response;',
+    '"DB CPU" that of mysqld; "SQL statements/req" the server\'s `Questions` counter per response (the probe\'s',
+    'own statements excluded); "DB connections" the most the server\'s user held (process list, sampled every',
+    '200 ms). On this shared 2-core machine autocannon, the servers and MariaDB compete for the same cores, so',
+    'absolute numbers are low and move with the other tenants: the ratios and the per-request costs are the',
+    'steadier view.',
+    ...(r.stack.ok ? [] : ['', `Flask was not run: ${r.stack.reason}`]),
+    '',
+    asRun,
+    '',
+    '### Goals',
+    '',
+    mdTable(['goal', 'measured', 'target', ''], goals),
+    '',
+    ...(ceilings.length
+      ? [
+          'Why carepool ÷ Flask lands where it does: the servers, MariaDB and autocannon share the same 2 cores',
+          '(and other tenants), so once the cores are saturated the req/s ratio cannot exceed the ratio of the',
+          'whole CPU each request costs — server + database + load generator. Server CPU alone is the ratio to',
+          'expect with the database on its own machine and a core per server process (carepool is one Node',
+          'process; gunicorn runs one worker per core).',
+          '',
+          mdTable(
+            [
+              'workload',
+              'carepool server CPU µs/req',
+              'Flask server CPU µs/req',
+              'Flask ÷ carepool, server CPU',
+              'carepool: server + DB + autocannon µs/req',
+              'Flask: server + DB + autocannon µs/req',
+              'ceiling of carepool ÷ Flask req/s here',
+              'measured carepool ÷ Flask req/s',
+            ],
+            ceilings,
+          ),
+          '',
+        ]
+      : []),
+    ...sections,
+    PROFILE_NOTES,
+    '',
+    `Command: \`npm run bench -- http\` (${r.full ? 'this run: `--full`' : 'this run: short'}; \`--full\` runs 5 rounds of 10 s; add \`--profile\` to write`,
+    `\`node --cpu-prof\` profiles of the Node servers${r.profileDir ? `, this run: ${r.profileDir}` : ''}).`,
+  ].join('\n');
+}
