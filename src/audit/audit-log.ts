@@ -106,9 +106,7 @@ export class AuditLog {
       outcome: AuditOutcome;
       client: string;
       request_id: string;
-    }>(
-      sql`SELECT id, at, ${sql.raw(COLUMNS)} FROM carepool_audit ${where.length ? sql`WHERE ${sql.join(where, ' AND ')}` : sql``} ORDER BY id DESC LIMIT ${limit}`,
-    );
+    }>(sql`SELECT id, at, ${sql.raw(COLUMNS)} FROM carepool_audit ${where.length ? sql`WHERE ${sql.join(where, ' AND ')}` : sql``} ORDER BY id DESC LIMIT ${limit}`);
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

@@ -7,3 +7,4 @@ export {
   type StoredAuditEvent,
 } from './audit-log.js';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
+export { type AuditWarn, auditedGuard, mayAccess, permissionFor } from './audit-guard.js';

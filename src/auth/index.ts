@@ -13,3 +13,4 @@ export {
 } from './session.js';
 export { hashToken, looksLikeToken, newToken } from './token.js';
 export { LOCKOUT, type Principal, type UserInfo, UserStore, type UserStoreOptions } from './user-store.js';
+export { ensureFirstAdmin, FIRST_ADMIN, type FirstAdmin } from './first-admin.js';

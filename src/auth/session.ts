@@ -4,6 +4,12 @@ import type { Secret } from '../config/index.js';
 /** What a session cookie carries: who, when it was issued, when it was last used. No role, no PHI. */
 export interface SessionClaims {
   readonly username: string;
+  /**
+   * The user's `sessions_valid_after` when the session began. Signing out (or an admin's `users signout`)
+   * changes it, which ends every session that carries the old value, on every instance, without comparing
+   * the app's clock to the database's.
+   */
+  readonly epoch: string;
   /** Issued at (ms since epoch). */
   readonly iat: number;
   /** Last request (ms); the cookie is re-issued as the user works, so idle time is measured from here. */
@@ -30,7 +36,7 @@ const mac = (secret: Secret, data: string) =>
  * accepts it; sign-out everywhere works through the user's `sessions_valid_after`.
  */
 export function signSession(secret: Secret, claims: SessionClaims): string {
-  const payload = b64(JSON.stringify({ u: claims.username, i: claims.iat, s: claims.seen }));
+  const payload = b64(JSON.stringify({ u: claims.username, e: claims.epoch, i: claims.iat, s: claims.seen }));
   return `${payload}.${mac(secret, payload)}`;
 }
 
@@ -50,18 +56,23 @@ export function verifySession(
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))
     return { ok: false, problem: 'signature' };
-  let parsed: { u?: unknown; i?: unknown; s?: unknown };
+  let parsed: { u?: unknown; e?: unknown; i?: unknown; s?: unknown };
   try {
     parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
     return { ok: false, problem: 'malformed' };
   }
-  if (typeof parsed.u !== 'string' || typeof parsed.i !== 'number' || typeof parsed.s !== 'number') {
+  if (
+    typeof parsed.u !== 'string' ||
+    typeof parsed.e !== 'string' ||
+    typeof parsed.i !== 'number' ||
+    typeof parsed.s !== 'number'
+  ) {
     return { ok: false, problem: 'malformed' };
   }
   if (now - parsed.i > policy.absoluteMs) return { ok: false, problem: 'expired' };
   if (now - parsed.s > policy.idleMs) return { ok: false, problem: 'idle' };
-  return { ok: true, claims: { username: parsed.u, iat: parsed.i, seen: parsed.s } };
+  return { ok: true, claims: { username: parsed.u, epoch: parsed.e, iat: parsed.i, seen: parsed.s } };
 }
 
 /**

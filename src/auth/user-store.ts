@@ -12,6 +12,8 @@ export interface Principal {
   readonly role: Role;
   /** How they proved it. */
   readonly via: 'session' | 'token';
+  /** For sessions: the user's session epoch at sign-in (see SessionClaims.epoch). */
+  readonly epoch?: string;
 }
 
 /** A stored user (without the password hash). */
@@ -53,6 +55,7 @@ export class UserStore {
   readonly #cacheMs: number;
   readonly #now: () => number;
   readonly #tokenCache = new Map<string, { principal: Principal | null; until: number }>();
+  readonly #sessionCache = new Map<string, { row: UserRowDb | null; until: number }>();
 
   constructor(registry: TargetRegistry, options: UserStoreOptions = {}) {
     this.#registry = registry;
@@ -77,10 +80,14 @@ export class UserStore {
       });
     }
     const hash = await hashPassword(password);
-    return writeEverywhere(this.#registry, `user "${username}"`, async (tx) => {
-      await tx.query(sql`INSERT INTO carepool_users (username, role, password_hash) VALUES (${username}, ${role}, ${hash})
-        ON DUPLICATE KEY UPDATE role = VALUES(role), password_hash = VALUES(password_hash), failed_logins = 0, locked_until = NULL, disabled = 0`);
+    // A new password ends the user's sessions; the epoch is made here so every target stores the same one.
+    const epoch = this.#newEpoch();
+    const written = await writeEverywhere(this.#registry, `user "${username}"`, async (tx) => {
+      await tx.query(sql`INSERT INTO carepool_users (username, role, password_hash, sessions_valid_after) VALUES (${username}, ${role}, ${hash}, ${epoch})
+        ON DUPLICATE KEY UPDATE role = VALUES(role), password_hash = VALUES(password_hash), sessions_valid_after = VALUES(sessions_valid_after), failed_logins = 0, locked_until = NULL, disabled = 0`);
     });
+    this.#sessionCache.delete(username);
+    return written;
   }
 
   /** The user, from the first target that answers. */
@@ -133,16 +140,47 @@ export class UserStore {
         );
       }).catch(() => undefined);
     }
-    return { username: row.username, role: row.role as Role, via: 'session' };
+    return {
+      username: row.username,
+      role: row.role as Role,
+      via: 'session',
+      epoch: row.sessions_valid_after,
+    };
   }
 
-  /** Voids every session of the user issued before now (sign-out everywhere). */
+  /**
+   * The principal of a session cookie's user, or undefined when the user is gone, disabled, or has signed
+   * out since (`epoch` no longer matches). Looked up at most once per token-cache period per user, so page
+   * requests stay off the database; a sign-out elsewhere takes effect within that period.
+   */
+  async sessionPrincipal(username: string, epoch: string): Promise<Principal | undefined> {
+    const now = this.#now();
+    let cached = this.#sessionCache.get(username);
+    if (!cached || cached.until <= now) {
+      cached = { row: (await this.#row(username)) ?? null, until: now + this.#cacheMs };
+      if (this.#sessionCache.size > 10_000) this.#sessionCache.clear();
+      this.#sessionCache.set(username, cached);
+    }
+    const row = cached.row;
+    if (!row || row.disabled === true || row.disabled === 1 || !isRole(row.role)) return undefined;
+    if (row.sessions_valid_after !== epoch) return undefined;
+    return { username: row.username, role: row.role, via: 'session', epoch };
+  }
+
+  /** Ends every session of the user on every instance (sign-out everywhere). */
   async endSessions(username: string): Promise<void> {
+    const epoch = this.#newEpoch();
     await writeEverywhere(this.#registry, `sign-out of "${username}"`, async (tx) => {
       await tx.query(
-        sql`UPDATE carepool_users SET sessions_valid_after = UTC_TIMESTAMP(3) WHERE username = ${username}`,
+        sql`UPDATE carepool_users SET sessions_valid_after = ${epoch} WHERE username = ${username}`,
       );
     });
+    this.#sessionCache.delete(username);
+  }
+
+  /** A session epoch: the current UTC time as DATETIME(3) text, exactly as the server returns it. */
+  #newEpoch(): string {
+    return new Date(this.#now()).toISOString().replace('T', ' ').slice(0, 23);
   }
 
   /** Creates an API token for `username`; the token is returned once and stored only as a hash. */

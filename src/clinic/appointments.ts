@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { sqlClientOf } from '../db/kysely.js';
 import { isAppError } from '../errors/index.js';
 import { appointments } from '../schema/index.js';
+import { type AccessScope, OPEN_SCOPE } from './access.js';
 import { fieldsOf } from './fields.js';
 import { idempotent, type WriteOptions } from './idempotent.js';
 import { type Appointment, notFound } from './rows.js';
@@ -26,22 +28,29 @@ export async function createAppointment(
   patientId: number,
   input: Readonly<Record<string, unknown>>,
   options: WriteOptions = {},
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<Appointment> {
   const values = requireValid(APPOINTMENT_FIELDS, input, options) as Partial<AppointmentValues> &
     Pick<AppointmentValues, 'scheduled_at' | 'reason'>;
   try {
-    return await db.transaction().execute((tx) =>
-      idempotent(tx, options.idempotency, async () => {
+    return await db.transaction().execute(async (tx) => {
+      const row = await idempotent(tx, options.idempotency, async () => {
         const result = await tx
           .insertInto('appointments')
           .values({ ...values, patient_id: patientId })
           .executeTakeFirstOrThrow();
         const id = Number(result.insertId);
-        const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
-        if (!row) throw notFound('appointment', id, target);
-        return row;
-      }),
-    );
+        const stored = await tx
+          .selectFrom('appointments')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!stored) throw notFound('appointment', id, target);
+        return stored;
+      });
+      await scope.beforeCommit(sqlClientOf<Database>(tx), { id: row.id, patientId });
+      return row;
+    });
   } catch (error) {
     if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452)
       throw notFound('patient', patientId, target);
@@ -56,6 +65,7 @@ export async function updateAppointment(
   id: number,
   input: Readonly<Record<string, unknown>>,
   options: ParseOptions = { partial: true },
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<Appointment> {
   const values = requireValid(APPOINTMENT_FIELDS, input, options) as Partial<AppointmentValues>;
   return db.transaction().execute(async (tx) => {
@@ -63,17 +73,28 @@ export async function updateAppointment(
       await tx.updateTable('appointments').set(values).where('id', '=', id).execute();
     const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('appointment', id, target);
+    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
     return row;
   });
 }
 
-/** Deletes one appointment (one statement, its own transaction); CAREPOOL_NOT_FOUND when absent. */
+/** Cancels (deletes) one appointment in one transaction (its patient is read first, for the audit event). */
 export async function deleteAppointment(
   db: Kysely<Database>,
   target: string,
   id: number,
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<{ id: number }> {
-  const result = await db.deleteFrom('appointments').where('id', '=', id).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw notFound('appointment', id, target);
-  return { id };
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('appointments')
+      .select('patient_id')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('appointment', id, target);
+    await tx.deleteFrom('appointments').where('id', '=', id).execute();
+    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
+    return { id };
+  });
 }

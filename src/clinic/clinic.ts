@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { TargetRegistry } from '../db/targets.js';
-import { type AccessContext, type AccessEvent, type AccessGuard, allowAll } from './access.js';
+import {
+  type AccessContext,
+  type AccessEvent,
+  type AccessGuard,
+  type AccessScope,
+  allowAll,
+} from './access.js';
 import * as appointments from './appointments.js';
 import { comparePatients, type PatientComparison, toCopy } from './compare.js';
 import type { WriteOptions } from './idempotent.js';
@@ -38,9 +44,8 @@ export class Clinic {
     target: string,
     options: patients.ListPatientsOptions = {},
   ): Promise<Page<Patient>> {
-    return this.#run(ctx, { action: 'list', entity: 'patient', target }, (db) =>
-      patients.listPatients(db, options),
-    );
+    const action = options.q?.trim() ? 'search' : 'list';
+    return this.#run(ctx, { action, entity: 'patient', target }, (db) => patients.listPatients(db, options));
   }
 
   /** One patient with their medical records. */
@@ -57,8 +62,8 @@ export class Clinic {
     input: Readonly<Record<string, unknown>>,
     options?: WriteOptions,
   ) {
-    return this.#run(ctx, { action: 'create', entity: 'patient', target }, (db, t) =>
-      patients.createPatient(db, t, input, options),
+    return this.#run(ctx, { action: 'create', entity: 'patient', target }, (db, t, scope) =>
+      patients.createPatient(db, t, input, options, scope),
     );
   }
 
@@ -70,15 +75,19 @@ export class Clinic {
     input: Readonly<Record<string, unknown>>,
     options?: ParseOptions,
   ): Promise<Patient> {
-    return this.#run(ctx, { action: 'update', entity: 'patient', target, id, patientId: id }, (db, t) =>
-      patients.updatePatient(db, t, id, input, options),
+    return this.#run(
+      ctx,
+      { action: 'update', entity: 'patient', target, id, patientId: id },
+      (db, t, scope) => patients.updatePatient(db, t, id, input, options, scope),
     );
   }
 
   /** Deletes a patient and their records. */
   deletePatient(ctx: AccessContext, target: string, id: number): Promise<patients.DeletedPatient> {
-    return this.#run(ctx, { action: 'delete', entity: 'patient', target, id, patientId: id }, (db, t) =>
-      patients.deletePatient(db, t, id),
+    return this.#run(
+      ctx,
+      { action: 'delete', entity: 'patient', target, id, patientId: id },
+      (db, t, scope) => patients.deletePatient(db, t, id, scope),
     );
   }
 
@@ -91,9 +100,11 @@ export class Clinic {
 
   /** One medical record. */
   getRecord(ctx: AccessContext, target: string, id: number): Promise<MedicalRecord> {
-    return this.#run(ctx, { action: 'read', entity: 'record', target, id }, (db, t) =>
-      records.getRecord(db, t, id),
-    );
+    return this.#run(ctx, { action: 'read', entity: 'record', target, id }, async (db, t, scope) => {
+      const row = await records.getRecord(db, t, id);
+      scope.found({ patientId: row.patient_id });
+      return row;
+    });
   }
 
   /** Adds a medical record to a patient. */
@@ -104,8 +115,8 @@ export class Clinic {
     input: Readonly<Record<string, unknown>>,
     options?: WriteOptions,
   ): Promise<MedicalRecord> {
-    return this.#run(ctx, { action: 'create', entity: 'record', target, patientId }, (db, t) =>
-      records.createRecord(db, t, patientId, input, options),
+    return this.#run(ctx, { action: 'create', entity: 'record', target, patientId }, (db, t, scope) =>
+      records.createRecord(db, t, patientId, input, options, scope),
     );
   }
 
@@ -117,15 +128,15 @@ export class Clinic {
     input: Readonly<Record<string, unknown>>,
     options?: ParseOptions,
   ): Promise<MedicalRecord> {
-    return this.#run(ctx, { action: 'update', entity: 'record', target, id }, (db, t) =>
-      records.updateRecord(db, t, id, input, options),
+    return this.#run(ctx, { action: 'update', entity: 'record', target, id }, (db, t, scope) =>
+      records.updateRecord(db, t, id, input, options, scope),
     );
   }
 
   /** Deletes a medical record. */
   deleteRecord(ctx: AccessContext, target: string, id: number): Promise<{ id: number }> {
-    return this.#run(ctx, { action: 'delete', entity: 'record', target, id }, (db, t) =>
-      records.deleteRecord(db, t, id),
+    return this.#run(ctx, { action: 'delete', entity: 'record', target, id }, (db, t, scope) =>
+      records.deleteRecord(db, t, id, scope),
     );
   }
 
@@ -138,9 +149,11 @@ export class Clinic {
 
   /** One appointment. */
   getAppointment(ctx: AccessContext, target: string, id: number): Promise<Appointment> {
-    return this.#run(ctx, { action: 'read', entity: 'appointment', target, id }, (db, t) =>
-      appointments.getAppointment(db, t, id),
-    );
+    return this.#run(ctx, { action: 'read', entity: 'appointment', target, id }, async (db, t, scope) => {
+      const row = await appointments.getAppointment(db, t, id);
+      scope.found({ patientId: row.patient_id });
+      return row;
+    });
   }
 
   /** Books an appointment for a patient. */
@@ -151,8 +164,8 @@ export class Clinic {
     input: Readonly<Record<string, unknown>>,
     options?: WriteOptions,
   ): Promise<Appointment> {
-    return this.#run(ctx, { action: 'create', entity: 'appointment', target, patientId }, (db, t) =>
-      appointments.createAppointment(db, t, patientId, input, options),
+    return this.#run(ctx, { action: 'create', entity: 'appointment', target, patientId }, (db, t, scope) =>
+      appointments.createAppointment(db, t, patientId, input, options, scope),
     );
   }
 
@@ -164,19 +177,23 @@ export class Clinic {
     input: Readonly<Record<string, unknown>>,
     options?: ParseOptions,
   ): Promise<Appointment> {
-    return this.#run(ctx, { action: 'update', entity: 'appointment', target, id }, (db, t) =>
-      appointments.updateAppointment(db, t, id, input, options),
+    return this.#run(ctx, { action: 'update', entity: 'appointment', target, id }, (db, t, scope) =>
+      appointments.updateAppointment(db, t, id, input, options, scope),
     );
   }
 
   /** Cancels by deleting an appointment. */
   deleteAppointment(ctx: AccessContext, target: string, id: number): Promise<{ id: number }> {
-    return this.#run(ctx, { action: 'delete', entity: 'appointment', target, id }, (db, t) =>
-      appointments.deleteAppointment(db, t, id),
+    return this.#run(ctx, { action: 'delete', entity: 'appointment', target, id }, (db, t, scope) =>
+      appointments.deleteAppointment(db, t, id, scope),
     );
   }
 
-  /** The patient `id` on every target, in parallel, with field-level differences. A down target never blocks the rest. */
+  /**
+   * The patient `id` on every target, in parallel, with field-level differences. A down target never blocks
+   * the rest. The guard sees the compare once (to authorise it) and each target's read on its own (to audit
+   * it on the target it concerns).
+   */
   async comparePatient(ctx: AccessContext, id: number): Promise<PatientComparison> {
     checkIds({ id });
     return this.#guard(
@@ -202,11 +219,11 @@ export class Clinic {
   async #run<T>(
     ctx: AccessContext,
     event: AccessEvent,
-    fn: (db: Kysely<Database>, target: string) => Promise<T>,
+    fn: (db: Kysely<Database>, target: string, scope: AccessScope) => Promise<T>,
   ): Promise<T> {
     const target = this.registry.get(event.target);
     checkIds(event);
-    return this.#guard({ ...event, target: target.name }, ctx, () => fn(target.db, target.name));
+    return this.#guard({ ...event, target: target.name }, ctx, (scope) => fn(target.db, target.name, scope));
   }
 }
 

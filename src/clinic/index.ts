@@ -5,9 +5,12 @@ export {
   type AccessEntity,
   type AccessEvent,
   type AccessGuard,
+  type AccessIds,
+  type AccessScope,
   type Actor,
   allowAll,
   LOCAL_ACTOR,
+  OPEN_SCOPE,
   type Role,
 } from './access.js';
 export { APPOINTMENT_FIELDS } from './appointments.js';

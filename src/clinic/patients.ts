@@ -1,6 +1,8 @@
 import type { CompiledQuery, ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { sqlClientOf } from '../db/kysely.js';
 import { patients } from '../schema/index.js';
+import { type AccessScope, OPEN_SCOPE } from './access.js';
 import { type Cursor, decodeCursor, encodeCursor, type PatientSort } from './cursor.js';
 import { fieldsOf } from './fields.js';
 import { idempotent, type WriteOptions } from './idempotent.js';
@@ -126,17 +128,20 @@ export async function createPatient(
   target: string,
   input: Readonly<Record<string, unknown>>,
   options: WriteOptions = {},
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<Patient> {
   const values = requireValid(PATIENT_FIELDS, input, options) as unknown as Omit<Patient, 'id'>;
-  return db.transaction().execute((tx) =>
-    idempotent(tx, options.idempotency, async () => {
+  return db.transaction().execute(async (tx) => {
+    const row = await idempotent(tx, options.idempotency, async () => {
       const result = await tx.insertInto('patients').values(values).executeTakeFirstOrThrow();
       const id = Number(result.insertId);
-      const row = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('patient', id, target);
-      return row;
-    }),
-  );
+      const stored = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!stored) throw notFound('patient', id, target);
+      return stored;
+    });
+    await scope.beforeCommit(sqlClientOf<Database>(tx), { id: row.id, patientId: row.id });
+    return row;
+  });
 }
 
 /** Checks and applies changes to a patient in one transaction (`partial` for PATCH); returns the stored row. */
@@ -146,6 +151,7 @@ export async function updatePatient(
   id: number,
   input: Readonly<Record<string, unknown>>,
   options: ParseOptions = { partial: true },
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<Patient> {
   const values = requireValid(PATIENT_FIELDS, input, options) as Partial<Omit<Patient, 'id'>>;
   return db.transaction().execute(async (tx) => {
@@ -153,6 +159,7 @@ export async function updatePatient(
       await tx.updateTable('patients').set(values).where('id', '=', id).execute();
     const row = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('patient', id, target);
+    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: id });
     return row;
   });
 }
@@ -169,12 +176,14 @@ export async function deletePatient(
   db: Kysely<Database>,
   target: string,
   id: number,
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<DeletedPatient> {
   return db.transaction().execute(async (tx) => {
     const records = await tx.deleteFrom('medical_records').where('patient_id', '=', id).executeTakeFirst();
     const appointments = await tx.deleteFrom('appointments').where('patient_id', '=', id).executeTakeFirst();
     const patient = await tx.deleteFrom('patients').where('id', '=', id).executeTakeFirst();
     if (Number(patient.numDeletedRows) === 0) throw notFound('patient', id, target);
+    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: id });
     return {
       id,
       deleted_records: Number(records.numDeletedRows),

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { sqlClientOf } from '../db/kysely.js';
 import { isAppError } from '../errors/index.js';
 import { medicalRecords } from '../schema/index.js';
+import { type AccessScope, OPEN_SCOPE } from './access.js';
 import { fieldsOf } from './fields.js';
 import { idempotent, type WriteOptions } from './idempotent.js';
 import { type MedicalRecord, notFound } from './rows.js';
@@ -29,26 +31,29 @@ export async function createRecord(
   patientId: number,
   input: Readonly<Record<string, unknown>>,
   options: WriteOptions = {},
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<MedicalRecord> {
   const values = requireValid(RECORD_FIELDS, input, options) as unknown as RecordValues;
   checkDates(values);
   try {
-    return await db.transaction().execute((tx) =>
-      idempotent(tx, options.idempotency, async () => {
+    return await db.transaction().execute(async (tx) => {
+      const row = await idempotent(tx, options.idempotency, async () => {
         const result = await tx
           .insertInto('medical_records')
           .values({ ...values, patient_id: patientId })
           .executeTakeFirstOrThrow();
         const id = Number(result.insertId);
-        const row = await tx
+        const stored = await tx
           .selectFrom('medical_records')
           .selectAll()
           .where('id', '=', id)
           .executeTakeFirst();
-        if (!row) throw notFound('medical record', id, target);
-        return row;
-      }),
-    );
+        if (!stored) throw notFound('medical record', id, target);
+        return stored;
+      });
+      await scope.beforeCommit(sqlClientOf<Database>(tx), { id: row.id, patientId });
+      return row;
+    });
   } catch (error) {
     if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452) {
       throw notFound('patient', patientId, target);
@@ -67,6 +72,7 @@ export async function updateRecord(
   id: number,
   input: Readonly<Record<string, unknown>>,
   options: ParseOptions = { partial: true },
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<MedicalRecord> {
   const values = requireValid(RECORD_FIELDS, input, options) as Partial<RecordValues>;
   return db.transaction().execute(async (tx) => {
@@ -81,19 +87,30 @@ export async function updateRecord(
     checkDates(merged);
     if (Object.keys(values).length > 0)
       await tx.updateTable('medical_records').set(values).where('id', '=', id).execute();
+    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
     return merged;
   });
 }
 
-/** Deletes one record (one statement, its own transaction); CAREPOOL_NOT_FOUND when absent. */
+/** Deletes one record in one transaction (its patient is read first, for the audit event); CAREPOOL_NOT_FOUND when absent. */
 export async function deleteRecord(
   db: Kysely<Database>,
   target: string,
   id: number,
+  scope: AccessScope = OPEN_SCOPE,
 ): Promise<{ id: number }> {
-  const result = await db.deleteFrom('medical_records').where('id', '=', id).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw notFound('medical record', id, target);
-  return { id };
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('medical_records')
+      .select('patient_id')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('medical record', id, target);
+    await tx.deleteFrom('medical_records').where('id', '=', id).execute();
+    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
+    return { id };
+  });
 }
 
 function checkDates(values: Pick<RecordValues, 'admission_date' | 'discharge_date'>): void {

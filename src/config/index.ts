@@ -2,6 +2,7 @@ export { type ConnectionSpec, parseConnectionUrl } from './connection-url.js';
 export { type Env, type LoadConfigOptions, loadConfig } from './load.js';
 export {
   type CarepoolConfig,
+  type HttpConfig,
   POOL_SETTINGS,
   type PoolSettings,
   TARGET_NAME,

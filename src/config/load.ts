@@ -4,8 +4,10 @@ import { parseEnv } from 'node:util';
 import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { parseConnectionUrl } from './connection-url.js';
+import { Secret } from './secret.js';
 import {
   type CarepoolConfig,
+  type HttpConfig,
   POOL_SETTINGS,
   type PoolSettings,
   TARGET_NAME,
@@ -107,10 +109,56 @@ export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
   return {
     targets,
     source,
-    http: { host: get('CAREPOOL_HTTP_HOST') ?? '127.0.0.1', port: portNum },
+    http: readHttp(get, portNum),
     logLevel: logLevel as CarepoolConfig['logLevel'],
     home: resolve(cwd, get('CAREPOOL_HOME') ?? '.carepool'),
   };
+}
+
+function readHttp(get: (name: string) => string | undefined, port: number): HttpConfig {
+  const cert = get('CAREPOOL_HTTPS_CERT');
+  const key = get('CAREPOOL_HTTPS_KEY');
+  if ((cert === undefined) !== (key === undefined)) {
+    const missing = cert === undefined ? 'CAREPOOL_HTTPS_CERT' : 'CAREPOOL_HTTPS_KEY';
+    invalid(
+      missing,
+      'is not set, but HTTPS needs both a certificate and its key',
+      missing === 'CAREPOOL_HTTPS_CERT' ? 'certs/carepool.crt' : 'certs/carepool.key',
+    );
+  }
+  const secret = get('CAREPOOL_SESSION_SECRET');
+  if (secret !== undefined && secret.length < 32) {
+    // The value itself is never quoted: it is a secret.
+    invalid(
+      'CAREPOOL_SESSION_SECRET',
+      `is ${secret.length} characters long; it needs at least 32 random characters`,
+      '<output of: openssl rand -base64 32>',
+    );
+  }
+  return {
+    host: get('CAREPOOL_HTTP_HOST') ?? '127.0.0.1',
+    port,
+    ...(cert && key ? { https: { certFile: cert, keyFile: key } } : {}),
+    ...(secret ? { sessionSecret: new Secret(secret) } : {}),
+    sessionIdleMinutes: readNumber(get, 'CAREPOOL_SESSION_IDLE_MINUTES', 15, 1, 24 * 60),
+    sessionMaxHours: readNumber(get, 'CAREPOOL_SESSION_MAX_HOURS', 12, 1, 24 * 7),
+  };
+}
+
+function readNumber(
+  get: (name: string) => string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    invalid(name, `"${raw}" is not a whole number from ${min} to ${max}`, String(fallback));
+  }
+  return value;
 }
 
 function defaultPool(): PoolSettings {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectionSpec } from './connection-url.js';
+import type { Secret } from './secret.js';
 
 /** Pool settings: the names of the `CAREPOOL_*` variables (global and per target) and their defaults. */
 export const POOL_SETTINGS = {
@@ -82,12 +83,29 @@ export interface TargetConfig {
   readonly pool: PoolSettings;
 }
 
+/** The web server: where it listens, how it serves, how sessions behave. */
+export interface HttpConfig {
+  readonly host: string;
+  readonly port: number;
+  /** PEM files to serve HTTPS with (`CAREPOOL_HTTPS_CERT` + `CAREPOOL_HTTPS_KEY`); plain HTTP without. */
+  readonly https?: { readonly certFile: string; readonly keyFile: string };
+  /**
+   * Signs session cookies (`CAREPOOL_SESSION_SECRET`, at least 32 characters). Every instance behind one
+   * address must share it; when unset, a random one is generated once and kept in `<home>/session-secret`.
+   */
+  readonly sessionSecret?: Secret;
+  /** Automatic logoff after this much inactivity (`CAREPOOL_SESSION_IDLE_MINUTES`, default 15). */
+  readonly sessionIdleMinutes: number;
+  /** Sessions end this long after sign-in (`CAREPOOL_SESSION_MAX_HOURS`, default 12). */
+  readonly sessionMaxHours: number;
+}
+
 /** The whole validated configuration, read once and passed down. */
 export interface CarepoolConfig {
   readonly targets: readonly TargetConfig[];
   /** Where the targets came from. */
   readonly source: 'targets' | 'database-url' | 'none';
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: HttpConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Directory for carepool's own state (sandbox data, generated secrets). */
   readonly home: string;

@@ -3,7 +3,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { type AccessGuard, Clinic } from '../clinic/index.js';
+import { auditedGuard } from '../audit/index.js';
+import { Clinic } from '../clinic/index.js';
 import type { RevisionReader } from '../db/health.js';
 import { PoolMetrics } from '../db/pool/metrics.js';
 import type { TargetRegistry } from '../db/targets.js';
@@ -11,12 +12,13 @@ import type { Logger } from '../log/logger.js';
 import { registerDrain } from './plugins/drain.js';
 import { toAppError } from './plugins/error-envelope.js';
 import { registerErrorHandling, sendError } from './plugins/errors.js';
-import { type Identify, registerIdentity } from './plugins/identity.js';
+import { registerIdentity } from './plugins/identity.js';
 import { TargetStatus } from './plugins/target-status.js';
 import { registerAppointmentApi } from './routes/api-appointments.js';
 import { registerPatientApi } from './routes/api-patients.js';
 import { registerRecordApi } from './routes/api-records.js';
 import { registerTargetApi } from './routes/api-targets.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerDoctorRoutes } from './routes/doctor.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -26,6 +28,7 @@ import { registerErdPages } from './routes/pages-erd.js';
 import { registerPatientPages } from './routes/pages-patients.js';
 import { registerRecordPages } from './routes/pages-records.js';
 import { registerStaticRoutes } from './routes/static.js';
+import { registerSecurity, registerSecurityHeaders, type SecurityOptions } from './security/index.js';
 import { Views } from './views/render.js';
 
 /** What {@link buildApp} needs; everything else has a default. */
@@ -41,10 +44,14 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** Reads each target's schema revision for /api/v1/targets and the dashboard. */
   readonly readRevision?: RevisionReader;
-  /** Who sent a request (the authentication hook); default: the local user. */
-  readonly identify?: Identify;
-  /** Runs around every patient/record access (the authorisation/audit hook); default: allow all. */
-  readonly guard?: AccessGuard;
+  /**
+   * Sign-in, roles and the audit trail (what `carepool serve` always runs with), or `'none'`: every request
+   * acts as the local user with every permission and nothing is audited. `'none'` exists for route tests and
+   * in-process embedding on loopback; no command serves it.
+   */
+  readonly security: SecurityOptions | 'none';
+  /** Serve HTTPS with this certificate and key (PEM). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 /**
@@ -55,7 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const views = new Views();
   const status = new TargetStatus(deps.registry);
   const pageDeps = { views, registry: deps.registry, status };
-  const app: FastifyInstance = Fastify({
+  const app = Fastify({
+    ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
@@ -71,7 +79,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
   });
   const metrics = deps.metrics ?? defaultMetrics(deps.registry);
-  const clinic = new Clinic({ registry: deps.registry, ...(deps.guard ? { guard: deps.guard } : {}) });
+  const security = deps.security === 'none' ? undefined : deps.security;
+  const clinic = new Clinic({
+    registry: deps.registry,
+    ...(security
+      ? {
+          guard: auditedGuard(security.audit, (message, meta) => app.log.warn(meta, message)),
+        }
+      : {}),
+  });
   app.addHook('onClose', async () => status.close());
   registerDrain(app, pageDeps);
 
@@ -96,7 +112,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerIdentity(app, deps.identify);
+  registerIdentity(app, security === undefined);
+  await registerSecurityHeaders(app, security?.https === true);
+  if (security) {
+    await registerSecurity(app, security, pageDeps);
+    registerAuditRoutes(app, security.audit, pageDeps);
+    // Events still waiting for their batch are written before the pools close.
+    app.addHook('onClose', async () => security.audit.close());
+  }
   registerErrorHandling(app, pageDeps);
   registerOpsRoutes(app, {
     registry: deps.registry,

@@ -1,31 +1,36 @@
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import type { AccessGuard } from '../clinic/index.js';
+import { AuditLog } from '../audit/index.js';
+import { UserStore } from '../auth/index.js';
 import type { CarepoolConfig } from '../config/index.js';
 import type { RevisionReader } from '../db/health.js';
 import { PoolMetrics } from '../db/pool/metrics.js';
 import { TargetRegistry } from '../db/targets.js';
 import type { Logger } from '../log/logger.js';
+import { AppError } from '../errors/index.js';
 import { buildApp } from './app.js';
-import type { Identify } from './plugins/identity.js';
+import { loadSessionSecret } from './security/session-secret.js';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
-  /** Validated configuration: targets (with their pools) and `http.host`/`http.port`. */
-  readonly config: Pick<CarepoolConfig, 'targets' | 'http'>;
-  /** Overrides `config.http.host`. Default 127.0.0.1: there is no sign-in yet. */
+  /** Validated configuration: targets (with their pools), the `http` settings and `home` (session key). */
+  readonly config: Pick<CarepoolConfig, 'targets' | 'http' | 'home'>;
+  /** Overrides `config.http.host` (default 127.0.0.1). */
   readonly host?: string;
   /** Overrides `config.http.port`; 0 picks a free port. */
   readonly port?: number;
   readonly logger?: Logger;
   readonly readRevision?: RevisionReader;
-  readonly identify?: Identify;
-  readonly guard?: AccessGuard;
+  /** The clock of sessions (tests). */
+  readonly now?: () => number;
+  /** Sign-in attempts per address per window (tests raise it). */
+  readonly loginLimit?: { readonly max: number; readonly windowMs: number };
 }
 
 /** A listening server. */
 export interface ServerHandle {
-  /** `http://host:port` it listens on. */
+  /** `http(s)://host:port` it listens on. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -35,13 +40,18 @@ export interface ServerHandle {
   readonly metrics: Registry;
   /** True when the address is reachable only from this machine. */
   readonly loopbackOnly: boolean;
+  /** True when it serves HTTPS. */
+  readonly https: boolean;
+  /** Users and tokens of the targets it serves (what sign-in checks). */
+  readonly users: UserStore;
   /** Stops accepting, lets in-flight requests finish, then drains the pools. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Builds the target registry (pool metrics attached from the first connection), the app, and listens.
- * `carepool serve` and `carepool up` both call this.
+ * Builds the target registry (pool metrics attached from the first connection), the app with sign-in, roles
+ * and the audit trail, and listens (HTTPS when `CAREPOOL_HTTPS_CERT`/`_KEY` are set). `carepool serve` and
+ * `carepool up` both call this.
  */
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
   const metrics = new Registry();
@@ -51,13 +61,27 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   const registry: TargetRegistry = new TargetRegistry(options.config, {
     observers: (name) => [poolMetrics.observerFor(name)],
   });
+  const { http } = options.config;
+  const tls = http.https ? await readTlsFiles(http.https) : undefined;
+  const users = new UserStore(registry);
   const app = await buildApp({
     registry,
     metrics,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.readRevision ? { readRevision: options.readRevision } : {}),
-    ...(options.identify ? { identify: options.identify } : {}),
-    ...(options.guard ? { guard: options.guard } : {}),
+    ...(tls ? { https: tls } : {}),
+    security: {
+      users,
+      audit: new AuditLog(registry),
+      sessionSecret: await loadSessionSecret(http.sessionSecret, options.config.home),
+      sessionPolicy: {
+        idleMs: http.sessionIdleMinutes * 60_000,
+        absoluteMs: http.sessionMaxHours * 3_600_000,
+      },
+      https: tls !== undefined,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.loginLimit ? { loginLimit: options.loginLimit } : {}),
+    },
   });
   const host = options.host ?? options.config.http.host ?? '127.0.0.1';
   const port = options.port ?? options.config.http.port;
@@ -73,13 +97,15 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${bound}`,
+    url: `${tls ? 'https' : 'http'}://${urlHost}:${bound}`,
     host,
     port: bound,
     app,
     registry,
     metrics,
     loopbackOnly: isLoopback(host),
+    https: tls !== undefined,
+    users,
     close() {
       closing ??= (async () => {
         await app.close();
@@ -93,4 +119,25 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+async function readTlsFiles(files: {
+  certFile: string;
+  keyFile: string;
+}): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = async (variable: string, file: string) => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new AppError(
+        'CAREPOOL_CONFIG_INVALID',
+        `${variable} names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        { meta: { variable }, hint: `Point ${variable} at a PEM file this user can read.` },
+      );
+    }
+  };
+  return {
+    cert: await read('CAREPOOL_HTTPS_CERT', files.certFile),
+    key: await read('CAREPOOL_HTTPS_KEY', files.keyFile),
+  };
 }

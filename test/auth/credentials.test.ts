@@ -58,13 +58,13 @@ describe('session cookies', () => {
     const { signSession, verifySession, csrfToken, checkCsrf } = await import('../../src/auth/session.js');
     const secret = new Secret('k'.repeat(32));
     const policy = { idleMs: 1000, absoluteMs: 10_000 };
-    const cookie = signSession(secret, { username: 'ann', iat: 0, seen: 0 });
+    const cookie = signSession(secret, { username: 'ann', epoch: 'e1', iat: 0, seen: 0 });
     expect(verifySession(secret, cookie, 500, policy)).toEqual({
       ok: true,
-      claims: { username: 'ann', iat: 0, seen: 0 },
+      claims: { username: 'ann', epoch: 'e1', iat: 0, seen: 0 },
     });
     expect(verifySession(secret, cookie, 1500, policy)).toEqual({ ok: false, problem: 'idle' });
-    const renewed = signSession(secret, { username: 'ann', iat: 0, seen: 9500 });
+    const renewed = signSession(secret, { username: 'ann', epoch: 'e1', iat: 0, seen: 9500 });
     expect(verifySession(secret, renewed, 10_001, policy)).toEqual({ ok: false, problem: 'expired' });
     const [payload] = cookie.split('.');
     const forged = `${Buffer.from('{"u":"admin","i":0,"s":0}').toString('base64url')}.${cookie.split('.')[1]}`;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccessEvent, type AccessGuard, Clinic, LOCAL_ACTOR } from '../../src/clinic/index.js';
+import {
+  type AccessEvent,
+  type AccessGuard,
+  Clinic,
+  LOCAL_ACTOR,
+  OPEN_SCOPE,
+} from '../../src/clinic/index.js';
 import { sql } from '../../src/db/sql.js';
 import type { TargetRegistry } from '../../src/db/targets.js';
 import { AppError, isAppError } from '../../src/errors/index.js';
@@ -12,7 +18,7 @@ const guard: AccessGuard = async (event, ctx, run) => {
   if (ctx.actor.role === 'viewer' && event.action !== 'read' && event.action !== 'list') {
     throw new AppError('CAREPOOL_VALIDATION', 'viewers cannot write');
   }
-  return run();
+  return run(OPEN_SCOPE);
 };
 const ctx = { actor: LOCAL_ACTOR, client: 'test' };
 

@@ -12,7 +12,7 @@ let base: string;
 
 beforeAll(async () => {
   registry = sandboxRegistry({ CAREPOOL_POOL_MAX: '3' });
-  app = await buildApp({ registry });
+  app = await buildApp({ registry, security: 'none' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -81,7 +81,7 @@ describe('live pool view', () => {
   });
 
   it('ends open streams when the server closes', async () => {
-    const other = await buildApp({ registry });
+    const other = await buildApp({ registry, security: 'none' });
     await other.listen({ host: '127.0.0.1', port: 0 });
     const address = other.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;

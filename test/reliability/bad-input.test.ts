@@ -87,7 +87,7 @@ describe('bad input', () => {
   beforeAll(async () => {
     stack = await startStack({ profiles: ['gcp'], patients: 100 });
     registry = new TargetRegistry(loadConfig({ env: stack.env, dotenv: false, cwd: stack.home }));
-    app = await buildApp({ registry });
+    app = await buildApp({ registry, security: 'none' });
     await app.ready();
   });
   afterAll(async () => {

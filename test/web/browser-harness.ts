@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -31,4 +32,32 @@ export async function snap(page: Page, name: string, options: { docs?: boolean }
     await copyFile(path, join(docs, `${name}.png`));
   }
   return path;
+}
+
+/** What {@link signIn} needs of a running server (a `ServerHandle` from startServer). */
+export interface SignInTarget {
+  readonly url: string;
+  readonly users: { upsertUser(name: string, role: string, password: string): Promise<unknown> };
+}
+
+/**
+ * Creates a user with `role` and a random password on the server's targets, then signs in through the real
+ * sign-in form, so the page carries a session cookie. Returns the user name.
+ */
+export async function signIn(
+  page: Page,
+  server: SignInTarget,
+  role: 'viewer' | 'clinician' | 'admin' = 'admin',
+): Promise<string> {
+  const username = `b${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(18).toString('base64url');
+  await server.users.upsertUser(username, role, password);
+  await page.goto(`${server.url}/login`);
+  await page.fill('#f-username', username);
+  await page.fill('#f-password', password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    page.click('button[type=submit]'),
+  ]);
+  return username;
 }

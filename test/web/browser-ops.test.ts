@@ -4,7 +4,7 @@ import { readRevision } from '../../src/migrate/index.js';
 import { type ServerHandle, startServer } from '../../src/web/server.js';
 import { ensureSchemaAtHead } from '../harness/migrate.js';
 import { sandboxConfig } from '../harness/targets.js';
-import { launchBrowser, snap } from './browser-harness.js';
+import { launchBrowser, signIn, snap } from './browser-harness.js';
 
 let browser: Browser;
 let server: ServerHandle;
@@ -15,6 +15,8 @@ beforeAll(async () => {
   server = await startServer({ config: sandboxConfig(), port: 0, readRevision });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // The doctor is for admins.
+  await signIn(page, server, 'admin');
 });
 afterAll(async () => {
   await browser?.close();

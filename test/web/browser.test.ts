@@ -8,18 +8,21 @@ import { readRevision } from '../../src/migrate/index.js';
 import { startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { type ServerHandle, startServer } from '../../src/web/server.js';
 import { sandboxConfig } from '../harness/targets.js';
-import { launchBrowser, snap } from './browser-harness.js';
+import { launchBrowser, signIn, snap } from './browser-harness.js';
 import { patientBody } from './fixture.js';
 
 let browser: Browser;
 let server: ServerHandle;
 let page: Page;
+let token: string;
 const tag = `B${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   server = await startServer({ config: sandboxConfig(), port: 0, readRevision });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const user = await signIn(page, server, 'clinician');
+  token = await server.users.createToken(user, 'browser-test');
 });
 afterAll(async () => {
   await browser?.close();
@@ -29,7 +32,10 @@ afterAll(async () => {
 const api = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -107,6 +113,27 @@ describe('pages in a real browser', () => {
     );
     await snap(page, 'compare', { docs: true });
   });
+
+  it('signing out ends the session, and the back button then shows no patient data', async () => {
+    const created = await api(
+      'POST',
+      '/api/v1/targets/azure/patients',
+      patientBody(tag, { first_name: 'Iris' }),
+    );
+    await page.goto(`${server.url}/targets/azure/patients/${String(created.body.id)}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe(`Iris ${tag}Garcia`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    await expect(page.locator('.callout').textContent()).resolves.toContain('You have signed out.');
+    await page.goBack();
+    // The patient page was never cached (Cache-Control: no-store), so going back asks the server again,
+    // which sends the signed-out browser to the sign-in page.
+    await page.waitForLoadState();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await expect(page.content()).resolves.not.toContain(`${tag}Garcia`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Sign in');
+    await snap(page, 'signed-out-back-button');
+  });
 });
 
 describe('a stopped target', () => {
@@ -125,6 +152,9 @@ describe('a stopped target', () => {
       port: 0,
     });
     await stopSandbox(home);
+    // Sessions are valid on every instance that shares the key and the users: sign in on the first server
+    // (the spare target is down, so no user can be created through this one) and keep browsing on the other.
+    await signIn(page, server, 'viewer');
   });
   afterAll(async () => {
     await other?.close();

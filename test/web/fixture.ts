@@ -16,7 +16,7 @@ export interface WebFixture {
 /** Builds the app over the shared test sandbox. */
 export async function webFixture(extraEnv: Record<string, string> = {}): Promise<WebFixture> {
   const registry = sandboxRegistry(extraEnv);
-  const app = await buildApp({ registry });
+  const app = await buildApp({ registry, security: 'none' });
   await app.ready();
   return {
     app,

@@ -1,12 +1,21 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
+import { UserStore } from '../../src/auth/index.js';
 import { sandboxEnv } from '../../src/sandbox/index.js';
+import { sandboxRegistry } from '../harness/targets.js';
 
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
 
 describe('carepool serve (built binary)', () => {
-  it('binds 127.0.0.1 by default, says so, serves, and stops cleanly on SIGTERM', async () => {
+  it('binds 127.0.0.1 by default, serves with sign-in, and stops cleanly on SIGTERM', async () => {
+    const registry = sandboxRegistry();
+    const users = new UserStore(registry);
+    const name = `s${randomBytes(4).toString('hex')}`;
+    await users.upsertUser(name, 'viewer', randomBytes(18).toString('base64url'));
+    const token = await users.createToken(name, 'serve-test');
+    await registry.close(1000);
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -30,10 +39,19 @@ describe('carepool serve (built binary)', () => {
       });
       child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
     });
-    expect(stdout).toContain('bound to loopback only');
+    expect(stdout).toContain(`sign in ${url}/login`);
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const targets = (await (await fetch(`${url}/api/v1/targets`)).json()) as {
+    const anonymous = await fetch(`${url}/api/v1/targets`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="carepool"');
+    const page = await fetch(`${url}/targets/azure/patients`, { redirect: 'manual' });
+    expect([page.status, page.headers.get('location')]).toEqual([
+      303,
+      '/login?next=%2Ftargets%2Fazure%2Fpatients',
+    ]);
+    const headers = { authorization: `Bearer ${token}` };
+    const targets = (await (await fetch(`${url}/api/v1/targets`, { headers })).json()) as {
       targets: { name: string; ok: boolean }[];
     };
     expect(targets.targets.map((t) => [t.name, t.ok])).toEqual([
@@ -46,5 +64,6 @@ describe('carepool serve (built binary)', () => {
     for (const s of Object.values(inject('sandbox').servers)) {
       for (const u of Object.values(s.users)) expect(stdout + stderr).not.toContain(u.password);
     }
+    expect(stdout + stderr).not.toContain(token);
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerAudit } from './audit.js';
 import { registerDoctor } from './doctor.js';
 import { registerErd } from './erd.js';
 import { registerLoad } from './load.js';
@@ -10,6 +11,7 @@ import { registerSeed } from './seed.js';
 import { registerServe } from './serve.js';
 import { registerTargets } from './targets.js';
 import { registerUp } from './up.js';
+import { registerUsers } from './users.js';
 
 /**
  * Every CLI command, in help order. Each command lives in its own file and exports one `register*`
@@ -26,4 +28,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLoad(program, ctx);
   registerSeed(program, ctx);
   registerServe(program, ctx);
+  registerUsers(program, ctx);
+  registerAudit(program, ctx);
 }

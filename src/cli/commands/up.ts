@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { relative } from 'node:path';
+import { ensureFirstAdmin, UserStore } from '../../auth/index.js';
 import { probeTarget } from '../../db/health.js';
 import { createLogger } from '../../log/logger.js';
 import { migrateTarget, readRevision } from '../../migrate/index.js';
@@ -8,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { bar } from '../output.js';
 import { waitForSignal } from '../wait-for-signal.js';
 import { intOption } from './seed.js';
+import { announce } from './serve.js';
 import { healthTable } from './targets.js';
 
 interface UpOptions {
@@ -76,6 +79,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
           }),
         );
       }
+      const admin = sandbox ? await ensureFirstAdmin(new UserStore(registry), config.home) : undefined;
       const health = await Promise.all(registry.list().map((t) => probeTarget(t, readRevision)));
       ctx.out.line('');
       ctx.out.line(healthTable(health));
@@ -93,13 +97,17 @@ export function registerUp(program: Command, ctx: CliContext): void {
         ...(opts.host === undefined ? {} : { host: opts.host }),
         ...(opts.port === undefined ? {} : { port: opts.port }),
       });
-      ctx.out.line(
-        `\ncarepool is serving ${server.url}  (dashboard ${server.url}/, API ${server.url}/api/v1, docs ${server.url}/docs)`,
-      );
-      if (server.loopbackOnly)
+      ctx.out.line(`\ncarepool is serving ${server.url}`);
+      await announce(ctx, server);
+      if (admin?.created) {
         ctx.out.line(
-          'bound to loopback only: sign-in is not built yet, so carepool is not exposed to the network',
+          `  first sign-in: user "${admin.username}", password ${admin.password}\n  (shown once; also kept in ${relative(process.cwd(), admin.file) || admin.file}, mode 0600)`,
         );
+      } else if (admin?.file) {
+        ctx.out.line(
+          `  sign in as "${admin.username}": the password is in ${relative(process.cwd(), admin.file) || admin.file}`,
+        );
+      }
       ctx.out.line('press Ctrl-C to stop');
       const signal = await waitForSignal();
       ctx.out.note(`${signal}: finishing in-flight requests and draining pools…`);

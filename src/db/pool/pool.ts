@@ -430,7 +430,7 @@ export class Pool {
   #housekeep(): void {
     const now = this.#now();
     // LIFO lending leaves the least recently used connections at the bottom of the stack: evict from there.
-    for (let i = 0; i < this.#idle.length && this.#idle.length > this.#o.min; ) {
+    for (let i = 0; i < this.#idle.length && this.#idle.length > this.#o.min;) {
       const slot = this.#idle[i] as Slot;
       const idleTooLong = this.#o.idleTimeoutMs > 0 && now - slot.lastUsedAt > this.#o.idleTimeoutMs;
       if (idleTooLong || now >= slot.retireAt || slot.conn.broken) {

@@ -24,9 +24,12 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
   const out: Operation[] = [];
   const renameOps: Operation[] = [
     ...(renames.tables ?? []).map((r): Operation => ({ kind: 'renameTable', from: r.from, to: r.to })),
-    ...(renames.columns ?? []).map(
-      (r): Operation => ({ kind: 'renameColumn', table: r.table, from: r.from, to: r.to }),
-    ),
+    ...(renames.columns ?? []).map((r): Operation => ({
+      kind: 'renameColumn',
+      table: r.table,
+      from: r.from,
+      to: r.to,
+    })),
   ];
   from = canonicalSchema(applyOps(from, renameOps));
   out.push(...renameOps);

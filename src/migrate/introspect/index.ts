@@ -46,9 +46,11 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
       ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`),
     // MariaDB only (MySQL's CHECK_CONSTRAINTS has no TABLE_NAME); on MySQL the query fails and is ignored.
     client
-      .query<RawCatalog['checks'][number]>(sql`
+      .query<RawCatalog['checks'][number]>(
+        sql`
         SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, CHECK_CLAUSE AS check_clause
-        FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`)
+        FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`,
+      )
       .catch(() => ({ rows: [] as RawCatalog['checks'][number][] })),
   ]);
   const server = serverRows.rows[0] ?? { version: '', comment: '' };

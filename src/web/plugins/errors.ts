@@ -56,7 +56,7 @@ export function sendError(
       ? deps.registry.names().map((n) => ({ href: `/targets/${n}/patients`, label: n }))
       : [];
   const html = deps.views.render('error', {
-    ...layoutData(deps, { title: heading, nav: '' }),
+    ...layoutData(deps, { title: heading, nav: '' }, request),
     heading,
     error: error.toJSON(),
     links,

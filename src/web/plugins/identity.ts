@@ -1,33 +1,42 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AccessContext, type Actor, LOCAL_ACTOR } from '../../clinic/index.js';
+import type { SessionClaims } from '../../auth/index.js';
+import { AppError } from '../../errors/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who is asking; set before every handler by the {@link Identify} hook. */
-    actor: Actor;
-    /**
-     * A per-session token every HTML form posts back as `_csrf` (forms render it when set). The security
-     * layer sets it in its hook and checks it on POST; nothing sets it yet.
-     */
-    formToken?: string;
+    /** Who is asking: set in `onRequest` by the security layer; null for anonymous requests to public routes. */
+    actor: Actor | null;
+    /** The verified session of a cookie-authenticated request (absent for Bearer tokens). */
+    session: SessionClaims | null;
+    /** The anti-forgery token every HTML form of this session posts back as `_csrf`. */
+    formToken: string | null;
   }
 }
 
 /**
- * Decides who sent a request. Until the security issue lands every request is {@link LOCAL_ACTOR} (the server
- * binds to loopback); authentication replaces this with session/Bearer checks that throw 401 or resolve an actor.
+ * Decorates requests with `actor`, `session` and `formToken`. Without a security layer (an app built with
+ * `security: 'none'`, used by route tests and embedding) every request acts as {@link LOCAL_ACTOR}.
  */
-export type Identify = (request: FastifyRequest) => Actor | Promise<Actor>;
-
-/** Installs the identity hook: `request.actor` is set in `preHandler`, after routing and body validation. */
-export function registerIdentity(app: FastifyInstance, identify: Identify = () => LOCAL_ACTOR): void {
-  app.decorateRequest('actor', null as unknown as Actor);
-  app.addHook('preHandler', async (request) => {
-    request.actor = await identify(request);
-  });
+export function registerIdentity(app: FastifyInstance, local: boolean): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('formToken', null);
+  if (local) {
+    app.addHook('onRequest', async (request) => {
+      request.actor = LOCAL_ACTOR;
+    });
+  }
 }
 
-/** The service-layer context of a request: actor and client address. */
+/** The service-layer context of a request: actor, client address and request id. */
 export function accessContext(request: FastifyRequest): AccessContext {
-  return { actor: request.actor, client: request.ip };
+  if (request.actor === null) {
+    // Only public routes run without an actor, and they never touch patient data.
+    throw new AppError(
+      'CAREPOOL_AUTH_REQUIRED',
+      `${request.method} ${request.url.split('?')[0]} needs sign-in`,
+    );
+  }
+  return { actor: request.actor, client: request.ip, requestId: String(request.id) };
 }

@@ -19,6 +19,7 @@ export function registerAppointmentApi(app: FastifyInstance, clinic: Clinic): vo
   app.get<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/patients/:id/appointments',
     {
+      config: { access: 'phi:read' },
       schema: {
         tags,
         summary: "A patient's appointments, soonest first",
@@ -37,6 +38,7 @@ export function registerAppointmentApi(app: FastifyInstance, clinic: Clinic): vo
   app.post<{ Params: TargetIdParams; Body: Body }>(
     '/api/v1/targets/:target/patients/:id/appointments',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Book an appointment (the patient must exist)',
@@ -63,6 +65,7 @@ export function registerAppointmentApi(app: FastifyInstance, clinic: Clinic): vo
   app.get<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/appointments/:id',
     {
+      config: { access: 'phi:read' },
       schema: {
         tags,
         summary: 'One appointment',
@@ -77,6 +80,7 @@ export function registerAppointmentApi(app: FastifyInstance, clinic: Clinic): vo
   app.patch<{ Params: TargetIdParams; Body: Body }>(
     '/api/v1/targets/:target/appointments/:id',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Change some fields of an appointment (e.g. status)',
@@ -97,6 +101,7 @@ export function registerAppointmentApi(app: FastifyInstance, clinic: Clinic): vo
   app.delete<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/appointments/:id',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Delete an appointment',

@@ -27,6 +27,7 @@ export function registerPatientApi(app: FastifyInstance, clinic: Clinic): void {
   }>(
     '/api/v1/targets/:target/patients',
     {
+      config: { access: 'phi:read' },
       schema: {
         tags,
         summary: 'List patients (keyset pages, name search, sort)',
@@ -49,6 +50,7 @@ export function registerPatientApi(app: FastifyInstance, clinic: Clinic): void {
   app.post<{ Params: TargetParams; Body: Body }>(
     '/api/v1/targets/:target/patients',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Create a patient',
@@ -73,6 +75,7 @@ export function registerPatientApi(app: FastifyInstance, clinic: Clinic): void {
   app.get<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/patients/:id',
     {
+      config: { access: 'phi:read' },
       schema: {
         tags,
         summary: 'One patient with their medical records and appointments (one round trip)',
@@ -86,6 +89,7 @@ export function registerPatientApi(app: FastifyInstance, clinic: Clinic): void {
   app.patch<{ Params: TargetIdParams; Body: Body }>(
     '/api/v1/targets/:target/patients/:id',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Change some fields of a patient',
@@ -101,6 +105,7 @@ export function registerPatientApi(app: FastifyInstance, clinic: Clinic): void {
   app.delete<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/patients/:id',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Delete a patient with their medical records and appointments (one transaction)',

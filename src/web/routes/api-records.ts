@@ -13,6 +13,7 @@ export function registerRecordApi(app: FastifyInstance, clinic: Clinic): void {
   app.get<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/patients/:id/records',
     {
+      config: { access: 'phi:read' },
       schema: {
         tags,
         summary: "A patient's medical records, newest admission first",
@@ -31,6 +32,7 @@ export function registerRecordApi(app: FastifyInstance, clinic: Clinic): void {
   app.post<{ Params: TargetIdParams; Body: Body }>(
     '/api/v1/targets/:target/patients/:id/records',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Add a medical record (discharge not before admission; the patient must exist)',
@@ -57,6 +59,7 @@ export function registerRecordApi(app: FastifyInstance, clinic: Clinic): void {
   app.get<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/records/:id',
     {
+      config: { access: 'phi:read' },
       schema: {
         tags,
         summary: 'One medical record',
@@ -70,6 +73,7 @@ export function registerRecordApi(app: FastifyInstance, clinic: Clinic): void {
   app.patch<{ Params: TargetIdParams; Body: Body }>(
     '/api/v1/targets/:target/records/:id',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Change some fields of a medical record',
@@ -85,6 +89,7 @@ export function registerRecordApi(app: FastifyInstance, clinic: Clinic): void {
   app.delete<{ Params: TargetIdParams }>(
     '/api/v1/targets/:target/records/:id',
     {
+      config: { access: 'phi:write' },
       schema: {
         tags,
         summary: 'Delete a medical record',

@@ -9,6 +9,7 @@ export function registerTargetApi(app: FastifyInstance, clinic: Clinic, readRevi
   app.get(
     '/api/v1/targets',
     {
+      config: { access: 'ops:read' },
       schema: {
         tags: ['targets'],
         summary: 'Every target: health, server flavor/version, TLS, schema revision, pool stats (no secrets)',
@@ -22,6 +23,7 @@ export function registerTargetApi(app: FastifyInstance, clinic: Clinic, readRevi
   app.get<{ Params: { id: number } }>(
     '/api/v1/compare/patients/:id',
     {
+      config: { access: 'phi:read' },
       schema: {
         tags: ['compare'],
         summary: 'The patient on every target, side by side, with field-level differences',

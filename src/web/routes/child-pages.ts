@@ -95,7 +95,7 @@ export function registerChildPages<Row extends ChildRow>(
 
   app.get<{ Params: Params }>(
     `/targets/:target/patients/:id/${spec.slug}/new`,
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -116,7 +116,7 @@ export function registerChildPages<Row extends ChildRow>(
 
   app.post<{ Params: Params; Body: Form }>(
     `/targets/:target/patients/:id/${spec.slug}`,
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       const { target } = request.params;
       const patientId = pageId(request.params.id);
@@ -138,7 +138,7 @@ export function registerChildPages<Row extends ChildRow>(
 
   app.get<{ Params: Params }>(
     `/targets/:target/${spec.slug}/:id/edit`,
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -153,7 +153,7 @@ export function registerChildPages<Row extends ChildRow>(
 
   app.post<{ Params: Params; Body: Form & { patient_id?: string } }>(
     `/targets/:target/${spec.slug}/:id`,
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       const { target } = request.params;
       const id = pageId(request.params.id);
@@ -177,7 +177,7 @@ export function registerChildPages<Row extends ChildRow>(
 
   app.get<{ Params: Params }>(
     `/targets/:target/${spec.slug}/:id/delete`,
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -197,7 +197,7 @@ export function registerChildPages<Row extends ChildRow>(
 
   app.post<{ Params: Params; Querystring: { patient?: string } }>(
     `/targets/:target/${spec.slug}/:id/delete`,
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);

@@ -19,7 +19,7 @@ export async function startLoadServer(config: Pick<CarepoolConfig, 'targets'>): 
     observers: (name) => [poolMetrics.observerFor(name)],
   });
   try {
-    const app = await buildApp({ registry, metrics });
+    const app = await buildApp({ registry, metrics, security: 'none' });
     registerSlowRoute(app, registry);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

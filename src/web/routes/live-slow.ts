@@ -21,6 +21,7 @@ export function registerSlowRoute(app: FastifyInstance, registry: TargetRegistry
   app.get<{ Params: { target: string }; Querystring: { ms: number } }>(
     '/api/v1/targets/:target/slow',
     {
+      config: { access: 'ops:run' },
       schema: {
         hide: true,
         params: targetParams,

@@ -32,6 +32,7 @@ export function registerLiveRoutes(app: FastifyInstance, deps: PageDeps): void {
   app.get<{ Querystring: { interval: number } }>(
     LIVE_PATH,
     {
+      config: { access: 'ops:read' },
       schema: {
         tags: ['ops'],
         summary: 'Pool gauges and acquire-wait percentiles of every target, streamed (text/event-stream)',
@@ -78,7 +79,7 @@ export function registerLiveRoutes(app: FastifyInstance, deps: PageDeps): void {
     },
   );
 
-  app.get('/live', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/live', { config: { access: 'ops:read' }, schema: { hide: true } }, async (request, reply) => {
     const targets = deps.registry.list().map((t) => {
       const s = t.pool.stats();
       return {
@@ -90,7 +91,7 @@ export function registerLiveRoutes(app: FastifyInstance, deps: PageDeps): void {
       };
     });
     const html = eta.render('@live', {
-      ...layoutData(deps, { title: 'Live pools', nav: 'live', script: '/static/live.js' }),
+      ...layoutData(deps, { title: 'Live pools', nav: 'live', script: '/static/live.js' }, request),
       targets,
       fmt,
       intervalMs: LIVE_INTERVAL.default,
@@ -100,10 +101,13 @@ export function registerLiveRoutes(app: FastifyInstance, deps: PageDeps): void {
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
-  app.get('/static/live.js', { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type('text/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .send(liveScript),
+  app.get(
+    '/static/live.js',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (_request, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(liveScript),
   );
 }

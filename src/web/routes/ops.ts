@@ -16,13 +16,18 @@ export interface OpsOptions {
  * `/metrics` (Prometheus text, pool metrics included).
  */
 export function registerOpsRoutes(app: FastifyInstance, options: OpsOptions): void {
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    { config: { access: 'public' }, schema: { tags: ['ops'], summary: 'The process is up' } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   app.get<{ Querystring: { target?: string } }>(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['ops'],
         summary: 'Each target answers a query',
@@ -55,7 +60,7 @@ export function registerOpsRoutes(app: FastifyInstance, options: OpsOptions): vo
 
   app.get(
     '/metrics',
-    { schema: { tags: ['ops'], summary: 'Prometheus metrics' } },
+    { config: { access: 'ops:read' }, schema: { tags: ['ops'], summary: 'Prometheus metrics' } },
     async (_request, reply) => {
       reply.type(options.metrics.contentType);
       return options.metrics.metrics();

@@ -41,10 +41,7 @@ export function sendPage(
 ): FastifyReply {
   const request = reply.request;
   const html = deps.views.render(page, {
-    ...layoutData(deps, meta),
-    actorName: request.actor?.name ?? '',
-    // Set by the security layer (CSRF token for every form); absent until then.
-    formToken: request.formToken ?? null,
+    ...layoutData(deps, meta, request),
     ...data,
   });
   return reply.code(status).type('text/html; charset=utf-8').send(html);

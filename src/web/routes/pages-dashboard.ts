@@ -12,7 +12,7 @@ export function registerDashboardPages(
   deps: PageDeps,
   readRevision?: RevisionReader,
 ): void {
-  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/', { config: { access: 'ops:read' }, schema: { hide: true } }, async (request, reply) => {
     try {
       const health = await Promise.all(deps.registry.list().map((t) => probeTarget(t, readRevision)));
       const banners = health
@@ -32,7 +32,7 @@ export function registerDashboardPages(
 
   app.get<{ Querystring: { id?: string } }>(
     '/compare',
-    { schema: { hide: true } },
+    { config: { access: 'phi:read' }, schema: { hide: true } },
     async (request, reply) => {
       const id = request.query.id?.trim();
       if (id && /^\d{1,10}$/.test(id)) return reply.redirect(`/compare/patients/${Number(id)}`, 303);
@@ -48,7 +48,7 @@ export function registerDashboardPages(
 
   app.get<{ Params: { id: string } }>(
     '/compare/patients/:id',
-    { schema: { hide: true } },
+    { config: { access: 'phi:read' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const id = /^\d{1,10}$/.test(request.params.id) ? Number(request.params.id) : 0;

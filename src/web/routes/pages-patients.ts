@@ -22,7 +22,7 @@ const pageId = (text: string): number => (/^\d{1,10}$/.test(text) ? Number(text)
 export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps: PageDeps): void {
   app.get<{ Params: Params; Querystring: { q?: string; cursor?: string; sort?: string } }>(
     '/targets/:target/patients',
-    { schema: { hide: true } },
+    { config: { access: 'phi:read' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -67,7 +67,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
 
   app.get<{ Params: Params }>(
     '/targets/:target/patients/new',
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -86,7 +86,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
 
   app.post<{ Params: Params; Body: Form }>(
     '/targets/:target/patients',
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       const target = request.params.target;
       try {
@@ -104,7 +104,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
 
   app.get<{ Params: Params; Querystring: { notice?: string } }>(
     '/targets/:target/patients/:id',
-    { schema: { hide: true } },
+    { config: { access: 'phi:read' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -128,7 +128,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
 
   app.get<{ Params: Params }>(
     '/targets/:target/patients/:id/edit',
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -148,7 +148,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
 
   app.post<{ Params: Params; Body: Form }>(
     '/targets/:target/patients/:id',
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       const { target } = request.params;
       const id = pageId(request.params.id);
@@ -168,7 +168,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
 
   app.get<{ Params: Params }>(
     '/targets/:target/patients/:id/delete',
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
@@ -195,7 +195,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
 
   app.post<{ Params: Params }>(
     '/targets/:target/patients/:id/delete',
-    { schema: { hide: true } },
+    { config: { access: 'phi:write' }, schema: { hide: true } },
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);

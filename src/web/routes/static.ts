@@ -11,7 +11,7 @@ export function registerStaticRoutes(app: FastifyInstance): void {
   ];
   for (const asset of assets) {
     const etag = `"${createHash('sha1').update(asset.body).digest('base64url').slice(0, 16)}"`;
-    app.get(asset.path, { schema: { hide: true } }, async (request, reply) => {
+    app.get(asset.path, { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
       reply.header('etag', etag).header('cache-control', 'public, max-age=300');
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
       return reply.type(asset.type).send(asset.body);

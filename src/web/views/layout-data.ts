@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { TargetRegistry } from '../../db/targets.js';
 import type { TargetStatus } from '../plugins/target-status.js';
 import type { Banner, LayoutData } from './render.js';
@@ -9,12 +10,14 @@ export interface LayoutSource {
 }
 
 /**
- * Layout data for a page: the target list for the navigation and a banner for every target whose last
- * connection attempt failed, read from memory so rendering never waits on a database.
+ * Layout data for a page: the target list for the navigation, a banner for every target whose last
+ * connection attempt failed (read from memory so rendering never waits on a database), the signed-in user
+ * and the session's anti-forgery token for forms.
  */
 export function layoutData(
   source: LayoutSource,
   page: { title: string; nav: string; banners?: readonly Banner[]; script?: string },
+  request: FastifyRequest,
 ): LayoutData {
   const targets = source.registry.names().map((name) => ({ name, down: source.status.down(name) }));
   const shown = new Set((page.banners ?? []).map((b) => b.title));
@@ -28,6 +31,8 @@ export function layoutData(
     layoutTargets: targets.map((t) => ({ name: t.name, down: t.down !== undefined })),
     banners: [...(page.banners ?? []), ...down],
     ...(page.script ? { script: page.script } : {}),
+    actor: request.actor && { name: request.actor.name, role: request.actor.role },
+    formToken: request.formToken,
   };
 }
 

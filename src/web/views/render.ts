@@ -1,4 +1,5 @@
 import { Eta } from 'eta/core';
+import { audit } from './templates/audit.js';
 import { compare } from './templates/compare.js';
 import { confirm } from './templates/confirm.js';
 import { dashboard } from './templates/dashboard.js';
@@ -7,12 +8,23 @@ import { erd } from './templates/erd.js';
 import { error } from './templates/error.js';
 import { form } from './templates/form.js';
 import { layout } from './templates/layout.js';
+import { login } from './templates/login.js';
 import { patient } from './templates/patient.js';
 import { patients } from './templates/patients.js';
 
 /** Names of the page templates. */
 export type PageName =
-  'dashboard' | 'patients' | 'patient' | 'form' | 'confirm' | 'compare' | 'erd' | 'doctor' | 'error';
+  | 'dashboard'
+  | 'patients'
+  | 'patient'
+  | 'form'
+  | 'confirm'
+  | 'compare'
+  | 'erd'
+  | 'doctor'
+  | 'login'
+  | 'audit'
+  | 'error';
 
 /** A banner across the top of every page (a target that is down). */
 export interface Banner {
@@ -30,8 +42,8 @@ export interface LayoutData {
   readonly layoutTargets: readonly { readonly name: string; readonly down: boolean }[];
   readonly banners: readonly Banner[];
   readonly script?: string;
-  /** Shown in the header (the local user until sign-in exists). */
-  readonly actorName?: string;
+  /** The signed-in user shown in the header with a sign-out button (absent on the sign-in page). */
+  readonly actor?: { readonly name: string; readonly role: string } | null;
   /** Hidden `_csrf` field of every form, when the security layer provides one. */
   readonly formToken?: string | null;
 }
@@ -44,7 +56,20 @@ export class Views {
   readonly #eta = new Eta({ autoEscape: true, autoTrim: [false, 'nl'], cache: true, useWith: false });
 
   constructor() {
-    const templates = { layout, dashboard, patients, patient, form, confirm, compare, erd, doctor, error };
+    const templates = {
+      layout,
+      dashboard,
+      patients,
+      patient,
+      form,
+      confirm,
+      compare,
+      erd,
+      doctor,
+      login,
+      audit,
+      error,
+    };
     this.#eta.loadTemplate('@findings', doctorFindings);
     for (const [name, text] of Object.entries(templates)) this.#eta.loadTemplate(`@${name}`, text);
   }

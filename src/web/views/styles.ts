@@ -15,7 +15,9 @@ a{color:var(--brand)}a:hover{text-decoration-thickness:2px}
 .top nav a{color:#d6f5f1;text-decoration:none;padding:6px 10px;border-radius:6px;display:inline-block}
 .top nav a:hover{background:rgba(255,255,255,.08)}.top nav a[aria-current=page]{background:rgba(255,255,255,.16);color:#fff}
 .dot-down{color:#fca5a5}
-.who{margin:0 0 0 auto;font-size:13px;color:#a7d8d2}
+.who{margin:0 0 0 auto;font-size:13px;color:#a7d8d2;display:flex;gap:8px;align-items:center}.who form{margin:0}
+.who .button-small{color:#d6f5f1;padding:3px 8px;font-size:13px}.who .button-small:hover{background:rgba(255,255,255,.08)}
+.login{max-width:420px;margin:24px auto}
 .banner{padding:10px 0;font-size:14px}.banner-down{background:var(--down-bg);color:var(--down);border-bottom:1px solid #fecdca}
 .banner-info{background:var(--ok-bg);color:var(--ok);border-bottom:1px solid #abefc6}
 .banner .hint{color:var(--ink);opacity:.8}

@@ -6,12 +6,14 @@ export const layout = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><%= it.title %> · carepool</title>
 <link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <div class="wrap top-inner">
     <a class="brand" href="/"><span class="logo" aria-hidden="true">✚</span> carepool</a>
+    <% if (it.actor) { const admin = it.actor.role === 'admin' || it.actor.role === 'local'; %>
     <nav aria-label="Main">
       <ul>
         <li><a href="/"<%~ it.nav === 'dashboard' ? ' aria-current="page"' : '' %>>Dashboard</a></li>
@@ -21,11 +23,14 @@ export const layout = `<!doctype html>
         <li><a href="/compare"<%~ it.nav === 'compare' ? ' aria-current="page"' : '' %>>Compare</a></li>
         <li><a href="/erd"<%~ it.nav === 'erd' ? ' aria-current="page"' : '' %>>ERD</a></li>
         <li><a href="/live"<%~ it.nav === 'live' ? ' aria-current="page"' : '' %>>Live</a></li>
-        <li><a href="/doctor"<%~ it.nav === 'doctor' ? ' aria-current="page"' : '' %>>Doctor</a></li>
+        <% if (admin) { %><li><a href="/doctor"<%~ it.nav === 'doctor' ? ' aria-current="page"' : '' %>>Doctor</a></li>
+        <li><a href="/audit"<%~ it.nav === 'audit' ? ' aria-current="page"' : '' %>>Audit</a></li><% } %>
         <li><a href="/docs">API</a></li>
       </ul>
     </nav>
-    <% if (it.actorName) { %><p class="who"><%= it.actorName === 'local user' ? 'Local access · no sign-in (loopback only)' : 'Signed in as ' + it.actorName %></p><% } %>
+    <div class="who"><% if (it.actor.role === 'local') { %>Local access · no sign-in<% } else { %><span><%= it.actor.name %> · <%= it.actor.role %></span>
+      <form method="post" action="/logout"><input type="hidden" name="_csrf" value="<%= it.formToken %>"><button class="button button-quiet button-small" type="submit">Sign out</button></form><% } %></div>
+    <% } %>
   </div>
 </header>
 <% it.banners.forEach(function (b) { %>
@@ -36,7 +41,7 @@ export const layout = `<!doctype html>
 <main id="main" class="wrap" tabindex="-1">
 <%~ it.body %>
 </main>
-<footer class="wrap foot">carepool · serving <%= it.layoutTargets.length %> target<%= it.layoutTargets.length === 1 ? '' : 's' %> · <a href="/docs">API reference</a> · <a href="/metrics">metrics</a></footer>
+<footer class="wrap foot">carepool · serving <%= it.layoutTargets.length %> target<%= it.layoutTargets.length === 1 ? '' : 's' %><% if (it.actor) { %> · <a href="/docs">API reference</a> · <a href="/metrics">metrics</a><% } %></footer>
 <% if (it.script) { %><script src="<%= it.script %>" defer></script><% } %>
 </body>
 </html>

@@ -1,0 +1,163 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { signSession } from '../../auth/index.js';
+import type { Secret } from '../../config/index.js';
+import { AppError, isAppError } from '../../errors/index.js';
+import type { PageDeps } from '../routes/page-helpers.js';
+import { sendPage } from '../routes/page-helpers.js';
+import { cookieNames, DEFAULT_LOGIN_LIMIT, type SecurityOptions } from './options.js';
+import { loginCookieOptions, sessionCookieOptions } from './session-cookie.js';
+
+type LoginForm = { username?: string; password?: string; _csrf?: string; next?: string };
+
+/** Messages for `/login?reason=`: fixed texts, never free text from the URL. */
+const REASONS: Readonly<Record<string, { kind: 'info' | 'warn'; text: string }>> = {
+  'signed-out': { kind: 'info', text: 'You have signed out.' },
+  idle: {
+    kind: 'warn',
+    text: 'You were signed out after a period without activity. Sign in again to continue.',
+  },
+  expired: { kind: 'warn', text: 'Your session reached its maximum length. Sign in again to continue.' },
+  ended: { kind: 'warn', text: 'Your session was ended (signed out elsewhere, or the account changed).' },
+  signature: { kind: 'warn', text: 'Your session is no longer valid. Sign in again.' },
+  malformed: { kind: 'warn', text: 'Your session is no longer valid. Sign in again.' },
+};
+
+/**
+ * `GET /login`, `POST /login` (rate-limited per client address; wrong credentials count towards the account
+ * lockout) and `POST /logout` (ends every session of the user on every instance, then clears the cookie).
+ * The sign-in form carries its own anti-forgery token, bound to a random cookie, since there is no session
+ * yet to bind it to.
+ */
+export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptions, deps: PageDeps): void {
+  const https = options.https === true;
+  const names = cookieNames(https);
+  const now = options.now ?? Date.now;
+  const limit = options.loginLimit ?? DEFAULT_LOGIN_LIMIT;
+
+  const render = (
+    reply: FastifyReply,
+    status: number,
+    form: { username: string; next: string },
+    message?: { kind: 'info' | 'warn' | 'down'; text: string; hint?: string },
+  ) => {
+    // Keep the nonce a browser already holds: a second tab (or any redirect to this page) must not
+    // invalidate the form the user is filling in.
+    const held = reply.request.cookies[names.login];
+    const nonce = held && /^[A-Za-z0-9_-]{22}$/.test(held) ? held : randomBytes(16).toString('base64url');
+    reply.setCookie(names.login, nonce, loginCookieOptions(https));
+    return sendPage(
+      reply,
+      deps,
+      'login',
+      { title: 'Sign in', nav: 'login' },
+      {
+        ...form,
+        loginToken: loginToken(options.sessionSecret, nonce),
+        message: message?.text ?? null,
+        messageKind: message?.kind === 'info' ? 'ok' : (message?.kind ?? 'ok'),
+        messageHint: message?.hint ?? null,
+      },
+      status,
+    );
+  };
+
+  app.get<{ Querystring: { next?: string; reason?: string } }>(
+    '/login',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (request, reply) => {
+      const next = safeNext(request.query.next);
+      if (request.actor) return reply.redirect(next, 303);
+      const reason = REASONS[request.query.reason ?? ''];
+      return render(reply, 200, { username: '', next }, reason);
+    },
+  );
+
+  app.post<{ Body: LoginForm }>(
+    '/login',
+    {
+      config: { access: 'public', rateLimit: { max: limit.max, timeWindow: limit.windowMs } },
+      schema: { hide: true },
+    },
+    async (request, reply) => {
+      const form = request.body ?? {};
+      const username = typeof form.username === 'string' ? form.username.trim().slice(0, 64) : '';
+      const next = safeNext(form.next);
+      const nonce = request.cookies[names.login];
+      if (
+        !nonce ||
+        typeof form._csrf !== 'string' ||
+        !sameToken(loginToken(options.sessionSecret, nonce), form._csrf)
+      ) {
+        const e = new AppError('CAREPOOL_AUTH_CSRF', 'the sign-in form expired or was posted from elsewhere');
+        return render(
+          reply,
+          e.httpStatus,
+          { username, next },
+          {
+            kind: 'down',
+            text: e.message,
+            hint: 'Enable cookies for this site, reload the page and sign in again.',
+          },
+        );
+      }
+      try {
+        const principal = await options.users.authenticate(username, String(form.password ?? ''));
+        const at = now();
+        const claims = { username: principal.username, epoch: principal.epoch ?? '', iat: at, seen: at };
+        reply.clearCookie(names.login, { path: '/' });
+        reply.setCookie(
+          names.session,
+          signSession(options.sessionSecret, claims),
+          sessionCookieOptions(https),
+        );
+        request.log.info({ user: principal.username, role: principal.role }, 'signed in');
+        return reply.redirect(next, 303);
+      } catch (error) {
+        if (!isAppError(error) || !error.code.startsWith('CAREPOOL_AUTH_')) throw error;
+        request.log.warn({ user: username, code: error.code }, 'sign-in refused');
+        return render(
+          reply,
+          error.httpStatus,
+          { username, next },
+          { kind: 'down', text: error.message, hint: error.hint },
+        );
+      }
+    },
+  );
+
+  app.post('/logout', { config: { access: 'signed-in' }, schema: { hide: true } }, async (request, reply) => {
+    const username = request.session?.username;
+    reply.clearCookie(names.session, { path: '/' });
+    if (username !== undefined) {
+      // Stateless cookies cannot be revoked one by one: signing out moves the user's session epoch, which
+      // ends this session and any copy of its cookie, on every instance.
+      await options.users.endSessions(username).catch((error: unknown) => {
+        request.log.warn(
+          { user: username, code: isAppError(error) ? error.code : 'unknown' },
+          'sign-out not stored on every target',
+        );
+      });
+      request.log.info({ user: username }, 'signed out');
+    }
+    return reply.redirect('/login?reason=signed-out', 303);
+  });
+}
+
+/** Where to go after signing in: a path on this site only (never `//host` or a full URL). */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+    return '/';
+  if (next.startsWith('/login') || next.startsWith('/logout')) return '/';
+  return next.slice(0, 2000);
+}
+
+function loginToken(secret: Secret, nonce: string): string {
+  return createHmac('sha256', secret.reveal()).update(`login:${nonce}`).digest('base64url');
+}
+
+function sameToken(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
