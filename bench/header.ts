@@ -25,9 +25,9 @@ const SIZES: readonly (readonly string[])[] = [
   ],
   [
     'http',
-    'API read/write: carepool vs bare node:http + mysql2 vs Flask (see its section)',
-    'see section',
-    'see section',
+    'API read/write/overload: carepool as deployed vs bare node:http + mysql2 (same work; and no auth/audit) vs Flask + SQLAlchemy under gunicorn',
+    '10,000 patients + 30,000 records; 3 rounds × 3 s per server and workload',
+    'same data; 5 rounds × 10 s',
   ],
   [
     'migrate',

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { startFlask } from '../reference/flask.js';
+import type { CompiledServers, ServerScript } from './compile.js';
 
 /** Which server. */
 export type CandidateName = 'carepool' | 'bare' | 'bareRow' | 'plain' | 'flask';
@@ -36,17 +37,24 @@ export interface StartOptions {
   readonly dbUrl: string;
   /** Extra node flags for the Node servers (e.g. --cpu-prof). */
   readonly nodeArgs?: readonly string[];
+  /** The Node servers compiled to JavaScript (./compile.ts); without it they run from source under tsx. */
+  readonly compiled?: CompiledServers;
 }
 
 /** Starts one candidate and resolves once it listens. */
 export async function startCandidate(name: CandidateName, options: StartOptions): Promise<Candidate> {
   const dbUser = decodeURIComponent(new URL(options.dbUrl).username);
-  const node = async (script: string, env: Record<string, string>, label: string): Promise<Candidate> => {
-    const server = await spawnNode(
-      join(HERE, script),
-      { BENCH_DB_URL: options.dbUrl, ...env },
-      options.nodeArgs,
-    );
+  const node = async (
+    script: ServerScript,
+    env: Record<string, string>,
+    label: string,
+  ): Promise<Candidate> => {
+    const compiled = options.compiled?.[script];
+    const args = compiled ? [compiled] : ['--import', 'tsx', join(HERE, script)];
+    const server = await spawnNode([...(options.nodeArgs ?? []), ...args], {
+      BENCH_DB_URL: options.dbUrl,
+      ...env,
+    });
     return { name, label, dbUser, ...server };
   };
   switch (name) {
@@ -84,13 +92,13 @@ export async function startCandidate(name: CandidateName, options: StartOptions)
   }
 }
 
-/** Starts a TypeScript server script in its own Node process; it prints its port on stdout. */
+/** Starts a server script in its own Node process; it prints its port on stdout. */
 async function spawnNode(
-  script: string,
+  args: readonly string[],
   env: Record<string, string>,
-  nodeArgs: readonly string[] = [],
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const script = args.at(-1) ?? '';
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
       ...env,

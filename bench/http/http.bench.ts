@@ -21,6 +21,7 @@ import { writeSection } from '../lib/report.js';
 import { type BenchServer, startBenchServer } from '../lib/server.js';
 import { referenceStack } from '../reference/stack.js';
 import { type Candidate, type CandidateName, startCandidate } from './candidates.js';
+import { type CompiledServers, compileServers } from './compile.js';
 import { DbProbe } from './db-probe.js';
 import { measure, type Sample, type Workload } from './load.js';
 import { type Comparison, type Measured, renderHttp } from './render.js';
@@ -113,8 +114,10 @@ export async function runHttpBench(
   const db = await startBenchServer();
   const running: Candidate[] = [];
   let probe: DbProbe | undefined;
+  let compiled: CompiledServers | undefined;
   try {
-    const token = await prepare(db);
+    let token: string;
+    [token, compiled] = await Promise.all([prepare(db), compileServers()]);
     probe = await DbProbe.open(userUrl(db.state, 'admin', 'DISABLED'), db.state.pid);
     const wanted = stack.ok ? ALL : ALL.filter((n) => n !== 'flask');
     const candidates = new Map<CandidateName, Candidate>();
@@ -122,7 +125,7 @@ export async function runHttpBench(
       const dbUrl = await probe.createAppUser(`bench_${name.toLowerCase()}`);
       const nodeArgs =
         profileDir && name !== 'flask' ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [];
-      const candidate = await startCandidate(name, { dbUrl, nodeArgs });
+      const candidate = await startCandidate(name, { dbUrl, nodeArgs, compiled });
       running.push(candidate);
       candidates.set(name, candidate);
     }
@@ -168,6 +171,7 @@ export async function runHttpBench(
   } finally {
     for (const c of running.reverse()) await c.stop().catch(() => undefined);
     await probe?.close().catch(() => undefined);
+    await compiled?.remove();
     await db.stop();
   }
 }
