@@ -83,8 +83,10 @@ export function auditedGuard(log: AuditLog, warn: AuditWarn = () => undefined): 
     try {
       result = await run(scope);
     } catch (error) {
-      // A rolled-back write took its in-transaction event with it: record the failure on its own.
-      if (!isAppError(error, 'CAREPOOL_AUDIT_WRITE_FAILED')) {
+      // A rolled-back write took its in-transaction event with it: record the failure on its own. A target
+      // that cannot answer (503: saturated or down) could not store the event either, and waiting for it
+      // again would double the caller's wait; the request log has that 503.
+      if (!(isAppError(error) && error.httpStatus === 503)) {
         await recordFailure(log, warn, event.target, toAudit(event, ctx, ids, outcomeOf(error)));
       }
       throw error;

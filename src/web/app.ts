@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +14,7 @@ import { registerDrain } from './plugins/drain.js';
 import { toAppError } from './plugins/error-envelope.js';
 import { registerErrorHandling, sendError } from './plugins/errors.js';
 import { registerIdentity } from './plugins/identity.js';
+import { recordRouteRules } from './plugins/route-access.js';
 import { TargetStatus } from './plugins/target-status.js';
 import { registerAppointmentApi } from './routes/api-appointments.js';
 import { registerPatientApi } from './routes/api-patients.js';
@@ -66,7 +68,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
+    // A client's X-Request-Id is kept only when it is a plain token: it ends up in log lines, audit events
+    // and a response header, where control characters or a megabyte of text do not belong.
+    requestIdHeader: false,
+    genReqId: (raw) => {
+      const given = raw.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+    },
     ajv: { customOptions: { allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true },
     // Errors the router raises before any route runs (a malformed URL, a parameter over 100 characters)
@@ -78,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // not Fastify's bare 503.
     return503OnClosing: false,
   });
+  recordRouteRules(app);
   const metrics = deps.metrics ?? defaultMetrics(deps.registry);
   const security = deps.security === 'none' ? undefined : deps.security;
   const clinic = new Clinic({
@@ -92,6 +101,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDrain(app, pageDeps);
 
   await app.register(formbody);
+  registerIdentity(app, security === undefined);
+  await registerSecurityHeaders(app, security?.https === true);
+  if (security) {
+    await registerSecurity(app, security, pageDeps);
+    registerAuditRoutes(app, security.audit, pageDeps);
+    // Events still waiting for their batch are written before the pools close.
+    app.addHook('onClose', async () => security.audit.close());
+  }
+  // Before the documentation plugins: their routes take the error handler in force when they register.
+  registerErrorHandling(app, pageDeps);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -111,16 +130,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  registerIdentity(app, security === undefined);
-  await registerSecurityHeaders(app, security?.https === true);
-  if (security) {
-    await registerSecurity(app, security, pageDeps);
-    registerAuditRoutes(app, security.audit, pageDeps);
-    // Events still waiting for their batch are written before the pools close.
-    app.addHook('onClose', async () => security.audit.close());
-  }
-  registerErrorHandling(app, pageDeps);
   registerOpsRoutes(app, {
     registry: deps.registry,
     metrics,

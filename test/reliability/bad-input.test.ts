@@ -6,32 +6,8 @@ import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { isAppError } from '../../src/errors/index.js';
 import { buildApp } from '../../src/web/app.js';
+import { NASTY } from '../harness/nasty.js';
 import { type Stack, startStack } from './stack.js';
-
-/** SQL injection, overlong, invalid and extreme values that every parameter must survive. */
-const NASTY = [
-  "' OR '1'='1",
-  '1; DROP TABLE patients; --',
-  "azure'; DELETE FROM medical_records; --",
-  '1 UNION SELECT password_hash FROM carepool_users',
-  '\\x00\\x1a',
-  '%27%20OR%201%3D1',
-  'x'.repeat(10_000),
-  '-1',
-  '0',
-  '2147483648',
-  '9999999999999999999999',
-  '1e309',
-  'NaN',
-  '../../etc/passwd',
-  '<script>alert(1)</script>',
-  '{{7*7}}',
-  '0001-01-01',
-  '9999-12-31',
-  '2024-02-30',
-  '\u202e\u0000',
-  '😀'.repeat(60),
-];
 
 const ROUTES: readonly {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
