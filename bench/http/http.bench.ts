@@ -17,6 +17,7 @@ import { TargetRegistry } from '../../src/db/targets.js';
 import { migrateTarget } from '../../src/migrate/index.js';
 import { userUrl } from '../../src/sandbox/index.js';
 import { seedTarget } from '../../src/seed/index.js';
+import { mainProfile, summariseProfile } from '../lib/cpu-profile.js';
 import { writeSection } from '../lib/report.js';
 import { type BenchServer, startBenchServer } from '../lib/server.js';
 import { referenceStack } from '../reference/stack.js';
@@ -172,7 +173,18 @@ export async function runHttpBench(
     for (const c of running.reverse()) await c.stop().catch(() => undefined);
     await probe?.close().catch(() => undefined);
     await compiled?.remove();
+    if (profileDir) await reportProfiles(profileDir);
     await db.stop();
+  }
+}
+
+/** Prints a summary of each Node server's CPU profile (written when the server exits) to stderr. */
+async function reportProfiles(dir: string): Promise<void> {
+  for (const name of ALL) {
+    const file = await mainProfile(join(dir, name));
+    if (!file) continue;
+    const lines = await summariseProfile(file);
+    process.stderr.write(`\nCPU profile of ${name} (${file}):\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
   }
 }
 
