@@ -14,6 +14,7 @@ export async function remotePoolSource(
   baseUrl: string,
   targets: readonly string[],
   intervalMs: number,
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<PoolSource> {
   const controller = new AbortController();
   const latest = new Map<string, LiveTarget>();
@@ -30,7 +31,7 @@ export async function remotePoolSource(
   };
   try {
     const res = await fetch(`${baseUrl}${LIVE_PATH}?interval=${intervalMs}`, {
-      headers: { accept: 'text/event-stream' },
+      headers: { accept: 'text/event-stream', ...headers },
       signal: controller.signal,
     });
     if (res.ok && res.body) void pump(res.body, onSnapshot).catch(() => undefined);

@@ -15,13 +15,17 @@ export type SlowPathFn = (target: string, ms: number) => string;
  * Reads one page of patients of each target through the API, so the load asks for patients that exist.
  * Fails with CAREPOOL_LOAD_SERVER_UNREACHABLE when the server does not answer.
  */
-export async function discoverPaths(baseUrl: string, targets: readonly string[]): Promise<TargetPaths[]> {
+export async function discoverPaths(
+  baseUrl: string,
+  targets: readonly string[],
+  headers: Readonly<Record<string, string>> = {},
+): Promise<TargetPaths[]> {
   return Promise.all(
     targets.map(async (target) => {
       const url = `${baseUrl}/api/v1/targets/${encodeURIComponent(target)}/patients?limit=50&sort=id`;
       let status = 0;
       try {
-        const res = await fetch(url, { headers: { accept: 'application/json' } });
+        const res = await fetch(url, { headers: { accept: 'application/json', ...headers } });
         status = res.status;
         if (res.ok) {
           const body = (await res.json()) as { items?: { id: number; last_name: string }[] };
@@ -34,16 +38,27 @@ export async function discoverPaths(baseUrl: string, targets: readonly string[])
       throw new AppError(
         'CAREPOOL_LOAD_SERVER_UNREACHABLE',
         `${baseUrl} did not list the patients of target "${target}" (${status === 0 ? 'no answer' : `HTTP ${status}`})`,
-        { meta: { target, status } },
+        {
+          meta: { target, status },
+          ...(status === 401 || status === 403
+            ? {
+                hint: 'The server needs an API token of a user who may read patients: pass --token or set CAREPOOL_TOKEN (carepool tokens create NAME --user U).',
+              }
+            : {}),
+        },
       );
     }),
   );
 }
 
 /** True when the server at `baseUrl` has the slow route (only the in-process load server does). */
-export async function hasSlowRoute(baseUrl: string, path: string): Promise<boolean> {
+export async function hasSlowRoute(
+  baseUrl: string,
+  path: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<boolean> {
   try {
-    const res = await fetch(`${baseUrl}${path}`, { headers: { accept: 'application/json' } });
+    const res = await fetch(`${baseUrl}${path}`, { headers: { accept: 'application/json', ...headers } });
     await res.arrayBuffer();
     return res.ok;
   } catch {

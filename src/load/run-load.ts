@@ -1,4 +1,4 @@
-import type { CarepoolConfig, ConnectionSpec } from '../config/index.js';
+import type { CarepoolConfig, ConnectionSpec, Secret } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 import { observe } from './observations.js';
 import type { SlowPathFn } from './request-mix.js';
@@ -20,6 +20,8 @@ export interface LoadOptions {
   readonly connections: number;
   /** A running server (loopback only); default: start one in this process with `startServer`. */
   readonly url?: string;
+  /** The API token for a `url` server (it needs one of a user who may read patients and metrics). */
+  readonly token?: Secret;
   readonly startServer?: StartLoadServer;
   /** Overrides every target's pool maximum for the in-process server. */
   readonly poolMax?: number;
@@ -108,6 +110,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       targets: names,
       phases,
       url: o.url === undefined ? undefined : safeUrl(o.url),
+      headers: o.token ? { authorization: `Bearer ${o.token.reveal()}` } : undefined,
       startServer: o.startServer,
       slowPath: o.slowPath,
       slowMs,

@@ -52,6 +52,8 @@ export interface RunOnceOptions {
   readonly sampleMs?: number | undefined;
   readonly onSample?: ((sample: LoadSample) => void) | undefined;
   readonly random?: (() => number) | undefined;
+  /** Headers of every request to a `url` server (its API token). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -69,8 +71,10 @@ export async function runOnce(o: RunOnceOptions): Promise<RunResult> {
   const monitors = new Map<string, ServerMonitor>();
   let pools: PoolSource | undefined;
   try {
-    const paths = await discoverPaths(server.url, o.targets);
-    const slow = server.slowRoute || (await hasSlowRoute(server.url, o.slowPath(o.targets[0] as string, 0)));
+    const headers = o.headers ?? {};
+    const paths = await discoverPaths(server.url, o.targets, headers);
+    const slow =
+      server.slowRoute || (await hasSlowRoute(server.url, o.slowPath(o.targets[0] as string, 0), headers));
     const durationS = Math.max(...o.phases.map((p) => p.atS + p.durationS));
     const targets: TargetInfo[] = [];
     for (const name of o.targets) {
@@ -88,7 +92,7 @@ export async function runOnce(o: RunOnceOptions): Promise<RunResult> {
     }
     pools = server.registry
       ? localPoolSource(server.registry, o.targets)
-      : await remotePoolSource(server.url, o.targets, o.sampleMs ?? 250);
+      : await remotePoolSource(server.url, o.targets, o.sampleMs ?? 250, headers);
     const phases = o.phases.map((p) => (slow ? p : { ...p, slowShare: 0 }));
     const traffic = new Traffic({
       url: server.url,
@@ -100,6 +104,7 @@ export async function runOnce(o: RunOnceOptions): Promise<RunResult> {
       }),
       maxRequests: o.maxRequests,
       timeoutS: 10,
+      headers,
       ...(o.random ? { random: o.random } : {}),
     });
     const sampler = new Sampler({

@@ -15,6 +15,8 @@ export interface TrafficOptions {
   readonly maxRequests: number;
   /** Client-side timeout of one request, seconds. */
   readonly timeoutS: number;
+  /** Sent with every request (the API token of a running server). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly random?: () => number;
 }
 
@@ -104,7 +106,7 @@ export class Traffic {
           maxOverallRequests: Math.max(budget, phase.connections),
           timeout: this.#o.timeoutS,
           requests: [request],
-          headers: { accept: 'application/json' },
+          headers: { accept: 'application/json', ...this.#o.headers },
         },
         () => {
           leave();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sandboxEnv } from '../../src/sandbox/index.js';
+import { captureOutput } from '../harness/capture.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
@@ -16,9 +17,11 @@ async function cli(args: string[], env: Record<string, string> = {}, cwd?: strin
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       cwd: cwd ?? inject('sandboxHome'),
     });
+    captureOutput(`carepool ${args.join(' ')}`, stdout + stderr);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
+    captureOutput(`carepool ${args.join(' ')}`, `${e.stdout}${e.stderr}`);
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }

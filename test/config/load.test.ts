@@ -56,6 +56,19 @@ describe('loadConfig', () => {
     expect(load({}).targets).toEqual([]);
   });
 
+  it('reads the web server settings: HTTPS files, the session key (masked) and session limits', () => {
+    const http = load({
+      CAREPOOL_HTTPS_CERT: 'certs/a.crt',
+      CAREPOOL_HTTPS_KEY: 'certs/a.key',
+      CAREPOOL_SESSION_SECRET: 'k'.repeat(40),
+      CAREPOOL_SESSION_IDLE_MINUTES: '5',
+    }).http;
+    expect(http.https).toEqual({ certFile: 'certs/a.crt', keyFile: 'certs/a.key' });
+    expect(http.sessionSecret?.reveal()).toBe('k'.repeat(40));
+    expect(JSON.stringify(http)).not.toContain('kkkk');
+    expect([http.sessionIdleMinutes, http.sessionMaxHours]).toEqual([5, 12]);
+  });
+
   it.each([
     [{ CAREPOOL_TARGETS: 'azure' }, 'CAREPOOL_TARGET_AZURE_URL', 'is not set'],
     [{ CAREPOOL_TARGETS: '1bad' }, 'CAREPOOL_TARGETS', 'not a valid target name'],
@@ -92,6 +105,10 @@ describe('loadConfig', () => {
     ],
     [{ CAREPOOL_HTTP_PORT: 'http' }, 'CAREPOOL_HTTP_PORT', 'not a port'],
     [{ CAREPOOL_LOG_LEVEL: 'loud' }, 'CAREPOOL_LOG_LEVEL', 'not one of'],
+    [{ CAREPOOL_SESSION_SECRET: 'hunter2-too-short' }, 'CAREPOOL_SESSION_SECRET', 'at least 32 random'],
+    [{ CAREPOOL_HTTPS_CERT: 'certs/a.crt' }, 'CAREPOOL_HTTPS_KEY', 'needs both'],
+    [{ CAREPOOL_SESSION_IDLE_MINUTES: '0' }, 'CAREPOOL_SESSION_IDLE_MINUTES', 'whole number from 1'],
+    [{ CAREPOOL_SESSION_MAX_HOURS: 'long' }, 'CAREPOOL_SESSION_MAX_HOURS', 'whole number from 1'],
   ])('rejects %o naming %s, the problem and an example, never the password', (env, variable, problem) => {
     const error = configError(env);
     expect(error.code).toBe('CAREPOOL_CONFIG_INVALID');

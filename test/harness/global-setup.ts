@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type SandboxState, startSandbox, stopSandbox } from '../../src/sandbox/index.js';
 import { migrateSandboxToHead } from './migrate.js';
+import { CAPTURE_ENV } from './secret-scan-reporter.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,6 +12,8 @@ declare module 'vitest' {
     sandbox: SandboxState;
     /** carepool home of the test run (holds the sandbox). */
     sandboxHome: string;
+    /** Where the run's secrets and captured logs go for the whole-run secret scan (./capture.ts). */
+    captureDir: string;
   }
 }
 
@@ -23,6 +26,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const state = await startSandbox({ home, ports: 'free' });
   project.provide('sandbox', state);
   project.provide('sandboxHome', home);
+  // The secret-scan reporter reads this directory after the run and removes it.
+  const capture = await mkdtemp(join(tmpdir(), 'carepool-capture-'));
+  process.env[CAPTURE_ENV] = capture;
+  project.provide('captureDir', capture);
+  const passwords = Object.values(state.servers).flatMap((s) =>
+    Object.values(s.users).map((u) => u.password),
+  );
+  await writeFile(join(capture, 'secrets.txt'), passwords.map((p) => `${p}\n`).join(''), { mode: 0o600 });
   // Every test file starts with the clinic schema at head on both servers (migrations/ applied once).
   await migrateSandboxToHead(state, home);
   return async () => {

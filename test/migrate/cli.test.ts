@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { sandboxEnv } from '../../src/sandbox/index.js';
+import { captureOutput } from '../harness/capture.js';
 import { MIGRATIONS_DIR } from '../harness/migrate.js';
 
 const run = promisify(execFile);
@@ -21,9 +22,11 @@ async function carepool(args: readonly string[]): Promise<{ code: number; stdout
         cwd: join(import.meta.dirname, '..', '..'),
       },
     );
+    captureOutput(`carepool ${args.join(' ')}`, stdout + stderr);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
+    captureOutput(`carepool ${args.join(' ')}`, `${e.stdout ?? ''}${e.stderr ?? ''}`);
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { registerSecret } from '../harness/capture.js';
 
 /** Where browser tests save screenshots for review (git-ignored). */
 export const OUTPUT_DIR = join(process.cwd(), 'test-output', 'web');
@@ -51,6 +52,7 @@ export async function signIn(
 ): Promise<string> {
   const username = `b${randomBytes(4).toString('hex')}`;
   const password = randomBytes(18).toString('base64url');
+  registerSecret(password);
   await server.users.upsertUser(username, role, password);
   await page.goto(`${server.url}/login`);
   await page.fill('#f-username', username);

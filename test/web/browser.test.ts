@@ -7,6 +7,7 @@ import { sql } from '../../src/db/sql.js';
 import { readRevision } from '../../src/migrate/index.js';
 import { startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { type ServerHandle, startServer } from '../../src/web/server.js';
+import { captureLogger, registerSecret } from '../harness/capture.js';
 import { sandboxConfig } from '../harness/targets.js';
 import { launchBrowser, signIn, snap } from './browser-harness.js';
 import { patientBody } from './fixture.js';
@@ -18,11 +19,17 @@ let token: string;
 const tag = `B${Date.now().toString(36)}`;
 
 beforeAll(async () => {
-  server = await startServer({ config: sandboxConfig(), port: 0, readRevision });
+  server = await startServer({
+    config: sandboxConfig(),
+    port: 0,
+    readRevision,
+    logger: captureLogger('browser'),
+  });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const user = await signIn(page, server, 'clinician');
   token = await server.users.createToken(user, 'browser-test');
+  registerSecret(token);
 });
 afterAll(async () => {
   await browser?.close();

@@ -7,6 +7,7 @@ import type { TargetRegistry } from '../../src/db/targets.js';
 import { migrateFleet } from '../../src/migrate/index.js';
 import { buildApp } from '../../src/web/app.js';
 import type { SecurityOptions } from '../../src/web/security/index.js';
+import { captureLogger, registerSecret } from '../harness/capture.js';
 import { createScratchDatabases, MIGRATIONS_DIR, type ScratchDatabases } from '../harness/migrate.js';
 
 /** A signed-in test user: its password, an API token, and a session cookie with its form token. */
@@ -63,9 +64,13 @@ export async function secureFixture(options: SecureFixtureOptions = {}): Promise
   const registry = scratch.registry;
   const users = new UserStore(registry, { now });
   const audit = new AuditLog(registry);
-  const secret = new Secret(randomBytes(32).toString('base64url'));
+  const key = randomBytes(32).toString('base64url');
+  registerSecret(key);
+  const secret = new Secret(key);
   const app = await buildApp({
     registry,
+    // Request and security logs go to the run's capture, which the secret scan reads.
+    logger: captureLogger(`secure-${scratch.name}`),
     security: {
       users,
       audit,
@@ -81,7 +86,9 @@ export async function secureFixture(options: SecureFixtureOptions = {}): Promise
     const name = `${role}_${randomBytes(3).toString('hex')}`;
     const password = randomBytes(18).toString('base64url');
     await users.upsertUser(name, role, password);
-    user[role] = { name, role, password, token: await users.createToken(name, 'test') };
+    const token = await users.createToken(name, 'test');
+    registerSecret(password, token);
+    user[role] = { name, role, password, token };
   }
   return {
     app,

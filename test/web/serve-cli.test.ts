@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { UserStore } from '../../src/auth/index.js';
 import { sandboxEnv } from '../../src/sandbox/index.js';
+import { captureOutput, registerSecret } from '../harness/capture.js';
 import { sandboxRegistry } from '../harness/targets.js';
 
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
@@ -15,13 +16,14 @@ describe('carepool serve (built binary)', () => {
     const name = `s${randomBytes(4).toString('hex')}`;
     await users.upsertUser(name, 'viewer', randomBytes(18).toString('base64url'));
     const token = await users.createToken(name, 'serve-test');
+    registerSecret(token);
     await registry.close(1000);
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         ...sandboxEnv(inject('sandbox')),
-        CAREPOOL_LOG_LEVEL: 'warn',
+        CAREPOOL_LOG_LEVEL: 'debug',
       },
       cwd: inject('sandboxHome'),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,6 +62,7 @@ describe('carepool serve (built binary)', () => {
     ]);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
+    captureOutput('carepool serve', stdout + stderr);
     expect(code).toBe(0);
     for (const s of Object.values(inject('sandbox').servers)) {
       for (const u of Object.values(s.users)) expect(stdout + stderr).not.toContain(u.password);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Secret } from '../../config/index.js';
 import { AppError } from '../../errors/index.js';
 import {
   defaultReportDir,
@@ -24,6 +25,7 @@ interface LoadCliOptions {
   slowMs: number;
   out?: string;
   url?: string;
+  token?: string;
   json?: boolean;
 }
 
@@ -59,6 +61,10 @@ export function registerLoad(program: Command, ctx: CliContext): void {
     .option('--slow-ms <ms>', "how long exhaust's slow requests hold a connection", intOption(0, 2000), 1000)
     .option('--out <dir>', 'report directory (default .carepool/load/<timestamp>)')
     .option('--url <url>', 'load a running carepool server on this machine instead of starting one')
+    .option(
+      '--token <token>',
+      'API token for --url (default: CAREPOOL_TOKEN); create one with carepool tokens create',
+    )
     .option('--json', 'print the summary and observations as JSON')
     .action(async (opts: LoadCliOptions) => {
       if (!isScenarioName(opts.scenario)) {
@@ -71,6 +77,8 @@ export function registerLoad(program: Command, ctx: CliContext): void {
         );
       }
       const scenario: ScenarioName = opts.scenario;
+      const rawToken = opts.token ?? process.env.CAREPOOL_TOKEN;
+      const token = rawToken ? new Secret(rawToken) : undefined;
       const config = await ctx.targetConfig();
       const names =
         opts.target === undefined || opts.target === 'all'
@@ -98,6 +106,7 @@ export function registerLoad(program: Command, ctx: CliContext): void {
         durationS: opts.duration,
         connections: opts.connections,
         ...(opts.url ? { url: opts.url } : { startServer: startLoadServer }),
+        ...(token ? { token } : {}),
         ...(opts.poolMax === undefined ? {} : { poolMax: opts.poolMax }),
         slowMs: opts.slowMs,
         slowPath,
