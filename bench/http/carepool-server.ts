@@ -4,6 +4,7 @@
  * the audit trail are on whenever the web app enables them by default. Run as a child process; prints its
  * port on stdout. Env: BENCH_DB_URL, BENCH_POOL_MAX, BENCH_ACQUIRE_TIMEOUT_MS.
  */
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/web/server.js';
 
@@ -13,6 +14,8 @@ const config = loadConfig({
     CAREPOOL_TARGET_BENCH_URL: process.env.BENCH_DB_URL ?? '',
     CAREPOOL_POOL_MAX: process.env.BENCH_POOL_MAX ?? '20',
     CAREPOOL_ACQUIRE_TIMEOUT_MS: process.env.BENCH_ACQUIRE_TIMEOUT_MS ?? '2000',
+    // Signs session cookies (unused by Bearer requests); set so the server does not create <home>/session-secret.
+    CAREPOOL_SESSION_SECRET: randomBytes(32).toString('base64url'),
   },
   dotenv: false,
 });

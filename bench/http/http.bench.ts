@@ -106,7 +106,7 @@ export async function runHttpBench(
 ): Promise<string> {
   const seconds = timing.seconds ?? (full ? 10 : 3);
   const rounds = timing.rounds ?? (full ? 5 : 3);
-  const warmSeconds = timing.warmSeconds ?? (full ? 3 : 2);
+  const warmSeconds = timing.warmSeconds ?? 3;
   const profileDir = process.argv.includes('--profile')
     ? await mkdtemp(join(tmpdir(), 'carepool-http-profile-'))
     : undefined;

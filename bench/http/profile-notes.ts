@@ -1,5 +1,47 @@
 /**
- * What `node --cpu-prof` showed where a goal was missed, and what changed (recorded by hand: a profile is a
- * one-off investigation, not something every run repeats). Rendered under the HTTP tables.
+ * What `node --cpu-prof` (and strace) showed where a goal was missed, and what changed: recorded by hand,
+ * because a profile is a one-off investigation, not something every run repeats. Rendered under the HTTP
+ * tables. Reproduce with `npm run bench -- http --profile` (a summary of each Node server's profile goes
+ * to stderr).
  */
-export const PROFILE_NOTES = '';
+export const PROFILE_NOTES = `### Profiles: before and after (recorded 2026-12-01, this machine, load average 4-10 from other tenants)
+
+**Before: the benchmark ran the Node servers under tsx** (\`node --import tsx server.ts\`). Rotated A/B
+rounds (GET patient, 64 connections, 6 rounds of 4 s, carepool before sign-in and audit were wired in)
+put carepool under tsx at 128-165 µs of server CPU per request (median 143) against 117-130 µs (median
+123) for the same code compiled to JavaScript, and 4,677 against 5,250 req/s (medians); the bare server,
+a single small file, cost the same either way. carepool as deployed runs compiled code (\`carepool serve\`
+from dist/), so the benchmark was measuring a handicap users never pay. **After**: the benchmark transpiles
+src/ and the server scripts with TypeScript into a temporary directory and runs plain \`node\` on them
+(bench/http/compile.ts), the same for carepool and the bare server.
+
+**Remaining gap, carepool as deployed (sign-in + audit, commit 3fcc72b) vs the bare server doing the same
+database work.** Rotated rounds (64 connections, 4 rounds of 4 s): GET patient 169-246 µs of server CPU
+per request for carepool against 99-143 µs for the bare server; POST record 241-292 against 164-217 µs.
+\`strace -c\` counts the same system calls per response for both (GET: 2 write, 1 writev, 3 read; POST: 4
+write, 1 writev, 5 read) and the database sees the same statements (the tables' "SQL statements/req"), so
+the difference is JavaScript. Per response, from an 8 s profile of carepool alone: GET — kernel time in
+socket writes ~64 µs (the bare server pays it too), GC 13, mysql2 11, **helmet 9 (self; ~13 with its
+setHeader calls)**, promise jobs 8, src/clinic 6, src/db 5, Kysely 5, Fastify 4, src/audit 4; POST —
+**Kysely ~41 µs self** plus the garbage of its builder objects. Two causes stand out, both in src/ (owned by
+the web and clinic work, so reported here rather than changed):
+
+1. **@fastify/helmet rebuilds helmet on every request**: its onRequest hook calls \`helmet(configuration)\`
+   per request (to support per-route options), so helmet re-parses the Content-Security-Policy directives
+   (\`parseDirectives\`, \`dashify\`) and re-creates its eleven middlewares for every response — the largest
+   single item carepool adds to a read. The headers never change: compute them once at start and set them
+   in one hook (helmet's own issue helmetjs/helmet#430 asks for exactly this).
+2. **The write path builds and compiles its Kysely queries on every request** (\`createRecord\`: the INSERT,
+   the SELECT of the new row), where \`getPatient\` compiles its statements once per database and swaps the
+   parameters; doing the same for the create paths removes most of the ~41 µs.
+
+A third effect is handled by the benchmark: a freshly started carepool spends ~3x the CPU per request for
+its first ~2 s (V8 compiling and optimising a much larger code path than the bare server's), so every
+server gets a warm-up per workload before the measured rounds.
+
+**carepool ÷ Flask >= 6x** is out of reach on this machine for a reason the table above computes on every
+run: MariaDB and autocannon share the two cores with the server, so the req/s ratio is capped by the ratio
+of *all* CPU per request (server + database + load generator), and the database's share — about the same
+for every server — dilutes carepool's server-CPU advantage (the "Flask ÷ carepool, server CPU" column:
+6-20x on reads, 4-5x on writes in these runs). With the database on its own machine, as in the cloud
+deployments carepool targets, that server-CPU column is the ratio that matters.`;

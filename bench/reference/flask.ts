@@ -5,9 +5,11 @@
  * time per process, so more processes than cores only adds context switches, and 2 × 10 threads means at
  * most 20 requests — hence at most 20 checked-out database connections — at once in total: the same 20 as
  * carepool's pool max. Each worker still has the seeds' own SQLAlchemy pool (pool_size=20, max_overflow=0),
- * so 40 connections are *configured*; the benchmark reports how many were really open. The classic
- * `sync` recipe (2 × cores + 1 = 5 processes, one request each) was measured too and was no faster
- * (docs/benchmarks.md). BENCH_FLASK_WORKERS / BENCH_FLASK_THREADS override the choice.
+ * so 40 connections are *configured*; the benchmark reports how many were really open. Measured on GET
+ * patient at 64 connections (2 rounds of 4 s each, 2026-12-01): 2 × 10 gthread 611-702 req/s; 3 × 7
+ * 476-635; 4 × 5 416-545; the classic `sync` recipe, 2 × cores + 1 = 5 processes of one request each,
+ * 519-534 req/s with p50 over 1 s and connection errors (sync workers do not keep connections alive).
+ * BENCH_FLASK_WORKERS / BENCH_FLASK_THREADS override the choice.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
