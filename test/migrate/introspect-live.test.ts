@@ -43,4 +43,55 @@ describe('introspection on live MariaDB', () => {
       await conn.close();
     }
   });
+
+  it('reads foreign keys in two queries exactly as the server-side join of KEY_COLUMN_USAGE and REFERENTIAL_CONSTRAINTS does', async () => {
+    // The scratch database sits beside `clinic` (same constraint names): the join must not cross schemas.
+    const target = scratch.registry.get('gcp');
+    const database = targetDatabase(target);
+    const conn = await target.connectMigrator();
+    try {
+      for (const ddl of [
+        'CREATE TABLE fk_parent (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b), KEY ix_ba (b, a))',
+        'CREATE TABLE patients (id INT NOT NULL PRIMARY KEY)',
+        `CREATE TABLE fk_child (id INT NOT NULL PRIMARY KEY, pa INT NULL, pb INT NULL, patient_id INT NOT NULL,
+           CONSTRAINT fk_child_parent FOREIGN KEY (pb, pa) REFERENCES fk_parent (b, a) ON DELETE CASCADE ON UPDATE SET NULL,
+           CONSTRAINT fk_medical_records_patient_id FOREIGN KEY (patient_id) REFERENCES patients (id))`,
+      ])
+        await conn.query(sql.raw(ddl));
+      const joined = await conn.query(sql`
+        SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS constraint_name, k.COLUMN_NAME AS column_name,
+          k.ORDINAL_POSITION AS ordinal_position, k.REFERENCED_TABLE_NAME AS referenced_table_name,
+          k.REFERENCED_COLUMN_NAME AS referenced_column_name, r.UPDATE_RULE AS update_rule, r.DELETE_RULE AS delete_rule
+        FROM information_schema.KEY_COLUMN_USAGE k
+        JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+          ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
+        WHERE k.TABLE_SCHEMA = ${database} AND k.REFERENCED_TABLE_NAME IS NOT NULL`);
+      const text = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
+      const raw = await readCatalog(conn, database);
+      expect(joined.rows).toHaveLength(3);
+      expect(text(raw.foreignKeys)).toEqual(text(joined.rows));
+      const child = (await introspectSchema(conn, database)).tables.find((t) => t.name === 'fk_child');
+      expect(child?.foreignKeys).toEqual([
+        {
+          name: 'fk_child_parent',
+          columns: ['pb', 'pa'],
+          refTable: 'fk_parent',
+          refColumns: ['b', 'a'],
+          onDelete: 'CASCADE',
+          onUpdate: 'SET NULL',
+        },
+        {
+          name: 'fk_medical_records_patient_id',
+          columns: ['patient_id'],
+          refTable: 'patients',
+          refColumns: ['id'],
+          onDelete: 'RESTRICT',
+          onUpdate: 'RESTRICT',
+        },
+      ]);
+    } finally {
+      await conn.query(sql`DROP TABLE IF EXISTS fk_child, fk_parent, patients`);
+      await conn.close();
+    }
+  });
 });
