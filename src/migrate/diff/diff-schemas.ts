@@ -3,6 +3,7 @@ import type { Column, ForeignKey, Index, Schema, Table } from '../../schema/inde
 import { applyOps, needsImplicitIndex } from '../ops/apply-ops.js';
 import type { Operation } from '../ops/operation.js';
 import { canonicalSchema } from './canonical.js';
+import { sameJson } from './same-json.js';
 
 /** Renames the user asked for. Never guessed: without them a renamed column is a drop plus an add. */
 export interface Renames {
@@ -10,7 +11,6 @@ export interface Renames {
   readonly columns?: readonly { readonly table: string; readonly from: string; readonly to: string }[];
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const byName = <T extends { name: string }>(xs: readonly T[]) => new Map(xs.map((x) => [x.name, x]));
 
 /**
@@ -50,7 +50,7 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
 
   for (const next of common) {
     const prev = fromT.get(next.name) as Table;
-    if (!same(prev.primaryKey, next.primaryKey)) {
+    if (!sameJson(prev.primaryKey, next.primaryKey)) {
       throw new AppError(
         'CAREPOOL_MIGRATE_UNSUPPORTED_CHANGE',
         `the primary key of "${next.name}" changes (${prev.primaryKey.join(', ')} → ${next.primaryKey.join(', ')}); write this migration by hand with op.sql`,
@@ -92,8 +92,8 @@ function diffKeyed<T extends { name: string }>(
 ): void {
   const p = byName(prev);
   const n = byName(next);
-  for (const x of prev) if (!n.has(x.name) || !same(x, n.get(x.name))) drop(x);
-  for (const x of next) if (!p.has(x.name) || !same(x, p.get(x.name))) add(x);
+  for (const x of prev) if (!n.has(x.name) || !sameJson(x, n.get(x.name))) drop(x);
+  for (const x of next) if (!p.has(x.name) || !sameJson(x, p.get(x.name))) add(x);
 }
 
 const dropFk = (t: Table, fk: ForeignKey): Operation => ({
@@ -120,7 +120,7 @@ function diffColumns(prev: Table, next: Table): Operation[] {
       const tailIsNew = next.columns.slice(i).every((x) => !p.has(x.name));
       const after = i === 0 ? null : (next.columns[i - 1] as Column).name;
       out.push({ kind: 'addColumn', table: next.name, column: c, ...(tailIsNew ? {} : { after }) });
-    } else if (!same(old, c)) {
+    } else if (!sameJson(old, c)) {
       out.push({ kind: 'alterColumn', table: next.name, from: old, to: c });
     }
   }
