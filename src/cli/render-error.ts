@@ -3,7 +3,8 @@ import { AppError } from '../errors/index.js';
 /** Text for a failed command: what happened, then what to do. */
 export function renderError(error: unknown): string {
   if (error instanceof AppError) {
-    return `error ${error.code}: ${error.message}\n  hint: ${error.hint}`;
+    const fields = Object.entries(error.fields ?? {}).map(([name, problem]) => `\n  ${name}: ${problem}`);
+    return `error ${error.code}: ${error.message}${fields.join('')}\n  hint: ${error.hint}`;
   }
   const message = error instanceof Error ? error.message : String(error);
   return `error: ${message}\n  hint: this is a bug in carepool; please report it with the command you ran.`;

@@ -17,7 +17,8 @@ async function cli(args: string[], env: Record<string, string> = {}, cwd?: strin
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       cwd: cwd ?? inject('sandboxHome'),
     });
-    captureOutput(`carepool ${args.join(' ')}`, stdout + stderr);
+    // `--show-secrets` exists to print passwords: the one output the whole-run secret scan does not read.
+    if (!args.includes('--show-secrets')) captureOutput(`carepool ${args.join(' ')}`, stdout + stderr);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
