@@ -102,12 +102,25 @@ describe('apply on a live target', () => {
     const gcp = scratch.registry.get('gcp');
     const holderConn = await gcp.connectMigrator();
     const lock = await acquireLock(holderConn, targetDatabase(gcp), 1);
+    // The run opens its DDL connection while it waits for the lock: a refused run must close it too.
+    const sessions = async () =>
+      Number(
+        (
+          await holderConn.query<{ n: number | string }>(
+            sql`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ${targetDatabase(gcp)}`,
+          )
+        ).rows[0]?.n,
+      );
+    const before = await sessions();
     try {
       const r = await migrateTarget(gcp, { to: 'head', chain, lockTimeoutSeconds: 1 });
       expect(r.ok).toBe(false);
       expect(r.error?.code).toBe('CAREPOOL_MIGRATE_LOCKED');
       expect(r.error?.message).toContain(`connection ${holderConn.threadId}`);
       expect(r.error?.message).toContain('carepool_migrator');
+      // COM_QUIT is answered before the server drops the session: allow it a moment.
+      for (let i = 0; i < 50 && (await sessions()) > before; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await sessions()).toBe(before);
     } finally {
       await lock.release();
     }

@@ -3,13 +3,7 @@ import type { Target } from '../../db/targets.js';
 import { AppError } from '../../errors/index.js';
 import type { Chain } from '../files/graph.js';
 import { defaultMigrationsDir, loadChain } from '../files/load.js';
-import {
-  BOOKKEEPING_DDL,
-  type HistoryRow,
-  type JournalRow,
-  readHistory,
-  readJournal,
-} from '../history/history-store.js';
+import { type HistoryRow, type JournalRow, readBookkeeping } from '../history/history-store.js';
 import { serverLabel } from '../server.js';
 import { executeStep, type MigrateEvent, type StepResult } from './execute.js';
 import {
@@ -59,11 +53,9 @@ export interface TargetState {
   readonly journal: readonly JournalRow[];
 }
 
-/** Creates the bookkeeping tables if needed and reads them. */
+/** Reads the bookkeeping tables (with `create`, creates them when missing). */
 export async function readTargetState(session: MigrateSession, create: boolean): Promise<TargetState> {
-  if (create) for (const ddl of BOOKKEEPING_DDL) await session.conn.query(sql.raw(ddl));
-  const history = await readHistory(session.conn);
-  const journal = await readJournal(session.conn);
+  const { history, journal } = await readBookkeeping(session.conn, create);
   return { applied: new Set(history.map((h) => h.revision)), history, journal };
 }
 

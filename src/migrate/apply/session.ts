@@ -30,31 +30,33 @@ export async function readServer(conn: SingleConnection): Promise<ServerInfo> {
 
 /**
  * Opens a session as the migrator user. With `lock`, a second connection takes GET_LOCK first (waiting up
- * to `lockTimeoutSeconds`), so two runs on one target never interleave.
+ * to `lockTimeoutSeconds`), so two runs on one target never interleave. Both connections are opened at
+ * once and the server version is read while the lock is being taken: nothing else runs on the DDL
+ * connection before the lock is held (readTargetState comes after), so this only overlaps the waits.
  */
 export async function openSession(
   target: Target,
   options: { lock: boolean; lockTimeoutSeconds?: number },
 ): Promise<MigrateSession> {
   const database = targetDatabase(target);
-  let lock: MigrationLock | undefined;
-  if (options.lock) {
-    const lockConn = await target.connectMigrator();
-    try {
-      lock = await acquireLock(lockConn, database, options.lockTimeoutSeconds ?? 60);
-    } catch (error) {
-      await lockConn.close();
-      throw error;
-    }
+  const [locked, opened] = await Promise.allSettled([
+    options.lock ? takeLock(target, database, options.lockTimeoutSeconds ?? 60) : Promise.resolve(undefined),
+    target.connectMigrator().then(async (conn) => {
+      try {
+        return { conn, server: await readServer(conn) };
+      } catch (error) {
+        await conn.close().catch(() => undefined);
+        throw error;
+      }
+    }),
+  ]);
+  if (locked.status === 'rejected' || opened.status === 'rejected') {
+    if (locked.status === 'fulfilled') await locked.value?.release().catch(() => undefined);
+    if (opened.status === 'fulfilled') await opened.value.conn.close().catch(() => undefined);
+    throw locked.status === 'rejected' ? locked.reason : (opened as PromiseRejectedResult).reason;
   }
-  let conn: SingleConnection;
-  try {
-    conn = await target.connectMigrator();
-  } catch (error) {
-    await lock?.release();
-    throw error;
-  }
-  const server = await readServer(conn);
+  const lock = locked.value;
+  const { conn, server } = opened.value;
   return {
     target: target.name,
     database,
@@ -62,8 +64,19 @@ export async function openSession(
     server,
     ...(lock ? { lock } : {}),
     async close() {
-      await conn.close().catch(() => undefined);
-      await lock?.release().catch(() => undefined);
+      // Nothing is in flight on the DDL connection by now: its COM_QUIT and RELEASE_LOCK can go out together.
+      await Promise.all([conn.close().catch(() => undefined), lock?.release().catch(() => undefined)]);
     },
   };
+}
+
+/** GET_LOCK on a connection of its own; the connection is closed when the lock is not taken. */
+async function takeLock(target: Target, database: string, timeoutSeconds: number): Promise<MigrationLock> {
+  const lockConn = await target.connectMigrator();
+  try {
+    return await acquireLock(lockConn, database, timeoutSeconds);
+  } catch (error) {
+    await lockConn.close();
+    throw error;
+  }
 }
