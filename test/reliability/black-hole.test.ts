@@ -70,7 +70,14 @@ describe('black-holed targets', () => {
       '/api/v1/targets/gcp/patients/5',
       '/api/v1/targets/stalled/patients?limit=10',
     ];
-    const run = await hammer({ url: carepool.url, paths, connections: 40, durationS: 8, timeoutS: 20 });
+    const run = await hammer({
+      url: carepool.url,
+      headers: stack.auth,
+      paths,
+      connections: 40,
+      durationS: 8,
+      timeoutS: 20,
+    });
     const byTarget = (t: string) => run.seen.filter((s) => s.path.includes(`/targets/${t}/`));
     const healthy = byTarget('gcp');
     expect(healthy.length).toBeGreaterThan(200);
@@ -91,7 +98,7 @@ describe('black-holed targets', () => {
     }
     expect(run.errors).toBe(0);
     await new Promise((r) => setTimeout(r, 3500)); // let a probe that was in flight at the end time out
-    const metrics = await (await fetch(`${carepool.url}/metrics`)).text();
+    const metrics = await (await fetch(`${carepool.url}/metrics`, { headers: stack.auth })).text();
     for (const t of ['silent', 'stalled']) {
       // No connection slot stays stuck in "connecting" once the attempts have timed out.
       expect(metrics).toMatch(new RegExp(`carepool_pool_connections\\{target="${t}"\\} 0`));

@@ -18,6 +18,8 @@ export interface HammerOptions {
   readonly durationS: number;
   /** Per-request timeout, s. */
   readonly timeoutS?: number;
+  /** Sent with every request (the API token). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Result of a load run: autocannon's summary and every response it saw (status, latency, Retry-After). */
@@ -42,6 +44,7 @@ export function hammer(options: HammerOptions): Promise<HammerResult> {
         connections: options.connections,
         duration: options.durationS,
         timeout: options.timeoutS ?? 10,
+        ...(options.headers ? { headers: { ...options.headers } } : {}),
         // Every client walks the list from the start, so its n-th response answers paths[n % length].
         requests: options.paths.map((path) => ({ method: 'GET', path })),
         setupClient(client) {

@@ -45,6 +45,7 @@ describe('load: 1000 concurrent clients', () => {
     ];
     const run = await hammer({
       url: carepool.url,
+      headers: stack.auth,
       paths,
       connections: 1000,
       durationS: DURATION_S,

@@ -16,6 +16,7 @@ describe('graceful shutdown', () => {
   it('finishes in-flight requests, refuses new ones, drains the pools and exits 0 promptly', async () => {
     const load = hammer({
       url: carepool.url,
+      headers: stack.auth,
       paths: ['/api/v1/targets/gcp/patients?limit=50'],
       connections: 30,
       durationS: 5,

@@ -17,6 +17,8 @@ import {
   userUrl,
 } from '../../src/sandbox/index.js';
 import { seedTarget } from '../../src/seed/index.js';
+import { UserStore } from '../../src/auth/index.js';
+import { randomBytes } from 'node:crypto';
 
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
 
@@ -30,6 +32,8 @@ export interface Stack {
   readonly sandbox: SandboxState;
   /** Env that points carepool at the stack's servers (plus the overrides given). */
   readonly env: Record<string, string>;
+  /** `Authorization` header of a clinician's API token on the stack's targets (every route needs one). */
+  readonly auth: { readonly authorization: string };
   server(name: ProfileName): ServerState;
   admin(name: ProfileName): Promise<SingleConnection>;
   /** Starts carepool (`up`) as a child process and waits until it serves; returns its URL. */
@@ -72,12 +76,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const env = { ...sandboxEnv(sandbox), CAREPOOL_HOME: home, CAREPOOL_LOG_LEVEL: 'warn', ...options.env };
   const registry = new TargetRegistry(loadConfig({ env, dotenv: false, cwd: home }));
+  let auth = { authorization: '' };
   try {
     for (const t of registry.list()) {
       const r = await migrateTarget(t);
       if (!r.ok) throw new Error(`migration failed on ${t.name}: ${r.error?.message}`);
       await seedTarget(t, { patients: options.patients ?? 500, recordsPerPatient: 2, seed: 3, reset: true });
     }
+    const users = new UserStore(registry);
+    await users.upsertUser('reliability', 'clinician', randomBytes(18).toString('base64url'));
+    auth = { authorization: `Bearer ${await users.createToken('reliability', 'reliability')}` };
   } finally {
     await registry.close();
   }
@@ -86,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     home,
     sandbox,
     env,
+    auth,
     server: (name) => sandbox.servers[name] as ServerState,
     admin: (name) =>
       connectSingle(

@@ -19,17 +19,29 @@ describe('stale connections', () => {
   afterAll(async () => stack?.stop());
 
   it('serves with zero errors after the pool idled past the server wait_timeout', async () => {
-    const warm = await hammer({ url: carepool.url, paths, connections: 20, durationS: 2 });
+    const warm = await hammer({
+      url: carepool.url,
+      headers: stack.auth,
+      paths,
+      connections: 20,
+      durationS: 2,
+    });
     expect(warm.non2xx + warm.errors).toBe(0);
     await sleep(3500); // every pooled connection is now closed by the server
-    const after = await hammer({ url: carepool.url, paths, connections: 20, durationS: 3 });
+    const after = await hammer({
+      url: carepool.url,
+      headers: stack.auth,
+      paths,
+      connections: 20,
+      durationS: 3,
+    });
     expect(after.requests).toBeGreaterThan(100);
     expect(after.non2xx).toBe(0);
     expect(after.errors).toBe(0);
   });
 
   it('serves with zero errors right after every app connection is KILLed server-side', async () => {
-    await hammer({ url: carepool.url, paths, connections: 20, durationS: 1 });
+    await hammer({ url: carepool.url, headers: stack.auth, paths, connections: 20, durationS: 1 });
     const admin = await stack.admin('gcp');
     const app = stack.server('gcp').users.app.user;
     const { rows } = await admin.query<{ id: number }>(
@@ -38,7 +50,13 @@ describe('stale connections', () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) await admin.query(sql`KILL ${r.id}`);
     await admin.close();
-    const after = await hammer({ url: carepool.url, paths, connections: 20, durationS: 3 });
+    const after = await hammer({
+      url: carepool.url,
+      headers: stack.auth,
+      paths,
+      connections: 20,
+      durationS: 3,
+    });
     expect(after.requests).toBeGreaterThan(100);
     expect(after.non2xx).toBe(0);
     expect(after.errors).toBe(0);

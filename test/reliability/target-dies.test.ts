@@ -21,13 +21,20 @@ describe('a target dies mid-load', () => {
     const rate = (run: Awaited<ReturnType<typeof hammer>>, paths: readonly string[], seconds: number) =>
       run.seen.filter((s) => paths.includes(s.path) && s.status === 200).length / seconds;
 
-    const before = await hammer({ url: carepool.url, paths: mixed, connections: 50, durationS: 6 });
+    const before = await hammer({
+      url: carepool.url,
+      headers: stack.auth,
+      paths: mixed,
+      connections: 50,
+      durationS: 6,
+    });
     expect(before.seen.every((s) => s.status === 200)).toBe(true);
 
     // Kill the gcp server process outright (no shutdown), then keep the same load going.
     process.kill(stack.server('gcp').pid, 'SIGKILL');
     const during = await hammer({
       url: carepool.url,
+      headers: stack.auth,
       paths: mixed,
       connections: 50,
       durationS: 6,
@@ -66,7 +73,7 @@ describe('a target dies mid-load', () => {
     const back = performance.now();
     let recoveredMs = -1;
     while (performance.now() - back < 15_000) {
-      const r = await fetch(`${carepool.url}${gcpPaths[0]}`);
+      const r = await fetch(`${carepool.url}${gcpPaths[0]}`, { headers: stack.auth });
       if (r.status === 200) {
         recoveredMs = performance.now() - back;
         break;

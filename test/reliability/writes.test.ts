@@ -15,7 +15,12 @@ interface Outcome {
  * Writers POST medical records with unique markers and an Idempotency-Key each, retrying (same key) after
  * any error, while the test breaks things underneath them.
  */
-async function writers(url: string, count: number, untilMs: number): Promise<Outcome[]> {
+async function writers(
+  url: string,
+  auth: { readonly authorization: string },
+  count: number,
+  untilMs: number,
+): Promise<Outcome[]> {
   const out: Outcome[] = [];
   await Promise.all(
     Array.from({ length: count }, async (_, w) => {
@@ -29,7 +34,7 @@ async function writers(url: string, count: number, untilMs: number): Promise<Out
           try {
             const r = await fetch(`${url}/api/v1/targets/gcp/patients/1/records`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json', 'idempotency-key': key },
+              headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
               body: JSON.stringify({ diagnosis: marker, admission_date: '2024-05-01' }),
               signal: AbortSignal.timeout(10_000),
             });
@@ -59,10 +64,11 @@ describe('writes are never lost', () => {
 
   it('under load, a killed server and killed connections: every 2xx write is stored exactly once', async () => {
     const end = performance.now() + 14_000;
-    const writing = writers(carepool.url, 8, end);
+    const writing = writers(carepool.url, stack.auth, 8, end);
     // Read load beside the writes.
     const load = hammer({
       url: carepool.url,
+      headers: stack.auth,
       paths: ['/api/v1/targets/gcp/patients?limit=20'],
       connections: 100,
       durationS: 4,
