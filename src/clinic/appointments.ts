@@ -4,6 +4,7 @@ import { sqlClientOf } from '../db/kysely.js';
 import { isAppError } from '../errors/index.js';
 import { appointments } from '../schema/index.js';
 import { type AccessScope, OPEN_SCOPE } from './access.js';
+import { deleteChild } from './delete-child.js';
 import { fieldsOf } from './fields.js';
 import { idempotent, type WriteOptions } from './idempotent.js';
 import { type Appointment, notFound } from './rows.js';
@@ -78,23 +79,12 @@ export async function updateAppointment(
   });
 }
 
-/** Cancels (deletes) one appointment in one transaction (its patient is read first, for the audit event). */
-export async function deleteAppointment(
+/** Cancels (deletes) one appointment; CAREPOOL_NOT_FOUND when absent. */
+export function deleteAppointment(
   db: Kysely<Database>,
   target: string,
   id: number,
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<{ id: number }> {
-  return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('appointments')
-      .select('patient_id')
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw notFound('appointment', id, target);
-    await tx.deleteFrom('appointments').where('id', '=', id).execute();
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
-    return { id };
-  });
+  return deleteChild(db, 'appointments', target, id, scope);
 }

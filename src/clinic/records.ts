@@ -4,6 +4,7 @@ import { sqlClientOf } from '../db/kysely.js';
 import { isAppError } from '../errors/index.js';
 import { medicalRecords } from '../schema/index.js';
 import { type AccessScope, OPEN_SCOPE } from './access.js';
+import { deleteChild } from './delete-child.js';
 import { fieldsOf } from './fields.js';
 import { idempotent, type WriteOptions } from './idempotent.js';
 import { type MedicalRecord, notFound } from './rows.js';
@@ -92,25 +93,14 @@ export async function updateRecord(
   });
 }
 
-/** Deletes one record in one transaction (its patient is read first, for the audit event); CAREPOOL_NOT_FOUND when absent. */
-export async function deleteRecord(
+/** Deletes one medical record; CAREPOOL_NOT_FOUND when absent. */
+export function deleteRecord(
   db: Kysely<Database>,
   target: string,
   id: number,
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<{ id: number }> {
-  return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('medical_records')
-      .select('patient_id')
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw notFound('medical record', id, target);
-    await tx.deleteFrom('medical_records').where('id', '=', id).execute();
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
-    return { id };
-  });
+  return deleteChild(db, 'medical_records', target, id, scope);
 }
 
 function checkDates(values: Pick<RecordValues, 'admission_date' | 'discharge_date'>): void {
