@@ -134,9 +134,10 @@ export class AuditLog {
       writer = new GroupCommit<AuditEvent>({
         ...this.#options,
         write: async (batch) => {
-          await t.sql.query(
-            sql`INSERT INTO carepool_audit (${sql.raw(COLUMNS)}) VALUES ${sql.rows(batch.map(row))}`,
-          );
+          const q = sql`INSERT INTO carepool_audit (${sql.raw(COLUMNS)}) VALUES ${sql.rows(batch.map(row))}`;
+          // Urgent: every request of the batch waits for it, so it must not queue behind them in a
+          // saturated pool (that would stretch each read to two acquire waits).
+          await t.pool.withConnection((conn) => conn.query(q.text, q.values), 'audit', true);
         },
       });
       this.#writers.set(target, writer);

@@ -114,6 +114,41 @@ describe('pool against a real server', () => {
     await pool.close();
   });
 
+  it('serves urgent waiters (audit batches) before the queue, and still times out both lanes in order', async () => {
+    const pool = makePool(testUser.spec, { max: 1, acquireTimeoutMs: 400 });
+    const held = await pool.acquire();
+    const order: string[] = [];
+    const normal = [1, 2].map((n) =>
+      pool.acquire(`normal-${n}`).then((c) => {
+        order.push(`normal-${n}`);
+        c.release();
+      }),
+    );
+    const urgent = pool.acquire('audit', true).then((c) => {
+      order.push('urgent');
+      c.release();
+    });
+    expect(pool.stats().waiting).toBe(3);
+    held.release();
+    await Promise.all([...normal, urgent]);
+    expect(order).toEqual(['urgent', 'normal-1', 'normal-2']);
+    // Expiry across both lanes: everyone still waiting when the timeout passes fails, none is forgotten.
+    const again = await pool.acquire();
+    const late = await Promise.all([
+      settle(pool.acquire('n')),
+      settle(pool.acquire('u', true)),
+      settle(pool.acquire('n2')),
+    ]);
+    expect(late.map((o) => !o.ok && isAppError(o.error, 'CAREPOOL_DB_POOL_TIMEOUT'))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(pool.stats().waiting).toBe(0);
+    again.release();
+    await pool.close();
+  });
+
   it('never hands a caller a connection that was KILLed server-side while idle (validation on borrow)', async () => {
     const { gcp } = sandboxServers();
     const pool = makePool(testUser.spec, { max: 5, validationIdleMs: 500 });

@@ -1,7 +1,7 @@
 import type { PoolSettings } from '../../config/index.js';
 import { AppError } from '../../errors/index.js';
 import type { QueryResult, RawConnection } from '../driver.js';
-import { Deque } from './deque.js';
+import { WaitQueue } from './wait-queue.js';
 import type { DestroyReason, PoolObserver } from './observer.js';
 
 /** What a {@link Pool} needs besides its settings. */
@@ -95,10 +95,10 @@ export class Pool {
   readonly #observer: PoolObserver;
   readonly #idle: Slot[] = [];
   readonly #active = new Set<Slot>();
-  readonly #waiters = new Deque<Waiter>();
+  readonly #waiters = new WaitQueue<Waiter>();
   readonly #housekeeper: NodeJS.Timeout;
   readonly #validationTimeoutMs: number;
-  /** One timer for the whole queue: waiters share one timeout and are FIFO, so the head expires first. */
+  /** One timer for the whole queue: waiters share one timeout, so the earliest lane head expires first. */
   #expiry: NodeJS.Timeout | undefined;
   #connecting = 0;
   #closed = false;
@@ -156,8 +156,10 @@ export class Pool {
    * Borrows a connection. Resolves with a validated connection, or rejects with CAREPOOL_DB_POOL_TIMEOUT,
    * CAREPOOL_DB_UNAVAILABLE (circuit open), CAREPOOL_DB_POOL_CLOSED or the connect error itself.
    * @param label shown in leak warnings (e.g. the route).
+   * @param urgent served before every other waiter: for short writes that queued requests depend on (the
+   *   audit trail's batches), which must not wait behind those requests.
    */
-  async acquire(label?: string): Promise<PooledConnection> {
+  async acquire(label?: string, urgent = false): Promise<PooledConnection> {
     if (this.#closed) throw this.#closedError();
     const start = this.#now();
     while (this.#idle.length > 0) {
@@ -192,7 +194,10 @@ export class Pool {
     if (this.#circuitOpen() && this.#probing) throw this.#unavailableError();
     if (this.#circuitOpen() && this.#now() < this.#circuitOpenUntil) throw this.#unavailableError();
     return new Promise<PooledConnection>((resolve, reject) => {
-      this.#waiters.push({ start, deadline: start + this.#o.acquireTimeoutMs, label, resolve, reject });
+      this.#waiters.push(
+        { start, deadline: start + this.#o.acquireTimeoutMs, label, resolve, reject },
+        urgent,
+      );
       this.#armExpiry();
       this.#fill();
     });
@@ -200,7 +205,7 @@ export class Pool {
 
   #armExpiry(): void {
     if (this.#expiry !== undefined) return;
-    const head = this.#waiters.peek();
+    const head = this.#waiters.peekEarliest();
     if (head === undefined) return;
     this.#expiry = setTimeout(() => this.#expire(), Math.max(0, head.deadline - this.#now()));
   }
@@ -210,11 +215,11 @@ export class Pool {
     this.#expiry = undefined;
     const now = this.#now();
     for (
-      let head = this.#waiters.peek();
+      let head = this.#waiters.peekEarliest();
       head !== undefined && head.deadline <= now;
-      head = this.#waiters.peek()
+      head = this.#waiters.peekEarliest()
     ) {
-      this.#waiters.shift();
+      this.#waiters.shiftEarliest();
       const waited = now - head.start;
       this.#timeouts++;
       this.#observer.timedOut?.(waited);
@@ -232,8 +237,12 @@ export class Pool {
    * Runs `fn` with a borrowed connection and always gives it back; a connection whose query broke it is
    * closed instead of returned.
    */
-  async withConnection<T>(fn: (conn: PooledConnection) => Promise<T>, label?: string): Promise<T> {
-    const conn = await this.acquire(label);
+  async withConnection<T>(
+    fn: (conn: PooledConnection) => Promise<T>,
+    label?: string,
+    urgent = false,
+  ): Promise<T> {
+    const conn = await this.acquire(label, urgent);
     try {
       return await fn(conn);
     } finally {
