@@ -147,6 +147,9 @@ function why(code: string, acquireTimeoutMs: number, run: RunResult): string {
   if (code === 'CAREPOOL_DB_POOL_TIMEOUT') {
     return `the request waited the whole acquire timeout (${n(acquireTimeoutMs)} ms) for one of the pool's ${run.poolMax} connections and was answered 503 instead of queueing forever (mysql2's own pool has no such timeout, #673). More clients than connections, ${run.slowRequests ? 'with slow requests holding connections, ' : ''}is exactly what queues.`;
   }
+  if (code === 'CAREPOOL_AUDIT_WRITE_FAILED') {
+    return `the data was read, but its audit event could not get a connection within the acquire timeout (${n(acquireTimeoutMs)} ms) either, although audit batches go ahead of the queue: every connection was busy${run.slowRequests ? ' with slow requests' : ''}. The access was refused, so no patient data left unaudited.`;
+  }
   if (isClientError(code)) {
     if (code === 'timeout') return 'no answer within the client timeout (10 s): the server was overloaded.';
     return 'the load generator got no HTTP answer (connection error).';

@@ -17,6 +17,8 @@ export interface LoadServer {
   readonly registry?: TargetRegistry;
   /** True when it serves the slow route. */
   readonly slowRoute: boolean;
+  /** Headers every request to it needs (its API token). */
+  readonly headers?: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function runOnce(o: RunOnceOptions): Promise<RunResult> {
   const monitors = new Map<string, ServerMonitor>();
   let pools: PoolSource | undefined;
   try {
-    const headers = o.headers ?? {};
+    const headers = server.headers ?? o.headers ?? {};
     const paths = await discoverPaths(server.url, o.targets, headers);
     const slow =
       server.slowRoute || (await hasSlowRoute(server.url, o.slowPath(o.targets[0] as string, 0), headers));

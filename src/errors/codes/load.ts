@@ -8,6 +8,12 @@ export const loadCodes = defineCodes({
     title: 'carepool load only sends traffic to this machine (127.0.0.1, ::1 or localhost).',
     hint: 'Run the load against a server on this machine (carepool serve binds 127.0.0.1), or leave out --url to let carepool load start one itself.',
   },
+  CAREPOOL_LOAD_USER_FAILED: {
+    exit: 1,
+    http: 503,
+    title: 'The in-process load server could not create the user its traffic signs in as.',
+    hint: 'Bring every target to the newest migration (carepool migrate up --target all) and check it answers (carepool doctor).',
+  },
   CAREPOOL_LOAD_SERVER_UNREACHABLE: {
     exit: 1,
     http: 502,
