@@ -1,6 +1,7 @@
 import type {
   Column,
   ColumnDefault,
+  ColumnType,
   FkAction,
   ForeignKey,
   Index,
@@ -23,6 +24,8 @@ export interface NormalizeOptions {
 
 const num = (v: number | string | null | undefined): number => Number(v ?? 0);
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Turns raw information_schema rows (MySQL 8.0/8.4 or MariaDB ≥ 10.6) into a canonical {@link Schema}.
  * Pure, so recorded MySQL fixtures and live MariaDB rows go through exactly the same code. Handles
@@ -44,6 +47,15 @@ export function normalizeCatalog(raw: RawCatalog, options: NormalizeOptions = {}
   const columnsOf = groupBy(raw.columns, (c) => c.table_name);
   const indexPartsOf = groupBy(raw.indexes, (i) => i.table_name);
   const fkPartsOf = groupBy(raw.foreignKeys, (f) => f.table_name);
+  // A schema repeats a handful of column types: parse each COLUMN_TYPE once (the result is copied by
+  // canonicalSchema below, so sharing it here is safe).
+  const types = new Map<string, ColumnType>();
+  const typeOf = (c: RawColumn): ColumnType => {
+    const key = `${c.column_type}\u0000${c.data_type}`;
+    let type = types.get(key);
+    if (type === undefined) types.set(key, (type = parseColumnType(c.column_type, c.data_type)));
+    return type;
+  };
   const tables: Table[] = [];
   for (const rt of raw.tables) {
     if (exclude.has(rt.table_name)) continue;
@@ -59,7 +71,7 @@ export function normalizeCatalog(raw: RawCatalog, options: NormalizeOptions = {}
     );
     const columns = rawCols
       .filter((c) => c !== gipk)
-      .map((c) => toColumn(c, mariadb, jsonChecks.has(`${name}.${c.column_name}`)));
+      .map((c) => toColumn(c, typeOf(c), mariadb, jsonChecks.has(`${name}.${c.column_name}`)));
     // Index parts by index, in order of first appearance (canonicalSchema sorts the indexes by name).
     const partsOf = groupBy(
       (indexPartsOf.get(name) ?? []).filter((p) => p.column_name !== null),
@@ -112,21 +124,22 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 const sameCols = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((c, i) => b[i] === c);
 
-function toColumn(c: RawColumn, mariadb: boolean, jsonCheck: boolean): Column {
-  let type = parseColumnType(c.column_type, c.data_type);
-  if (jsonCheck && type.kind === 'longtext') type = { kind: 'json' };
+function toColumn(c: RawColumn, type: ColumnType, mariadb: boolean, jsonCheck: boolean): Column {
   const extra = c.extra ?? '';
   const def = toDefault(c.column_default, extra, mariadb);
   const onUpdate = /on update\s+(\S+(?:\(\d*\))?)/i.exec(extra)?.[1];
-  return {
+  // Built by assignment, not conditional spreads: this runs once per column (1,600 on 200 tables), mostly
+  // before the JIT has optimised it. Same keys, same order.
+  const column: Mutable<Column> = {
     name: c.column_name,
-    type,
+    type: jsonCheck && type.kind === 'longtext' ? { kind: 'json' } : type,
     nullable: c.is_nullable.toUpperCase() === 'YES',
-    ...(def === undefined ? {} : { default: def }),
-    ...(/auto_increment/i.test(extra) ? { autoIncrement: true } : {}),
-    ...(onUpdate ? { onUpdate: canonicalExpression(onUpdate) } : {}),
-    ...(c.column_comment ? { comment: c.column_comment } : {}),
   };
+  if (def !== undefined) column.default = def;
+  if (/auto_increment/i.test(extra)) column.autoIncrement = true;
+  if (onUpdate) column.onUpdate = canonicalExpression(onUpdate);
+  if (c.column_comment) column.comment = c.column_comment;
+  return column;
 }
 
 /**
