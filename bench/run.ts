@@ -3,20 +3,18 @@
  * docs/benchmarks.md. Each benchmark starts and stops its own private server.
  */
 import { header } from './header.js';
-import { runHttpBench } from './http/http.bench.js';
 import { writeHeader } from './lib/report.js';
-import { runMigrateBench } from './migrate/migrate.bench.js';
-import { runDriverBench } from './pool/driver.bench.js';
-import { runPoolBench } from './pool/pool.bench.js';
 import { ensureReferenceStack } from './reference/stack.js';
-import { runSeedBench } from './seed/seed.bench.js';
 
-const BENCHES: Record<string, (full: boolean) => Promise<string>> = {
-  pool: runPoolBench,
-  driver: runDriverBench,
-  http: runHttpBench,
-  migrate: runMigrateBench,
-  seed: runSeedBench,
+type Bench = (full: boolean) => Promise<string>;
+
+/** Each benchmark is loaded only when chosen, so `npm run bench -- http` needs only the http code. */
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  pool: async () => (await import('./pool/pool.bench.js')).runPoolBench,
+  driver: async () => (await import('./pool/driver.bench.js')).runDriverBench,
+  http: async () => (await import('./http/http.bench.js')).runHttpBench,
+  migrate: async () => (await import('./migrate/migrate.bench.js')).runMigrateBench,
+  seed: async () => (await import('./seed/seed.bench.js')).runSeedBench,
 };
 
 /** Benchmarks with a Python side (Flask, Alembic, SQLAlchemy): the reference stack is installed first. */
@@ -36,7 +34,7 @@ if (unknown.length) {
 if (names.some((n) => NEEDS_REFERENCE.has(n))) await ensureReferenceStack();
 await writeHeader(await header(full, names));
 for (const name of names) {
-  const bench = BENCHES[name] as (full: boolean) => Promise<string>;
+  const bench = await (BENCHES[name] as () => Promise<Bench>)();
   process.stderr.write(`bench ${name}${full ? ' (full)' : ''}…\n`);
   process.stdout.write(`${await bench(full)}\n\n`);
 }

@@ -117,8 +117,9 @@ export async function runHttpBench(
   let probe: DbProbe | undefined;
   let compiled: CompiledServers | undefined;
   try {
-    let token: string;
-    [token, compiled] = await Promise.all([prepare(db), compileServers()]);
+    // One after the other: transpiling is synchronous CPU work that would stall prepare()'s connects.
+    compiled = await compileServers();
+    const token = await prepare(db);
     probe = await DbProbe.open(userUrl(db.state, 'admin', 'DISABLED'), db.state.pid);
     const wanted = stack.ok ? ALL : ALL.filter((n) => n !== 'flask');
     const candidates = new Map<CandidateName, Candidate>();

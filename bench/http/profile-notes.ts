@@ -15,22 +15,37 @@ from dist/), so the benchmark was measuring a handicap users never pay. **After*
 src/ and the server scripts with TypeScript into a temporary directory and runs plain \`node\` on them
 (bench/http/compile.ts), the same for carepool and the bare server.
 
-**Remaining gap, carepool as deployed (sign-in + audit, commit 3fcc72b) vs the bare server doing the same
-database work.** Rotated rounds (64 connections, 4 rounds of 4 s): GET patient 169-246 µs of server CPU
-per request for carepool against 99-143 µs for the bare server; POST record 241-292 against 164-217 µs.
-\`strace -c\` counts the same system calls per response for both (GET: 2 write, 1 writev, 3 read; POST: 4
-write, 1 writev, 5 read) and the database sees the same statements (the tables' "SQL statements/req"), so
-the difference is JavaScript. Per response, from an 8 s profile of carepool alone: GET — kernel time in
-socket writes ~64 µs (the bare server pays it too), GC 13, mysql2 11, **helmet 9 (self; ~13 with its
-setHeader calls)**, promise jobs 8, src/clinic 6, src/db 5, Kysely 5, Fastify 4, src/audit 4; POST —
-**Kysely ~41 µs self** plus the garbage of its builder objects. Two causes stand out, both in src/ (owned by
-the web and clinic work, so reported here rather than changed):
+**Remaining gap, carepool as deployed (sign-in + audit, commits 3fcc72b-185adf7) vs the bare server doing
+the same database work.** Rotated rounds (64 connections, 4 rounds of 4 s): GET patient 169-246 µs of
+server CPU per request for carepool against 99-143 µs for the bare server; POST record 241-292 against
+164-217 µs. \`strace -c\` counts the same system calls per response for both (GET: 2 write, 1 writev, 3
+read; POST: 4 write, 1 writev, 5 read) and the database sees the same statements (the tables' "SQL
+statements/req"), so the difference is JavaScript. Self time per response from \`--cpu-prof\` of both
+servers in the same run (GET patient, 64 connections, 2 rotated rounds of 5 s; /proc said 212-238 against
+174-175 µs):
+
+| where the time goes (µs per response) | carepool | bare (auth + audit) |
+| --- | --- | --- |
+| kernel: writes to MariaDB's socket / the HTTP response | 92 / 25 | 86 / 17 |
+| mysql2 + sql-escaper (the bare server's mysql2/promise also captures a stack per query) | 22 | 33 |
+| Node's http, streams, events | 30 | 33 |
+| garbage collection + promise jobs | 27 | 14 |
+| security headers (helmet) | 10 | 0 |
+| Fastify, its schema serialisers | 13 | 0 |
+| application code: src/clinic, src/db (pool), src/audit, Kysely / the bare script | 28 | 15 |
+| total busy | ~257 | ~208 |
+
+On writes the largest item is **Kysely, ~41 µs self per response** plus the garbage of its builder
+objects. Two causes stand out, both in src/ (owned by the web and clinic work, so reported here rather
+than changed):
 
 1. **@fastify/helmet rebuilds helmet on every request**: its onRequest hook calls \`helmet(configuration)\`
    per request (to support per-route options), so helmet re-parses the Content-Security-Policy directives
-   (\`parseDirectives\`, \`dashify\`) and re-creates its eleven middlewares for every response — the largest
-   single item carepool adds to a read. The headers never change: compute them once at start and set them
-   in one hook (helmet's own issue helmetjs/helmet#430 asks for exactly this).
+   (\`parseDirectives\`, \`dashify\`) and re-creates its middlewares for every response: the largest single
+   item carepool adds to a read. The headers themselves (eleven from helmet, plus Cache-Control) make a
+   GET patient response carry 709 bytes of headers against the bare server's 151, for the same 658-byte
+   body: part of the larger writev. The values never change: compute them once at start and set them in
+   one hook (helmet's own issue helmetjs/helmet#430 asks for exactly this).
 2. **The write path builds and compiles its Kysely queries on every request** (\`createRecord\`: the INSERT,
    the SELECT of the new row), where \`getPatient\` compiles its statements once per database and swaps the
    parameters; doing the same for the create paths removes most of the ~41 µs.
