@@ -19,9 +19,10 @@ import { TargetRegistry } from '../../src/db/targets.js';
 import {
   diffSchemas,
   EMPTY_SCHEMA,
-  introspectSchema,
   loadChain,
   migrateFleet,
+  normalizeCatalog,
+  readCatalog,
   renderOps,
   targetDatabase,
 } from '../../src/migrate/index.js';
@@ -31,6 +32,7 @@ import { median } from '../lib/measure.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 import { startBenchServer } from '../lib/server.js';
 import { PYTHON, referenceStack } from '../reference/stack.js';
+import { BEFORE_AFTER, profileCatalog, profileText, serverWork } from './profile.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ALEMBIC_DIR = join(ROOT, 'bench', 'reference', 'alembic');
@@ -68,18 +70,6 @@ export function syntheticSchema(n: number): Schema {
   );
   return schema(...models);
 }
-
-/** Where carepool's autogenerate time goes, recorded once from a profile (not re-measured by each run). */
-const AUTOGEN_PROFILE = `Profile of carepool's side (recorded 2026-11-22, 15 runs on the 200-table database, \`node --cpu-prof\` and
-per-query timing): reading the catalog is 55-65 % of the time and is server-bound: six queries on one
-connection, of which the foreign-key query (information_schema.KEY_COLUMN_USAGE joined to
-REFERENTIAL_CONSTRAINTS) alone takes 24-54 ms because MariaDB opens every table definition to answer it
-(COLUMNS 18 ms, TABLES 16 ms, STATISTICS 8 ms, CHECK_CONSTRAINTS 10 ms); normalising the rows (10-20 ms,
-much of it GC) and diffing (5-15 ms) are the client's share. Alembic's side is almost all client CPU
-(0.4-0.45 s of Python for ~0.45-0.5 s). The ratio therefore sits near 10x and moves with the machine's load
-(6.4x-9.7x measured here under load averages of 8-17). Not changed here (src/migrate belongs to the migrations
-work): pinning \`r.CONSTRAINT_SCHEMA\` in the FK query cut it 10-15 % in a side test with identical rows, and
-running the catalog queries on two connections at once would overlap the server-bound part.`;
 
 /** Wall ms and CPU seconds of one timed step. */
 interface Step {
@@ -170,7 +160,9 @@ function mirroredRevisions(): Set<string> {
 
 /** Runs the benchmark and returns its markdown section. */
 export async function runMigrateBench(full: boolean): Promise<string> {
-  const rounds = full ? 7 : 3;
+  // The chain takes ~50 ms a round and autogenerate ~0.5 s: enough rounds for medians on a shared machine.
+  const rounds = full ? 41 : 15;
+  const genRounds = full ? 15 : 7;
   const cliRounds = full ? 5 : 2;
   const stack = await referenceStack();
   const load = loadavg()[0] ?? 0;
@@ -226,6 +218,29 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       for (const fn of round % 2 ? [alembicRound, carepoolRound] : [carepoolRound, alembicRound]) await fn();
     }
 
+    // What one run costs a server: statements and connections target a saw (the other target sees the same).
+    const statusConn = await registry.get('a').connectMigrator();
+    let ddl = 0;
+    let work: {
+      carepool: Awaited<ReturnType<typeof serverWork>>;
+      alembic?: Awaited<ReturnType<typeof serverWork>>;
+    };
+    try {
+      work = {
+        carepool: await serverWork(statusConn, async () => {
+          const [first] = await migrateFleet(registry.list(), { to, chain });
+          ddl = first?.steps.reduce((n, s) => n + s.statements.length, 0) ?? 0;
+        }),
+      };
+      await migrateFleet(registry.list(), { to: 'base', direction: 'down', chain, allowDestructive: true });
+      if (alembic) {
+        work.alembic = await serverWork(statusConn, () => alembic.run('upgrade'));
+        await alembic.run('downgrade');
+      }
+    } finally {
+      await statusConn.close();
+    }
+
     // The same, as command-line processes (interpreter start and imports included): what a user waits for.
     const cli: Record<string, number[]> = { carepool: [], alembic: [] };
     const bin = join(ROOT, 'dist', 'cli', 'bin.js');
@@ -256,7 +271,8 @@ export async function runMigrateBench(full: boolean): Promise<string> {
     const big = syntheticSchema(TABLES);
     const target = registry.get('a');
     const conn = await target.connectMigrator();
-    const gen: Record<string, Step[]> = { introspect: [], diff: [], carepool: [], alembic: [] };
+    const gen: Record<string, Step[]> = { read: [], normalize: [], diff: [], carepool: [], alembic: [] };
+    let catalog: Awaited<ReturnType<typeof profileCatalog>> | undefined;
     let alembicOps: number | null | undefined;
     try {
       // Alembic's ledger is not part of either model; carepool's ledger is excluded on both sides.
@@ -268,7 +284,9 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       );
       for (const st of statements) await conn.query(sql.raw(st.sql));
       const carepoolAutogen = async () => {
-        const live = await timed(() => introspectSchema(target.sql, targetDatabase(target)));
+        // introspectSchema in its two halves: the catalog queries (over the pool) and the normaliser.
+        const read = await timed(() => readCatalog(target.sql, targetDatabase(target)));
+        const live = await timed(async () => normalizeCatalog(read.value));
         // Alembic's autogenerate creates its (empty) alembic_version table; it is Alembic's ledger, not part
         // of the models, so it is left out here as env.py leaves carepool's ledger tables out for Alembic.
         const diff = await timed(async () =>
@@ -276,9 +294,10 @@ export async function runMigrateBench(full: boolean): Promise<string> {
         );
         if (diff.value.length > 0)
           throw new Error(`false diff on the ${TABLES}-table schema: ${diff.value.length} operations`);
-        gen.introspect?.push(live);
+        gen.read?.push(read);
+        gen.normalize?.push(live);
         gen.diff?.push(diff);
-        gen.carepool?.push({ ms: live.ms + diff.ms, cpu: live.cpu + diff.cpu });
+        gen.carepool?.push({ ms: read.ms + live.ms + diff.ms, cpu: read.cpu + live.cpu + diff.cpu });
       };
       const alembicAutogen = async () => {
         if (!alembic) return;
@@ -289,10 +308,11 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       await carepoolAutogen();
       await alembicAutogen();
       for (const s of Object.values(gen)) s.length = 0;
-      for (let round = 0; round < rounds; round++) {
+      for (let round = 0; round < genRounds; round++) {
         for (const fn of round % 2 ? [alembicAutogen, carepoolAutogen] : [carepoolAutogen, alembicAutogen])
           await fn();
       }
+      catalog = await profileCatalog(conn, targetDatabase(target), genRounds);
       await conn.query(sql`SET FOREIGN_KEY_CHECKS = 0`);
       for (const st of statements)
         if (st.op.kind === 'createTable')
@@ -370,19 +390,32 @@ export async function runMigrateBench(full: boolean): Promise<string> {
         ),
       );
       if (!cli.carepool?.length) lines.push('', 'CLI rows skipped: `dist/` is not built (`npm run build`).');
+      // Rounds interleave, so each carepool run has an Alembic run beside it: the ratio per round is less
+      // exposed to load that comes and goes than the ratio of the medians.
+      const paired = (cp: readonly Step[] = [], al: readonly Step[] = []) =>
+        cp.map((s, i) => s.ms / (al[i]?.ms ?? Number.NaN)).filter(Number.isFinite);
+      const spread = (v: readonly number[]) => {
+        const s = [...v].sort((x, y) => x - y);
+        const at = (q: number) => (s[Math.floor(q * (s.length - 1))] ?? Number.NaN).toFixed(2);
+        return `median ${median(s).toFixed(2)} (quartiles ${at(0.25)}-${at(0.75)})`;
+      };
+      lines.push(
+        '',
+        `Per-round ratio carepool ÷ Alembic (each run against the Alembic run beside it): up ${spread(paired(samples['carepool up'], samples['alembic up']))}, down ${spread(paired(samples['carepool down'], samples['alembic down']))}.`,
+      );
       const speedup = ms(gen.alembic) / ms(gen.carepool);
       lines.push(
         '',
         `Autogenerate against a live database of ${TABLES} tables / ${TABLES * 8} columns / ${TABLES - 1} FKs / ${TABLES} secondary indexes`,
-        `(median of ${rounds} interleaved rounds after a warm-up; carepool's bookkeeping tables excluded on both sides):`,
+        `(median of ${genRounds} interleaved rounds after a warm-up; carepool's bookkeeping tables excluded on both sides):`,
         '',
         mdTable(
           ['tool', 'what it does', 'time', 'CPU s (client)', 'differences found'],
           [
             [
               'carepool',
-              'introspect (batched information_schema queries) + diff against the models',
-              `${fmt(ms(gen.carepool))} (introspect ${fmt(ms(gen.introspect))}, diff ${fmt(ms(gen.diff))})`,
+              'introspect (batched information_schema queries, normaliser) + diff against the models',
+              `${fmt(ms(gen.carepool))} (catalog ${fmt(ms(gen.read))}, normalise ${fmt(ms(gen.normalize))}, diff ${fmt(ms(gen.diff))})`,
               cpu(gen.carepool).toFixed(3),
               '0',
             ],
@@ -398,7 +431,21 @@ export async function runMigrateBench(full: boolean): Promise<string> {
         '',
         `carepool is **${speedup.toFixed(1)}x** faster at autogenerate (goal >= 10x: ${speedup >= 10 ? 'met' : 'missed'} in this run).`,
         '',
-        AUTOGEN_PROFILE,
+        ...(catalog
+          ? [
+              profileText({
+                tables: TABLES,
+                catalog,
+                read: ms(gen.read),
+                normalize: ms(gen.normalize),
+                diff: ms(gen.diff),
+                cpuMs: cpu(gen.carepool) * 1000,
+                chain: { ...work, ddl },
+              }),
+              '',
+            ]
+          : []),
+        BEFORE_AFTER,
       );
     } else {
       lines.push(
