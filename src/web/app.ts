@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(formbody);
   registerIdentity(app, security === undefined);
-  await registerSecurityHeaders(app, security?.https === true);
+  registerSecurityHeaders(app, security?.https === true);
   if (security) {
     await registerSecurity(app, security, pageDeps);
     registerAuditRoutes(app, security.audit, pageDeps);
