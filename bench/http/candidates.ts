@@ -9,7 +9,7 @@ import { startFlask } from '../reference/flask.js';
 import type { CompiledServers, ServerScript } from './compile.js';
 
 /** Which server. */
-export type CandidateName = 'carepool' | 'bare' | 'bareRow' | 'plain' | 'flask';
+export type CandidateName = 'carepool' | 'carepoolQuiet' | 'bare' | 'bareRow' | 'plain' | 'flask';
 
 /** A running server under test. */
 export interface Candidate {
@@ -60,6 +60,12 @@ export async function startCandidate(name: CandidateName, options: StartOptions)
   switch (name) {
     case 'carepool':
       return node('carepool-server.ts', {}, 'carepool as deployed');
+    case 'carepoolQuiet':
+      return node(
+        'carepool-server.ts',
+        { BENCH_LOG_LEVEL: 'warn' },
+        'carepool as deployed but CAREPOOL_LOG_LEVEL=warn (no per-request log lines)',
+      );
     case 'bare':
       return node(
         'bare-server.ts',

@@ -1,13 +1,20 @@
 /**
- * carepool's real web server for the HTTP benchmark, as `carepool serve` runs it: startServer (Fastify,
- * schemas, identity and guard hooks, its pool, metrics observers) with its defaults, so authentication and
- * the audit trail are on whenever the web app enables them by default. Run as a child process; prints its
- * port on stdout. Env: BENCH_DB_URL, BENCH_POOL_MAX, BENCH_ACQUIRE_TIMEOUT_MS.
+ * carepool's real web server for the HTTP benchmark, started as `carepool serve` starts it: startServer with
+ * the security layer (Bearer tokens, security headers, the audited access guard), its pool and metrics
+ * observers, `readRevision`, and a request logger at carepool's default level (`info`: one line when a
+ * request arrives and one when it completes). The log lines go to /dev/null rather than the benchmark's
+ * terminal; formatting and writing them is still paid. Run as a child process; prints its port on stdout.
+ * Env: BENCH_DB_URL, BENCH_POOL_MAX, BENCH_ACQUIRE_TIMEOUT_MS, BENCH_LOG_LEVEL (default info; `silent`
+ * runs without a logger).
  */
 import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
 import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import { readRevision } from '../../src/migrate/index.js';
 import { startServer } from '../../src/web/server.js';
 
+const level = process.env.BENCH_LOG_LEVEL ?? 'info';
 const config = loadConfig({
   env: {
     CAREPOOL_TARGETS: 'bench',
@@ -19,7 +26,14 @@ const config = loadConfig({
   },
   dotenv: false,
 });
-const server = await startServer({ config, port: 0 });
+const server = await startServer({
+  config,
+  readRevision,
+  ...(level === 'silent'
+    ? {}
+    : { logger: createLogger({ level, destination: pino.destination({ dest: '/dev/null', sync: false }) }) }),
+  port: 0,
+});
 process.stdout.write(`${server.port}\n`);
 process.on('SIGTERM', () => {
   void server.close().then(() => process.exit(0));

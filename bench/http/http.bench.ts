@@ -55,8 +55,11 @@ export const WORKLOADS = {
   },
 } as const satisfies Record<string, Workload>;
 
-/** Every server; the one-INSERT-per-request variant only matters for reads, and one read shows it. */
-const ALL: readonly CandidateName[] = ['carepool', 'bare', 'bareRow', 'plain', 'flask'];
+/**
+ * Every server. The variants that isolate one cost (carepool without its per-request log lines, the bare
+ * server with one audit INSERT per request) run on GET patient only: one workload shows the effect.
+ */
+const ALL: readonly CandidateName[] = ['carepool', 'carepoolQuiet', 'bare', 'bareRow', 'plain', 'flask'];
 /** carepool, the bare server with and without auth + audit, Flask. */
 const THREE: readonly CandidateName[] = ['carepool', 'bare', 'plain', 'flask'];
 

@@ -16,7 +16,13 @@ src/ and the server scripts with TypeScript into a temporary directory and runs 
 (bench/http/compile.ts), the same for carepool and the bare server.
 
 **Remaining gap, carepool as deployed (sign-in + audit, commits 3fcc72b-185adf7) vs the bare server doing
-the same database work.** Rotated rounds (64 connections, 4 rounds of 4 s): GET patient 169-246 µs of
+the same database work.** First, **request logging**: \`carepool serve\` logs every request at the default
+level \`info\` (Fastify's "incoming request" and "request completed" lines through pino with carepool's
+redaction paths). Rotated A/B rounds (GET patient, 64 connections, 4 rounds of 4 s, load average ~5):
+carepool with the logger 167-194 µs of server CPU per request and 4,597 req/s (median), without it
+127-152 µs and 5,402 req/s, the bare server 110-134 µs and 5,735 req/s: the logger alone moves carepool
+from 0.94x to 0.80x of the bare server. The "carepool, log level warn" row measures it on every run. The
+rest, measured without the logger: rotated rounds (64 connections, 4 rounds of 4 s): GET patient 169-246 µs of
 server CPU per request for carepool against 99-143 µs for the bare server; POST record 241-292 against
 164-217 µs. \`strace -c\` counts the same system calls per response for both (GET: 2 write, 1 writev, 3
 read; POST: 4 write, 1 writev, 5 read) and the database sees the same statements (the tables' "SQL
@@ -36,8 +42,12 @@ servers in the same run (GET patient, 64 connections, 2 rotated rounds of 5 s; /
 | total busy | ~257 | ~208 |
 
 On writes the largest item is **Kysely, ~41 µs self per response** plus the garbage of its builder
-objects. Two causes stand out, both in src/ (owned by the web and clinic work, so reported here rather
+objects. Three causes stand out, all in src/ (owned by the web and clinic work, so reported here rather
 than changed):
+
+0. **Per-request log lines at the default level** (above): the largest item. Options: log completed
+   requests only (Fastify's \`disableRequestLogging\` plus one \`onResponse\` line), or sample them, or
+   default the request log to \`warn\` and keep \`info\` for start-up and errors.
 
 1. **@fastify/helmet rebuilds helmet on every request**: its onRequest hook calls \`helmet(configuration)\`
    per request (to support per-route options), so helmet re-parses the Content-Security-Policy directives
