@@ -172,6 +172,11 @@ describe('apply on a live target', () => {
       const shown = await resolveTarget(azure, 'show', { chain });
       expect(shown.revision).toBe('9003_bad');
       expect(shown.entries.map((e) => e.status)).toEqual(['done', 'done', 'failed']);
+      // One row per statement (the upsert that marks one done and journals the next adds no duplicates).
+      expect(shown.entries.map((e) => e.seq)).toEqual([0, 1, 2]);
+      expect(shown.entries.slice(0, 2).map((e) => e.statement)).toEqual(
+        r.steps.at(-1)?.statements.map((st) => st.sql),
+      );
       // Another run refuses until it is resolved.
       expect((await migrateTarget(azure, { to: 'head', chain })).error?.code).toBe(
         'CAREPOOL_MIGRATE_INCOMPLETE',

@@ -4,6 +4,7 @@ import { sql } from '../../db/sql.js';
 import { AppError } from '../../errors/index.js';
 import { deleteHistory, insertHistory, JOURNAL_TABLE, whoAmI } from '../history/history-store.js';
 import type { Algorithm } from '../render/online-ddl.js';
+import type { Statement } from '../render/render-op.js';
 import type { MigrationLock } from './lock.js';
 import type { Direction, PlannedStep } from './plan.js';
 
@@ -57,6 +58,13 @@ const errorJson = (error: unknown) => {
  * `failed` after. MySQL commits DDL implicitly, so after a failure (or a crash) the journal says exactly
  * which statements landed; `resolve` works from it. On success the history row is written and the
  * journal cleared in one transaction. Returns the result instead of throwing, so a fleet can carry on.
+ *
+ * Between two statements, "statement k done" and "statement k+1 pending" are one INSERT … ON DUPLICATE
+ * KEY UPDATE (row k exists and is updated, row k+1 is new): one round trip instead of two, and a crash
+ * can only leave states the two separate writes could leave too (k pending, or k done and k+1 pending).
+ * Rows after the first of a revision get explicit ids (the previous + 1): under the lock this run is the
+ * journal's only writer and the journal was empty when it began, so the ids are free, and no server's
+ * rules for LAST_INSERT_ID() after a multi-row upsert come into it.
  */
 export async function executeStep(
   conn: SqlClient,
@@ -68,6 +76,14 @@ export async function executeStep(
   const who = whoAmI();
   const done: StatementResult[] = [];
   const { revision, direction, statements } = step;
+  const journal = sql.ident(JOURNAL_TABLE);
+  const row = (id: number | null, seq: number, status: 'pending' | 'done') => {
+    const st = statements[seq] as Statement;
+    return sql`(${id}, ${runId}, ${revision.id}, ${direction}, ${seq}, ${st.sql}, ${st.inverse}, ${status}, UTC_TIMESTAMP(3), ${status === 'done' ? sql`UTC_TIMESTAMP(3)` : null}, CONCAT(${who}, ' as ', CURRENT_USER()))`;
+  };
+  const columns = sql`(id, run_id, revision, direction, seq, statement, inverse, status, started_at, finished_at, applied_by)`;
+  /** The statement that ran last, whose `done` is not written yet. */
+  let ran: { readonly id: number; readonly seq: number } | undefined;
   try {
     await options.lock?.assertHeld();
     for (const [seq, st] of statements.entries()) {
@@ -79,16 +95,31 @@ export async function executeStep(
         count: statements.length,
         sql: st.sql,
       });
-      const insert = await conn.query(sql`INSERT INTO ${sql.ident(JOURNAL_TABLE)}
-        (run_id, revision, direction, seq, statement, inverse, status, started_at, applied_by)
-        VALUES (${runId}, ${revision.id}, ${direction}, ${seq}, ${st.sql}, ${st.inverse}, 'pending', UTC_TIMESTAMP(3), CONCAT(${who}, ' as ', CURRENT_USER()))`);
+      let id: number;
+      if (ran === undefined) {
+        id = (await conn.query(sql`INSERT INTO ${journal} ${columns} VALUES ${row(null, seq, 'pending')}`))
+          .insertId;
+      } else {
+        id = ran.id + 1;
+        const upsert = await conn.query(sql`INSERT INTO ${journal} ${columns}
+          VALUES ${row(ran.id, ran.seq, 'done')}, ${row(id, seq, 'pending')}
+          ON DUPLICATE KEY UPDATE status = 'done', finished_at = UTC_TIMESTAMP(3)`);
+        // 2 for the updated row k, 1 for the new row k+1: anything else means another session wrote here.
+        if (upsert.affectedRows !== 3) {
+          throw new AppError(
+            'CAREPOOL_MIGRATE_LOCK_FAILED',
+            `${options.target}: the journal of ${revision.id} changed under this run (statement ${seq + 1}: ${upsert.affectedRows} rows affected, 3 expected); the migration lock is not protecting it`,
+            { meta: { target: options.target, revision: revision.id, seq } },
+          );
+        }
+      }
       const t0 = performance.now();
       try {
         await conn.query(sql.raw(st.sql));
       } catch (error) {
         const message = (error as Error).message ?? String(error);
         await conn.query(
-          sql`UPDATE ${sql.ident(JOURNAL_TABLE)} SET status = 'failed', error = ${message.slice(0, 4000)}, finished_at = UTC_TIMESTAMP(3) WHERE id = ${insert.insertId}`,
+          sql`UPDATE ${journal} SET status = 'failed', error = ${message.slice(0, 4000)}, finished_at = UTC_TIMESTAMP(3) WHERE id = ${id}`,
         );
         throw new AppError(
           'CAREPOOL_MIGRATE_STATEMENT_FAILED',
@@ -105,8 +136,11 @@ export async function executeStep(
         algorithm: st.online.algorithm,
         durationMs: Math.round(performance.now() - t0),
       });
+      ran = { id, seq };
+    }
+    if (ran !== undefined) {
       await conn.query(
-        sql`UPDATE ${sql.ident(JOURNAL_TABLE)} SET status = 'done', finished_at = UTC_TIMESTAMP(3) WHERE id = ${insert.insertId}`,
+        sql`UPDATE ${journal} SET status = 'done', finished_at = UTC_TIMESTAMP(3) WHERE id = ${ran.id}`,
       );
     }
     const durationMs = Math.round(performance.now() - started);
