@@ -155,24 +155,39 @@ export function profileText(p: {
     `The KEY_COLUMN_USAGE ⋈ REFERENTIAL_CONSTRAINTS join that read the foreign keys before issue 8 takes`,
     `${ms(formerJoin.ms)} ms alone (${rows(formerJoin.rows)}) where its two halves take`,
     `${ms(queries.filter((q) => /KEY_COLUMN_USAGE|REFERENTIAL/.test(q.label)).reduce((s, q) => s + q.ms, 0))} ms.`,
-    `Chain up: each target's server received ${carepool.statements} statements on ${carepool.connections}`,
-    `connections per run, ${ddl} of them DDL (the rest: GET_LOCK, version, history and journal reads, a lock`,
-    'check per revision, a journal INSERT and UPDATE around each DDL, BEGIN/INSERT history/DELETE',
-    `journal/COMMIT per revision, RELEASE_LOCK)${
+    `Chain up: each target's server counted ${carepool.statements} statements (Questions, COM_QUIT`,
+    `included) on ${carepool.connections} connections per run, ${ddl} of them DDL; the rest are GET_LOCK, the`,
+    'version, the history and journal reads, a lock check per revision, a journal row before each DDL and',
+    'its outcome after (one upsert between two DDL), BEGIN/INSERT history/DELETE journal/COMMIT per',
+    `revision and RELEASE_LOCK${
       alembic
-        ? `; Alembic's upgrade sent ${alembic.statements} statements on ${alembic.connections} connection(s), its DDL included (indexes as separate CREATE INDEX).`
+        ? `. Alembic's upgrade counted ${alembic.statements} on ${alembic.connections} connection(s), its DDL included (indexes as separate CREATE INDEX).`
         : '.'
     }`,
   ].join('\n');
 }
 
 /**
- * Recorded once (issue 8, 2026-12-02): src/migrate before (commit 3fcc72b) and after, loaded side by side
- * in one process against the same servers, rounds interleaved with Alembic's. Not re-measured by each run:
+ * Recorded once (issue 8, 2026-12-02) with /tmp harnesses that loaded src/migrate before (commit 3fcc72b)
+ * and after side by side in one process, rounds interleaved with Alembic's. Not re-measured by each run:
  * the old code is not in the tree any more.
  */
-export const BEFORE_AFTER = `**Profile: before/after (issue 8).** Measured with the code before (3fcc72b) and after loaded side by
-side in one process, rounds interleaved with Alembic's; two runs each, load averages 4-7 on the 2 cores.
+export const BEFORE_AFTER = `**Profile: before/after (issue 8).** src/migrate before (3fcc72b) and after, loaded side by side in one
+process against the same servers, rounds interleaved with Alembic's (ranges over 4 autogenerate runs of
+15 rounds at load averages 7-10, and 2 chain runs of 41 rounds at 7-8, on the 2 cores):
+
+| | before | after |
+| --- | --- | --- |
+| autogenerate, 200 tables: carepool | 42-53 ms | 28-44 ms (1.5-1.65x faster, per round) |
+| … catalog / normalise / diff | 21-29 / 12-18 / 7-11 ms | 14-22 / 5-9 / 4-6 ms |
+| … client CPU | 21-24 ms | 15-18 ms |
+| … speedup vs Alembic (485-685 ms): medians / per round | 9.2-16.2x / 8.6-14.3x | **11.7-19.8x / 13.0-21.5x** |
+| chain up, 2 targets ÷ Alembic: medians / per round | 0.90-1.10 / 0.98-1.19 | **0.82-1.06 / 0.87-0.96** |
+| … before vs after alone (200 rounds, paired) | | 0.94 (down 0.93) |
+| … statements per target per run (server's Questions, 2 COM_QUIT included) | 31 | 27 |
+| … client CPU per run | 11-12 ms | 8 ms |
+
+At load ~5 (two earlier runs) autogenerate went from 39-55 ms to 18-25 ms, 9.1-12.8x to 20.4-27.1x.
 
 - Causes found. (1) Server: the foreign-key query. MariaDB fills an information_schema table by opening
   the tables of every schema it cannot rule out; in the KEY_COLUMN_USAGE ⋈ REFERENTIAL_CONSTRAINTS join
@@ -180,30 +195,27 @@ side in one process, rounds interleaved with Alembic's; two runs each, load aver
   databases", block-nested-loop join), so the join cost 8-29 ms on 200 tables while each half filtered by
   \`= database\` costs 1.1-2.5 ms. The \`r.CONSTRAINT_SCHEMA\` pin suggested earlier was already in the
   query; EXPLAIN shows it does not stop the scan (it saved ~5 %). The queries were already issued
-  together over the pool, so a second connection was not the missing piece. TABLES read TABLE_ROWS (unused), which forces Open_full_table instead of reading definitions;
-  every query sorted with ORDER BY though the normaliser sorts anyway; CHECK_CONSTRAINTS (Open_full_table)
-  was read with no LONGTEXT column to explain. (2) Client: the normaliser filtered all 1,600 column rows
-  (and 800 index rows) once per table, O(tables × rows); the diff serialised every column, index and FK
-  of both sides with JSON.stringify and canonicalised the live schema three times.
-- Autogenerate, 200 tables (medians of 15 rounds): before 38.5 / 55.3 ms (catalog 16.7 / 24.4,
-  normalise 12.8 / 11.2, diff 10.1 / 10.1; client CPU 24.6 / 31.1 ms) → after 18.2 / 24.6 ms (catalog
-  10.0 / 14.8, normalise 4.5 / 6.0, diff 2.9 / 3.3; CPU 14.6 / 17.6 ms). Alembic 493 / 502 ms beside them:
-  **9.1-12.8x before, 20.4-27.1x after** (per-round ratios 11.5-11.8x → 20.7-24.7x). Goal B (>= 10x) is
-  met with room; most of what remains is the catalog, COLUMNS (1,600 rows) its largest query.
-- Chain up, two targets (medians of 41 rounds): before 31.5 / 35.6 ms, after 28.0 / 34.2 ms, Alembic
-  27.0 / 31.9 ms: **ratio 1.17 / 1.12 before, 1.04 / 1.07 after** (per-round ratios 1.11 / 1.07 →
-  0.98 / 0.97); 200 further rounds of before vs after alone: 4-5 % less time (paired). Statements per
-  target per run 31 → 29 (no CREATE TABLE IF NOT EXISTS once the ledger exists), the lock and DDL
-  connections opened together with the version read during GET_LOCK (one connect and one round trip off
-  the critical path), client CPU 9.3-9.6 → 7.5-8.5 ms per run.
-- Why goal A sits at parity instead of below it: each target runs 4 DDL (CREATE TABLE 3-8 ms each, ADD
-  COLUMN 3-11 ms under this load: about half of the wall time) on servers that share these 2 cores with
-  each other and with Alembic's, and 25 other statements, most of them what the safety design needs: the
-  lock and its check before each revision, a journal INSERT before and UPDATE after every DDL (MySQL
-  commits DDL implicitly), an atomic BEGIN/history/journal-clear/COMMIT per revision. Alembic sends 24
-  statements on one connection for the same chain, 6 of them DDL. One cost lies outside src/migrate:
-  mysql2 allocates a 16,000-slot prepared-statement cache for every connection (lru.min \`createLRU\`,
-  0.9 ms of CPU each; a fleet run opens 4). carepool never prepares statements; with
+  together over the pool, so a second connection was not the missing piece. TABLES read TABLE_ROWS
+  (unused), which forces Open_full_table instead of reading definitions; every query sorted with ORDER BY
+  though the normaliser sorts anyway; CHECK_CONSTRAINTS (Open_full_table) was read with no LONGTEXT
+  column to explain. (2) Client: the normaliser filtered all 1,600 column rows (and 800 index rows) once
+  per table, O(tables × rows); the diff serialised every column, index and FK of both sides with
+  JSON.stringify and canonicalised the live schema three times. (3) Chain: per target two CREATE TABLE IF
+  NOT EXISTS every run, the two connections opened one after the other, and two journal writes per DDL.
+- Changes: FK columns and rules as two schema-filtered queries joined in the client; no TABLE_ROWS, no
+  ORDER BY, CHECK_CONSTRAINTS only with a LONGTEXT column; rows grouped by table in one pass, each column
+  type parsed once; a structural equality that falls back to JSON.stringify; canonical tables remembered.
+  Chain: the lock and DDL connections opened together and the version read while GET_LOCK runs; the
+  ledger read first and created only when missing; "statement k done" and "statement k+1 pending" in one
+  INSERT … ON DUPLICATE KEY UPDATE. The lock, its check before each revision, a journal row before and
+  its outcome after every statement, and the atomic history + journal-clear commit are unchanged.
+- Why goal A sits at parity rather than clearly below: each target runs 4 DDL (CREATE TABLE 3-8 ms each,
+  ADD COLUMN 3-11 ms under this load, about half the wall time) on servers that share these 2 cores with
+  each other and with Alembic's, plus 21 other statements, nearly all of them the safety design (GET_LOCK,
+  a lock check per revision, the journal, BEGIN/history/journal-clear/COMMIT per revision, RELEASE_LOCK).
+  The server counts 24 for Alembic's run of the same chain (one connection), 6 of them DDL. One cost lies outside
+  src/migrate: mysql2 allocates a 16,000-slot prepared-statement cache for every connection (lru.min
+  \`createLRU\`, 0.9 ms of CPU each; a fleet run opens 4). carepool never prepares statements; with
   \`maxPreparedStatements: 1\` in src/db/driver.ts the chain took 0.92x the time (paired, 80 rounds) and
   4.7 instead of 5.9 ms of CPU. That change belongs to the db layer and is not made here.
 - Also fixed: the Alembic reference crashed on 2 of 6 autogenerate runs (RecursionError while reflecting
