@@ -187,7 +187,8 @@ process against the same servers, rounds interleaved with Alembic's (ranges over
 | … statements per target per run (server's Questions, 2 COM_QUIT included) | 31 | 27 |
 | … client CPU per run | 11-12 ms | 8 ms |
 
-At load ~5 (two earlier runs) autogenerate went from 39-55 ms to 18-25 ms, 9.1-12.8x to 20.4-27.1x.
+At load ~5 (two earlier runs, before the last two client-side changes) autogenerate went from 39-55 ms
+to 18-25 ms, 9.1-12.8x to 20.4-27.1x.
 
 - Causes found. (1) Server: the foreign-key query. MariaDB fills an information_schema table by opening
   the tables of every schema it cannot rule out; in the KEY_COLUMN_USAGE ⋈ REFERENTIAL_CONSTRAINTS join
