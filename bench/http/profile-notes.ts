@@ -4,7 +4,7 @@
  * tables. Reproduce with `npm run bench -- http --profile` (a summary of each Node server's profile goes
  * to stderr).
  */
-export const PROFILE_NOTES = `### Profiles: before and after (recorded 2026-12-01, this machine, load average 4-10 from other tenants)
+export const PROFILE_NOTES = `### Profiles: before and after (recorded 2026-12-01/02, this machine, load average 3-12 from other tenants)
 
 **Before: the benchmark ran the Node servers under tsx** (\`node --import tsx server.ts\`). Rotated A/B
 rounds (GET patient, 64 connections, 6 rounds of 4 s, carepool before sign-in and audit were wired in)
@@ -18,11 +18,13 @@ src/ and the server scripts with TypeScript into a temporary directory and runs 
 **Remaining gap, carepool as deployed (sign-in + audit, commits 3fcc72b-185adf7) vs the bare server doing
 the same database work.** First, **request logging**: \`carepool serve\` logs every request at the default
 level \`info\` (Fastify's "incoming request" and "request completed" lines through pino with carepool's
-redaction paths). Rotated A/B rounds (GET patient, 64 connections, 4 rounds of 4 s, load average ~5):
-carepool with the logger 167-194 µs of server CPU per request and 4,597 req/s (median), without it
-127-152 µs and 5,402 req/s, the bare server 110-134 µs and 5,735 req/s: the logger alone moves carepool
-from 0.94x to 0.80x of the bare server. The "carepool, log level warn" row measures it on every run. The
-rest, measured without the logger: rotated rounds (64 connections, 4 rounds of 4 s): GET patient 169-246 µs of
+redaction paths). Rotated A/B rounds on GET patient (64 connections, 5 rounds of 4 s, load average 3-6):
+server CPU per request, medians, 187 µs with the logger at \`info\`, 167 µs at \`warn\` (no request lines,
+but Fastify still makes a child logger per request), 160 µs without a logger: the request lines cost
+~20 µs (~12 %). Throughput moved within the noise (3,998 / 3,780 / 4,346 req/s); an earlier 4-round A/B
+under heavier load showed 167-194 against 127-152 µs. The "carepool, log level warn" row repeats the
+comparison on every run. The rest,
+measured without the logger: rotated rounds (64 connections, 4 rounds of 4 s): GET patient 169-246 µs of
 server CPU per request for carepool against 99-143 µs for the bare server; POST record 241-292 against
 164-217 µs. \`strace -c\` counts the same system calls per response for both (GET: 2 write, 1 writev, 3
 read; POST: 4 write, 1 writev, 5 read) and the database sees the same statements (the tables' "SQL
@@ -45,9 +47,9 @@ On writes the largest item is **Kysely, ~41 µs self per response** plus the gar
 objects. Three causes stand out, all in src/ (owned by the web and clinic work, so reported here rather
 than changed):
 
-0. **Per-request log lines at the default level** (above): the largest item. Options: log completed
-   requests only (Fastify's \`disableRequestLogging\` plus one \`onResponse\` line), or sample them, or
-   default the request log to \`warn\` and keep \`info\` for start-up and errors.
+0. **Two log lines per request at the default level** (above), ~20 µs per request. Options: one line per
+   completed request (Fastify's \`disableRequestLogging\` plus an \`onResponse\` line), sampling, or the
+   request lines at \`debug\` with \`info\` kept for start-up, errors and slow requests.
 
 1. **@fastify/helmet rebuilds helmet on every request**: its onRequest hook calls \`helmet(configuration)\`
    per request (to support per-route options), so helmet re-parses the Content-Security-Policy directives

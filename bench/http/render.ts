@@ -217,7 +217,9 @@ export function renderHttp(r: HttpReport): string {
       `### Overload: GET patient with records at ${over.connections} connections (${over.connections / POOL_MAX}x the pool of ${POOL_MAX})`,
       '',
       'Peak = the better of the medians at 20 and at 64 connections; acquire timeout ' +
-        `${ACQUIRE_TIMEOUT_MS} ms (carepool's pool, SQLAlchemy's pool_timeout; mysql2's pool has none and queues without bound).`,
+        `${ACQUIRE_TIMEOUT_MS} ms (carepool's pool, SQLAlchemy's pool_timeout; mysql2's pool has none and queues without bound).` +
+        ' Server CPU per request at 64 and at 200 connections shows whether overload makes each request dearer' +
+        ' (req/s alone moves with the other tenants).',
       '',
       mdTable(
         [
@@ -229,6 +231,7 @@ export function renderHttp(r: HttpReport): string {
           `p50 at ${over.connections}`,
           `p99 at ${over.connections}`,
           'p99 at 20',
+          `server CPU µs/req at 64 / ${over.connections}`,
           '503 (with Retry-After)',
           'other non-2xx',
           'errors',
@@ -247,6 +250,7 @@ export function renderHttp(r: HttpReport): string {
             ms(s.p50),
             ms(s.p99),
             ms(at20?.p99 ?? Number.NaN),
+            `${f0(at64?.cpuUs ?? Number.NaN)} / ${f0(s.cpuUs)}`,
             `${s.s503} (${s.s503RetryAfter})`,
             s.otherStatus || 0,
             s.errors,
@@ -318,6 +322,10 @@ export function renderHttp(r: HttpReport): string {
     asRun,
     '',
     '### Goals',
+    '',
+    "This run's medians. On this shared 2-core machine one short run's req/s and p99 move by 20-50 % between",
+    'runs with the other tenants (load average in the machine line): read the server-CPU-per-request columns',
+    'and the profile notes below for the steady part, and use `--full` on a quiet machine for the final word.',
     '',
     mdTable(['goal', 'measured', 'target', ''], goals),
     '',
