@@ -67,6 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
+    // Fastify's own request logging writes two lines per request with the raw URL, whose query string can
+    // hold a patient's name (`?q=`): one line per request with the route pattern instead (see below).
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     // A client's X-Request-Id is kept only when it is a plain token: it ends up in log lines, audit events
     // and a response header, where control characters or a megabyte of text do not belong.
@@ -87,6 +90,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
   });
   recordRouteRules(app);
+  if (deps.logger) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          ...(request.actor && request.actor.role !== 'local' ? { user: request.actor.id } : {}),
+        },
+        'request',
+      );
+    });
+  }
   const metrics = deps.metrics ?? defaultMetrics(deps.registry);
   const security = deps.security === 'none' ? undefined : deps.security;
   const clinic = new Clinic({

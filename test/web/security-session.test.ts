@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCKOUT, UserStore } from '../../src/auth/index.js';
 import { generateCerts } from '../../src/sandbox/certs.js';
 import { startServer } from '../../src/web/server.js';
@@ -217,6 +217,33 @@ describe('sessions', () => {
     await new UserStore(f.registry).revokeTokens(name, 'short-lived'); // revoked by another instance
     f.advance(6000);
     expect((await get()).statusCode).toBe(401);
+  });
+});
+
+describe('request log', () => {
+  it('has one line per request with the route pattern and the user, never the query (names are PHI)', async () => {
+    const name = `Searchname${Date.now().toString(36)}`;
+    const requestId = `log-${Date.now().toString(36)}`;
+    const res = await f.app.inject({
+      method: 'GET',
+      url: `/api/v1/targets/azure/patients?q=${name}`,
+      headers: { ...f.bearer(f.user.viewer), 'x-request-id': requestId },
+    });
+    expect(res.statusCode).toBe(200);
+    const log = await readFile(join(inject('captureDir'), `server-secure-${f.database}.log`), 'utf8');
+    const lines = log
+      .split('\n')
+      .filter((l) => l.includes(requestId))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      route: '/api/v1/targets/:target/patients',
+      status: 200,
+      user: f.user.viewer.name,
+    });
+    expect(log).not.toContain(name);
   });
 });
 
