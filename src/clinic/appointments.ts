@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { sqlClientOf } from '../db/kysely.js';
-import { isAppError } from '../errors/index.js';
 import { appointments } from '../schema/index.js';
 import { type AccessScope, OPEN_SCOPE } from './access.js';
 import { deleteChild } from './delete-child.js';
 import { fieldsOf } from './fields.js';
-import { idempotent, type WriteOptions } from './idempotent.js';
+import type { WriteOptions } from './idempotent.js';
+import { insertRow } from './insert-row.js';
 import { type Appointment, notFound } from './rows.js';
 import { type ParseOptions, requireValid } from './validate.js';
 
@@ -23,7 +23,7 @@ export async function getAppointment(db: Kysely<Database>, target: string, id: n
 }
 
 /** Checks and books an appointment for `patientId` in one transaction; a missing patient is CAREPOOL_NOT_FOUND. */
-export async function createAppointment(
+export function createAppointment(
   db: Kysely<Database>,
   target: string,
   patientId: number,
@@ -31,32 +31,8 @@ export async function createAppointment(
   options: WriteOptions = {},
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<Appointment> {
-  const values = requireValid(APPOINTMENT_FIELDS, input, options) as Partial<AppointmentValues> &
-    Pick<AppointmentValues, 'scheduled_at' | 'reason'>;
-  try {
-    return await db.transaction().execute(async (tx) => {
-      const row = await idempotent(tx, options.idempotency, async () => {
-        const result = await tx
-          .insertInto('appointments')
-          .values({ ...values, patient_id: patientId })
-          .executeTakeFirstOrThrow();
-        const id = Number(result.insertId);
-        const stored = await tx
-          .selectFrom('appointments')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!stored) throw notFound('appointment', id, target);
-        return stored;
-      });
-      await scope.beforeCommit(sqlClientOf<Database>(tx), { id: row.id, patientId });
-      return row;
-    });
-  } catch (error) {
-    if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452)
-      throw notFound('patient', patientId, target);
-    throw error;
-  }
+  const values = requireValid(APPOINTMENT_FIELDS, input, options);
+  return insertRow(db, 'appointments', target, { ...values, patient_id: patientId }, options, scope);
 }
 
 /** Checks and applies changes to an appointment in one transaction; returns the stored row. */

@@ -5,7 +5,8 @@ import { patients } from '../schema/index.js';
 import { type AccessScope, OPEN_SCOPE } from './access.js';
 import { type Cursor, decodeCursor, encodeCursor, type PatientSort } from './cursor.js';
 import { fieldsOf } from './fields.js';
-import { idempotent, type WriteOptions } from './idempotent.js';
+import type { WriteOptions } from './idempotent.js';
+import { insertRow } from './insert-row.js';
 import { notFound, type Page, type Patient } from './rows.js';
 import { type ParseOptions, requireValid } from './validate.js';
 
@@ -123,25 +124,14 @@ export function escapeLike(text: string): string {
 }
 
 /** Checks and inserts a patient in one transaction; returns the stored row. */
-export async function createPatient(
+export function createPatient(
   db: Kysely<Database>,
   target: string,
   input: Readonly<Record<string, unknown>>,
   options: WriteOptions = {},
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<Patient> {
-  const values = requireValid(PATIENT_FIELDS, input, options) as unknown as Omit<Patient, 'id'>;
-  return db.transaction().execute(async (tx) => {
-    const row = await idempotent(tx, options.idempotency, async () => {
-      const result = await tx.insertInto('patients').values(values).executeTakeFirstOrThrow();
-      const id = Number(result.insertId);
-      const stored = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!stored) throw notFound('patient', id, target);
-      return stored;
-    });
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id: row.id, patientId: row.id });
-    return row;
-  });
+  return insertRow(db, 'patients', target, requireValid(PATIENT_FIELDS, input, options), options, scope);
 }
 
 /** Checks and applies changes to a patient in one transaction (`partial` for PATCH); returns the stored row. */

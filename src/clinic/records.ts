@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { sqlClientOf } from '../db/kysely.js';
-import { isAppError } from '../errors/index.js';
 import { medicalRecords } from '../schema/index.js';
 import { type AccessScope, OPEN_SCOPE } from './access.js';
 import { deleteChild } from './delete-child.js';
 import { fieldsOf } from './fields.js';
-import { idempotent, type WriteOptions } from './idempotent.js';
+import type { WriteOptions } from './idempotent.js';
+import { insertRow } from './insert-row.js';
 import { type MedicalRecord, notFound } from './rows.js';
 import { type ParseOptions, requireValid, validationError } from './validate.js';
 
@@ -26,7 +26,7 @@ export async function getRecord(db: Kysely<Database>, target: string, id: number
  * Checks and inserts a record for `patientId` in one transaction. A missing patient is CAREPOOL_NOT_FOUND:
  * the foreign key refuses the row (errno 1452), so existence costs no extra query.
  */
-export async function createRecord(
+export function createRecord(
   db: Kysely<Database>,
   target: string,
   patientId: number,
@@ -36,31 +36,7 @@ export async function createRecord(
 ): Promise<MedicalRecord> {
   const values = requireValid(RECORD_FIELDS, input, options) as unknown as RecordValues;
   checkDates(values);
-  try {
-    return await db.transaction().execute(async (tx) => {
-      const row = await idempotent(tx, options.idempotency, async () => {
-        const result = await tx
-          .insertInto('medical_records')
-          .values({ ...values, patient_id: patientId })
-          .executeTakeFirstOrThrow();
-        const id = Number(result.insertId);
-        const stored = await tx
-          .selectFrom('medical_records')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!stored) throw notFound('medical record', id, target);
-        return stored;
-      });
-      await scope.beforeCommit(sqlClientOf<Database>(tx), { id: row.id, patientId });
-      return row;
-    });
-  } catch (error) {
-    if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT') && error.meta.errno === 1452) {
-      throw notFound('patient', patientId, target);
-    }
-    throw error;
-  }
+  return insertRow(db, 'medical_records', target, { ...values, patient_id: patientId }, options, scope);
 }
 
 /**
