@@ -21,39 +21,43 @@ largest single item sign-in added to a read (helmetjs/helmet#430 asks for the sa
 headers are computed once at start and helmet is gone from the profile; the responses still carry them
 (709 bytes of headers against the bare server's 151 for the same 658-byte GET body).
 
-**3. What carepool as deployed still adds (HEAD 624bff4).** \`strace -c\` counts the same system calls per
-response for carepool and the bare server (GET: 2 write, 1 writev, 3 read; POST: 4 write, 1 writev, 5 read)
-and the database sees the same statements ("SQL statements/req" above), so the difference is JavaScript.
-Self time per response, \`--cpu-prof\` of both servers in the same run (64 connections, 2 rotated rounds
-of 5 s each workload; the last row is /proc's CPU per request for the same rounds):
+**3. What carepool as deployed still adds, and two more fixes that landed in src meanwhile (web and
+clinic work).** \`strace -c\` counts the same system calls per response for carepool and the bare
+server (GET: 2 write, 1 writev, 3 read; POST: 4 write, 1 writev, 5 read) and the database sees the same
+statements ("SQL statements/req" above), so the difference is JavaScript. Self time per response from
+\`--cpu-prof\` of both servers in the same run (64 connections, 2 rotated rounds of 5 s), before (624bff4)
+and after 64b9211 (one request log line instead of Fastify's two) and b5be481 (the create paths compile
+their INSERT and SELECT once). Compare columns within a run only: the same bare server measured 207 µs in
+one run and 127 µs in another ten minutes later, with the other tenants.
 
-| µs per response | GET carepool | GET bare (auth + audit) | POST carepool | POST bare (auth + audit) |
+| µs per response | GET carepool / bare, before | GET carepool / bare, after | POST carepool / bare, before | POST carepool / bare, after |
 | --- | --- | --- | --- | --- |
-| kernel: writes to MariaDB's socket + the HTTP response | 93 + 12 | 104 + 13 | 137 + 42 | 132 + 35 |
-| mysql2 + sql-escaper (the bare server's mysql2/promise captures a stack per query) | 18 | 36 | 13 | 27 |
-| Node's http, streams, events | 21 | 21 | 25 | 19 |
-| garbage collection + promise jobs | 29 | 11 | 22 | 7 |
-| request logging: pino, redaction, the writes | 13 | 0 | 19 | 0 |
-| Fastify: routing, body parsing, serialisers | 7 | 0 | 13 | 0 |
-| carepool's clinic, pool, audit guard, web / the bare script | 18 | 14 | 20 | 6 |
-| Kysely | 6 | 0 | 22 | 0 |
-| total busy (profile) | ~227 | ~207 | ~320 | ~234 |
-| server CPU per request (/proc) | 208-268 | 172-189 | 314-377 | 192-197 |
+| kernel: socket writes to MariaDB + the HTTP response | 105 / 116 | 101 / 76 | 179 / 167 | 166 / 158 |
+| mysql2 + sql-escaper (mysql2/promise in the bare server captures a stack per query) | 18 / 36 | 14 / 19 | 13 / 27 | 13 / 25 |
+| Node's http, streams, events | 21 / 21 | 20 / 11 | 25 / 19 | 28 / 20 |
+| garbage collection + promise jobs | 29 / 11 | 19 / 8 | 22 / 7 | 20 / 6 |
+| request logging: pino, redaction, the writes | 13 / 0 | 8 / 0 | 19 / 0 | 13 / 0 |
+| Fastify: routing, body parsing, serialisers | 7 / 0 | 7 / 0 | 13 / 0 | 13 / 0 |
+| carepool's clinic, pool, audit guard, web / the bare script | 18 / 14 | 17 / 8 | 20 / 6 | 25 / 6 |
+| Kysely | 6 / 0 | 6 / 0 | 22 / 0 | 9 / 0 |
+| total busy (profile) | ~227 / ~207 | ~200 / ~127 | ~320 / ~234 | ~297 / ~221 |
+| server CPU per request (/proc, the same rounds) | 208-268 / 172-189 | 166-242 / 103-131 | 314-377 / 192-197 | 285-341 / 185-195 |
 
-On reads what is left is small and spread out; on writes three items make most of the gap, all in
-src/ (owned by the web and clinic work, so reported here rather than changed):
-
-- **Two log lines per request at the default level \`info\`** (Fastify's "incoming request" and "request
-  completed"). A/B on GET patient (5 rotated rounds of 4 s, load 3-6): median server CPU 187 µs with the
-  logger at \`info\`, 167 at \`warn\`, 160 with no logger, so ~20 µs per request; throughput moved within
-  the noise. The "carepool, log level warn" row repeats it on every run. Options: one line per completed
-  request (\`disableRequestLogging\` plus an \`onResponse\` line), sampling, or request lines at \`debug\`.
-- **Kysely queries built and compiled on every write** (\`createRecord\`: the INSERT and the SELECT of the
-  new row; 22-41 µs self in different runs, plus the garbage of the builder objects), where \`getPatient\`
-  compiles its statements once per database and swaps the parameters: the same for the create paths
-  removes most of it.
-- **Garbage**: carepool allocates more per request (Fastify's request and reply, Kysely nodes, the guard's
-  closures, promise chains): 22-29 µs of GC and promise jobs against 7-11.
+carepool's own layers (GC and promise jobs, logging, Fastify, its clinic/pool/guard code, Kysely) come to
+~73 µs per GET against the bare script's ~25 before, ~57 against ~15 after; per POST ~96 against ~13
+before, ~80 against ~12 after. Before 64b9211 an A/B on GET (5 rotated rounds of 4 s) put the
+request logging at ~20 µs per request (median server CPU 187 µs with Fastify's two lines at \`info\`, 167
+at \`warn\`, 160 without a logger). The single log line (13 → 8 µs per GET, 19 → 13 per POST) and the compiled
+inserts (Kysely 22 → 9 µs per POST) took ~15 µs off a write. In rotated A/B rounds at b5be481 (64
+connections, 4 rounds of 4 s, load 2-5) carepool served 0.76x the bare server's req/s on GET patient
+(3,830 against 5,038, medians; 203-226 against 143-173 µs per request) and 0.81x on POST record (3,395
+against 4,217; at 624bff4 the POST was 0.65x). What remains has no single hot spot: it is the price of
+the framework, the query builder, the pool and the guard, ~40-85 µs per request in all, against a bare
+server whose whole JavaScript share is 10-25 µs. On two cores shared with MariaDB and the load generator
+that keeps carepool near 0.75-0.85x of the bare server's req/s in quiet A/B runs, short of 0.9x; the
+short runs in the table above scatter around it with the load. Left to decide in src/: whether the
+request log line belongs at \`info\` by default (the "log level warn" row), and fewer allocations per
+request in the clinic/guard path.
 
 A freshly started carepool also spends ~3x the CPU per request for its first ~2 s (V8 compiling and
 optimising a much larger code path than the bare server's), so every server gets a 3 s warm-up per
