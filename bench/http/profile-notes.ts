@@ -63,13 +63,16 @@ A freshly started carepool also spends ~3x the CPU per request for its first ~2 
 optimising a much larger code path than the bare server's), so every server gets a 3 s warm-up per
 workload before the measured rounds.
 
-**4. Overload.** At 200 connections every server spends more CPU per request than at 64 (the overload
-table's CPU column). In a rotated run on a quieter machine (load ~2.5): carepool 178-204 µs at 64 and
-220-241 at 200, the bare server 122-124 and 144-152, so both lose ~15-20 % of their throughput on these
-two shared cores (carepool 0.81x of its 64-connection rate, the bare server 0.86x). carepool's profile at
-200 connections shows where its share goes: GC grows from 12 to 32 µs per response, because 180 queued
-requests keep their objects alive past the young-generation collections. Latency stays bounded: p99 a few
-hundred ms against the 2,000 ms acquire timeout, no 503s, 20 connections.
+**4. Overload (goal missed; cause only partly pinned down).** At 200 connections every server spends more
+CPU per request than at 64 (the overload table's CPU column), and on two shared cores that is the
+throughput lost. How much more varies: in a rotated A/B on a quiet machine (load ~2.5) carepool went from
+178-204 to 220-241 µs per request and the bare server from 122-124 to 144-152 (both ~+20 %; carepool kept
+0.81x of its 64-connection rate, the bare server 0.86x), but in the short benchmark runs carepool's rose by
+75-80 % in two runs of three against 15-46 % for the bare server. carepool's profile at 200 connections
+shows GC growing from 12 to 32 µs per response (180 queued requests keep their objects alive past the
+young-generation collections) and more kernel time in socket writes (75 → 113 µs); profiling the overload
+phase alone over \`--full\` rounds is the next step. Latency stays bounded: p99 a few hundred ms against the
+2,000 ms acquire timeout, no 503s, never more than 20 connections.
 
 **5. carepool ÷ Flask >= 6x** is capped on this machine by a reason the table above computes on every run:
 MariaDB and autocannon share the two cores with the server, so the req/s ratio cannot exceed the ratio of
