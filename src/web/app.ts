@@ -91,8 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   recordRouteRules(app);
   if (deps.logger) {
+    // At debug: the audit trail already records every access to patient data, and a line per request at
+    // info cost ~10 % of a read's throughput (docs/benchmarks.md). CAREPOOL_LOG_LEVEL=debug turns it on.
     app.addHook('onResponse', async (request, reply) => {
-      request.log.info(
+      request.log.debug(
         {
           method: request.method,
           route: request.routeOptions.url ?? 'unmatched',
