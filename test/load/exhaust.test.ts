@@ -45,7 +45,8 @@ describe('carepool load exhaust (pool max 2, acquire timeout 300 ms, slow reques
       unavailable,
     );
     expect(s.retryAfter).toBe(unavailable);
-    expect(s.targets.gcp?.timeouts).toBeGreaterThanOrEqual(unavailable);
+    // Each pool timeout is one 503, except an audit batch's: it fails every read of its batch at once.
+    expect(s.targets.gcp?.timeouts).toBeGreaterThanOrEqual(s.errors.CAREPOOL_DB_POOL_TIMEOUT ?? 0);
     // Generous bound: the acquire timeout plus HTTP overhead on a busy 2-core machine, far from a hang.
     expect(s.slowest503).toBeLessThan(ACQUIRE_TIMEOUT_MS + 2000);
     expect(s.targets.gcp?.peakAppUserConnections).toBeLessThanOrEqual(2);
