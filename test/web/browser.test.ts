@@ -139,7 +139,7 @@ describe('pages in a real browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await expect(page.content()).resolves.not.toContain(`${tag}Garcia`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Sign in');
-    await snap(page, 'signed-out-back-button');
+    await snap(page, 'login', { docs: true });
   });
 });
 

@@ -51,7 +51,7 @@ font:inherit;font-weight:500;text-decoration:none;cursor:pointer;line-height:1.4
 .toolbar{display:flex;gap:12px;align-items:flex-end;flex-wrap:wrap;margin-bottom:16px}
 .field{margin-bottom:14px}.field.inline{margin:0}.field label{display:block;font-weight:600;margin-bottom:4px;font-size:14px}
 input,select,textarea{font:inherit;border:1px solid #b8c2cc;border-radius:7px;padding:7px 10px;background:#fff;color:var(--ink);min-width:220px}
-textarea{width:100%;max-width:560px}.form input[type=text],.form input[type=tel],.form input[type=date],.form select{width:100%;max-width:420px}
+textarea{width:100%;max-width:560px}.form input[type=text],.form input[type=tel],.form input[type=date],.form input[type=password],.form select{width:100%;max-width:420px}
 input[type=checkbox]{min-width:0;width:18px;height:18px}
 .has-error input,.has-error select,.has-error textarea{border-color:var(--down);box-shadow:0 0 0 1px var(--down)}
 .error{color:var(--down);margin:0 0 4px;font-size:14px;font-weight:500}
