@@ -14,6 +14,7 @@ import { registerDrain } from './plugins/drain.js';
 import { toAppError } from './plugins/error-envelope.js';
 import { registerErrorHandling, sendError } from './plugins/errors.js';
 import { registerIdentity } from './plugins/identity.js';
+import { RouteLogController } from './plugins/request-log.js';
 import { recordRouteRules } from './plugins/route-access.js';
 import { TargetStatus } from './plugins/target-status.js';
 import { registerAppointmentApi } from './routes/api-appointments.js';
@@ -67,9 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
-    // Fastify's own request logging writes two lines per request with the raw URL, whose query string can
-    // hold a patient's name (`?q=`): one line per request with the route pattern instead (see below).
-    disableRequestLogging: true,
+    logController: new RouteLogController(),
     bodyLimit: 1024 * 1024,
     // A client's X-Request-Id is kept only when it is a plain token: it ends up in log lines, audit events
     // and a response header, where control characters or a megabyte of text do not belong.
@@ -90,22 +89,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
   });
   recordRouteRules(app);
-  if (deps.logger) {
-    // At debug: the audit trail already records every access to patient data, and a line per request at
-    // info cost ~10 % of a read's throughput (docs/benchmarks.md). CAREPOOL_LOG_LEVEL=debug turns it on.
-    app.addHook('onResponse', async (request, reply) => {
-      request.log.debug(
-        {
-          method: request.method,
-          route: request.routeOptions.url ?? 'unmatched',
-          status: reply.statusCode,
-          ms: Math.round(reply.elapsedTime * 10) / 10,
-          ...(request.actor && request.actor.role !== 'local' ? { user: request.actor.id } : {}),
-        },
-        'request',
-      );
-    });
-  }
   const metrics = deps.metrics ?? defaultMetrics(deps.registry);
   const security = deps.security === 'none' ? undefined : deps.security;
   const clinic = new Clinic({
