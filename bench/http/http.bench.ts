@@ -86,11 +86,21 @@ const COMPARISONS: readonly Omit<Comparison, 'results'>[] = [
     connections: 64,
     candidates: THREE,
   },
+  // The concurrency sweep: each round runs every server at 20, 64 and 200 connections back to back (same
+  // `sweep` group), so "overload ÷ peak" compares measurements taken under the same conditions of this shared
+  // machine, not minutes apart.
   {
     key: 'atPool',
     title: 'GET patient with records at the pool size (20 connections)',
     workload: 'get',
     connections: 20,
+    candidates: THREE,
+  },
+  {
+    key: 'at64',
+    title: 'GET patient with records at 64 connections (in the concurrency sweep)',
+    workload: 'get',
+    connections: 64,
     candidates: THREE,
   },
   {
@@ -101,6 +111,9 @@ const COMPARISONS: readonly Omit<Comparison, 'results'>[] = [
     candidates: THREE,
   },
 ];
+
+/** Comparisons measured together, round by round (the concurrency sweep). */
+const SWEEP: ReadonlySet<Comparison['key']> = new Set(['atPool', 'at64', 'overload']);
 
 /** Runs the benchmark and rewrites the HTTP section of docs/benchmarks.md. */
 export async function runHttpBench(
@@ -137,27 +150,41 @@ export async function runHttpBench(
     const deployed = await detectCarepool(candidates.get('carepool') as Candidate, token, probe);
     const headers = { authorization: `Bearer ${token}` };
     const done: Comparison[] = [];
-    for (const comparison of COMPARISONS) {
-      const names = comparison.candidates.filter((n) => candidates.has(n));
+    const groups = [
+      ...COMPARISONS.filter((c) => !SWEEP.has(c.key)).map((c) => [c]),
+      COMPARISONS.filter((c) => SWEEP.has(c.key)),
+    ];
+    for (const group of groups) {
+      const first = group[0] as (typeof group)[number];
+      const names = first.candidates.filter((n) => candidates.has(n));
       process.stderr.write(
-        `http: ${comparison.title} (${names.length} servers × ${rounds} rounds of ${seconds} s)\n`,
+        `http: ${group.map((c) => c.title).join('; ')} (${names.length} servers × ${rounds} rounds of ${seconds} s${group.length > 1 ? ' per level' : ''})\n`,
       );
-      const samples = new Map<CandidateName, Sample[]>(names.map((n) => [n, []]));
-      const workload: Workload = WORKLOADS[comparison.workload];
-      const run = (name: CandidateName, s: number) =>
+      const samples = group.map(() => new Map<CandidateName, Sample[]>(names.map((n) => [n, []])));
+      const run = (comparison: (typeof group)[number], name: CandidateName, s: number) =>
         measure(
           candidates.get(name) as Candidate,
-          workload,
+          WORKLOADS[comparison.workload],
           { connections: comparison.connections, seconds: s, headers },
           probe as DbProbe,
         );
-      for (const name of names) await run(name, warmSeconds);
+      for (const name of names) await run(first, name, warmSeconds);
       for (let round = 0; round < rounds; round++) {
         // Rotate the order so no server always runs first (or right after the same neighbour).
         const order = names.map((_, i) => names[(i + round) % names.length] as CandidateName);
-        for (const name of order) samples.get(name)?.push(await run(name, seconds));
+        for (const name of order) {
+          for (const [i, comparison] of group.entries()) {
+            samples[i]?.get(name)?.push(await run(comparison, name, seconds));
+          }
+        }
       }
-      done.push({ ...comparison, candidates: names, results: summarise(samples, candidates) });
+      for (const [i, comparison] of group.entries()) {
+        done.push({
+          ...comparison,
+          candidates: names,
+          results: summarise(samples[i] as Map<CandidateName, Sample[]>, candidates),
+        });
+      }
     }
     const md = renderHttp({
       comparisons: done,
