@@ -63,8 +63,8 @@ export async function startCandidate(name: CandidateName, options: StartOptions)
     case 'carepoolQuiet':
       return node(
         'carepool-server.ts',
-        { BENCH_LOG_LEVEL: 'warn' },
-        'carepool as deployed but CAREPOOL_LOG_LEVEL=warn (no per-request log lines)',
+        { BENCH_LOG_LEVEL: 'debug' },
+        'carepool as deployed but CAREPOOL_LOG_LEVEL=debug (one log line per request)',
       );
     case 'bare':
       return node(

@@ -1,9 +1,9 @@
 /**
  * carepool's real web server for the HTTP benchmark, started as `carepool serve` starts it: startServer with
  * the security layer (Bearer tokens, security headers, the audited access guard), its pool and metrics
- * observers, `readRevision`, and a request logger at carepool's default level (`info`, which logs every
- * request). The log lines go to /dev/null rather than the benchmark's terminal; formatting and writing
- * them is still paid. Run as a child process; prints its port on stdout.
+ * observers, `readRevision`, and a logger at carepool's default level (`info`: events such as sign-ins and
+ * refusals; the line per request is at `debug`). Log lines go to /dev/null rather than the benchmark's
+ * terminal; formatting and writing them is still paid. Run as a child process; prints its port on stdout.
  * Env: BENCH_DB_URL, BENCH_POOL_MAX, BENCH_ACQUIRE_TIMEOUT_MS, BENCH_LOG_LEVEL (default info; `silent`
  * runs without a logger).
  */

@@ -56,7 +56,7 @@ export const WORKLOADS = {
 } as const satisfies Record<string, Workload>;
 
 /**
- * Every server. The variants that isolate one cost (carepool without its per-request log lines, the bare
+ * Every server. The variants that isolate one cost (carepool with a log line per request, the bare
  * server with one audit INSERT per request) run on GET patient only: one workload shows the effect.
  */
 const ALL: readonly CandidateName[] = ['carepool', 'carepoolQuiet', 'bare', 'bareRow', 'plain', 'flask'];

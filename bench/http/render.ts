@@ -89,7 +89,7 @@ const met = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 const SHORT: Record<CandidateName, string> = {
   carepool: 'carepool',
-  carepoolQuiet: 'carepool, log level warn',
+  carepoolQuiet: 'carepool, log level debug (a line per request)',
   bare: 'bare (auth + audit)',
   bareRow: 'bare (auth + audit, 1 INSERT/req)',
   plain: 'bare (no auth, no audit)',
