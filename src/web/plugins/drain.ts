@@ -14,12 +14,16 @@ export function registerDrain(app: FastifyInstance, deps: LayoutSource & { views
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (!closing) return;
+  // Callback style, not async: this runs on every request and never waits, so it costs no promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!closing) {
+      done();
+      return;
+    }
     reply.header('connection', 'close');
     const error = new AppError('CAREPOOL_WEB_SHUTTING_DOWN', 'the server is shutting down', {
       meta: { retryAfterS: 1 },
     });
-    return sendError(request, reply, error, deps);
+    sendError(request, reply, error, deps);
   });
 }

@@ -23,8 +23,9 @@ export function registerIdentity(app: FastifyInstance, local: boolean): void {
   app.decorateRequest('session', null);
   app.decorateRequest('formToken', null);
   if (local) {
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       request.actor = LOCAL_ACTOR;
+      done();
     });
   }
 }

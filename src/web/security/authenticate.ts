@@ -10,6 +10,7 @@ import {
 } from '../../auth/index.js';
 import type { Actor } from '../../clinic/index.js';
 import { AppError } from '../../errors/index.js';
+import type { Secret } from '../../config/index.js';
 import { wantsHtml } from '../plugins/errors.js';
 import { accessOf } from '../plugins/route-access.js';
 import { cookieNames, type SecurityOptions } from './options.js';
@@ -96,24 +97,40 @@ export function registerAuthentication(app: FastifyInstance, options: SecurityOp
     }
   });
 
-  app.addHook('preHandler', async (request) => {
-    if (SAFE_METHODS.has(request.method) || request.session === null) return;
-    const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) {
-      throw new AppError('CAREPOOL_AUTH_CSRF', `a form posted from another site (${origin.slice(0, 100)})`);
+  // Callback style, not async: every request passes here and nothing is awaited.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (SAFE_METHODS.has(request.method) || request.session === null) {
+      done();
+      return;
     }
-    const body = request.body as Record<string, unknown> | null | undefined;
-    const field = body?._csrf;
-    const submitted = typeof field === 'string' ? field : request.headers['x-csrf-token'];
-    if (typeof submitted !== 'string' || !checkCsrf(options.sessionSecret, request.session, submitted)) {
-      throw new AppError(
-        'CAREPOOL_AUTH_CSRF',
-        `${request.method} ${request.url.split('?')[0]} carried no valid anti-forgery token`,
-      );
+    try {
+      checkForgery(request, options.sessionSecret);
+      done();
+    } catch (error) {
+      done(error as Error);
     }
-    // The token has done its job; the handlers see only the form's own fields.
-    if (body && typeof body === 'object' && '_csrf' in body) delete body._csrf;
   });
+}
+
+/** Refuses a cookie-authenticated unsafe request from another origin or without a valid anti-forgery token. */
+function checkForgery(request: FastifyRequest, sessionSecret: Secret): void {
+  const session = request.session;
+  if (session === null) return;
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) {
+    throw new AppError('CAREPOOL_AUTH_CSRF', `a form posted from another site (${origin.slice(0, 100)})`);
+  }
+  const body = request.body as Record<string, unknown> | null | undefined;
+  const field = body?._csrf;
+  const submitted = typeof field === 'string' ? field : request.headers['x-csrf-token'];
+  if (typeof submitted !== 'string' || !checkCsrf(sessionSecret, session, submitted)) {
+    throw new AppError(
+      'CAREPOOL_AUTH_CSRF',
+      `${request.method} ${request.url.split('?')[0]} carried no valid anti-forgery token`,
+    );
+  }
+  // The token has done its job; the handlers see only the form's own fields.
+  if (body && typeof body === 'object' && '_csrf' in body) delete body._csrf;
 }
 
 /** Why a session cookie was refused, for the sign-in page's message. */

@@ -58,7 +58,9 @@ export function securityHeaders(https: boolean): Readonly<Record<string, string>
  */
 export function registerSecurityHeaders(app: FastifyInstance, https: boolean): void {
   const headers = { ...securityHeaders(https), 'cache-control': 'no-store' };
-  app.addHook('onRequest', async (_request, reply) => {
+  // Callback style, not async: every response passes here and nothing is awaited.
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
+    done();
   });
 }
