@@ -1,4 +1,4 @@
-import type { SqlClient } from '../db/client.js';
+import { ConnectionClient, type SqlClient } from '../db/client.js';
 import type { Target, TargetRegistry } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
 
@@ -31,15 +31,22 @@ export async function writeEverywhere(
   return done;
 }
 
-/** Runs `read` on the first target that answers. */
+/**
+ * Runs `read` on the first target that answers.
+ * @param urgent borrow the connection in the pool's urgent lane: for the sign-in checks every request waits
+ *   on, which must not queue behind the data requests of a saturated pool.
+ */
 export async function readFirst<T>(
   registry: TargetRegistry,
   read: (client: SqlClient) => Promise<T>,
+  urgent = false,
 ): Promise<T> {
   let last: unknown;
   for (const target of registry.list()) {
     try {
-      return await read(target.sql);
+      return urgent
+        ? await target.pool.withConnection((conn) => read(new ConnectionClient(conn)), 'auth', true)
+        : await read(target.sql);
     } catch (error) {
       last = error;
     }

@@ -1,6 +1,7 @@
 import { sql } from '../db/sql.js';
 import type { TargetRegistry } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
+import { LookupCache } from './lookup-cache.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { readFirst, writeEverywhere } from './replicate.js';
 import { isRole, type Role } from './roles.js';
@@ -54,13 +55,16 @@ export class UserStore {
   readonly #registry: TargetRegistry;
   readonly #cacheMs: number;
   readonly #now: () => number;
-  readonly #tokenCache = new Map<string, { principal: Principal | null; until: number }>();
-  readonly #sessionCache = new Map<string, { row: UserRowDb | null; until: number }>();
+  readonly #tokenCache: LookupCache<Principal | null>;
+  readonly #sessionCache: LookupCache<UserRowDb | null>;
 
   constructor(registry: TargetRegistry, options: UserStoreOptions = {}) {
     this.#registry = registry;
     this.#cacheMs = options.tokenCacheMs ?? 5000;
     this.#now = options.now ?? Date.now;
+    const cache = { ttlMs: this.#cacheMs, now: this.#now };
+    this.#tokenCache = new LookupCache(cache);
+    this.#sessionCache = new LookupCache(cache);
   }
 
   /** Creates the user, or resets its role and password (idempotent: re-run it to repair a partial write). */
@@ -154,14 +158,7 @@ export class UserStore {
    * requests stay off the database; a sign-out elsewhere takes effect within that period.
    */
   async sessionPrincipal(username: string, epoch: string): Promise<Principal | undefined> {
-    const now = this.#now();
-    let cached = this.#sessionCache.get(username);
-    if (!cached || cached.until <= now) {
-      cached = { row: (await this.#row(username)) ?? null, until: now + this.#cacheMs };
-      if (this.#sessionCache.size > 10_000) this.#sessionCache.clear();
-      this.#sessionCache.set(username, cached);
-    }
-    const row = cached.row;
+    const row = await this.#sessionCache.get(username, async () => (await this.#row(username, true)) ?? null);
     if (!row || row.disabled === true || row.disabled === 1 || !isRole(row.role)) return undefined;
     if (row.sessions_valid_after !== epoch) return undefined;
     return { username: row.username, role: row.role, via: 'session', epoch };
@@ -211,30 +208,33 @@ export class UserStore {
   async verifyToken(token: string): Promise<Principal | undefined> {
     if (!looksLikeToken(token)) return undefined;
     const hash = hashToken(token);
-    const now = this.#now();
-    const cached = this.#tokenCache.get(hash);
-    if (cached && cached.until > now) return cached.principal ?? undefined;
-    const { rows } = await readFirst(this.#registry, (c) =>
-      c.query<{ username: string; role: string; disabled: boolean | number }>(
-        sql`SELECT u.username, u.role, u.disabled FROM carepool_tokens t JOIN carepool_users u ON u.username = t.username
-            WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`,
-      ),
-    );
-    const row = rows[0];
-    const principal: Principal | null =
-      row && !(row.disabled === true || row.disabled === 1) && isRole(row.role)
+    const principal = await this.#tokenCache.get(hash, async () => {
+      const { rows } = await readFirst(
+        this.#registry,
+        (c) =>
+          c.query<{ username: string; role: string; disabled: boolean | number }>(
+            sql`SELECT u.username, u.role, u.disabled FROM carepool_tokens t JOIN carepool_users u ON u.username = t.username
+                WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`,
+          ),
+        true,
+      );
+      const row = rows[0];
+      return row && !(row.disabled === true || row.disabled === 1) && isRole(row.role)
         ? { username: row.username, role: row.role, via: 'token' }
         : null;
-    if (this.#tokenCache.size > 10_000) this.#tokenCache.clear();
-    this.#tokenCache.set(hash, { principal, until: now + this.#cacheMs });
+    });
     return principal ?? undefined;
   }
 
-  async #row(username: string): Promise<UserRowDb | undefined> {
-    const { rows } = await readFirst(this.#registry, (c) =>
-      c.query<UserRowDb>(
-        sql`SELECT username, role, password_hash, disabled, failed_logins, locked_until, sessions_valid_after FROM carepool_users WHERE username = ${username}`,
-      ),
+  /** @param urgent the per-request session check (see readFirst), not an admin or sign-in read. */
+  async #row(username: string, urgent = false): Promise<UserRowDb | undefined> {
+    const { rows } = await readFirst(
+      this.#registry,
+      (c) =>
+        c.query<UserRowDb>(
+          sql`SELECT username, role, password_hash, disabled, failed_logins, locked_until, sessions_valid_after FROM carepool_users WHERE username = ${username}`,
+        ),
+      urgent,
     );
     return rows[0];
   }
