@@ -131,7 +131,7 @@ function errors(run: RunResult, prefix: string): string[] {
   const poolTimeouts = Object.values(s.targets).reduce((t, x) => t + x.timeouts, 0);
   if (poolTimeouts > (s.errors.CAREPOOL_DB_POOL_TIMEOUT ?? 0)) {
     lines.push(
-      `${prefix}The pools counted ${n(poolTimeouts)} acquire timeouts but the load generator saw ${n(s.errors.CAREPOOL_DB_POOL_TIMEOUT ?? 0)} such 503s: the others belonged to requests still queued when the run ended, whose answers nobody was waiting for any more.`,
+      `${prefix}The pools counted ${n(poolTimeouts)} acquire timeouts but the load generator saw ${n(s.errors.CAREPOOL_DB_POOL_TIMEOUT ?? 0)} such 503s. The others ended without a 503 reaching a client: requests still queued when the run ended (nobody was waiting for their answer any more), or sign-in checks (token or session lookups) that timed out on the first target and were answered by the next.`,
     );
   }
   if (unavailable > 0) {

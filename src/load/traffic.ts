@@ -1,5 +1,6 @@
 import type autocannon from 'autocannon';
 import { roundMs } from './percentiles.js';
+import { offeredAt } from './scenarios.js';
 import type { Phase } from './types.js';
 
 /** Chooses the path of the next request; `slow` asks for one that holds a connection. */
@@ -52,7 +53,8 @@ export class Traffic {
   #errors: Record<string, number> = {};
   #retryAfter = 0;
   #slowest503: number | null = null;
-  #concurrency = 0;
+  #startedAt: number | null = null;
+  readonly #finished = new Set<Phase>();
   readonly #instances = new Set<Instance>();
   readonly #pending = new Map<NodeJS.Timeout, () => void>();
   #stopped = false;
@@ -63,15 +65,25 @@ export class Traffic {
     this.#random = options.random ?? Math.random;
   }
 
-  /** Load-generator connections open now. */
+  /**
+   * The offered concurrency now: the clients of the phases whose scheduled window [atS, atS + durationS)
+   * contains this moment and that have not finished early. Read off the schedule rather than counted
+   * from timers, so two back-to-back phases never both count (a step's end and the next step's start are
+   * two timers that may fire in either order, and a sample between them once reported 48 + 60 clients of a
+   * ramp to 60). A phase's last in-flight requests may finish after its window, but its clients stop
+   * sending at its end.
+   */
   get concurrency(): number {
-    return this.#concurrency;
+    if (this.#startedAt === null || this.#stopped) return 0;
+    const running = this.#o.phases.filter((p) => !this.#finished.has(p));
+    return offeredAt(running, (performance.now() - this.#startedAt) / 1000);
   }
 
   /** Runs every phase; resolves when the last one finished (or {@link stop} was called). */
   async run(): Promise<TrafficTotals> {
     const cannon: Cannon = (await import('autocannon')).default;
     const budget = Math.max(1, Math.floor(this.#o.maxRequests / Math.max(1, this.#o.phases.length)));
+    this.#startedAt = performance.now();
     await Promise.all(
       this.#o.phases.map(
         (phase) =>
@@ -109,22 +121,11 @@ export class Traffic {
           headers: { accept: 'application/json', ...this.#o.headers },
         },
         () => {
-          leave();
+          this.#finished.add(phase);
           this.#instances.delete(instance);
           resolve();
         },
       );
-      // The offered concurrency follows the schedule: a phase's last in-flight requests may finish after
-      // the next phase has started, but its clients stop sending at its end.
-      let left = false;
-      const leave = () => {
-        if (left) return;
-        left = true;
-        clearTimeout(end);
-        this.#concurrency -= phase.connections;
-      };
-      const end = setTimeout(leave, phase.durationS * 1000);
-      this.#concurrency += phase.connections;
       this.#instances.add(instance);
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
         this.#totals.responses++;
