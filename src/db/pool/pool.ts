@@ -159,9 +159,18 @@ export class Pool {
    * @param urgent served before every other waiter: for short writes that queued requests depend on (the
    *   audit trail's batches), which must not wait behind those requests.
    */
-  async acquire(label?: string, urgent = false): Promise<PooledConnection> {
+  acquire(label?: string, urgent = false): Promise<PooledConnection> {
+    // Not `async`: an async function returning the waiter's promise adds two promise jobs to every
+    // hand-off from a released connection to a queued caller, which bench/pool measured at 64 callers.
+    try {
+      return this.#acquireFrom(this.#now(), label, urgent);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #acquireFrom(start: number, label: string | undefined, urgent: boolean): Promise<PooledConnection> {
     if (this.#closed) throw this.#closedError();
-    const start = this.#now();
     while (this.#idle.length > 0) {
       const slot = this.#idle.pop() as Slot;
       if (slot.conn.broken) {
@@ -173,23 +182,9 @@ export class Pool {
         continue;
       }
       this.#checkout(slot, label);
-      if (start - slot.lastUsedAt > this.#o.validationIdleMs) {
-        try {
-          await slot.conn.ping(this.#validationTimeoutMs);
-        } catch {
-          this.#active.delete(slot);
-          this.#destroy(slot, 'validation');
-          if (this.#closed) throw this.#closedError();
-          if (this.#now() - start >= this.#o.acquireTimeoutMs) {
-            this.#fill();
-            throw this.#timeoutError(this.#now() - start);
-          }
-          continue;
-        }
-      }
-      this.#acquired++;
-      this.#observer.acquired?.(this.#now() - start);
-      return new Lease(this, slot);
+      if (start - slot.lastUsedAt > this.#o.validationIdleMs)
+        return this.#validate(slot, start, label, urgent);
+      return Promise.resolve(this.#lend(slot, start));
     }
     if (this.#circuitOpen() && this.#probing) throw this.#unavailableError();
     if (this.#circuitOpen() && this.#now() < this.#circuitOpenUntil) throw this.#unavailableError();
@@ -201,6 +196,34 @@ export class Pool {
       this.#armExpiry();
       this.#fill();
     });
+  }
+
+  #lend(slot: Slot, start: number): PooledConnection {
+    this.#acquired++;
+    this.#observer.acquired?.(this.#now() - start);
+    return new Lease(this, slot);
+  }
+
+  /** Pings a connection idle for longer than `validationIdleMs` before lending it; a dead one is replaced. */
+  async #validate(
+    slot: Slot,
+    start: number,
+    label: string | undefined,
+    urgent: boolean,
+  ): Promise<PooledConnection> {
+    try {
+      await slot.conn.ping(this.#validationTimeoutMs);
+    } catch {
+      this.#active.delete(slot);
+      this.#destroy(slot, 'validation');
+      if (this.#closed) throw this.#closedError();
+      if (this.#now() - start >= this.#o.acquireTimeoutMs) {
+        this.#fill();
+        throw this.#timeoutError(this.#now() - start);
+      }
+      return this.#acquireFrom(start, label, urgent);
+    }
+    return this.#lend(slot, start);
   }
 
   #armExpiry(): void {
@@ -326,9 +349,7 @@ export class Pool {
     }
     if (this.#waiters.size === 0) this.#stopExpiry();
     this.#checkout(slot, waiter.label);
-    this.#acquired++;
-    this.#observer.acquired?.(this.#now() - waiter.start);
-    waiter.resolve(new Lease(this, slot));
+    waiter.resolve(this.#lend(slot, waiter.start));
   }
 
   #circuitOpen(): boolean {
