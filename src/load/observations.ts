@@ -5,6 +5,7 @@ import type { RunResult } from './run-once.js';
 import { clientErrors, failedResponses, isClientError } from './summarize.js';
 
 const n = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+const queued = (count: number) => `${n(count)} ${count === 1 ? 'request' : 'requests'} queued`;
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${n(v)} ms`);
 
 /**
@@ -104,7 +105,7 @@ function queueing(s: NonNullable<RunResult['summary']['targets'][string]>, acqui
     return `no request ever waited for a connection (acquire p99 ${ms(a?.p99 ?? s.worstAcquireP99 ?? 0)}): the pool was never the bottleneck.`;
   }
   if (a === null) {
-    return `up to ${s.peakWaiting ?? 0} requests queued for a connection; the worst 250 ms window's acquire-wait p99 was ${ms(s.worstAcquireP99)} (from the server's live feed).${s.timeouts > 0 ? ` ${n(s.timeouts)} callers gave up at the ${n(acquireTimeoutMs)} ms acquire timeout.` : ''}`;
+    return `up to ${queued(s.peakWaiting ?? 0)} for a connection; the worst 250 ms window's acquire-wait p99 was ${ms(s.worstAcquireP99)} (from the server's live feed).${s.timeouts > 0 ? ` ${n(s.timeouts)} callers gave up at the ${n(acquireTimeoutMs)} ms acquire timeout.` : ''}`;
   }
   const timeouts =
     s.timeouts > 0
@@ -113,7 +114,7 @@ function queueing(s: NonNullable<RunResult['summary']['targets'][string]>, acqui
   if (!s.peakWaiting) {
     return `no sample caught a request queued for a connection, yet some acquires took time (p50 ${ms(a?.p50)}, p99 ${ms(a?.p99)}, max ${ms(a?.max)}): an acquire that has to open a new connection (warm-up) or ping one idle for over 500 ms waits for that round trip, and short queues can form and clear between two samples.${timeouts}`;
   }
-  return `up to ${s.peakWaiting} requests queued for a connection; acquire wait p50 ${ms(a?.p50)}, p95 ${ms(a?.p95)}, p99 ${ms(a?.p99)}, max ${ms(a?.max)}.${timeouts}`;
+  return `up to ${queued(s.peakWaiting)} for a connection; acquire wait p50 ${ms(a?.p50)}, p95 ${ms(a?.p95)}, p99 ${ms(a?.p99)}, max ${ms(a?.max)}.${timeouts}`;
 }
 
 function errors(run: RunResult, prefix: string): string[] {
