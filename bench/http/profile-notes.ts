@@ -84,6 +84,14 @@ minutes apart lands on either side of the goals, because the other tenants' load
 | 01:14-01:38, request line at \`info\`, overload minutes after its peak | 2.7 → 9.1 | 0.88 | 0.93 | 0.88 | 0.29 (bare 0.31: the load rose) | 6.0 |
 | 01:45-02:14, request line at \`debug\`, overload in the concurrency sweep | 2.6 → 10.6 | 0.73 | 0.82 | 0.99 | 0.87 (bare 0.96) | 5.8 |
 | A/B by hand, 00:57-01:10 (3 rounds of 8 s, GET only) | 1.5-4 | 0.77-0.92 | | | 0.85-0.93 | |
+| 05:23-05:47, after the hook, token-cache and observation fixes (no other test suites running, yet every server ~1.5-2x the CPU per request of the 02:08 run) | 2.4 → 12.7 | 0.94 | 0.85 | 0.87 | 0.88 (bare 1.02) | 5.2 |
+| 06:05-06:35, also Pool.acquire without async (the code of this page's tables) | 1.6 → 11.2 | 0.87 | 0.96 | 0.81 | 0.85 (bare 0.85) | 4.3 |
+
+Four \`--full\` runs of nearly the same code put GET patient at 0.73-0.94x the bare server, the list at
+0.82-0.96x and POST at 0.81-0.99x: the scatter between runs (±0.1) is as large as the gap to the goal. In
+the later runs the load average counts the benchmark's own processes (MariaDB's threads, autocannon), and
+the host's other guests are invisible to it: the same bare server cost 156 µs per GET at 02:08 and 299 µs at
+05:47.
 
 The steady measure is server CPU per request in the same run: carepool 154 against the bare server's 124 µs
 on GET in the quieter run (1.24x, which on saturated shared cores is ~0.8-0.9x the throughput), 232 against
