@@ -21,9 +21,9 @@ interface Entry<V> {
  *   one per waiting request (a stampede that queued hundreds of lookups behind a saturated pool);
  * - a hit in the last fifth of an entry's life starts a refresh in the background, so steady traffic never
  *   waits for a lookup at all.
- * Written here because it is twenty lines tied to these semantics (trust measured from the lookup's start,
- * deletes that win over a lookup in flight); the caching libraries on npm (lru-cache's fetchMethod,
- * p-memoize) each miss one of them.
+ * Written here because it is a few lines tied to these semantics: lru-cache's `fetchMethod` shares
+ * concurrent fetches, but starts a value's TTL when the value arrives and refreshes only once it is stale
+ * (serving it past its TTL with `allowStale`), which would stretch the revocation bound.
  */
 export class LookupCache<V> {
   readonly #ttlMs: number;
