@@ -5,6 +5,7 @@ import {
   csrfToken,
   DEFAULT_SESSION_POLICY,
   type Principal,
+  type SessionClaims,
   signSession,
   verifySession,
 } from '../../auth/index.js';
@@ -99,12 +100,13 @@ export function registerAuthentication(app: FastifyInstance, options: SecurityOp
 
   // Callback style, not async: every request passes here and nothing is awaited.
   app.addHook('preHandler', (request, _reply, done) => {
-    if (SAFE_METHODS.has(request.method) || request.session === null) {
+    const session = request.session;
+    if (SAFE_METHODS.has(request.method) || session === null) {
       done();
       return;
     }
     try {
-      checkForgery(request, options.sessionSecret);
+      checkForgery(request, session, options.sessionSecret);
       done();
     } catch (error) {
       done(error as Error);
@@ -113,9 +115,7 @@ export function registerAuthentication(app: FastifyInstance, options: SecurityOp
 }
 
 /** Refuses a cookie-authenticated unsafe request from another origin or without a valid anti-forgery token. */
-function checkForgery(request: FastifyRequest, sessionSecret: Secret): void {
-  const session = request.session;
-  if (session === null) return;
+function checkForgery(request: FastifyRequest, session: SessionClaims, sessionSecret: Secret): void {
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) {
     throw new AppError('CAREPOOL_AUTH_CSRF', `a form posted from another site (${origin.slice(0, 100)})`);
