@@ -26,12 +26,12 @@ export async function throughput(
 
 /**
  * Compares candidates fairly on a noisy machine: warm each up, then interleave rounds (A B A B …) and
- * keep the median ops/s of each.
+ * keep every round's ops/s of each (index = round, so rounds can be paired).
  */
-export async function compare(
+export async function compareRounds(
   candidates: Readonly<Record<string, () => Promise<unknown>>>,
   options: { count: number; concurrency: number; rounds: number },
-): Promise<Record<string, number>> {
+): Promise<Record<string, number[]>> {
   const names = Object.keys(candidates);
   for (const name of names)
     await throughput(
@@ -47,5 +47,19 @@ export async function compare(
       );
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n] ?? [])]));
+  return samples;
+}
+
+/** {@link compareRounds}, reduced to the median ops/s of each candidate. */
+export async function compare(
+  candidates: Readonly<Record<string, () => Promise<unknown>>>,
+  options: { count: number; concurrency: number; rounds: number },
+): Promise<Record<string, number>> {
+  const samples = await compareRounds(candidates, options);
+  return Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, median(s)]));
+}
+
+/** Per-round ratios `a[i] / b[i]` of two candidates measured in the same rounds, formatted. */
+export function pairedRatios(a: readonly number[], b: readonly number[], digits = 2): string {
+  return a.map((x, i) => (x / (b[i] ?? Number.NaN)).toFixed(digits)).join(', ');
 }

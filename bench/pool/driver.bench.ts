@@ -21,7 +21,15 @@ export async function runDriverBench(full: boolean): Promise<string> {
     password: s.password.reveal(),
     database: s.database,
   };
-  const m2 = mysql.createPool({ ...common, connectionLimit: 20, dateStrings: true });
+  // mysql2 as carepool runs it (src/db/driver.ts): no stack capture per query (mysql2/promise's default
+  // `trace: true`), text protocol only; the mariadb connector's own `trace` is off by default.
+  const m2 = mysql.createPool({
+    ...common,
+    connectionLimit: 20,
+    dateStrings: true,
+    trace: false,
+    maxPreparedStatements: 1,
+  });
   const mdb = mariadb.createPool({ ...common, connectionLimit: 20, dateStrings: true, acquireTimeout: 5000 });
   const count = full ? 20_000 : 4000;
   const rows: (string | number)[][] = [];

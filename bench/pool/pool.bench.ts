@@ -10,7 +10,7 @@ import { wrapDriverError } from '../../src/db/errors.js';
 import { PoolMetrics } from '../../src/db/pool/metrics.js';
 import { Pool } from '../../src/db/pool/pool.js';
 import { tlsPlan } from '../../src/db/tls.js';
-import { compare } from '../lib/measure.js';
+import { compareRounds, median, pairedRatios } from '../lib/measure.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 import { startBenchServer } from '../lib/server.js';
 
@@ -25,6 +25,15 @@ export async function runPoolBench(full: boolean): Promise<string> {
     database: spec.database,
     connectionLimit: 20,
     connectTimeout: 3000,
+    // The reference in its best configuration, as carepool's own connections run (src/db/driver.ts): no
+    // stack capture per query (mysql2/promise's default `trace: true`), text protocol only.
+    trace: false,
+    maxPreparedStatements: 1,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
   });
   // The defaults carepool runs with (src/config/schema.ts), over the same mysql2 connections.
   const options = {
@@ -50,7 +59,7 @@ export async function runPoolBench(full: boolean): Promise<string> {
   const rows: (string | number)[][] = [];
   try {
     for (const concurrency of [1, 64]) {
-      const acquire = await compare(
+      const acquire = await compareRounds(
         {
           'mysql2 pool': async () => (await bare.getConnection()).release(),
           carepool: async () => (await ours.acquire()).release(),
@@ -60,7 +69,7 @@ export async function runPoolBench(full: boolean): Promise<string> {
         // alone scattered 0.7-1.6 M ops/s between runs), so these rounds are 40x the query rounds (~0.2 s).
         { count: count * 40, concurrency, rounds },
       );
-      const query = await compare(
+      const query = await compareRounds(
         {
           'mysql2 pool': () => bare.query('SELECT 1'),
           carepool: () => ours.withConnection((c) => c.query('SELECT 1')),
@@ -72,15 +81,18 @@ export async function runPoolBench(full: boolean): Promise<string> {
         ['acquire + release', acquire],
         ['acquire + SELECT 1 + release', query],
       ] as const) {
-        const base = result['mysql2 pool'] as number;
+        const base = result['mysql2 pool'] as number[];
+        const care = result.carepool as number[];
+        const withM = result['carepool + metrics'] as number[];
         rows.push([
           label,
           concurrency,
-          Math.round(base),
-          Math.round(result.carepool as number),
-          Math.round(result['carepool + metrics'] as number),
-          (base / (result.carepool as number)).toFixed(2),
-          (base / (result['carepool + metrics'] as number)).toFixed(2),
+          Math.round(median(base)),
+          Math.round(median(care)),
+          Math.round(median(withM)),
+          (median(base) / median(care)).toFixed(2),
+          pairedRatios(base, care),
+          (median(base) / median(withM)).toFixed(2),
         ]);
       }
     }
@@ -95,8 +107,13 @@ export async function runPoolBench(full: boolean): Promise<string> {
     '',
     machineLine(`MariaDB ${server.state.version} on loopback, pool max 20, plain TCP`),
     '',
-    'ops/s are medians of interleaved rounds; "time ratio" is carepool time per op ÷ mysql2 pool time per op',
-    '(goal <= 1.1). Command: `npm run bench -- pool`.',
+    `${count.toLocaleString('en-US')} queries (acquire + release alone: ${(count * 40).toLocaleString('en-US')}) per round, ${rounds} interleaved rounds after a`,
+    'warm-up; ops/s are medians of the rounds; "time ratio" is carepool time per op ÷ mysql2 pool time per op',
+    '(goal <= 1.1), of the medians and, paired, of each round (mysql2 and carepool measured back to back).',
+    "The reference is mysql2's own pool in its best configuration: the `mysql2/promise` API with",
+    "`trace: false` (no stack capture per query) and carepool's connection options (text protocol only,",
+    '`maxPreparedStatements: 1`, the same charset, time zone, date and number handling).',
+    'Command: `npm run bench -- pool`.',
     '',
     mdTable(
       [
@@ -106,6 +123,7 @@ export async function runPoolBench(full: boolean): Promise<string> {
         'carepool ops/s',
         'carepool+metrics ops/s',
         'time ratio',
+        'time ratio per round',
         'time ratio (metrics)',
       ],
       rows,
