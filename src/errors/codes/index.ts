@@ -1,3 +1,4 @@
+import { adoptCodes } from './adopt.js';
 import { authCodes } from './auth.js';
 import { configCodes } from './config.js';
 import { dataCodes } from './data.js';
@@ -6,6 +7,7 @@ import { doctorCodes } from './doctor.js';
 import { erdCodes } from './erd.js';
 import { loadCodes } from './load.js';
 import { migrateCodes } from './migrate.js';
+import { moveCodes } from './move.js';
 import { sandboxCodes } from './sandbox.js';
 import type { CodeSpec } from './types.js';
 import { webCodes } from './web.js';
@@ -25,10 +27,12 @@ export const CODES = {
   ...sandboxCodes,
   ...dataCodes,
   ...migrateCodes,
+  ...adoptCodes,
   ...webCodes,
   ...erdCodes,
   ...doctorCodes,
   ...loadCodes,
+  ...moveCodes,
 } as const satisfies Record<string, CodeSpec>;
 
 /** Every stable error code. */
