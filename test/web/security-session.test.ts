@@ -46,13 +46,14 @@ describe('sign-in', () => {
 
   it('never redirects off-site after sign-in', async () => {
     const { safeNext } = await import('../../src/web/security/index.js');
-    expect(['//evil.example', 'https://evil.example', '/\\evil', 'x', '/logout'].map(safeNext)).toEqual([
-      '/',
+    expect(['//evil.example', 'https://evil.example', '/\\evil', '/logout'].map((n) => safeNext(n))).toEqual([
       '/',
       '/',
       '/',
       '/',
     ]);
+    // A relative path resolves against this origin, as a browser would (test/web/security-redirect.test.ts).
+    expect(safeNext('x')).toBe('/x');
     expect(safeNext('/targets/azure/patients?q=a')).toBe('/targets/azure/patients?q=a');
   });
 

@@ -1,4 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { withoutQuery } from '../../log/logger.js';
 
 /**
  * Fastify's request logging, replaced: its two lines per request (at `info`) carried the raw URL, whose query
@@ -23,7 +24,7 @@ export class RouteLogController extends LogController {
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
         ...(request.actor && request.actor.role !== 'local' ? { user: request.actor.id } : {}),
-        ...(error ? { err: { type: error.name, message: error.message } } : {}),
+        ...(error ? { err: { type: error.name, message: withoutQuery(error.message) } } : {}),
       },
       error ? 'request failed' : 'request',
     );

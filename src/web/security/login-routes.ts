@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signSession } from '../../auth/index.js';
 import type { Secret } from '../../config/index.js';
 import { AppError, isAppError } from '../../errors/index.js';
@@ -66,7 +66,7 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
     '/login',
     { config: { access: 'public' }, schema: { hide: true } },
     async (request, reply) => {
-      const next = safeNext(request.query.next);
+      const next = safeNext(request.query.next, ownOrigin(request));
       if (request.actor) return reply.redirect(next, 303);
       const reason = REASONS[request.query.reason ?? ''];
       return render(reply, 200, { username: '', next }, reason);
@@ -82,7 +82,7 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
     async (request, reply) => {
       const form = request.body ?? {};
       const username = typeof form.username === 'string' ? form.username.trim().slice(0, 64) : '';
-      const next = safeNext(form.next);
+      const next = safeNext(form.next, ownOrigin(request));
       const nonce = request.cookies[names.login];
       if (
         !nonce ||
@@ -144,12 +144,44 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
   });
 }
 
-/** Where to go after signing in: a path on this site only (never `//host` or a full URL). */
-export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+/** The origin `next` is resolved against when the request's own cannot be parsed. */
+const FALLBACK_ORIGIN = 'http://carepool.invalid';
+
+/** Paths never returned to after signing in (they would sign out again, or loop). */
+const NO_RETURN = new Set(['/login', '/logout']);
+
+/**
+ * Where to go after signing in: `next` resolved the way a browser resolves it (WHATWG URL parsing against
+ * this app's own origin, which strips TAB/CR/LF, turns `\` into `/` and percent-encodes everything a header
+ * cannot carry), kept only when it stays on this origin and is not /login or /logout, and returned as the
+ * normalised path + query. Anything else (another host, `//host`, `/\host`, `javascript:`, a non-string)
+ * goes to `/`. The result is always printable ASCII, so it is always a valid `Location` header.
+ * @param origin the app's own origin (`http://host:port`); a placeholder when absent or unparsable.
+ */
+export function safeNext(next: unknown, origin: string = FALLBACK_ORIGIN): string {
+  if (typeof next !== 'string' || next.length === 0 || next.length > 2000) return '/';
+  let base: URL;
+  try {
+    base = new URL(origin);
+  } catch {
+    base = new URL(FALLBACK_ORIGIN);
+  }
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
     return '/';
-  if (next.startsWith('/login') || next.startsWith('/logout')) return '/';
-  return next.slice(0, 2000);
+  }
+  if (url.origin !== base.origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return '/';
+  if (NO_RETURN.has(url.pathname)) return '/';
+  const path = `${url.pathname}${url.search}`;
+  // WHATWG serialisation percent-encodes controls and non-ASCII; this only guards that promise.
+  return /^\/[\x21-\x7e]*$/.test(path) && !path.startsWith('//') ? path : '/';
+}
+
+/** The app's own origin as the browser sees it (scheme and Host header). */
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
 }
 
 function loginToken(secret: Secret, nonce: string): string {
