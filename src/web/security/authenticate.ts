@@ -16,6 +16,8 @@ import { wantsHtml } from '../plugins/errors.js';
 import { accessOf } from '../plugins/route-access.js';
 import { cookieNames, type SecurityOptions } from './options.js';
 import { sessionCookieOptions } from './session-cookie.js';
+import { recordRouteDenial } from './denied-audit.js';
+import type { TargetRegistry } from '../../db/targets.js';
 
 /** A session cookie is re-issued (its idle clock restarted) at most this often, on page requests only. */
 const REFRESH_MS = 60_000;
@@ -26,13 +28,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Authentication and authorisation of every request:
  * - `onRequest`: a Bearer token (API) or the session cookie (pages) becomes `request.actor`; then the route's
  *   declared access rule (see route-access.ts) is enforced: anonymous → 401 (pages redirect to /login),
- *   wrong role → 403. Public routes never fail here, even if the user store cannot be reached.
+ *   wrong role → 403 (and, on a patient-data route, one `denied` audit event: see denied-audit.ts). Public routes never fail here, even if the user store cannot be reached.
  * - `preHandler` (after the body is parsed): unsafe methods of cookie sessions must carry the anti-forgery
  *   token (`_csrf` form field or `X-CSRF-Token` header) and, when the browser sends one, a same-origin
  *   `Origin`. Bearer requests carry no ambient credential and are exempt.
  * Only page requests restart the idle clock, so scripts polling the API do not keep a session alive.
  */
-export function registerAuthentication(app: FastifyInstance, options: SecurityOptions): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  options: SecurityOptions,
+  registry: TargetRegistry,
+): void {
   const policy = options.sessionPolicy ?? DEFAULT_SESSION_POLICY;
   const now = options.now ?? Date.now;
   const names = cookieNames(options.https === true);
@@ -90,6 +96,9 @@ export function registerAuthentication(app: FastifyInstance, options: SecurityOp
         { user: principal.username, role: principal.role, needs: access, route: request.routeOptions.url },
         'access refused',
       );
+      // Refused access to patient data leaves its `denied` event on the target concerned (the service
+      // layer's guard, which audits everything else, never runs for a request refused here).
+      if (request.actor) await recordRouteDenial(request, request.actor, options.audit, registry);
       throw new AppError(
         'CAREPOOL_AUTH_FORBIDDEN',
         `role "${principal.role}" may not ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} (needs ${access})`,

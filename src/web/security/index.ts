@@ -33,6 +33,6 @@ export async function registerSecurity(
         },
       ),
   });
-  registerAuthentication(app, options);
+  registerAuthentication(app, options, deps.registry);
   registerLoginRoutes(app, options, deps);
 }
