@@ -93,7 +93,9 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditLog, deps:
           ...(actor ? { actor } : {}),
         };
         const page = { title: 'Audit trail', nav: 'audit' };
-        const base = { targets: names, target, patient: patient ?? '', actor };
+        // The filter is `actorFilter`, not `actor`: the layout's `actor` is the signed-in user (header, Sign out,
+        // the admin links), and a page field of the same name would replace it.
+        const base = { targets: names, target, patient: patient ?? '', actorFilter: actor };
         try {
           const events = await audit.query(target, query(filters, 100));
           const last = events.at(-1);

@@ -8,7 +8,7 @@ export const audit = `<% layout('@layout') %>
   <div class="field inline"><label for="f-target">Target</label>
     <select id="f-target" name="target"><% it.targets.forEach(function (t) { %><option<%~ t === it.target ? ' selected' : '' %>><%= t %></option><% }) %></select></div>
   <div class="field inline"><label for="f-patient">Patient id</label><input id="f-patient" name="patient" type="number" min="1" value="<%= it.patient %>"></div>
-  <div class="field inline"><label for="f-actor">User</label><input id="f-actor" name="actor" type="text" maxlength="64" value="<%= it.actor %>"></div>
+  <div class="field inline"><label for="f-actor">User</label><input id="f-actor" name="actor" type="text" maxlength="64" value="<%= it.actorFilter %>"></div>
   <button class="button" type="submit">Filter</button>
 </form>
 <% if (it.error) { %><div class="callout callout-down" role="alert"><p><%= it.error.message %></p><p class="hint"><%= it.error.hint %></p></div><% } %>
