@@ -9,19 +9,30 @@ a{color:var(--brand)}a:hover{text-decoration-thickness:2px}
 .wrap{max-width:1120px;margin:0 auto;padding:0 20px}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:8px 12px;z-index:10}.skip:focus{left:8px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.top{background:#0b3b39;color:#fff}.top-inner{display:flex;align-items:center;gap:28px;min-height:56px;flex-wrap:wrap}
-.brand{color:#fff;font-weight:700;font-size:18px;text-decoration:none;letter-spacing:.2px}.logo{color:#5eead4;margin-right:4px}
-.top nav ul{display:flex;gap:4px;list-style:none;margin:0;padding:0;flex-wrap:wrap}
-.top nav a{color:#d6f5f1;text-decoration:none;padding:6px 10px;border-radius:6px;display:inline-block}
+.top{background:#0b3b39;color:#fff}.top-inner{display:flex;align-items:center;gap:12px;min-height:52px;flex-wrap:wrap;max-width:1280px}
+.brand{color:#fff;font-weight:700;font-size:18px;text-decoration:none;letter-spacing:.2px;white-space:nowrap}.logo{color:#5eead4;margin-right:4px}
+.menu{order:3;flex:1 0 100%}.menu>summary{list-style:none;cursor:pointer;color:#d6f5f1;padding:5px 10px;border:1px solid rgba(255,255,255,.25);border-radius:6px;width:max-content;font-size:14px}
+.menu>summary::-webkit-details-marker{display:none}.menu[open]>summary{background:rgba(255,255,255,.12)}
+.top-inner>.menu:not([open]){flex:0 0 auto;order:1;margin-left:auto}.menu[open]{padding-bottom:8px}
+.top nav ul{display:flex;flex-direction:column;gap:2px;list-style:none;margin:8px 0 0;padding:0}
+.top nav a{color:#d6f5f1;text-decoration:none;padding:6px 10px;border-radius:6px;display:block;white-space:nowrap}
 .top nav a:hover{background:rgba(255,255,255,.08)}.top nav a[aria-current=page]{background:rgba(255,255,255,.16);color:#fff}
 .dot-down{color:#fca5a5}
-.who{margin:0 0 0 auto;font-size:13px;color:#a7d8d2;display:flex;gap:8px;align-items:center}.who form{margin:0}
-.who .button-small{color:#d6f5f1;padding:3px 8px;font-size:13px}.who .button-small:hover{background:rgba(255,255,255,.08)}
+.who{order:2;margin:0 0 0 auto;font-size:13px;color:#a7d8d2;display:flex;gap:8px;align-items:center;min-width:0}.who form{margin:0}
+.top-inner>.menu:not([open])~.who{margin-left:0}
+.who-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:16ch}
+.who .button-small{color:#d6f5f1;padding:3px 8px;font-size:13px;white-space:nowrap}.who .button-small:hover{background:rgba(255,255,255,.08)}
+@media (max-width:479px){.who-name{display:none}}
+@supports selector(::details-content){@media (min-width:1024px){
+.top-inner{flex-wrap:nowrap;gap:20px}.top-inner>.menu,.top-inner>.menu:not([open]){order:1;flex:1 1 auto;margin:0;padding:0;min-width:0}
+.menu>summary{display:none}.menu::details-content{content-visibility:visible;display:contents}
+.top nav ul{flex-direction:row;margin:0;gap:2px}.top nav a{padding:6px 9px;font-size:14px}
+.who{margin:0}.who-name{max-width:22ch}}}
 .login{max-width:420px;margin:24px auto}
 .banner{padding:10px 0;font-size:14px}.banner-down{background:var(--down-bg);color:var(--down);border-bottom:1px solid #fecdca}
 .banner-info{background:var(--ok-bg);color:var(--ok);border-bottom:1px solid #abefc6}
 .banner .hint{color:var(--ink);opacity:.8}
-main{padding-top:24px;padding-bottom:40px;outline:none}
+main.wrap{padding-top:24px;padding-bottom:40px;outline:none}
 .page-head{margin-bottom:18px}.page-head h1{margin:0 0 4px;font-size:26px}.lead{color:var(--muted);margin:0}
 .row{display:flex;justify-content:space-between;align-items:flex-end;gap:16px;flex-wrap:wrap}
 .crumbs{margin:0 0 4px;color:var(--muted);font-size:13px}
@@ -65,7 +76,8 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .compare tbody th{font-weight:500;width:220px}.compare tr.diff td,.compare tr.diff th{background:#fff4e5}
 .compare tr.diff td{font-weight:600;color:#7a4d00}.compare tr.section th{background:#f0f4f7;font-weight:700}
 .badge{font-size:11px;text-transform:uppercase;letter-spacing:.4px;background:#f79009;color:#fff;border-radius:4px;padding:1px 5px;margin-left:6px}
-.table-scroll{overflow-x:auto}
+.table-scroll{overflow-x:auto;max-width:100%;margin-bottom:2px}.table-scroll>.table{min-width:max-content}
+@media (max-width:639px){.table{font-size:14px}.table th,.table td{padding:8px 9px}.table-scroll>.table td,.table-scroll>.table th{white-space:nowrap}}
 .pager{display:flex;gap:10px;align-items:center;margin-top:14px}
 .empty{color:var(--muted);background:#fff;border:1px dashed var(--line);border-radius:10px;padding:18px;text-align:center}
 .links{padding-left:20px}

@@ -1,4 +1,9 @@
-/** The page frame: skip link, header with navigation, target banners, main landmark, footer. */
+/**
+ * The page frame: skip link, header with navigation, target banners, main landmark, footer.
+ *
+ * The navigation sits in a `<details>` element so small screens get a "Menu" button that opens it without
+ * JavaScript; from 1024 px the stylesheet hides the button and shows the links in one row (see styles.ts).
+ */
 export const layout = `<!doctype html>
 <html lang="en">
 <head>
@@ -14,21 +19,24 @@ export const layout = `<!doctype html>
   <div class="wrap top-inner">
     <a class="brand" href="/"><span class="logo" aria-hidden="true">✚</span> carepool</a>
     <% if (it.actor) { const admin = it.actor.role === 'admin' || it.actor.role === 'local'; %>
-    <nav aria-label="Main">
-      <ul>
-        <li><a href="/"<%~ it.nav === 'dashboard' ? ' aria-current="page"' : '' %>>Dashboard</a></li>
-        <% it.layoutTargets.forEach(function (t) { %>
-        <li><a href="/targets/<%= t.name %>/patients"<%~ it.nav === 'target:' + t.name ? ' aria-current="page"' : '' %>>Patients · <%= t.name %><% if (t.down) { %> <span class="dot dot-down" title="down">●</span><% } %></a></li>
-        <% }) %>
-        <li><a href="/compare"<%~ it.nav === 'compare' ? ' aria-current="page"' : '' %>>Compare</a></li>
-        <li><a href="/erd"<%~ it.nav === 'erd' ? ' aria-current="page"' : '' %>>ERD</a></li>
-        <li><a href="/live"<%~ it.nav === 'live' ? ' aria-current="page"' : '' %>>Live</a></li>
-        <% if (admin) { %><li><a href="/doctor"<%~ it.nav === 'doctor' ? ' aria-current="page"' : '' %>>Doctor</a></li>
-        <li><a href="/audit"<%~ it.nav === 'audit' ? ' aria-current="page"' : '' %>>Audit</a></li><% } %>
-        <li><a href="/docs">API</a></li>
-      </ul>
-    </nav>
-    <div class="who"><% if (it.actor.role === 'local') { %>Local access · no sign-in<% } else { %><span><%= it.actor.name %> · <%= it.actor.role %></span>
+    <details class="menu">
+      <summary><span class="menu-icon" aria-hidden="true">☰</span> Menu</summary>
+      <nav aria-label="Main">
+        <ul>
+          <li><a href="/"<%~ it.nav === 'dashboard' ? ' aria-current="page"' : '' %>>Dashboard</a></li>
+          <% it.layoutTargets.forEach(function (t) { %>
+          <li><a href="/targets/<%= t.name %>/patients"<%~ it.nav === 'target:' + t.name ? ' aria-current="page"' : '' %>>Patients · <%= t.name %><% if (t.down) { %> <span class="dot dot-down" title="down">●</span><% } %></a></li>
+          <% }) %>
+          <li><a href="/compare"<%~ it.nav === 'compare' ? ' aria-current="page"' : '' %>>Compare</a></li>
+          <li><a href="/erd"<%~ it.nav === 'erd' ? ' aria-current="page"' : '' %>>ERD</a></li>
+          <li><a href="/live"<%~ it.nav === 'live' ? ' aria-current="page"' : '' %>>Live</a></li>
+          <% if (admin) { %><li><a href="/doctor"<%~ it.nav === 'doctor' ? ' aria-current="page"' : '' %>>Doctor</a></li>
+          <li><a href="/audit"<%~ it.nav === 'audit' ? ' aria-current="page"' : '' %>>Audit</a></li><% } %>
+          <li><a href="/docs">API</a></li>
+        </ul>
+      </nav>
+    </details>
+    <div class="who"><% if (it.actor.role === 'local') { %><span class="who-name">Local access · no sign-in</span><% } else { %><span class="who-name" title="<%= it.actor.name %> · <%= it.actor.role %>"><%= it.actor.name %> · <%= it.actor.role %></span>
       <form method="post" action="/logout"><input type="hidden" name="_csrf" value="<%= it.formToken %>"><button class="button button-quiet button-small" type="submit">Sign out</button></form><% } %></div>
     <% } %>
   </div>

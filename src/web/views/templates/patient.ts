@@ -29,7 +29,7 @@ export const patient = `<% layout('@layout') %>
   <% if (p.medical_records.length === 0) { %>
   <p class="empty">No medical records yet.</p>
   <% } else { %>
-  <table class="table">
+  <div class="table-scroll"><table class="table">
     <caption class="sr-only">Medical records of <%= p.first_name %> <%= p.last_name %></caption>
     <thead><tr><th scope="col">Admitted</th><th scope="col">Discharged</th><th scope="col">Diagnosis</th><th scope="col">Treatment</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>
@@ -38,7 +38,7 @@ export const patient = `<% layout('@layout') %>
       <td class="row-actions"><a href="/targets/<%= it.target %>/records/<%= r.id %>/edit">Edit<span class="sr-only"> record <%= r.id %></span></a> <a href="/targets/<%= it.target %>/records/<%= r.id %>/delete">Delete<span class="sr-only"> record <%= r.id %></span></a></td></tr>
     <% }) %>
     </tbody>
-  </table>
+  </table></div>
   <% } %>
 </section>
 <section class="card" aria-labelledby="appointments">
@@ -49,7 +49,7 @@ export const patient = `<% layout('@layout') %>
   <% if (p.appointments.length === 0) { %>
   <p class="empty">No appointments.</p>
   <% } else { %>
-  <table class="table">
+  <div class="table-scroll"><table class="table">
     <caption class="sr-only">Appointments of <%= p.first_name %> <%= p.last_name %></caption>
     <thead><tr><th scope="col">When</th><th scope="col">Reason</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>
@@ -58,7 +58,7 @@ export const patient = `<% layout('@layout') %>
       <td class="row-actions"><a href="/targets/<%= it.target %>/appointments/<%= a.id %>/edit">Edit<span class="sr-only"> appointment <%= a.id %></span></a> <a href="/targets/<%= it.target %>/appointments/<%= a.id %>/delete">Delete<span class="sr-only"> appointment <%= a.id %></span></a></td></tr>
     <% }) %>
     </tbody>
-  </table>
+  </table></div>
   <% } %>
 </section>
 `;

@@ -28,7 +28,7 @@ export const patients = `<% layout('@layout') %>
 <% } else if (it.page.items.length === 0) { %>
 <p class="empty">No patients<%= it.q ? ' match "' + it.q + '"' : ' yet' %>.</p>
 <% } else { %>
-<table class="table">
+<div class="table-scroll"><table class="table">
   <caption class="sr-only">Patients on <%= it.target %></caption>
   <thead><tr><th scope="col">Name</th><th scope="col">Date of birth</th><th scope="col">Gender</th><th scope="col">Contact</th><th scope="col" class="num">ID</th></tr></thead>
   <tbody>
@@ -36,7 +36,7 @@ export const patients = `<% layout('@layout') %>
     <tr><td><a href="/targets/<%= it.target %>/patients/<%= p.id %>"><%= p.last_name %>, <%= p.first_name %></a><% if (p.is_deceased) { %> <span class="status status-cancelled">deceased</span><% } %></td><td><%= p.date_of_birth %></td><td><%= p.gender %></td><td><%= p.contact_number || '—' %></td><td class="num"><%= p.id %></td></tr>
   <% }) %>
   </tbody>
-</table>
+</table></div>
 <nav class="pager" aria-label="Pages">
   <% if (it.cursor) { %><a class="button" href="<%= it.firstHref %>">« First page</a><% } %>
   <% if (it.nextHref) { %><a class="button" href="<%= it.nextHref %>" rel="next">Next page »</a><% } %>

@@ -1,0 +1,144 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRevision } from '../../src/migrate/index.js';
+import { type ServerHandle, startServer } from '../../src/web/server.js';
+import { captureLogger } from '../harness/capture.js';
+import { ensureSchemaAtHead } from '../harness/migrate.js';
+import { sandboxConfig } from '../harness/targets.js';
+import { launchBrowser, signIn, snap } from './browser-harness.js';
+import { patientBody } from './fixture.js';
+
+/**
+ * Every signed-in page at a desktop (1280x900) and a phone (390x844) size: nothing scrolls sideways, the
+ * header is one row on the desktop and small on the phone, Sign out is always reachable, and no page logs a
+ * console error (a Content-Security-Policy violation shows up there).
+ */
+let browser: Browser;
+let server: ServerHandle;
+let patientId: number;
+const tag = `L${Date.now().toString(36)}`;
+
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+beforeAll(async () => {
+  await ensureSchemaAtHead();
+  server = await startServer({
+    config: sandboxConfig(),
+    port: 0,
+    readRevision,
+    logger: captureLogger('browser-layout'),
+  });
+  browser = await launchBrowser();
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/targets/azure/patients',
+    headers: { authorization: `Bearer ${await adminToken()}` },
+    payload: patientBody(tag, { first_name: 'Harriet-Josephine', contact_number: '+44 2079460958' }),
+  });
+  patientId = (res.json() as { id: number }).id;
+  if (!patientId) throw new Error(`creating the test patient failed: ${res.body}`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function adminToken(): Promise<string> {
+  const name = `t${tag}`.toLowerCase();
+  await server.users.upsertUser(name, 'admin', `pw-${tag}-long-enough`);
+  return server.users.createToken(name, 'layout-test');
+}
+
+/** The pages a signed-in admin can open (path, and what its h1 says). */
+function pages(): readonly { path: string; h1: RegExp }[] {
+  return [
+    { path: '/', h1: /Targets/ },
+    { path: '/targets/azure/patients', h1: /Patients on azure/ },
+    { path: `/targets/azure/patients/${patientId}`, h1: /Harriet-Josephine/ },
+    { path: `/targets/azure/patients/${patientId}/edit`, h1: /Edit/ },
+    { path: '/targets/azure/patients/new', h1: /Add/ },
+    { path: '/compare', h1: /Compare/ },
+    { path: `/compare/patients/${patientId}`, h1: /Compare patient/ },
+    { path: '/targets/azure/erd', h1: /ERD|Entity/ },
+    { path: '/live', h1: /Live/ },
+    { path: '/doctor', h1: /doctor/i },
+    { path: '/audit', h1: /Audit trail/ },
+    { path: '/audit?actor=admin', h1: /Audit trail/ },
+    { path: '/targets/nowhere/patients', h1: /Unknown target/ },
+    { path: '/targets/azure/patients/abc', h1: /.+/ },
+  ];
+}
+
+async function openAs(size: (typeof SIZES)[number]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: size.width, height: size.height } });
+  const page = await context.newPage();
+  await signIn(page, server, 'admin');
+  return { context, page };
+}
+
+describe.each(SIZES)('every page at $name size ($width x $height)', (size) => {
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    ({ context, page } = await openAs(size));
+    page.on('console', (m) => {
+      // The two error pages answer 404 and 400 on purpose; Chromium logs any 4xx document as an error.
+      if (m.type() !== 'error' || /status of 40[04]/.test(m.text())) return;
+      // TODO(issue 15 item 4): the live view's chart still sets an inline style the CSP blocks.
+      if (new URL(page.url()).pathname === '/live' && /Content Security Policy/.test(m.text())) return;
+      errors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  });
+  afterAll(() => context?.close());
+
+  it('no page scrolls sideways, Sign out is on every page, and nothing logs a console error', async () => {
+    for (const { path, h1 } of pages()) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForLoadState('load');
+      await expect(page.locator('h1').first().textContent(), path).resolves.toMatch(h1);
+      const widths = await page.evaluate(() => ({
+        scroll: document.scrollingElement?.scrollWidth ?? 0,
+        inner: window.innerWidth,
+        // What sticks out, so a failure names the culprit.
+        wide: [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .slice(0, 4)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+      }));
+      expect(widths.scroll, `${path} scrolls sideways at ${size.width} px: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.inner);
+      await expect(page.getByRole('button', { name: 'Sign out' }).isVisible(), path).resolves.toBe(true);
+      const shot = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'dashboard';
+      await snap(page, `layout-${size.name}-${shot}`);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('the header is one row on the desktop and a compact menu on the phone', async () => {
+    await page.goto(`${server.url}/audit`);
+    const header = await page.locator('header.top').boundingBox();
+    expect(header).not.toBeNull();
+    const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    if (size.width >= 1024) {
+      expect(header?.height).toBeLessThanOrEqual(64);
+      const tops = new Set<number>();
+      for (const link of await links.all()) tops.add(Math.round((await link.boundingBox())?.y ?? -1));
+      expect(tops.size).toBe(1);
+      await expect(links.count()).resolves.toBe(9);
+      await expect(page.getByRole('button', { name: 'Sign out' }).isVisible()).resolves.toBe(true);
+    } else {
+      expect(header?.height).toBeLessThanOrEqual(64);
+      await expect(page.getByRole('link', { name: 'Compare', exact: true }).isVisible()).resolves.toBe(false);
+      await page.locator('summary', { hasText: 'Menu' }).click();
+      await expect(page.getByRole('link', { name: 'Compare', exact: true }).isVisible()).resolves.toBe(true);
+      await expect(page.getByRole('link', { name: 'Audit', exact: true }).isVisible()).resolves.toBe(true);
+      await snap(page, `layout-${size.name}-menu-open`);
+      await page.getByRole('link', { name: 'Compare', exact: true }).click();
+      await page.waitForURL((u) => u.pathname === '/compare');
+    }
+  });
+});
