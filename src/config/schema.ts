@@ -48,6 +48,12 @@ export const POOL_SETTINGS = {
     default: 30_000,
     example: '30000',
   },
+  statementTimeoutMs: {
+    env: 'STATEMENT_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).max(3_600_000),
+    default: 5000,
+    example: '5000',
+  },
 } as const;
 
 /** Pool behaviour of one target. Times are milliseconds; 0 disables idle eviction, lifetime, keepalive or leak detection. */
@@ -70,6 +76,13 @@ export interface PoolSettings {
   readonly validationIdleMs: number;
   /** A connection held longer than this is logged as a possible leak. */
   readonly leakDetectionMs: number;
+  /**
+   * Deadline of one pooled statement (`CAREPOOL_STATEMENT_TIMEOUT_MS`, default 5000): enforced by the server
+   * (MariaDB `max_statement_time`, MySQL `max_execution_time` for SELECTs) and by a client-side timer that
+   * drops the connection and kills the query. Absent in hand-built settings: no deadline. Migrations'
+   * dedicated connections never get one.
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 /** One configured database target. */

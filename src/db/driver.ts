@@ -29,8 +29,19 @@ export interface RawConnection {
   readonly broken: boolean;
   /** True when the session is encrypted. */
   readonly tls: boolean;
-  /** Runs one statement with `?` placeholders; values are escaped by the driver, never concatenated by us. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** The version string the server sent in its greeting (MariaDB's contains "MariaDB"). */
+  readonly serverVersion: string;
+  /**
+   * Runs one statement with `?` placeholders; values are escaped by the driver, never concatenated by us.
+   * With `timeoutMs` > 0, a statement that has not answered by then is abandoned: the socket is destroyed
+   * (the connection is broken from then on) and the promise rejects with code `CAREPOOL_STATEMENT_TIMEOUT`.
+   * Stopping the query on the server is the caller's job (KILL over another connection).
+   */
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    timeoutMs?: number,
+  ): Promise<QueryResult<Row>>;
   /** A COM_PING round trip, failing after `timeoutMs`. */
   ping(timeoutMs: number): Promise<void>;
   /** Ends the session politely (COM_QUIT), destroying the socket if that takes longer than 1 s. */
@@ -127,9 +138,13 @@ function connectOnce(spec: ConnectionSpec, options: OpenOptions, useTls: boolean
   });
 }
 
+/** The code of the error {@link RawConnection.query} rejects with when its client-side timer fires. */
+export const STATEMENT_TIMEOUT_CODE = 'CAREPOOL_STATEMENT_TIMEOUT';
+
 class Mysql2Connection implements RawConnection {
   readonly threadId: number;
   readonly tls: boolean;
+  readonly serverVersion: string;
   #broken = false;
   #listeners: ((error: unknown) => void)[] = [];
   readonly #conn: Connection;
@@ -138,6 +153,9 @@ class Mysql2Connection implements RawConnection {
     this.#conn = conn;
     this.threadId = conn.threadId ?? 0;
     this.tls = tls;
+    // mysql2 keeps the greeting on an internal field; its typings do not declare it.
+    const greeting = (conn as unknown as { _handshakePacket?: { serverVersion?: string } })._handshakePacket;
+    this.serverVersion = greeting?.serverVersion ?? '';
     // A server-side KILL, a restart or a dropped flow arrives here while the connection sits idle.
     conn.on('error', (error) => this.#markBroken(error));
     conn.on('end', () => this.#markBroken(new Error('connection ended by the server')));
@@ -157,12 +175,28 @@ class Mysql2Connection implements RawConnection {
     for (const listener of this.#listeners) listener(error);
   }
 
-  query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+  query<Row>(sql: string, params: readonly unknown[] = [], timeoutMs = 0): Promise<QueryResult<Row>> {
     return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          const error = Object.assign(
+            new Error(`the statement did not answer within ${timeoutMs} ms; the connection was dropped`),
+            { code: STATEMENT_TIMEOUT_CODE, timeoutMs },
+          );
+          this.#markBroken(error);
+          this.#conn.destroy();
+          reject(error);
+        }, timeoutMs);
+      }
       this.#conn.query(
         sql,
         params as unknown[],
         (error: unknown, result: unknown, _fields?: FieldPacket[]) => {
+          if (timedOut) return;
+          if (timer !== undefined) clearTimeout(timer);
           if (error) {
             if ((error as { fatal?: boolean }).fatal) this.#markBroken(error);
             reject(error);

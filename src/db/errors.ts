@@ -1,5 +1,6 @@
 import { redact, type Secret } from '../config/index.js';
 import { AppError, type ErrorCode } from '../errors/index.js';
+import { STATEMENT_TIMEOUT_CODE } from './driver.js';
 
 /** Where an error happened, to make the message useful without leaking secrets. */
 export interface ErrorContext {
@@ -59,6 +60,19 @@ export function wrapDriverError(error: unknown, ctx: ErrorContext): AppError {
       );
     case e.errno === 1049 || e.code === 'ER_BAD_DB_ERROR':
       return make('CAREPOOL_DB_UNKNOWN_DATABASE', `${where}: ${serverText}`);
+    // MariaDB 1969 ER_STATEMENT_TIMEOUT (max_statement_time), MySQL 3024 ER_QUERY_TIMEOUT
+    // (max_execution_time; 1907 in 5.7.4-5.7.7), or our own client-side timer (./driver.ts).
+    case e.errno === 1969 || e.errno === 3024 || e.errno === 1907 || e.code === STATEMENT_TIMEOUT_CODE:
+      return new AppError(
+        'CAREPOOL_DB_STATEMENT_TIMEOUT',
+        scrub(
+          e.code === STATEMENT_TIMEOUT_CODE
+            ? `${where}: ${serverText}; the query was killed`
+            : `${where} stopped a statement at the statement timeout: ${serverText}`,
+          ctx,
+        ),
+        { meta: { ...meta, retryAfterS: 1 }, cause: error },
+      );
     case e.errno === 1040 || e.code === 'ER_CON_COUNT_ERROR':
       return make('CAREPOOL_DB_TOO_MANY_CONNECTIONS', `${where}: ${serverText}`);
     case e.code === 'ETIMEDOUT' || e.code === 'CAREPOOL_CONNECT_TIMEOUT':

@@ -11,6 +11,7 @@ import { infileStream } from './infile.js';
 import { createKysely } from './kysely.js';
 import { logObserver } from './pool/log-observer.js';
 import { ObserverHub, type PoolObserver } from './pool/observer.js';
+import { applyStatementTimeout, killThread } from './statement-timeout.js';
 import { Pool, type PoolStats } from './pool/pool.js';
 import { tlsPlan } from './tls.js';
 
@@ -125,18 +126,23 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
   const events = new ObserverHub();
   for (const observer of options.observers?.(config.name) ?? []) events.add(observer);
   if (options.logger) events.add(logObserver(options.logger, config.name));
+  const statementTimeoutMs = config.pool.statementTimeoutMs ?? 0;
+  const openOptions = {
+    connectTimeoutMs: config.pool.connectTimeoutMs,
+    keepAliveMs: config.pool.keepAliveMs,
+    tls,
+  };
   const pool = new Pool({
     ...config.pool,
     name: config.name,
     observer: events,
     open: () =>
       openConnection(spec, {
-        connectTimeoutMs: config.pool.connectTimeoutMs,
-        keepAliveMs: config.pool.keepAliveMs,
-        tls,
+        ...openOptions,
         // LOAD DATA LOCAL (the seed's fast path) gets only streams carepool offered, never a file.
         infileStreamFactory: infileStream,
-      }),
+      }).then((conn) => applyStatementTimeout(conn, statementTimeoutMs)),
+    kill: (threadId) => killThread(spec, { ...openOptions, keepAliveMs: 0 }, threadId),
     wrapError: (error) => wrapDriverError(error, ctx),
   });
   return {

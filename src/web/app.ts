@@ -14,6 +14,7 @@ import { registerDrain } from './plugins/drain.js';
 import { toAppError } from './plugins/error-envelope.js';
 import { registerErrorHandling, sendError } from './plugins/errors.js';
 import { registerIdentity } from './plugins/identity.js';
+import { registerLoadShed } from './plugins/load-shed.js';
 import { RouteLogController } from './plugins/request-log.js';
 import { recordRouteRules } from './plugins/route-access.js';
 import { TargetStatus } from './plugins/target-status.js';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => status.close());
   registerDrain(app, pageDeps);
+  registerLoadShed(app, pageDeps);
 
   await app.register(formbody);
   registerIdentity(app, security === undefined);

@@ -1,6 +1,6 @@
 import type { PoolSettings } from '../../config/index.js';
 import { AppError } from '../../errors/index.js';
-import type { QueryResult, RawConnection } from '../driver.js';
+import { type QueryResult, type RawConnection, STATEMENT_TIMEOUT_CODE } from '../driver.js';
 import { WaitQueue } from './wait-queue.js';
 import type { DestroyReason, PoolObserver } from './observer.js';
 
@@ -22,7 +22,20 @@ export interface PoolOptions extends PoolSettings {
   readonly circuitCooldownMs?: number;
   /** How often the housekeeper runs. Default 1000 ms. */
   readonly housekeepingMs?: number;
+  /**
+   * Stops a statement the client gave up on (KILL over another connection). Best effort: the server's own
+   * statement timeout normally fires first; this covers a server that stopped answering.
+   */
+  readonly kill?: (threadId: number) => Promise<void>;
+  /** Hard cap on queued (non-urgent) callers. Default 50 × `max`. */
+  readonly maxWaiting?: number;
 }
+
+/**
+ * The client-side statement timer fires this long after the server-side timeout would have, so a server
+ * that is merely slow answers with its own error first and the connection survives.
+ */
+export const CLIENT_TIMEOUT_GRACE_MS = 250;
 
 /** A point-in-time view of the pool, for metrics, /api/v1/targets and the load sampler. */
 export interface PoolStats {
@@ -41,6 +54,10 @@ export interface PoolStats {
   readonly destroyed: number;
   readonly timeouts: number;
   readonly createErrors: number;
+  /** Callers refused at once because the queue could not serve them within the acquire timeout. */
+  readonly shed?: number;
+  /** Statements abandoned by the client-side statement timer. */
+  readonly statementTimeouts?: number;
   readonly circuit: 'closed' | 'open';
 }
 
@@ -113,6 +130,11 @@ export class Pool {
   #destroyed = 0;
   #timeouts = 0;
   #createErrors = 0;
+  #shed = 0;
+  #statementTimeouts = 0;
+  #killing = 0;
+  /** Moving average of how long a connection is held (ms); 0 until the first one comes back. */
+  #holdMs = 0;
 
   constructor(options: PoolOptions) {
     this.#o = options;
@@ -143,6 +165,8 @@ export class Pool {
       destroyed: this.#destroyed,
       timeouts: this.#timeouts,
       createErrors: this.#createErrors,
+      shed: this.#shed,
+      statementTimeouts: this.#statementTimeouts,
       circuit: this.#circuitOpen() ? 'open' : 'closed',
     };
   }
@@ -188,6 +212,10 @@ export class Pool {
     }
     if (this.#circuitOpen() && this.#probing) throw this.#unavailableError();
     if (this.#circuitOpen() && this.#now() < this.#circuitOpenUntil) throw this.#unavailableError();
+    if (!urgent && this.#waiters.size >= this.#waitLimit()) {
+      this.#shed++;
+      throw this.#saturatedError();
+    }
     return new Promise<PooledConnection>((resolve, reject) => {
       this.#waiters.push(
         { start, deadline: start + this.#o.acquireTimeoutMs, label, resolve, reject },
@@ -196,6 +224,40 @@ export class Pool {
       this.#armExpiry();
       this.#fill();
     });
+  }
+
+  /**
+   * How many callers may queue: no more than the pool can serve within the acquire timeout at the recent
+   * hold time (a FIFO queue position q waits about q × hold ÷ max), and never more than `maxWaiting`. A
+   * caller beyond that would only time out later while holding memory and a socket: refuse it now.
+   */
+  #waitLimit(): number {
+    const cap = this.#o.maxWaiting ?? this.#o.max * 50;
+    if (this.#holdMs <= 0) return cap;
+    const servable = Math.floor((this.#o.max * this.#o.acquireTimeoutMs) / this.#holdMs);
+    return Math.min(cap, Math.max(this.#o.max, servable));
+  }
+
+  /** The client-side deadline of one statement on a lent connection (0: none). */
+  get statementTimeoutMs(): number {
+    const ms = this.#o.statementTimeoutMs ?? 0;
+    return ms > 0 ? ms + CLIENT_TIMEOUT_GRACE_MS : 0;
+  }
+
+  /**
+   * @internal called by {@link Lease} when the client-side statement timer dropped a connection: the server
+   * may still be running the statement, so ask it to stop (at most two KILLs in flight per pool).
+   */
+  statementTimedOut(threadId: number): void {
+    this.#statementTimeouts++;
+    const kill = this.#o.kill;
+    if (kill === undefined || this.#killing >= 2 || this.#closed) return;
+    this.#killing++;
+    kill(threadId)
+      .catch(() => undefined)
+      .finally(() => {
+        this.#killing--;
+      });
   }
 
   #lend(slot: Slot, start: number): PooledConnection {
@@ -305,7 +367,9 @@ export class Pool {
   giveBack(slot: Slot, discard: boolean): void {
     if (!this.#active.delete(slot)) return;
     const now = this.#now();
-    this.#observer.released?.(now - slot.checkedOutAt);
+    const held = now - slot.checkedOutAt;
+    this.#holdMs = this.#holdMs === 0 ? held : this.#holdMs * 0.9 + held * 0.1;
+    this.#observer.released?.(held);
     if (this.#closed) {
       this.#destroy(slot, 'closed');
       if (this.#active.size === 0) this.#drained?.();
@@ -506,6 +570,15 @@ export class Pool {
     );
   }
 
+  #saturatedError(): AppError {
+    const s = this.stats();
+    return new AppError(
+      'CAREPOOL_DB_POOL_SATURATED',
+      `target "${this.name}": ${s.waiting} callers already wait for ${s.max} connections (held ~${Math.round(this.#holdMs)} ms each); a new one could not be served within the acquire timeout of ${this.#o.acquireTimeoutMs} ms`,
+      { meta: { target: this.name, waiting: s.waiting, max: s.max, retryAfterS: 1 } },
+    );
+  }
+
   #closedError(): AppError {
     return new AppError('CAREPOOL_DB_POOL_CLOSED', `target "${this.name}": the pool is closed`, {
       meta: { target: this.name },
@@ -534,8 +607,10 @@ class Lease implements PooledConnection {
   async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
     if (this.#done) throw new Error('query on a released connection');
     try {
-      return await this.#slot.conn.query<Row>(sql, params);
+      return await this.#slot.conn.query<Row>(sql, params, this.#pool.statementTimeoutMs);
     } catch (error) {
+      if ((error as { code?: unknown }).code === STATEMENT_TIMEOUT_CODE)
+        this.#pool.statementTimedOut(this.#slot.conn.threadId);
       throw this.#pool.wrapError(error);
     }
   }

@@ -62,6 +62,20 @@ export const dbCodes = defineCodes({
     title: 'No pooled connection became free within the acquire timeout: the pool is saturated.',
     hint: 'Retry after the Retry-After delay. If it persists, queries are too slow or CAREPOOL_POOL_MAX is too small for the load.',
   },
+  CAREPOOL_DB_POOL_SATURATED: {
+    exit: 1,
+    http: 503,
+    title:
+      'The pool refused the request at once: more callers already wait than it can serve within the acquire timeout.',
+    hint: 'Retry after the Retry-After delay. If it persists, the target is overloaded: find the slow queries, add capacity, or raise CAREPOOL_POOL_MAX if the server has headroom.',
+  },
+  CAREPOOL_DB_STATEMENT_TIMEOUT: {
+    exit: 1,
+    http: 503,
+    title:
+      'A statement ran past the statement timeout and was stopped (server-side max_statement_time / max_execution_time, or the client gave up and killed it).',
+    hint: 'Find the slow query (the server slow query log, EXPLAIN) and fix it, or raise CAREPOOL_STATEMENT_TIMEOUT_MS (CAREPOOL_TARGET_<NAME>_STATEMENT_TIMEOUT_MS for one target) if such statements are expected.',
+  },
   CAREPOOL_DB_POOL_CLOSED: {
     exit: 1,
     http: 503,

@@ -20,6 +20,13 @@ export const webCodes = defineCodes({
     title: 'The server is shutting down: it finishes requests in flight and refuses new ones.',
     hint: 'Retry after the Retry-After delay, against another instance or once this one has restarted.',
   },
+  CAREPOOL_WEB_DEADLINE: {
+    exit: 1,
+    http: 503,
+    title:
+      'The request passed its deadline (the acquire timeout plus the statement timeout) and was answered with 503 instead of hanging.',
+    hint: 'Retry after the Retry-After delay. If it repeats, the target is slow or overloaded: run carepool doctor, look for slow queries, or raise CAREPOOL_STATEMENT_TIMEOUT_MS.',
+  },
   CAREPOOL_WEB_INTERNAL: {
     exit: 1,
     http: 500,
