@@ -101,15 +101,15 @@ describe.each(SIZES)('every page at $name size ($width x $height)', (size) => {
       await page.goto(`${server.url}${path}`);
       await page.waitForLoadState('load');
       await expect(page.locator('h1').first().textContent(), path).resolves.toMatch(h1);
-      const widths = await page.evaluate(() => ({
-        scroll: document.scrollingElement?.scrollWidth ?? 0,
+      // A string, evaluated in the page (this project's TypeScript has no DOM types).
+      const widths = (await page.evaluate(`({
+        scroll: document.scrollingElement.scrollWidth,
         inner: window.innerWidth,
-        // What sticks out, so a failure names the culprit.
         wide: [...document.querySelectorAll('body *')]
           .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
           .slice(0, 4)
-          .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
-      }));
+          .map((e) => e.tagName.toLowerCase() + '.' + e.className),
+      })`)) as { scroll: number; inner: number; wide: string[] };
       expect(widths.scroll, `${path} scrolls sideways at ${size.width} px: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.inner);
       await expect(page.getByRole('button', { name: 'Sign out' }).isVisible(), path).resolves.toBe(true);
       const shot = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'dashboard';
