@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAudit } from './audit.js';
+import { registerCopy } from './copy.js';
 import { registerDoctor } from './doctor.js';
 import { registerErd } from './erd.js';
 import { registerLoad } from './load.js';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerServe(program, ctx);
   registerUsers(program, ctx);
   registerAudit(program, ctx);
+  registerCopy(program, ctx);
 }

@@ -1,0 +1,212 @@
+import type { SqlClient } from '../db/client.js';
+import { sql } from '../db/sql.js';
+import { AppError } from '../errors/index.js';
+import { BOOKKEEPING_TABLES } from '../migrate/introspect/index.js';
+import { parseServer, type ServerInfo } from '../migrate/server.js';
+
+/** One column as the move commands need it: how to read, write and hash it. */
+export interface MoveColumn {
+  readonly name: string;
+  /** information_schema DATA_TYPE, lower case (`varchar`, `float`, `blob`, ...). */
+  readonly dataType: string;
+  /** information_schema COLUMN_TYPE (`varchar(40)`, `int(10) unsigned`, ...). */
+  readonly columnType: string;
+  readonly nullable: boolean;
+  /** Generated (virtual/stored) columns are computed by the server: never copied, never hashed. */
+  readonly generated: boolean;
+}
+
+/** One base table of a database. */
+export interface MoveTable {
+  readonly name: string;
+  /** Columns in ordinal order, generated ones included (see {@link MoveColumn.generated}). */
+  readonly columns: readonly MoveColumn[];
+  /** Primary key columns in key order; empty when the table has none. */
+  readonly primaryKey: readonly string[];
+  /** Tables this one references with foreign keys (itself excluded). */
+  readonly parents: readonly string[];
+}
+
+/** The tables of one database and the server it lives on. */
+export interface MoveCatalog {
+  readonly server: ServerInfo;
+  readonly database: string;
+  /** Tables in foreign-key-safe order: every table after the tables it references. */
+  readonly tables: readonly MoveTable[];
+}
+
+/** Data types whose values are bytes, not text: they travel as hex, never through a text conversion. */
+export const BINARY_TYPES = new Set([
+  'binary',
+  'varbinary',
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'bit',
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+]);
+
+/** Columns the move commands copy and compare (generated ones excluded). */
+export function storedColumns(table: MoveTable): readonly MoveColumn[] {
+  return table.columns.filter((c) => !c.generated);
+}
+
+/** Reads the base tables of `database` (carepool's bookkeeping tables excluded) in FK-safe order. */
+export async function readMoveCatalog(client: SqlClient, database: string): Promise<MoveCatalog> {
+  const [version, tables, columns, keys, fks] = await Promise.all([
+    client.query<{ version: string; comment: string }>(
+      sql`SELECT VERSION() AS version, @@version_comment AS comment`,
+    ),
+    client.query<{ name: string }>(
+      sql`SELECT TABLE_NAME AS name FROM information_schema.TABLES
+          WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE = 'BASE TABLE'`,
+    ),
+    client.query<{
+      table_name: string;
+      name: string;
+      data_type: string;
+      column_type: string;
+      nullable: string;
+      extra: string;
+      pos: number;
+    }>(
+      sql`SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, DATA_TYPE AS data_type,
+            COLUMN_TYPE AS column_type, IS_NULLABLE AS nullable, EXTRA AS extra, ORDINAL_POSITION AS pos
+          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`,
+    ),
+    client.query<{ table_name: string; name: string; seq: number }>(
+      sql`SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, SEQ_IN_INDEX AS seq
+          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database} AND INDEX_NAME = 'PRIMARY'`,
+    ),
+    client.query<{ table_name: string; parent: string }>(
+      sql`SELECT DISTINCT TABLE_NAME AS table_name, REFERENCED_TABLE_NAME AS parent
+          FROM information_schema.KEY_COLUMN_USAGE
+          WHERE TABLE_SCHEMA = ${database} AND REFERENCED_TABLE_NAME IS NOT NULL`,
+    ),
+  ]);
+  const v = version.rows[0] ?? { version: '', comment: '' };
+  const server = parseServer(v.version, v.comment) ?? { flavor: 'mysql', version: [0, 0, 0] };
+  const skip = new Set<string>(BOOKKEEPING_TABLES);
+  const out: MoveTable[] = [];
+  for (const { name } of tables.rows) {
+    if (skip.has(name)) continue;
+    const cols = columns.rows
+      .filter((c) => c.table_name === name)
+      .sort((a, b) => Number(a.pos) - Number(b.pos))
+      .map((c) => ({
+        name: c.name,
+        dataType: c.data_type.toLowerCase(),
+        columnType: c.column_type,
+        nullable: c.nullable === 'YES',
+        generated: /GENERATED|VIRTUAL|PERSISTENT|STORED/i.test(c.extra),
+      }));
+    const pk = keys.rows
+      .filter((k) => k.table_name === name)
+      .sort((a, b) => Number(a.seq) - Number(b.seq))
+      .map((k) => k.name);
+    const parents = [
+      ...new Set(fks.rows.filter((f) => f.table_name === name && f.parent !== name).map((f) => f.parent)),
+    ];
+    out.push({ name, columns: cols, primaryKey: pk, parents });
+  }
+  return { server, database, tables: fkOrder(out) };
+}
+
+/**
+ * Tables sorted so each comes after the tables it references (Kahn's algorithm over name-sorted input, so
+ * the order is stable). Tables in a reference cycle keep name order at the end: the loading sessions run
+ * with foreign_key_checks=0, so the order is a courtesy there, not a requirement.
+ */
+export function fkOrder(tables: readonly MoveTable[]): MoveTable[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const sorted = [...tables].sort((a, b) => a.name.localeCompare(b.name));
+  const done = new Set<string>();
+  const out: MoveTable[] = [];
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const t of sorted) {
+      if (done.has(t.name)) continue;
+      if (t.parents.every((p) => done.has(p) || !byName.has(p))) {
+        done.add(t.name);
+        out.push(t);
+        progress = true;
+      }
+    }
+  }
+  for (const t of sorted) if (!done.has(t.name)) out.push(t);
+  return out;
+}
+
+/**
+ * The tables of `catalog` named by `names` (all when undefined), in the catalog's FK-safe order; a name the
+ * catalog lacks is CAREPOOL_MOVE_UNKNOWN_TABLE.
+ */
+export function selectTables(
+  catalog: MoveCatalog,
+  names: readonly string[] | undefined,
+  targetName: string,
+): readonly MoveTable[] {
+  if (names === undefined) return catalog.tables;
+  const known = new Set(catalog.tables.map((t) => t.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new AppError(
+      'CAREPOOL_MOVE_UNKNOWN_TABLE',
+      `target "${targetName}" (database ${catalog.database}) has no table ${unknown.map((n) => `"${n}"`).join(', ')}; it has: ${[...known].sort().join(', ') || '(none)'}`,
+      { meta: { target: targetName, tables: unknown } },
+    );
+  }
+  const wanted = new Set(names);
+  return catalog.tables.filter((t) => wanted.has(t.name));
+}
+
+/**
+ * Why `a` (source) and `b` (destination) cannot exchange rows as they are, or undefined when they can:
+ * the stored columns must match by name and data type, and the primary keys must be the same columns.
+ */
+export function tableMismatch(a: MoveTable, b: MoveTable): string | undefined {
+  const ac = storedColumns(a);
+  const bc = new Map(storedColumns(b).map((c) => [c.name, c]));
+  const missing = ac.filter((c) => !bc.has(c.name)).map((c) => c.name);
+  if (missing.length > 0) return `columns ${missing.join(', ')} are missing on the destination`;
+  const extra = storedColumns(b)
+    .filter((c) => !ac.some((x) => x.name === c.name))
+    .map((c) => c.name);
+  if (extra.length > 0) return `columns ${extra.join(', ')} exist only on the destination`;
+  for (const c of ac) {
+    const other = bc.get(c.name);
+    if (other && other.dataType !== c.dataType)
+      return `column ${c.name} is ${c.columnType} on the source but ${other.columnType} on the destination`;
+  }
+  if (a.primaryKey.join(',') !== b.primaryKey.join(','))
+    return `primary key (${a.primaryKey.join(', ') || 'none'}) on the source but (${b.primaryKey.join(', ') || 'none'}) on the destination`;
+  return undefined;
+}
+
+/** Throws CAREPOOL_MOVE_SCHEMA_MISMATCH naming every table of `pairs` that differs. */
+export function assertSameShape(
+  pairs: readonly { readonly a: MoveTable; readonly b: MoveTable }[],
+  from: string,
+  to: string,
+): void {
+  const problems = pairs.flatMap(({ a, b }) => {
+    const why = tableMismatch(a, b);
+    return why === undefined ? [] : [`${a.name}: ${why}`];
+  });
+  if (problems.length > 0) {
+    throw new AppError(
+      'CAREPOOL_MOVE_SCHEMA_MISMATCH',
+      `"${from}" and "${to}" differ in ${problems.length} table(s): ${problems.join('; ')}`,
+      { meta: { from, to, tables: pairs.map((p) => p.a.name) } },
+    );
+  }
+}

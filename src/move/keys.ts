@@ -1,0 +1,91 @@
+import type { SqlClient } from '../db/client.js';
+import { type SqlQuery, sql } from '../db/sql.js';
+
+/** One primary-key value as JSON can hold it: bytes travel as `{ b64 }`. */
+export type KeyPart = string | number | boolean | null | { readonly b64: string };
+
+/** A whole primary key (one part per key column). */
+export type Key = readonly KeyPart[];
+
+/** A half-open key range `(lo, hi]`: `lo` null = from the first row, `hi` null = to the last row. */
+export interface KeyRange {
+  readonly lo: Key | null;
+  readonly hi: Key | null;
+}
+
+/** The driver value of a key part as JSON can store it (Buffers base64-encoded). */
+export function toKeyPart(value: unknown): KeyPart {
+  if (value === null || value === undefined) return null;
+  if (Buffer.isBuffer(value)) return { b64: value.toString('base64') };
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return value.toString();
+  return String(value);
+}
+
+/** A stored key part back as a statement parameter. */
+export function fromKeyPart(part: KeyPart): unknown {
+  if (part !== null && typeof part === 'object') return Buffer.from(part.b64, 'base64');
+  return part;
+}
+
+/** A stable text form of a key, for maps and messages (`[7]`, `["a",2]`). */
+export function keyText(key: Key): string {
+  return JSON.stringify(key);
+}
+
+/** A back-quoted column list, `a, b`. */
+export function columnList(names: readonly string[]): SqlQuery {
+  return sql.join(names.map((n) => sql.ident(n)));
+}
+
+/** `(a, b)` for a composite key, `a` for a single column (the form MySQL's range optimizer likes best). */
+function keyTuple(pk: readonly string[]): SqlQuery {
+  return pk.length === 1 ? sql.ident(pk[0] as string) : sql`(${columnList(pk)})`;
+}
+
+function valueTuple(key: Key): SqlQuery {
+  const parts = key.map((p) => sql`${fromKeyPart(p)}`);
+  return parts.length === 1 ? (parts[0] as SqlQuery) : sql`(${sql.join(parts)})`;
+}
+
+/** The WHERE condition of `range` over primary key `pk` (`TRUE` for the whole table). */
+export function rangeCondition(pk: readonly string[], range: KeyRange): SqlQuery {
+  const parts: SqlQuery[] = [];
+  if (range.lo !== null) parts.push(sql`${keyTuple(pk)} > ${valueTuple(range.lo)}`);
+  if (range.hi !== null) parts.push(sql`${keyTuple(pk)} <= ${valueTuple(range.hi)}`);
+  return parts.length === 0 ? sql`TRUE` : sql.join(parts, ' AND ');
+}
+
+/** `ORDER BY a, b` over the key. */
+export function keyOrder(pk: readonly string[]): SqlQuery {
+  return sql`ORDER BY ${columnList(pk)}`;
+}
+
+/** The condition matching exactly the rows whose keys are in `keys` (`(a, b) IN ((?, ?), ...)`). */
+export function keysCondition(pk: readonly string[], keys: readonly Key[]): SqlQuery {
+  return sql`${keyTuple(pk)} IN (${sql.join(keys.map(valueTuple))})`;
+}
+
+/**
+ * The key `step` rows after `lo` (exclusive) in key order, or null when fewer rows follow: the upper bound
+ * of the next chunk (pt-table-checksum's nibbling, with a keyset `>` instead of an offset from the start).
+ */
+export async function keyAfter(
+  client: SqlClient,
+  table: string,
+  pk: readonly string[],
+  lo: Key | null,
+  step: number,
+): Promise<Key | null> {
+  const where = lo === null ? sql`TRUE` : rangeCondition(pk, { lo, hi: null });
+  const { rows } = await client.query<Record<string, unknown>>(
+    sql`SELECT ${columnList(pk)} FROM ${sql.ident(table)} WHERE ${where} ${keyOrder(pk)} LIMIT 1 OFFSET ${Math.max(0, step - 1)}`,
+  );
+  const row = rows[0];
+  return row === undefined ? null : pk.map((c) => toKeyPart(row[c]));
+}
+
+/** The key of a fetched row. */
+export function keyOf(row: Record<string, unknown>, pk: readonly string[]): Key {
+  return pk.map((c) => toKeyPart(row[c]));
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import type { SingleConnection } from '../../src/db/connect.js';
+import { sql } from '../../src/db/sql.js';
+import { TargetRegistry } from '../../src/db/targets.js';
+import { type ServerState, userUrl } from '../../src/sandbox/index.js';
+import { adminConnection, sandboxServers } from '../harness/targets.js';
+
+/** Two scratch databases (one per sandbox server) reachable as targets `azure` and `gcp`. */
+export interface MovePair {
+  readonly name: string;
+  readonly registry: TargetRegistry;
+  /** The env that points carepool at the pair (for spawning the built CLI). */
+  readonly env: Record<string, string>;
+  /** Admin sessions with the scratch database selected. */
+  readonly azure: SingleConnection;
+  readonly gcp: SingleConnection;
+  drop(): Promise<void>;
+}
+
+/** Options of {@link createMovePair}. */
+export interface MovePairOptions {
+  /** Grant the migrator LOCK TABLES on the scratch database (the `lock-tables` snapshot mode). */
+  readonly lockTables?: boolean;
+  /** Use the admin user as azure's migrator (RELOAD: the `backup-stage` snapshot mode). */
+  readonly adminMigrator?: boolean;
+}
+
+const swapDatabase = (url: string, db: string) => url.replace(/\/clinic\?/, `/${db}?`);
+
+/** Creates `move_<random>` on both sandbox servers with the grants the move commands need. */
+export async function createMovePair(options: MovePairOptions = {}): Promise<MovePair> {
+  const name = `move_${randomBytes(4).toString('hex')}`;
+  const servers = sandboxServers();
+  const all: ServerState[] = [servers.azure, servers.gcp];
+  const admins: SingleConnection[] = [];
+  for (const s of all) {
+    const admin = await adminConnection(s);
+    admins.push(admin);
+    await admin.query(
+      sql.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`),
+    );
+    const privileges = `SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES${options.lockTables ? ', LOCK TABLES' : ''}`;
+    await admin.query(sql.raw(`GRANT ${privileges} ON \`${name}\`.* TO '${s.users.migrator.user}'@'%'`));
+    await admin.query(
+      sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON \`${name}\`.* TO '${s.users.app.user}'@'%'`),
+    );
+    await admin.query(sql.raw(`USE \`${name}\``));
+  }
+  const env: Record<string, string> = { CAREPOOL_TARGETS: 'azure,gcp' };
+  for (const s of all) {
+    const prefix = `CAREPOOL_TARGET_${s.name.toUpperCase()}_`;
+    env[`${prefix}URL`] = swapDatabase(userUrl(s, 'app'), name);
+    const migrator = options.adminMigrator && s.name === 'azure' ? 'admin' : 'migrator';
+    env[`${prefix}MIGRATE_URL`] = swapDatabase(userUrl(s, migrator), name);
+  }
+  const registry = new TargetRegistry(loadConfig({ env, dotenv: false, cwd: inject('sandboxHome') }));
+  const [azure, gcp] = admins as [SingleConnection, SingleConnection];
+  return {
+    name,
+    registry,
+    env,
+    azure,
+    gcp,
+    async drop() {
+      await registry.close(1000);
+      for (const admin of admins) {
+        await admin.query(sql.raw(`DROP DATABASE IF EXISTS \`${name}\``)).catch(() => undefined);
+        await admin.close();
+      }
+    },
+  };
+}
+
+/** Runs several `;`-free statements on one session. */
+export async function run(conn: SingleConnection, ...statements: string[]): Promise<void> {
+  for (const s of statements) await conn.query(sql.raw(s));
+}
+
+/** Every row of `table` ordered by `order`, as JSON text (Buffers as hex), for exact comparisons. */
+export async function dump(conn: SingleConnection, table: string, order: string): Promise<string> {
+  const { rows } = await conn.query<Record<string, unknown>>(
+    sql.raw(`SELECT * FROM \`${table}\` ORDER BY ${order}`),
+  );
+  return JSON.stringify(rows, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
+      ? `hex:${Buffer.from((v as { data: number[] }).data).toString('hex')}`
+      : v,
+  );
+}
+
+/**
+ * A small schema with what copy and verify must survive: FKs (parents after children by name), a composite
+ * string key, a table without a primary key, byte columns, floats, NULLs, empty strings, trailing spaces,
+ * tabs/newlines/backslashes and 4-byte UTF-8.
+ */
+export async function plantFixture(conn: SingleConnection, patients = 300): Promise<void> {
+  await run(
+    conn,
+    `CREATE TABLE p_patients (id INT PRIMARY KEY, name VARCHAR(60) NOT NULL, email VARCHAR(80) NULL,
+       code CHAR(6) NULL, weight FLOAT NULL, score DOUBLE NULL, balance DECIMAL(12,2) NULL,
+       born DATE NULL, seen DATETIME(3) NULL, stamp TIMESTAMP NULL DEFAULT NULL, active TINYINT(1) NOT NULL DEFAULT 1,
+       kind ENUM('in','out') NULL, UNIQUE KEY uq_email (email))`,
+    `CREATE TABLE a_visits (patient_id INT NOT NULL, label VARCHAR(20) NOT NULL, note TEXT NULL,
+       PRIMARY KEY (patient_id, label), CONSTRAINT fk_visit_patient FOREIGN KEY (patient_id) REFERENCES p_patients (id))`,
+    `CREATE TABLE b_log (line VARCHAR(40) NULL, n INT NULL)`,
+    `CREATE TABLE c_files (id BIGINT UNSIGNED PRIMARY KEY, body BLOB NULL, tag VARBINARY(8) NULL)`,
+  );
+  const rows: string[] = [];
+  for (let i = 1; i <= patients; i++) {
+    const email = i % 7 === 0 ? 'NULL' : `'p${i}@example.org'`;
+    const name =
+      i % 11 === 0 ? `'tab\\there\\nnew \\\\ back 😀'` : i % 13 === 0 ? `'trailing  '` : `'Patient ${i}'`;
+    rows.push(
+      `(${i}, ${name}, ${email}, ${i % 5 === 0 ? 'NULL' : `'C${i}'`}, ${i % 3 === 0 ? 'NULL' : `${i}.25`}, ${i / 7}, ${i * 3}.50,
+        '1990-01-${String((i % 28) + 1).padStart(2, '0')}', '2024-05-06 07:08:09.${String(i % 1000).padStart(3, '0')}',
+        ${i % 4 === 0 ? 'NULL' : "'2024-01-02 03:04:05'"}, ${i % 2}, ${i % 6 === 0 ? 'NULL' : i % 2 ? "'in'" : "'out'"})`,
+    );
+  }
+  await run(conn, `INSERT INTO p_patients VALUES ${rows.join(',')}`);
+  const visits: string[] = [];
+  for (let i = 1; i <= patients; i += 2) visits.push(`(${i}, 'first', NULL)`, `(${i}, 'second', '')`);
+  await run(conn, `INSERT INTO a_visits VALUES ${visits.join(',')}`);
+  await run(conn, `INSERT INTO b_log VALUES ('x', 1), ('x', 1), (NULL, NULL), ('', 0)`);
+  await run(
+    conn,
+    `INSERT INTO c_files VALUES (1, X'00FF0A09005C', X'0102'), (2, NULL, ''), (18446744073709551615, X'', NULL)`,
+  );
+}
