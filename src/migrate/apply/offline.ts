@@ -1,4 +1,4 @@
-import { ancestorsOf, type Chain, unknownRevision } from '../files/graph.js';
+import { ancestorsOf, type Chain, resolveRevision } from '../files/graph.js';
 import { BOOKKEEPING_DDL, historySqlText } from '../history/history-store.js';
 import { type ServerInfo, serverLabel } from '../server.js';
 import { type Direction, type PlannedStep, renderSteps, selectSteps } from './plan.js';
@@ -17,14 +17,11 @@ export interface OfflineOptions {
  * so the statements are exactly those a live run executes on a server of that flavor and version.
  */
 export function offlinePlan(chain: Chain, options: OfflineOptions): PlannedStep[] {
-  const from = options.from ?? (options.direction === 'up' ? 'base' : 'heads');
+  const from = resolveRevision(chain, options.from ?? (options.direction === 'up' ? 'base' : 'heads'));
   let applied: Set<string>;
   if (from === 'base') applied = new Set();
   else if (from === 'heads') applied = new Set(chain.order);
-  else {
-    if (!chain.revisions.has(from)) throw unknownRevision(from, [...chain.order]);
-    applied = ancestorsOf(chain, from);
-  }
+  else applied = ancestorsOf(chain, from);
   return renderSteps(
     chain,
     applied,

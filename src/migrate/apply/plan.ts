@@ -1,6 +1,6 @@
 import { AppError } from '../../errors/index.js';
 import type { Column, Schema } from '../../schema/index.js';
-import { ancestorsOf, type Chain, schemaOf, unknownRevision } from '../files/graph.js';
+import { ancestorsOf, type Chain, resolveRevision, schemaOf, unknownRevision } from '../files/graph.js';
 import type { Revision } from '../files/revision.js';
 import type { Operation } from '../ops/operation.js';
 import { renderOps, type Statement } from '../render/render-op.js';
@@ -30,9 +30,10 @@ export interface NullCheck {
 export function selectSteps(
   chain: Chain,
   applied: ReadonlySet<string>,
-  spec: string,
+  given: string,
   direction: Direction,
 ): { id: string; direction: Direction }[] {
+  const spec = resolveRevision(chain, given);
   const known = [...chain.order];
   if (direction === 'up') {
     let wanted: Set<string>;

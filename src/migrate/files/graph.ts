@@ -112,3 +112,25 @@ export function unknownRevision(id: string, known: readonly string[] = []): AppE
     },
   );
 }
+
+/** Revision specs that are not ids: they pass through {@link resolveRevision} unchanged. */
+const SPECIAL = /^(head|heads|base|[+-]\d+)$/;
+
+/**
+ * The full id a revision spec names: an exact id, or a unique prefix of one (`0001` → `0001_initial`,
+ * as Alembic accepts). `head`, `heads`, `base`, `+N`, `-N` pass through. An unknown spec throws
+ * CAREPOOL_MIGRATE_UNKNOWN_REVISION; a prefix of several ids throws CAREPOOL_MIGRATE_AMBIGUOUS_REVISION
+ * listing them.
+ */
+export function resolveRevision(chain: Pick<Chain, 'revisions' | 'order'>, spec: string): string {
+  if (SPECIAL.test(spec) || chain.revisions.has(spec)) return spec;
+  const candidates = chain.order.filter((id) => id.startsWith(spec));
+  if (candidates.length === 1) return candidates[0] as string;
+  if (candidates.length > 1)
+    throw new AppError(
+      'CAREPOOL_MIGRATE_AMBIGUOUS_REVISION',
+      `revision prefix "${spec}" matches ${candidates.length} revisions: ${candidates.join(', ')}`,
+      { meta: { revision: spec, candidates } },
+    );
+  throw unknownRevision(spec, [...chain.order]);
+}

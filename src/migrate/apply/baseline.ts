@@ -1,0 +1,57 @@
+import type { Target } from '../../db/targets.js';
+import { AppError } from '../../errors/index.js';
+import { diffSchemas } from '../diff/diff-schemas.js';
+import type { Chain } from '../files/graph.js';
+import { loadChain } from '../files/load.js';
+import { writeRevision } from '../files/write.js';
+import { introspectSchema } from '../introspect/index.js';
+import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
+import { invertOps } from '../ops/invert.js';
+import { openSession } from './session.js';
+import { type StampResult, stampTarget } from './stamp.js';
+
+/** The outcome of {@link baselineTarget}. */
+export interface BaselineResult {
+  readonly target: string;
+  readonly id: string;
+  readonly file: string;
+  /** How many operations the baseline's `up` has. */
+  readonly operations: number;
+  readonly stamp: StampResult;
+}
+
+/**
+ * Brings an existing database under migrations in one step: writes a first revision whose `up` creates
+ * exactly what `target` holds (read by the same introspection `stamp` verifies with), then stamps the
+ * target at it, which re-reads the database and checks it equals the new revision. The migrations folder
+ * must be empty (CAREPOOL_MIGRATE_BASELINE_EXISTS otherwise): a baseline is the root of a chain.
+ */
+export async function baselineTarget(
+  target: Target,
+  chain: Chain,
+  message = `baseline of ${target.name}`,
+): Promise<BaselineResult> {
+  if (chain.order.length > 0) {
+    throw new AppError(
+      'CAREPOOL_MIGRATE_BASELINE_EXISTS',
+      `${chain.dir} already has ${chain.order.length} revision(s) (${chain.order.slice(0, 3).join(', ')}${chain.order.length > 3 ? ', …' : ''})`,
+      { meta: { dir: chain.dir } },
+    );
+  }
+  const session = await openSession(target, { lock: false });
+  const live = await introspectSchema(session.conn, session.database).finally(() => session.close());
+  const up = diffSchemas(EMPTY_SCHEMA, live);
+  const written = await writeRevision({
+    chain,
+    message,
+    parents: [],
+    up,
+    down: invertOps(up),
+    header: `Written by \`carepool migrate baseline --from ${target.name}\`: everything ${target.name} held; stamped there as applied.`,
+  });
+  const stamp = await stampTarget(target, written.id, {
+    chain: await loadChain(chain.dir),
+    recordDrift: false,
+  });
+  return { target: target.name, id: written.id, file: written.file, operations: up.length, stamp };
+}
