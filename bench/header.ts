@@ -1,6 +1,6 @@
 /**
- * The header of docs/benchmarks.md: machine, versions, data sizes and commands, rewritten on every run so
- * it stays true to the sections below it.
+ * The header of docs/benchmarks.md: machine, versions, data sizes and commands, rewritten after every
+ * successful run so it stays true to the sections below it.
  */
 import { execFile } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -8,43 +8,64 @@ import { promisify } from 'node:util';
 import { findServerBinary } from '../src/sandbox/index.js';
 import { mdTable } from './lib/report.js';
 import { referenceStack } from './reference/stack.js';
+import {
+  DRIVER_SIZES,
+  HTTP_DATA,
+  HTTP_SIZES,
+  MIGRATE_SIZES,
+  MIGRATE_TABLES,
+  POOL_ACQUIRE_FACTOR,
+  POOL_SIZES,
+  SEED_SIZES,
+} from './sizes.js';
 
-/** What each benchmark compares and on how much data, short mode / `--full`. */
+const n = (x: number) => x.toLocaleString('en-US');
+const pool = (m: (typeof POOL_SIZES)['short']) =>
+  `${n(m.count)} queries (${n(m.count * POOL_ACQUIRE_FACTOR)} acquire+release) per round × ${m.rounds} rounds`;
+const driver = (m: (typeof DRIVER_SIZES)['short']) => `${n(m.count)} queries per round × ${m.rounds} rounds`;
+const http = (m: (typeof HTTP_SIZES)['short']) =>
+  `${n(HTTP_DATA.patients)} patients + ${n(HTTP_DATA.patients * HTTP_DATA.recordsPerPatient)} records; ${m.warmSeconds} s warm-up, then ${m.rounds} rounds × ${m.seconds} s per server and workload`;
+const migrate = (m: (typeof MIGRATE_SIZES)['short']) =>
+  `${m.rounds} chain rounds, ${m.genRounds} autogenerate rounds (${MIGRATE_TABLES} tables), ${m.cliRounds} CLI rounds`;
+const seed = (m: (typeof SEED_SIZES)['short']) =>
+  `${n(m.patients)} patients + ${n(m.patients * m.perPatient)} records, ${m.rounds} rounds`;
+
+/** What each benchmark compares and on how much data, short mode / `--full` (from bench/sizes.ts). */
 const SIZES: readonly (readonly string[])[] = [
   [
     'pool',
-    'carepool pool vs bare mysql2 pool: acquire+release, SELECT 1; 1 and 64 callers, pool max 20',
-    '5,000-20,000 ops × 5 rounds',
-    '20,000-80,000 ops × 7 rounds',
+    'carepool pool vs bare mysql2 pool (trace off): acquire+release, SELECT 1; 1 and 64 callers, pool max 20',
+    pool(POOL_SIZES.short),
+    pool(POOL_SIZES.full),
   ],
   [
     'driver',
     'mysql2 vs MariaDB connector on carepool queries',
-    '4,000 ops × 3 rounds',
-    '20,000 ops × 7 rounds',
+    driver(DRIVER_SIZES.short),
+    driver(DRIVER_SIZES.full),
   ],
   [
     'http',
     'API read/write/overload: carepool as deployed vs bare node:http + mysql2 (same work; and no auth/audit) vs Flask + SQLAlchemy under gunicorn',
-    '10,000 patients + 30,000 records; 3 rounds × 3 s per server and workload',
-    'same data; 5 rounds × 10 s',
+    http(HTTP_SIZES.short),
+    http(HTTP_SIZES.full),
   ],
   [
     'migrate',
-    'chain up/down on 2 targets vs Alembic on 1; autogenerate on 200 tables vs Alembic',
-    '3 rounds',
-    '7 rounds',
+    `chain up/down on 2 targets vs Alembic on 1; autogenerate on ${MIGRATE_TABLES} tables vs Alembic`,
+    migrate(MIGRATE_SIZES.short),
+    migrate(MIGRATE_SIZES.full),
   ],
   [
     'seed',
     'carepool seed vs LOAD DATA LOCAL INFILE vs SQLAlchemy bulk insert',
-    '20,000 patients + 200,000 records, 2 rounds',
-    '100,000 patients + 1,000,000 records, 3 rounds',
+    seed(SEED_SIZES.short),
+    seed(SEED_SIZES.full),
   ],
 ];
 
-/** Renders the header for the run that is about to start. */
-export async function header(full: boolean, names: readonly string[]): Promise<string> {
+/** Renders the header for a run that has just finished (`startedAt`: when it began). */
+export async function header(full: boolean, names: readonly string[], startedAt: Date): Promise<string> {
   const [server, stack, python] = await Promise.all([
     findServerBinary().then(
       (b) => `${b.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${b.version}`,
@@ -62,12 +83,14 @@ export async function header(full: boolean, names: readonly string[]): Promise<s
     'Every comparison runs side by side in one run against the same local server (interleaved rounds,',
     'medians) and is reported as a ratio, because absolute numbers on a shared 2-core machine are noisy.',
     'Each section below is rewritten by its own benchmark and names its own machine line, load and data',
-    'size; this header is rewritten on every run.',
+    'size; this header is rewritten after every run that completes (a failed run leaves it as it was).',
+    'Hand-recorded profiles and A/B investigations, dated and not re-checked by any run, are in',
+    '[benchmarks-history.md](benchmarks-history.md).',
     '',
     `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${process.platform}.`,
     `- Versions: Node ${process.version}; ${server} (the sandbox's private servers, plain TCP on loopback);`,
     `  ${python} at /usr/bin/python3; reference stack: ${stack.versions}.`,
-    `- Last run: \`npm run bench -- ${[...names, ...(full ? ['--full'] : [])].join(' ')}\` at ${new Date().toISOString().slice(0, 16)}Z; every section carries its own date.`,
+    `- Last run: \`npm run bench -- ${[...names, ...(full ? ['--full'] : [])].join(' ')}\` from ${startedAt.toISOString().slice(0, 16)}Z to ${new Date().toISOString().slice(0, 16)}Z, completed; every section carries its own date.`,
     '- Commands: `npm run bench` (short: a few minutes on 2 cores), `npm run bench -- --full` (long: the',
     '  1,000,000-record seed), `npm run bench -- seed migrate` (only those). The Python reference stack is',
     "  Debian's `python3-alembic python3-sqlalchemy python3-pymysql python3-flask gunicorn`; the run installs",

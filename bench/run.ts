@@ -32,9 +32,12 @@ if (unknown.length) {
   process.exit(2);
 }
 if (names.some((n) => NEEDS_REFERENCE.has(n))) await ensureReferenceStack();
-await writeHeader(await header(full, names));
+const startedAt = new Date();
 for (const name of names) {
   const bench = await (BENCHES[name] as () => Promise<Bench>)();
   process.stderr.write(`bench ${name}${full ? ' (full)' : ''}…\n`);
   process.stdout.write(`${await bench(full)}\n\n`);
 }
+// Only a run whose every benchmark finished may call itself the last run (a failure above rejects and
+// exits before this line, leaving the previous header in place).
+await writeHeader(await header(full, names, startedAt));

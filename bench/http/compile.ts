@@ -2,7 +2,7 @@
  * Compiles the Node servers of the HTTP benchmark (carepool's src/ and the two server scripts) to plain
  * JavaScript in a temporary directory, with the TypeScript compiler and the project's own target, so they
  * run as `carepool serve` runs from dist/: without a loader. Under `node --import tsx` the same carepool
- * server spent 10-25 % more CPU per request (docs/benchmarks.md, HTTP profile notes).
+ * server spent 10-25 % more CPU per request (docs/benchmarks-history.md, 2026-12-01).
  *
  * Each file is transpiled on its own (`verbatimModuleSyntax` makes that exact): a couple of seconds, no type
  * check (`npm run typecheck` does that), and dist/ is left alone, since other work on the machine may be

@@ -7,6 +7,7 @@ import mysql from 'mysql2/promise';
 import { compare } from '../lib/measure.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 import { startBenchServer } from '../lib/server.js';
+import { DRIVER_SIZES, pick } from '../sizes.js';
 
 const LIST_50 =
   "SELECT seq AS id, CONCAT('First', seq) AS first_name, CONCAT('Last', seq) AS last_name, DATE '1980-01-01' + INTERVAL seq DAY AS date_of_birth FROM seq_1_to_50";
@@ -31,7 +32,7 @@ export async function runDriverBench(full: boolean): Promise<string> {
     maxPreparedStatements: 1,
   });
   const mdb = mariadb.createPool({ ...common, connectionLimit: 20, dateStrings: true, acquireTimeout: 5000 });
-  const count = full ? 20_000 : 4000;
+  const { count, rounds } = pick(DRIVER_SIZES, full);
   const rows: (string | number)[][] = [];
   try {
     for (const [label, sqlText, concurrency] of [
@@ -42,7 +43,7 @@ export async function runDriverBench(full: boolean): Promise<string> {
     ] as const) {
       const r = await compare(
         { mysql2: () => m2.query(sqlText), mariadb: () => mdb.query(sqlText) },
-        { count, concurrency, rounds: full ? 7 : 3 },
+        { count, concurrency, rounds },
       );
       rows.push([
         label,

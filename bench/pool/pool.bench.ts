@@ -13,6 +13,7 @@ import { tlsPlan } from '../../src/db/tls.js';
 import { compareRounds, median, pairedRatios } from '../lib/measure.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 import { startBenchServer } from '../lib/server.js';
+import { pick, POOL_ACQUIRE_FACTOR, POOL_SIZES } from '../sizes.js';
 
 export async function runPoolBench(full: boolean): Promise<string> {
   const server = await startBenchServer();
@@ -54,8 +55,7 @@ export async function runPoolBench(full: boolean): Promise<string> {
   // Measured as deployed: with the Prometheus observer attached.
   const metrics = new PoolMetrics(new Registry(), { poolStats: () => [ours.stats()] });
   const withMetrics = new Pool({ ...options, name: 'bench-metrics', observer: metrics.observerFor('bench') });
-  const count = full ? 20_000 : 5000;
-  const rounds = full ? 7 : 5;
+  const { count, rounds } = pick(POOL_SIZES, full);
   const rows: (string | number)[][] = [];
   try {
     for (const concurrency of [1, 64]) {
@@ -67,7 +67,7 @@ export async function runPoolBench(full: boolean): Promise<string> {
         },
         // Sub-microsecond operations: rounds of 20,000 (~15 ms) were all GC and timer noise (the mysql2 pool
         // alone scattered 0.7-1.6 M ops/s between runs), so these rounds are 40x the query rounds (~0.2 s).
-        { count: count * 40, concurrency, rounds },
+        { count: count * POOL_ACQUIRE_FACTOR, concurrency, rounds },
       );
       const query = await compareRounds(
         {
@@ -107,7 +107,7 @@ export async function runPoolBench(full: boolean): Promise<string> {
     '',
     machineLine(`MariaDB ${server.state.version} on loopback, pool max 20, plain TCP`),
     '',
-    `${count.toLocaleString('en-US')} queries (acquire + release alone: ${(count * 40).toLocaleString('en-US')}) per round, ${rounds} interleaved rounds after a`,
+    `${count.toLocaleString('en-US')} queries (acquire + release alone: ${(count * POOL_ACQUIRE_FACTOR).toLocaleString('en-US')}) per round, ${rounds} interleaved rounds after a`,
     'warm-up; ops/s are medians of the rounds; "time ratio" is carepool time per op ÷ mysql2 pool time per op',
     '(goal <= 1.1), of the medians and, paired, of each round (mysql2 and carepool measured back to back).',
     "The reference is mysql2's own pool in its best configuration: the `mysql2/promise` API with",

@@ -24,31 +24,11 @@ import { median } from '../lib/measure.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 import { type BenchServer, startBenchServer } from '../lib/server.js';
 import { PYTHON, referenceStack } from '../reference/stack.js';
+import { pick, SEED_SIZES } from '../sizes.js';
 
 const SEED = 1;
 /** The reference the goal is stated against (issue 8: "LOAD DATA LOCAL INFILE of the same rows"). */
 const LIMIT = 'LOAD DATA LOCAL INFILE, pre-generated files, 1 connection (limit)';
-
-/** The profile that led to the LOAD DATA path, recorded once (it is not re-measured by each run). */
-const PROFILE_NOTE = `### Profile: before and after (recorded 2026-11-22, 220,000 rows, same machine)
-
-Before, \`carepool seed\` sent only multi-row INSERTs (2,000 rows, 4 in flight) and missed the goal: **0.41x**
-LOAD DATA (4.80 s vs 1.95 s). \`node --cpu-prof\` plus the server's CPU time (/proc) per run showed where it
-went: the server spent **1.4-1.5 s** of CPU parsing the INSERT text (LOAD DATA: ~0.95 s for the same rows),
-and Node spent **1.1-1.2 s**, the largest items being row generation, where \`new Date(ms).toISOString()\`
-(called ~3 times per row) dominated, then mysql2's client-side \`format\`/\`escapeString\` of 13,200
-parameters per statement and GC.
-
-Changes (src/seed, src/db): (1) when the server has \`local_infile=ON\`, seed streams each batch (25,000 rows)
-as \`LOAD DATA LOCAL INFILE\` text generated on the fly, 4 statements in flight; the driver's
-\`infileStreamFactory\` answers only streams carepool offered under a one-shot random name
-(src/db/infile.ts), never a file, and every batch must report all its rows (LOCAL implies IGNORE); error
-1148/3948/2068 or \`local_infile=OFF\` falls back to INSERTs; (2) dates are formatted with integer
-days-to-civil arithmetic (10x faster than \`toISOString\`, identical output for every day 1900-2100, tested),
-which halves generation time for both paths. After: server CPU ~1.0 s and Node CPU ~0.4-0.6 s for the same
-rows; carepool measured 0.56-1.19x LOAD DATA across runs on this shared machine (load average 8-17), the
-spread coming from how much of the 2 cores the other tenants left. The INSERT path remains for servers
-without \`local_infile\` (Cloud SQL and MySQL 8 default it to OFF).`;
 
 /** One timed run: wall time and the client process's CPU seconds. */
 interface Run {
@@ -124,6 +104,15 @@ async function truncate(target: Target): Promise<void> {
   } finally {
     await conn.close();
   }
+}
+
+/** The server's `local_infile` as it is during the run (the INSERT fallback is taken when it is OFF). */
+async function localInfile(target: Target): Promise<string> {
+  const { rows } = await target.sql.query<{ v: number | string | boolean }>(
+    sql`SELECT @@GLOBAL.local_infile AS v`,
+  );
+  const v = rows[0]?.v;
+  return v === undefined ? 'unknown' : String(v) === '1' || v === true ? 'ON' : 'OFF';
 }
 
 async function checksum(target: Target): Promise<string> {
@@ -203,8 +192,7 @@ function sqlalchemyInsert(server: BenchServer, files: Files): Promise<Run> {
 
 /** Runs the benchmark and returns its markdown section. */
 export async function runSeedBench(full: boolean): Promise<string> {
-  const size: Size = full ? { patients: 100_000, perPatient: 10 } : { patients: 20_000, perPatient: 10 };
-  const rounds = full ? 3 : 2;
+  const { rounds, ...size }: Size & { rounds: number } = pick(SEED_SIZES, full);
   const rows = size.patients * (1 + size.perPatient);
   const stack = await referenceStack();
   // A buffer pool that holds the data set and a redo log that does not force checkpoints mid-load, so
@@ -228,6 +216,7 @@ export async function runSeedBench(full: boolean): Promise<string> {
     const migrated = await migrateTarget(target);
     if (!migrated.ok) throw new Error(`migrate failed: ${JSON.stringify(migrated.error)}`);
     const files = await writeFiles(dir, size);
+    const infile = await localInfile(target);
     let shippedMethod = '';
     const candidates: Record<string, () => Promise<Run>> = {
       [LIMIT]: () => loadDataFiles(server, files, 1),
@@ -287,11 +276,11 @@ export async function runSeedBench(full: boolean): Promise<string> {
       ),
       '',
       `${size.patients.toLocaleString('en-US')} patients + ${(size.patients * size.perPatient).toLocaleString('en-US')} medical records = ${rows.toLocaleString('en-US')} rows per run`,
-      `(${full ? 'this is' : 'short mode;'} \`--full\` is 100,000 + 1,000,000), same seed, explicit ids; tables truncated`,
+      `(${full ? 'this is' : 'short mode;'} \`--full\` is ${SEED_SIZES.full.patients.toLocaleString('en-US')} + ${(SEED_SIZES.full.patients * SEED_SIZES.full.perPatient).toLocaleString('en-US')}), same seed, explicit ids; tables truncated`,
       `before each run; identical CHECKSUM TABLE after every candidate. Median of ${rounds} interleaved rounds.`,
       'The LOAD DATA and SQLAlchemy clocks exclude generating and parsing the rows (their files are written',
       "beforehand); carepool's includes generating them. carepool as shipped used",
-      `\`${shippedMethod}\` (the server has \`local_infile=ON\`), 4 statements in flight. CPU columns are the`,
+      `\`${shippedMethod}\` (the server reported \`local_infile=${infile}\`), 4 statements in flight. CPU columns are the`,
       'server process and the client process (Node, or Python for SQLAlchemy) during the run: on a shared',
       '2-core machine they are steadier than wall time. Goal: carepool >= 0.5x LOAD DATA.',
       'Command: `npm run bench -- seed` (`npm run bench -- seed --full` for 1M records).',
@@ -302,7 +291,8 @@ export async function runSeedBench(full: boolean): Promise<string> {
       ),
       ...(stack.ok ? [] : ['', `SQLAlchemy was not run: ${stack.reason}`]),
       '',
-      PROFILE_NOTE,
+      'The profile that led to the LOAD DATA path (2026-11-22, not re-measured by this run) is in',
+      '[benchmarks-history.md](benchmarks-history.md).',
     ].join('\n');
     await writeSection('seed', md);
     return md;
