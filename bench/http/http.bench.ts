@@ -18,9 +18,11 @@ import { migrateTarget } from '../../src/migrate/index.js';
 import { userUrl } from '../../src/sandbox/index.js';
 import { seedTarget } from '../../src/seed/index.js';
 import { mainProfile, summariseProfile } from '../lib/cpu-profile.js';
+import { otherTenants } from '../lib/proc.js';
 import { writeSection } from '../lib/report.js';
 import { type BenchServer, startBenchServer } from '../lib/server.js';
 import { referenceStack } from '../reference/stack.js';
+import { HTTP_DATA, HTTP_SIZES, pick } from '../sizes.js';
 import { type Candidate, type CandidateName, startCandidate } from './candidates.js';
 import { type CompiledServers, compileServers } from './compile.js';
 import { DbProbe } from './db-probe.js';
@@ -28,8 +30,8 @@ import { measure, type Sample, type Workload } from './load.js';
 import { type Comparison, type Measured, renderHttp } from './render.js';
 
 /** Data size: the issue's minimum. */
-export const PATIENTS = 10_000;
-export const RECORDS_PER_PATIENT = 3;
+export const PATIENTS = HTTP_DATA.patients;
+export const RECORDS_PER_PATIENT = HTTP_DATA.recordsPerPatient;
 
 const randomId = () => 1 + Math.floor(Math.random() * PATIENTS);
 const DIAGNOSES = ['Hypertension', 'Type 2 diabetes', 'Asthma', 'Pneumonia', 'Migraine', 'Fractured wrist'];
@@ -67,7 +69,7 @@ const THREE: readonly CandidateName[] = ['carepool', 'bare', 'plain', 'flask'];
 const COMPARISONS: readonly Omit<Comparison, 'results'>[] = [
   {
     key: 'get',
-    title: 'API read: GET patient with records (random of 10,000)',
+    title: `API read: GET patient with records (random of ${PATIENTS.toLocaleString('en-US')})`,
     workload: 'get',
     connections: 64,
     candidates: ALL,
@@ -120,9 +122,10 @@ export async function runHttpBench(
   full: boolean,
   timing: { seconds?: number; rounds?: number; warmSeconds?: number } = {},
 ): Promise<string> {
-  const seconds = timing.seconds ?? (full ? 10 : 3);
-  const rounds = timing.rounds ?? (full ? 5 : 3);
-  const warmSeconds = timing.warmSeconds ?? 3;
+  const mode = pick(HTTP_SIZES, full);
+  const seconds = timing.seconds ?? mode.seconds;
+  const rounds = timing.rounds ?? mode.rounds;
+  const warmSeconds = timing.warmSeconds ?? mode.warmSeconds;
   const profileDir = process.argv.includes('--profile')
     ? await mkdtemp(join(tmpdir(), 'carepool-http-profile-'))
     : undefined;
@@ -147,6 +150,8 @@ export async function runHttpBench(
       running.push(candidate);
       candidates.set(name, candidate);
     }
+    // From here to the last measurement: how much CPU the machine's other processes took meanwhile.
+    const tenants = otherTenants(() => [process.pid, db.state.pid]);
     const deployed = await detectCarepool(candidates.get('carepool') as Candidate, token, probe);
     const headers = { authorization: `Bearer ${token}` };
     const done: Comparison[] = [];
@@ -186,8 +191,10 @@ export async function runHttpBench(
         });
       }
     }
+    const shared = tenants.stop();
     const md = renderHttp({
       comparisons: done,
+      shared,
       deployed,
       stack,
       seconds,

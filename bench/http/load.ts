@@ -1,6 +1,7 @@
 /**
- * One measured autocannon run against one candidate: client-side throughput and latency, status codes
- * (503s with and without Retry-After), and what it cost the server process and the database.
+ * One measured autocannon run against one candidate: client-side throughput (2xx responses only) and
+ * latency, status codes (503s with and without Retry-After), and what it cost the server process and the
+ * database.
  */
 import autocannon from 'autocannon';
 import { treeCpuMs } from '../lib/proc.js';
@@ -17,7 +18,10 @@ export interface Workload {
 
 /** The outcome of one run. */
 export interface Sample {
+  /** 2xx responses per second: failed responses are never throughput. */
   readonly rps: number;
+  /** 2xx responses. */
+  readonly ok: number;
   readonly p50: number;
   readonly p99: number;
   /** Responses received (any status). */
@@ -91,13 +95,16 @@ export async function measure(
   const dbConnections = await watch.stop();
   const after = await probe.counters();
   const responses = result.requests.total;
+  // Only 2xx answers count as work done: a server failing fast must not look fast.
+  const ok = result['2xx'];
   const per = (x: number) => (responses > 0 ? x / responses : Number.NaN);
   const other = Object.entries(result.statusCodeStats ?? {})
     .filter(([code]) => !code.startsWith('2') && code !== '503')
     .map(([code, s]) => `${code}×${s.count ?? 0}`)
     .join(' ');
   return {
-    rps: responses / (result.duration || options.seconds),
+    rps: ok / (result.duration || options.seconds),
+    ok,
     p50: result.latency.p50,
     p99: result.latency.p99,
     responses,
