@@ -110,7 +110,10 @@ describe.each(SIZES)('every page at $name size ($width x $height)', (size) => {
           .slice(0, 4)
           .map((e) => e.tagName.toLowerCase() + '.' + e.className),
       })`)) as { scroll: number; inner: number; wide: string[] };
-      expect(widths.scroll, `${path} scrolls sideways at ${size.width} px: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.inner);
+      expect(
+        widths.scroll,
+        `${path} scrolls sideways at ${size.width} px: ${widths.wide.join(', ')}`,
+      ).toBeLessThanOrEqual(widths.inner);
       await expect(page.getByRole('button', { name: 'Sign out' }).isVisible(), path).resolves.toBe(true);
       const shot = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'dashboard';
       await snap(page, `layout-${size.name}-${shot}`);

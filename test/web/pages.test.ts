@@ -112,6 +112,43 @@ describe('server-rendered pages (no JavaScript needed)', () => {
     ).toBe(`/targets/azure/patients/${id}?notice=appointment-deleted`);
   });
 
+  it('gender is a select of Female/Male/Other; a rejected date comes back as the text typed', async () => {
+    const blank = await f.app.inject({ url: '/targets/azure/patients/new' });
+    const select =
+      /<select id="f-gender" name="gender"[^>]*>([\s\S]*?)<\/select>/.exec(blank.body)?.[1] ?? '';
+    expect([...select.matchAll(/<option[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
+      'Choose…',
+      'Female',
+      'Male',
+      'Other',
+    ]);
+    const bad = await form('/targets/azure/patients', {
+      first_name: 'Ana',
+      last_name: 'Ruiz',
+      date_of_birth: '1984-02-30',
+      gender: 'Male',
+    });
+    expect(bad.statusCode).toBe(400);
+    // type=date would show an empty box for 1984-02-30; the text input keeps it.
+    expect(bad.body).toMatch(/id="f-date_of_birth" name="date_of_birth" type="text" value="1984-02-30"/);
+    expect(bad.body).toMatch(/<option selected>Male<\/option>/);
+    expect(bad.body).not.toMatch(/id="f-gender"[^>]*aria-invalid/);
+  });
+
+  it('a non-numeric id is one clear not-found message; the unknown-target page does not offer "all"', async () => {
+    const res = await f.app.inject({ url: '/targets/azure/patients/abc' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('<h1>Not found</h1>');
+    expect(res.body.match(/there is no patient &quot;abc&quot;/g)).toHaveLength(1);
+    expect(res.body).not.toContain('got 0');
+    const record = await f.app.inject({ url: '/targets/azure/records/x1/edit' });
+    expect(record.statusCode).toBe(404);
+    expect(record.body).toContain('there is no medical record &quot;x1&quot;');
+    const unknown = await f.app.inject({ url: '/targets/aws/patients' });
+    expect(unknown.body).toContain('Choose one of the configured targets below.');
+    expect(unknown.body).not.toMatch(/&quot;all&quot;|"all"/);
+  });
+
   it('serves the stylesheet with an ETag and 304 on revalidation', async () => {
     const css = await f.app.inject({ url: '/static/app.css' });
     expect(css.headers['content-type']).toContain('text/css');

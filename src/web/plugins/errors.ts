@@ -55,10 +55,14 @@ export function sendError(
     error.code === 'CAREPOOL_TARGET_UNKNOWN'
       ? deps.registry.names().map((n) => ({ href: `/targets/${n}/patients`, label: n }))
       : [];
+  const shown = error.toJSON();
+  // The registry's hint speaks to the CLI (`carepool targets`, "all"); a page offers the targets as links.
+  const hint =
+    error.code === 'CAREPOOL_TARGET_UNKNOWN' ? 'Choose one of the configured targets below.' : shown.hint;
   const html = deps.views.render('error', {
     ...layoutData(deps, { title: heading, nav: '' }, request),
     heading,
-    error: error.toJSON(),
+    error: { ...shown, hint },
     links,
   });
   return reply.type('text/html; charset=utf-8').send(html);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccessContext, Clinic, FieldSpec, ParseOptions, WriteOptions } from '../../clinic/index.js';
 import { isAppError } from '../../errors/index.js';
 import { accessContext } from '../plugins/identity.js';
-import { failPage, type PageDeps, sendPage, targetName } from './page-helpers.js';
+import { failPage, idParam, type PageDeps, sendPage, targetName } from './page-helpers.js';
 
 type Params = { target: string; id: string };
 type Form = Record<string, unknown>;
@@ -99,7 +99,11 @@ export function registerChildPages<Row extends ChildRow>(
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        const p = await clinic.getPatient(accessContext(request), target, pageId(request.params.id));
+        const p = await clinic.getPatient(
+          accessContext(request),
+          target,
+          idParam(request.params.id, 'patient'),
+        );
         const data = form(
           target,
           p.id,
@@ -142,7 +146,7 @@ export function registerChildPages<Row extends ChildRow>(
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        const r = await spec.get(accessContext(request), target, pageId(request.params.id));
+        const r = await spec.get(accessContext(request), target, idParam(request.params.id, spec.noun));
         const data = form(target, r.patient_id, r.id, r as unknown as Form, `patient ${r.patient_id}`);
         return sendPage(reply, deps, 'form', page(target, editTitle), data);
       } catch (error) {
@@ -181,7 +185,7 @@ export function registerChildPages<Row extends ChildRow>(
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        const r = await spec.get(accessContext(request), target, pageId(request.params.id));
+        const r = await spec.get(accessContext(request), target, idParam(request.params.id, spec.noun));
         return sendPage(reply, deps, 'confirm', page(target, `Delete ${spec.noun}`), {
           heading: `Delete ${spec.noun} ${r.id}?`,
           message: `${spec.describe(r)}, of patient ${r.patient_id} on ${target}. Other targets are not changed.`,
@@ -201,7 +205,7 @@ export function registerChildPages<Row extends ChildRow>(
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        await spec.remove(accessContext(request), target, pageId(request.params.id));
+        await spec.remove(accessContext(request), target, idParam(request.params.id, spec.noun));
         const patient = pageId(request.query.patient ?? '');
         return reply.redirect(
           patient

@@ -69,6 +69,23 @@ export function targetName(deps: PageDeps, name: string): string {
   return deps.registry.get(name).name;
 }
 
+/**
+ * The numeric id in a page URL (`/targets/azure/patients/42`), or CAREPOOL_NOT_FOUND naming what was asked
+ * for: a URL like `/patients/abc` names no row, and saying so once beats a validator's message about `0`.
+ */
+export function idParam(text: string, noun: string): number {
+  const id = /^\d{1,10}$/.test(text) ? Number(text) : 0;
+  if (id >= 1 && id <= 2_147_483_647) return id;
+  const shown = text.length > 24 ? `${text.slice(0, 24)}…` : text;
+  throw new AppError(
+    'CAREPOOL_NOT_FOUND',
+    `there is no ${noun} "${shown}": ${noun} ids are whole numbers such as 42`,
+    {
+      meta: { id: shown },
+    },
+  );
+}
+
 /** Displays a value in a page: NULL as an em dash, booleans as Yes/No. */
 export function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';

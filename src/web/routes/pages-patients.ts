@@ -8,6 +8,7 @@ import {
   isUnavailable,
   noticeBanner,
   type PageDeps,
+  idParam,
   sendPage,
   show,
   targetName,
@@ -108,7 +109,11 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        const patient = await clinic.getPatient(accessContext(request), target, pageId(request.params.id));
+        const patient = await clinic.getPatient(
+          accessContext(request),
+          target,
+          idParam(request.params.id, 'patient'),
+        );
         const meta = {
           title: `${patient.first_name} ${patient.last_name}`,
           nav: `target:${target}`,
@@ -132,7 +137,11 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        const patient = await clinic.getPatient(accessContext(request), target, pageId(request.params.id));
+        const patient = await clinic.getPatient(
+          accessContext(request),
+          target,
+          idParam(request.params.id, 'patient'),
+        );
         return sendPage(
           reply,
           deps,
@@ -172,7 +181,11 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        const p = await clinic.getPatient(accessContext(request), target, pageId(request.params.id));
+        const p = await clinic.getPatient(
+          accessContext(request),
+          target,
+          idParam(request.params.id, 'patient'),
+        );
         const n = p.medical_records.length;
         return sendPage(
           reply,
@@ -199,7 +212,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
     async (request, reply) => {
       try {
         const target = targetName(deps, request.params.target);
-        await clinic.deletePatient(accessContext(request), target, pageId(request.params.id));
+        await clinic.deletePatient(accessContext(request), target, idParam(request.params.id, 'patient'));
         return reply.redirect(`/targets/${target}/patients?notice=deleted`, 303);
       } catch (error) {
         return failPage(request, reply, deps, error);
@@ -218,7 +231,7 @@ function patientForm(
   return {
     target,
     heading: id === null ? `Add a patient on ${target}` : `Edit patient ${id} on ${target}`,
-    fields: PATIENT_FIELDS,
+    fields: formFields(values),
     values,
     errors: errors ?? {},
     action: detail ?? `/targets/${target}/patients`,
@@ -226,6 +239,22 @@ function patientForm(
     cancelHref: detail ?? `/targets/${target}/patients`,
     ...(detail ? { backHref: detail, backLabel: `patient ${id}` } : {}),
   };
+}
+
+/**
+ * The sample data and the clinic's forms use Female / Male / Other, so the form offers exactly those as a
+ * select (a free-text box invited spellings no report could group). A stored value outside the three (data
+ * written through the API or by hand) stays selectable, so editing a patient never changes it silently.
+ */
+const GENDERS = ['Female', 'Male', 'Other'] as const;
+
+function formFields(values: Form) {
+  const current = typeof values.gender === 'string' ? values.gender : '';
+  const choices: string[] = [...GENDERS];
+  if (current && !choices.includes(current)) choices.push(current);
+  return PATIENT_FIELDS.map((f) =>
+    f.name === 'gender' ? { ...f, kind: 'enum' as const, values: choices } : f,
+  );
 }
 
 function href(target: string, query: Record<string, string | undefined>): string {

@@ -23,13 +23,14 @@ export const form = `<% layout('@layout') %>
     <input id="f-<%= f.name %>" name="<%= f.name %>" type="checkbox" value="true"<%~ v === true || v === 'true' ? ' checked' : '' %><%~ e ? ' aria-invalid="true" aria-describedby="e-' + f.name + '"' : '' %>>
     <% } else if (f.kind === 'enum') { %>
     <select id="f-<%= f.name %>" name="<%= f.name %>"<%~ e ? ' aria-invalid="true" aria-describedby="e-' + f.name + '"' : '' %>>
-      <% if (f.nullable) { %><option value="">—</option><% } %>
+      <% if (f.nullable) { %><option value="">—</option><% } else if (v == null || v === '') { %><option value="" selected>Choose…</option><% } %>
       <% f.values.forEach(function (o) { %><option<%~ v === o ? ' selected' : '' %>><%= o %></option><% }) %>
     </select>
     <% } else if (f.maxLength && f.maxLength > 120) { %>
     <textarea id="f-<%= f.name %>" name="<%= f.name %>" rows="3" maxlength="<%= f.maxLength %>"<%~ f.required ? ' required' : '' %><%~ e ? ' aria-invalid="true" aria-describedby="e-' + f.name + '"' : '' %>><%= v == null ? '' : v %></textarea>
     <% } else { %>
-    <input id="f-<%= f.name %>" name="<%= f.name %>" type="<%= f.kind === 'date' ? 'date' : f.kind === 'datetime' ? 'datetime-local' : f.kind === 'int' ? 'number' : f.name === 'contact_number' ? 'tel' : 'text' %>" value="<%= v == null ? '' : f.kind === 'datetime' ? String(v).replace(' ', 'T').slice(0, 16) : v %>"<%~ f.maxLength ? ' maxlength="' + f.maxLength + '"' : '' %><%~ f.required ? ' required' : '' %><%~ f.suggestions ? ' list="l-' + f.name + '"' : '' %><%~ e ? ' aria-invalid="true" aria-describedby="e-' + f.name + '"' : '' %>>
+    <% /* A date input shows nothing for a value it cannot parse (2023-02-30), so a rejected date comes back as text: the user sees and fixes what they typed. */ %>
+    <input id="f-<%= f.name %>" name="<%= f.name %>" type="<%= f.kind === 'date' && e ? 'text' : f.kind === 'date' ? 'date' : f.kind === 'datetime' ? 'datetime-local' : f.kind === 'int' ? 'number' : f.name === 'contact_number' ? 'tel' : 'text' %>" value="<%= v == null ? '' : f.kind === 'datetime' ? String(v).replace(' ', 'T').slice(0, 16) : v %>"<%~ f.maxLength ? ' maxlength="' + f.maxLength + '"' : '' %><%~ f.required ? ' required' : '' %><%~ f.kind === 'date' && e ? ' placeholder="YYYY-MM-DD" inputmode="numeric"' : '' %><%~ f.suggestions ? ' list="l-' + f.name + '"' : '' %><%~ e ? ' aria-invalid="true" aria-describedby="e-' + f.name + '"' : '' %>>
     <% if (f.suggestions) { %><datalist id="l-<%= f.name %>"><% f.suggestions.forEach(function (s) { %><option value="<%= s %>"><% }) %></datalist><% } %>
     <% } %>
   </div>
