@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/db/sql.js';
 import { patientBody, type WebFixture, webFixture } from './fixture.js';
 
 let f: WebFixture;
@@ -68,37 +69,48 @@ describe('ops routes, targets and docs', () => {
   });
 
   it('compare shows the patient on every target with field-level differences', async () => {
-    const [a, g] = await Promise.all(
-      ['azure', 'gcp'].map(async (t) => {
-        // Make the ids line up: the compare key is the id, as with identically seeded targets.
-        return (
-          await f.app.inject({
-            method: 'POST',
-            url: `/api/v1/targets/${t}/patients`,
-            payload: patientBody(f.tag),
-          })
-        ).json();
+    // The compare key is the id, as with identically seeded targets: give the patient the same explicit id on
+    // both targets (above either's highest id, so no auto-increment row of another test can hold it).
+    const targets = ['azure', 'gcp'].map((t) => f.registry.get(t));
+    const highest = await Promise.all(
+      targets.map(async (t) => {
+        const { rows } = await t.sql.query<{ m: number | string }>(
+          sql`SELECT COALESCE(MAX(id), 0) AS m FROM patients`,
+        );
+        return Number(rows[0]?.m ?? 0);
       }),
     );
-    const res = await f.app.inject({ url: `/api/v1/compare/patients/${a.id}` });
+    const id = Math.max(...highest) + 1000 + Math.floor(Math.random() * 1000);
+    const body = patientBody(f.tag);
+    for (const t of targets) {
+      await t.sql.query(
+        sql`INSERT INTO patients (id, first_name, last_name, date_of_birth, gender, contact_number)
+            VALUES (${id}, ${body.first_name}, ${body.last_name}, ${body.date_of_birth}, ${body.gender}, ${body.contact_number})`,
+      );
+    }
+    const res = await f.app.inject({ url: `/api/v1/compare/patients/${id}` });
     expect(res.statusCode).toBe(200);
     const cmp = res.json();
     expect(cmp.targets.map((t: { target: string }) => t.target)).toEqual(['azure', 'gcp']);
-    if (a.id === g.id) {
-      expect(cmp.identical).toBe(true);
-      await f.app.inject({
-        method: 'PATCH',
-        url: `/api/v1/targets/gcp/patients/${g.id}`,
-        payload: { first_name: 'Anna' },
-      });
-      const after = (await f.app.inject({ url: `/api/v1/compare/patients/${a.id}` })).json();
-      expect(after.differences).toEqual([
-        { path: 'first_name', field: 'first_name', values: { azure: 'Ana', gcp: 'Anna' } },
-      ]);
-    } else {
-      // Ids differ between targets (other tests inserted rows): the one on gcp is another patient or absent.
-      expect(cmp.identical).toBe(false);
-    }
+    expect(cmp.targets.map((t: { status: string }) => t.status)).toEqual(['ok', 'ok']);
+    expect(cmp.identical).toBe(true);
+    expect(cmp.differences).toEqual([]);
+    const patch = await f.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/targets/gcp/patients/${id}`,
+      payload: { first_name: 'Anna' },
+    });
+    expect(patch.statusCode).toBe(200);
+    const after = (await f.app.inject({ url: `/api/v1/compare/patients/${id}` })).json();
+    expect(after.identical).toBe(false);
+    expect(after.differences).toEqual([
+      { path: 'first_name', field: 'first_name', values: { azure: 'Ana', gcp: 'Anna' } },
+    ]);
+    // Present on one target only: not identical, and the other side is named missing.
+    await targets[1]?.sql.query(sql`DELETE FROM patients WHERE id = ${id}`);
+    const oneSided = (await f.app.inject({ url: `/api/v1/compare/patients/${id}` })).json();
+    expect(oneSided.identical).toBe(false);
+    expect(oneSided.targets.map((t: { status: string }) => t.status)).toEqual(['ok', 'missing']);
     const none = (await f.app.inject({ url: '/api/v1/compare/patients/2147483000' })).json();
     expect(none.targets.map((t: { status: string }) => t.status)).toEqual(['missing', 'missing']);
     expect((await f.app.inject({ url: '/api/v1/compare/patients/x' })).statusCode).toBe(400);
