@@ -10,6 +10,8 @@ export interface FieldSpec {
   /** Required on create (NOT NULL without a default). */
   readonly required: boolean;
   readonly maxLength?: number;
+  /** Free text that may hold line breaks and tabs (TEXT, and VARCHAR over 120: a textarea in the forms). */
+  readonly multiline?: boolean;
   readonly values?: readonly string[];
   /** An extra rule the column type cannot express (a phone number's characters). */
   readonly pattern?: { readonly source: string; readonly message: string };
@@ -54,12 +56,13 @@ function fromColumn(c: Column): FieldSpec {
   switch (c.type.kind) {
     case 'varchar':
     case 'char':
-      return { ...base, kind: 'string', maxLength: c.type.length };
+      // Longer text is a textarea in the forms (views/templates/form.ts), so it may hold line breaks.
+      return { ...base, kind: 'string', maxLength: c.type.length, multiline: c.type.length > 120 };
     case 'text':
-      return { ...base, kind: 'string', maxLength: 65_535 };
+      return { ...base, kind: 'string', maxLength: 65_535, multiline: true };
     case 'mediumtext':
     case 'longtext':
-      return { ...base, kind: 'string', maxLength: 1_000_000 };
+      return { ...base, kind: 'string', maxLength: 1_000_000, multiline: true };
     case 'date':
       return { ...base, kind: 'date' };
     case 'datetime':
@@ -78,7 +81,9 @@ function fromColumn(c: Column): FieldSpec {
     case 'float':
     case 'double':
     case 'json':
-      // Not used by the clinic models; carried as text so the form still works.
+    default:
+      // Not used by the clinic models (nor the other types of the full model, issue 16); carried as text
+      // so the form still works.
       return { ...base, kind: 'string', maxLength: 255 };
   }
 }

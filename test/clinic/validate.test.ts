@@ -102,6 +102,36 @@ describe('parseInput', () => {
     expect(bad.ok ? [] : Object.keys(bad.fields)).toEqual(['scheduled_at', 'status']);
   });
 
+  it('text fields take JSON strings only, never C0 controls or lone surrogates (issue 14 item 6)', () => {
+    const bad = (input: Record<string, unknown>, options = {}) => {
+      const r = parseInput(PATIENT_FIELDS, { ...valid, ...input }, { today, ...options });
+      return r.ok ? {} : r.fields;
+    };
+    expect(bad({ first_name: true })).toEqual({ first_name: 'First name must be text' });
+    expect(bad({ first_name: 12 })).toEqual({ first_name: 'First name must be text' });
+    expect(bad({ first_name: 'A\u0000b' }).first_name).toMatch(/control characters/);
+    expect(bad({ first_name: 'A\nb' }).first_name).toMatch(/line breaks/);
+    expect(bad({ first_name: 'A\u001bb' }).first_name).toMatch(/control characters/);
+    expect(bad({ last_name: 'A\ud800b' }).last_name).toMatch(/unpaired UTF-16 surrogate/);
+    expect(bad({ last_name: 'A\udc00' }).last_name).toMatch(/unpaired UTF-16 surrogate/);
+    expect(bad({ last_name: 'Emoji \ud83d\ude00 ok' })).toEqual({});
+    expect(bad({ is_deceased: 'true' })).toEqual({ is_deceased: 'Is deceased must be true or false' });
+    expect(bad({ is_deceased: 'true' }, { source: 'form' })).toEqual({});
+    // Multi-line fields (a textarea in the forms) take line breaks and tabs, but not other controls.
+    const rec = { diagnosis: 'Gout', admission_date: '2024-01-01' };
+    expect(parseInput(RECORD_FIELDS, { ...rec, treatment: 'a\r\n\tb' }).ok).toBe(true);
+    expect(parseInput(RECORD_FIELDS, { ...rec, treatment: 'a\u0007b' }).ok).toBe(false);
+    expect(parseInput(RECORD_FIELDS, { ...rec, diagnosis: 'a\nb' }).ok).toBe(false);
+  });
+
+  it('a change naming no known field is refused, listing the fields it can take', () => {
+    const r = parseInput(PATIENT_FIELDS, { nickname: 'x' }, { partial: true });
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.fields['(body)']).toBe(
+      `send at least one field to change: ${PATIENT_FIELDS.map((f) => f.name).join(', ')}`,
+    );
+  });
+
   it('isRealDate knows the calendar', () => {
     expect(['2024-02-29', '2000-02-29', '1999-12-31', '9999-12-31'].every(isRealDate)).toBe(true);
     expect(

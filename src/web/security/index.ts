@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/index.js';
 import type { PageDeps } from '../routes/page-helpers.js';
 import { registerAuthentication } from './authenticate.js';
+import { registerInputGuard } from './input-guard.js';
 import { registerLoginRoutes } from './login-routes.js';
 import type { SecurityOptions } from './options.js';
 
@@ -13,7 +14,7 @@ export { cookieNames, DEFAULT_LOGIN_LIMIT, type SecurityOptions } from './option
 
 /**
  * Sign-in for the web app: cookies, the per-address sign-in rate limit, authentication and route
- * authorisation hooks, anti-forgery checks, and the /login and /logout routes. The audit side (the access
+ * authorisation hooks, anti-forgery checks, strict input at the edge (input-guard.ts), and the /login and /logout routes. The audit side (the access
  * guard around every patient-data access) is wired by buildApp into the clinic service.
  */
 export async function registerSecurity(
@@ -34,5 +35,6 @@ export async function registerSecurity(
       ),
   });
   registerAuthentication(app, options, deps.registry);
+  registerInputGuard(app);
   registerLoginRoutes(app, options, deps);
 }
