@@ -59,13 +59,13 @@ describe('UserStore token checks under a saturated pool', () => {
   });
 
   it('concurrent checks of one token that is not cached send one query', async () => {
-    const { token } = await newUserToken();
+    const { name, token } = await newUserToken();
     const store = new UserStore(scratch.registry);
     const azure = scratch.registry.get('azure').pool;
     const before = azure.stats().acquired;
     const answers = await Promise.all(Array.from({ length: 40 }, () => store.verifyToken(token)));
     expect(new Set(answers.map((a) => a?.username)).size).toBe(1);
-    expect(answers[0]).toBeDefined();
+    expect(answers[0]).toMatchObject({ username: name, role: 'viewer', via: 'token' });
     expect(azure.stats().acquired - before).toBe(1);
   });
 });
