@@ -12,6 +12,8 @@ export {
   copyTables,
 } from './copy.js';
 export type { LoadMethod } from './load.js';
+export type { CompareOptions, DifferenceKind, RowDifference, TableStats } from './compare.js';
 export { type CopyManifest, defaultManifestPath, readManifest } from './manifest.js';
 export type { SchemaVia } from './schema.js';
 export type { SnapshotInfo, SnapshotMode, SourcePosition } from './snapshot.js';
+export { type VerifyOptions, type VerifyResult, verifyTables } from './verify.js';

@@ -13,6 +13,7 @@ import { registerServe } from './serve.js';
 import { registerTargets } from './targets.js';
 import { registerUp } from './up.js';
 import { registerUsers } from './users.js';
+import { registerVerify } from './verify.js';
 
 /**
  * Every CLI command, in help order. Each command lives in its own file and exports one `register*`
@@ -32,4 +33,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerUsers(program, ctx);
   registerAudit(program, ctx);
   registerCopy(program, ctx);
+  registerVerify(program, ctx);
 }
