@@ -1,5 +1,6 @@
 /**
- * Entry point of the azure sandbox gateway process: `gateway-main <port> <upstreamPort>`. Runs detached so
+ * Entry point of the azure sandbox gateway process: `gateway-main <port> <upstreamPort> [serverDir]` (the
+ * directory only marks whose gateway it is, for ./reap.ts). Runs detached so
  * it outlives the `carepool sandbox start` command; `carepool sandbox stop` ends it with SIGTERM.
  */
 import { startGateway } from './gateway.js';

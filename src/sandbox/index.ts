@@ -2,12 +2,15 @@ import { join } from 'node:path';
 import { findServerBinary } from './binary.js';
 import { freePort, isListening, isPortFree } from './ports.js';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.js';
-import { isServerAlive, startServer, stopServer, userUrl } from './server.js';
+import { reapGateways, waitForFreePort } from './reap.js';
+import { isServerAlive, isServerProcessAlive, startServer, stopServer, userUrl } from './server.js';
+import { AppError } from '../errors/index.js';
 import { readState, type SandboxState, type ServerState, writeState } from './state.js';
 
 export { findServerBinary, type ServerBinary } from './binary.js';
 export { type CertOptions, type CertPaths, generateCerts } from './certs.js';
 export { freePort, isListening, isPortFree } from './ports.js';
+export { findGateways, reapGateways } from './reap.js';
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { generatePassword, isServerAlive, startServer, stopServer, userUrl } from './server.js';
 export type { SandboxState, SandboxUser, ServerState } from './state.js';
@@ -42,6 +45,11 @@ export interface ServerStatus {
 /**
  * Starts the sandbox servers (idempotent: running ones are kept), in parallel, and records them in
  * `<home>/sandbox/state.json`.
+ *
+ * A server recorded there but not running (killed, crashed, machine rebooted) restarts on the SAME port, so
+ * a running `carepool serve` that points there reconnects by itself: its gateway left behind is reaped
+ * first, a server process that lives but does not answer is stopped. When another program took the port,
+ * that is CAREPOOL_SANDBOX_PORT_TAKEN, unless `ports: 'free'` accepts a new one.
  */
 export async function startSandbox(options: SandboxOptions): Promise<SandboxState> {
   const profiles = options.profiles ?? (['azure', 'gcp'] as const);
@@ -52,17 +60,18 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
     profiles.map(async (profile): Promise<ServerState> => {
       const old = previous.servers[profile];
       if (old && (await isServerAlive(old)) && (await isListening(old.port))) return old;
-      const port = await pickPort(
-        options.ports === 'free' ? undefined : (old?.port ?? PROFILES[profile].port),
-        taken,
-      );
+      if (old) await clearRemains(old);
+      const port =
+        old && (await reclaimPort(old, options.ports ?? 'fixed', taken))
+          ? old.port
+          : await pickPort(options.ports === 'free' ? undefined : PROFILES[profile].port, taken);
       return startServer({
         name: profile,
         profile,
         dir: join(options.home, 'sandbox', profile),
         port,
         binary,
-        ...(old ? { users: old.users } : {}),
+        ...(old ? { users: old.users, serverPort: old.serverPort } : {}),
         ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
       });
     }),
@@ -83,6 +92,8 @@ export async function stopSandbox(home: string, names?: readonly string[]): Prom
   const state = await readState(home);
   const chosen = Object.values(state.servers).filter((s) => names === undefined || names.includes(s.name));
   await Promise.all(chosen.map((s) => stopServer(s)));
+  // Gateways of servers that died on their own (kill -9) still hold the client ports.
+  await reapGateways(chosen);
   await writeState(home, {
     servers: Object.fromEntries(
       Object.entries(state.servers).map(([k, s]) => [
@@ -124,6 +135,29 @@ export function sandboxEnv(state: SandboxState): Record<string, string> {
     env[`${prefix}MIGRATE_URL`] = userUrl(s, 'migrator');
   }
   return env;
+}
+
+/**
+ * What a dead server left behind: its gateway (still listening on the client port) and, when the server
+ * process lives on without answering, the server itself (it holds the data directory's lock).
+ */
+async function clearRemains(old: ServerState): Promise<void> {
+  await reapGateways([old]);
+  if (await isServerProcessAlive(old)) await stopServer({ ...old, gatewayPid: 0 });
+}
+
+/** True when the recorded port can be used again; false when `free` ports allow a new one. */
+async function reclaimPort(old: ServerState, ports: 'fixed' | 'free', taken: Set<number>): Promise<boolean> {
+  if (!taken.has(old.port) && (await waitForFreePort(old.port))) {
+    taken.add(old.port);
+    return true;
+  }
+  if (ports === 'free') return false;
+  throw new AppError(
+    'CAREPOOL_SANDBOX_PORT_TAKEN',
+    `sandbox server "${old.name}" must restart on its recorded port ${old.port}, but another process listens there`,
+    { meta: { server: old.name, port: old.port } },
+  );
 }
 
 async function pickPort(preferred: number | undefined, taken: Set<number>): Promise<number> {

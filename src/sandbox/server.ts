@@ -11,7 +11,7 @@ import { connectSingle } from '../db/connect.js';
 import { AppError } from '../errors/index.js';
 import type { ServerBinary } from './binary.js';
 import { generateCerts } from './certs.js';
-import { freePort, isListening } from './ports.js';
+import { freePort, isListening, isPortFree } from './ports.js';
 import { PROFILES, type ProfileName } from './profiles.js';
 import type { SandboxUser, ServerState } from './state.js';
 
@@ -25,6 +25,8 @@ export interface StartServerOptions {
   /** Directory of this server (data, certs, log, socket). */
   readonly dir: string;
   readonly port: number;
+  /** Behind a gateway: the server's own port to reuse when it is free (a restart keeps it). */
+  readonly serverPort?: number;
   readonly binary: ServerBinary;
   /** Passwords to keep (from an earlier start), so existing URLs stay valid. */
   readonly users?: ServerState['users'];
@@ -65,7 +67,11 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   const initFile = join(dir, 'init.sql');
   await writeFile(initFile, initSql(users), { mode: 0o600 });
   const log = join(dir, 'server.log');
-  const serverPort = profile.gateway ? await freePort() : port;
+  const serverPort = profile.gateway
+    ? options.serverPort !== undefined && (await isPortFree(options.serverPort))
+      ? options.serverPort
+      : await freePort()
+    : port;
   const args = [
     '--no-defaults',
     `--datadir=${dataDir}`,
@@ -105,7 +111,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   });
   child.unref();
   const pid = child.pid ?? 0;
-  const gatewayPid = profile.gateway ? spawnGateway(port, serverPort) : 0;
+  const gatewayPid = profile.gateway ? spawnGateway(port, serverPort, dir) : 0;
 
   const state: ServerState = {
     name: options.name,
@@ -178,8 +184,13 @@ export function userUrl(state: ServerState, who: keyof ServerState['users'], ssl
 
 /** True when the recorded server process (and its gateway, if any) is alive — and is ours, not a reused pid. */
 export async function isServerAlive(state: ServerState): Promise<boolean> {
-  if (!(await isProcessAlive(state.pid, state.dir))) return false;
+  if (!(await isServerProcessAlive(state))) return false;
   return !state.gatewayPid || (await isProcessAlive(state.gatewayPid, 'gateway-main'));
+}
+
+/** True when the recorded database server process itself (not its gateway) is alive and ours. */
+export function isServerProcessAlive(state: ServerState): Promise<boolean> {
+  return isProcessAlive(state.pid, state.dir);
 }
 
 async function isProcessAlive(pid: number, marker: string): Promise<boolean> {
@@ -225,7 +236,7 @@ async function stopProcess(pid: number, marker: string, timeoutMs: number): Prom
 }
 
 /** Starts the detached azure gateway process (./gateway-main), under tsx when running from TypeScript sources. */
-function spawnGateway(port: number, upstreamPort: number): number {
+function spawnGateway(port: number, upstreamPort: number, dir: string): number {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
   const script = join(dirname(here), fromSource ? 'gateway-main.ts' : 'gateway-main.js');
@@ -234,6 +245,8 @@ function spawnGateway(port: number, upstreamPort: number): number {
     script,
     String(port),
     String(upstreamPort),
+    // Names the server it fronts, so a restart reaps only its own orphaned gateways (./reap.ts).
+    dir,
   ];
   const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
   child.unref();

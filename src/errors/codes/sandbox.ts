@@ -14,6 +14,13 @@ export const sandboxCodes = defineCodes({
     title: 'A sandbox server did not start or did not accept connections in time.',
     hint: 'Read the server log named in the message; remove .carepool/sandbox/<name> to start from an empty data dir.',
   },
+  CAREPOOL_SANDBOX_PORT_TAKEN: {
+    exit: 1,
+    http: 500,
+    title:
+      'A sandbox server must restart on the port recorded in .carepool/sandbox/state.json (running carepool processes point there), but another process holds it.',
+    hint: 'Stop the process that listens on that port (ss -ltnp), or accept new ports with: carepool sandbox start --free-ports (then restart carepool serve).',
+  },
   CAREPOOL_SANDBOX_NOT_RUNNING: {
     exit: 1,
     http: 500,
