@@ -74,6 +74,20 @@ describe('the doctor page and API', () => {
     expect(denied).toContain('Fix</span> Check the password in CAREPOOL_TARGET_BAD_URL');
     expect(row(html, 'silent', 'greeting')).toContain('CAREPOOL_DOCTOR_NO_GREETING');
     expect(html).toContain('Across targets');
+    // Problems first: the verdict, then every failure and warning, before the first target's card.
+    const firstCard = html.indexOf('data-target="azure"');
+    const attention = html.slice(html.indexOf('id="d-attention"'), firstCard);
+    expect(html.indexOf('data-verdict="fail"')).toBeLessThan(html.indexOf('id="d-attention"'));
+    expect(attention).toContain('href="#f-bad-auth"');
+    expect(attention).toContain('href="#f-gcp-require_secure_transport"');
+    expect(attention).not.toContain('fs-ok');
+    expect(attention.indexOf('fs-fail')).toBeLessThan(attention.indexOf('fs-warn'));
+    // OK checks are folded; problems are not.
+    const azure = html.split('data-target="azure"')[1]?.split('</section>')[0] ?? '';
+    expect(azure).toMatch(/<details class="fold">\s*<summary>\d+ checks passed/);
+    expect(azure.split('<details class="fold">')[1]).toContain('data-check="auth"');
+    const gcp = html.split('data-target="gcp"')[1]?.split('</section>')[0] ?? '';
+    expect(gcp.split('<details')[0]).toContain('data-check="require_secure_transport"');
     expectNoSecrets(html);
   });
 

@@ -48,6 +48,8 @@ export function registerDoctorPages(app: FastifyInstance, deps: PageDeps, runner
             report,
             verdict: verdict(report),
             counts: counts(report),
+            attention: attention(report),
+            restSummary,
             error: null,
           });
         } catch (error) {
@@ -74,6 +76,26 @@ function verdict(report: DoctorReport): string {
         ? 'Connections work, with warnings to look at.'
         : 'Some checks failed.';
   return `${head} ${report.targets.map((t) => `${t.target}: ${LABEL[t.status].toLowerCase()}`).join(', ')}`;
+}
+
+/** Every failure and warning, failures first, with the target it belongs to. */
+function attention(report: DoctorReport): { target: string; finding: Finding }[] {
+  const all = [
+    ...report.targets.flatMap((t) => t.findings.map((finding) => ({ target: t.target, finding }))),
+    ...report.across.map((finding) => ({ target: 'across', finding })),
+  ];
+  const rank = (f: Finding) => (f.status === 'fail' ? 0 : f.status === 'warn' ? 1 : 2);
+  return all.filter((a) => rank(a.finding) < 2).sort((a, b) => rank(a.finding) - rank(b.finding));
+}
+
+/** The label of a target's folded checks: "38 checks passed · 2 info · 1 skipped". */
+function restSummary(findings: readonly Finding[]): string {
+  const n = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
+  const ok = n('ok');
+  const parts = [`${ok} check${ok === 1 ? '' : 's'} passed`];
+  if (n('info') > 0) parts.push(`${n('info')} info`);
+  if (n('skip') > 0) parts.push(`${n('skip')} skipped`);
+  return parts.join(' · ');
 }
 
 function counts(report: DoctorReport): string {

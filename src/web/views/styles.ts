@@ -76,8 +76,8 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .compare tbody th{font-weight:500;width:220px}.compare tr.diff td,.compare tr.diff th{background:#fff4e5}
 .compare tr.diff td{font-weight:600;color:#7a4d00}.compare tr.section th{background:#f0f4f7;font-weight:700}
 .badge{font-size:11px;text-transform:uppercase;letter-spacing:.4px;background:#f79009;color:#fff;border-radius:4px;padding:1px 5px;margin-left:6px}
-.table-scroll{overflow-x:auto;max-width:100%;margin-bottom:2px}.table-scroll>.table{min-width:max-content}
-@media (max-width:639px){.table{font-size:14px}.table th,.table td{padding:8px 9px}.table-scroll>.table td,.table-scroll>.table th{white-space:nowrap}}
+.table-scroll{overflow-x:auto;max-width:100%;margin-bottom:2px}
+@media (max-width:639px){.table{font-size:14px}.table th,.table td{padding:8px 9px}.table-scroll>.table:not(.findings) td,.table-scroll>.table:not(.findings) th{white-space:nowrap}.findings thead{display:none}.findings,.findings tbody,.findings tr,.findings td,.findings th{display:block;width:auto!important}.findings td,.findings th{border:0;padding:4px 10px}.findings tr{border-bottom:1px solid var(--line);padding:6px 0}}
 .pager{display:flex;gap:10px;align-items:center;margin-top:14px}
 .empty{color:var(--muted);background:#fff;border:1px dashed var(--line);border-radius:10px;padding:18px;text-align:center}
 .links{padding-left:20px}
@@ -103,4 +103,7 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .fs-ok{background:var(--ok-bg);color:var(--ok)}.fs-warn{background:var(--warn-bg);color:var(--warn)}
 .fs-fail{background:var(--down-bg);color:var(--down)}.fs-info{background:#eff8ff;color:#175cd3}
 .findings tr.finding-fail td,.findings tr.finding-fail th{background:#fffbfa}.findings tr.finding-warn td,.findings tr.finding-warn th{background:#fffdf5}
+.attention-list{list-style:none;margin:0;padding:0}.attention-list li{padding:8px 0;border-bottom:1px solid var(--line)}
+.attention-list li:last-child{border-bottom:0}.attention-list a{margin:0 6px}
+.fold{margin-top:10px}.fold>summary{cursor:pointer;color:var(--muted);font-weight:500;padding:6px 0}.fold[open]>summary{margin-bottom:8px}
 `;
