@@ -24,7 +24,9 @@ const KNOWN_PARAMS = ['ssl-mode', 'ssl-ca', 'ssl-cert', 'ssl-key'] as const;
 
 /**
  * Parses a target URL. Errors name `variable`, say what is wrong, show a good example, and never echo the
- * password.
+ * password. The user info runs to the LAST `@` before the host (WHATWG URL parsing), so a password with an
+ * unencoded `@` (`mysql://u:p@ss@host/db`) is read whole; one with an unencoded `/`, `?` or `#` cannot be
+ * told from the host and path, and is refused with a hint to percent-encode it.
  */
 export function parseConnectionUrl(variable: string, raw: string): ConnectionSpec {
   const shown = redactUrl(raw.trim());
@@ -33,11 +35,13 @@ export function parseConnectionUrl(variable: string, raw: string): ConnectionSpe
       meta: { variable },
     });
   };
+  const ENCODE =
+    'if the password contains / ? # or %, percent-encode it (e.g. encodeURIComponent, or / as %2F, @ as %40)';
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    return fail('not a URL');
+    return fail(raw.includes('@') ? `not a URL; ${ENCODE}` : 'not a URL');
   }
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
     fail(`scheme "${url.protocol.replace(/:$/, '')}" is not supported, use mysql://`);
@@ -46,6 +50,9 @@ export function parseConnectionUrl(variable: string, raw: string): ConnectionSpe
   const port = url.port === '' ? 3306 : Number(url.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`port "${url.port}" is not 1-65535`);
   const user = safeDecode(url.username);
+  // An `@` the parser did not take as the end of the user info: a `/`, `?` or `#` in the password moved it.
+  if (user === '' && raw.includes('@'))
+    fail(`the user name and password could not be read (mysql://USER:PASSWORD@host/db); ${ENCODE}`);
   if (user === '') fail('the user name is missing (mysql://USER:PASSWORD@host/db)');
   const database = safeDecode(url.pathname.replace(/^\//, ''));
   if (database === '') fail('the database name is missing (the path after the host, e.g. /clinic)');

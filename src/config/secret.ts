@@ -51,7 +51,31 @@ export function redact(text: string, secrets: Iterable<Secret | string>): string
   return out;
 }
 
-/** Masks the password of a connection URL (`mysql://user:***@host/db`), even when it does not parse. */
+/**
+ * Masks the password of a connection URL (`mysql://user:***@host/db`), even when it does not parse. The
+ * userinfo runs to the LAST `@` before the host, as WHATWG URL parsing reads it, so a password with an
+ * unencoded `@` (`mysql://u:p@ss@host/db`) is masked whole, never as `***@ss@host`. When the URL does not
+ * parse (a password with an unencoded `/`, `?` or `#`), everything up to the last `@` is masked.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z0-9+.-]+:\/\/[^:/@]*:)([^@]*)@/i, `$1${MASK}@`);
+  const m = /^([a-z0-9+.-]+:\/\/[^:/@?#]*:)/i.exec(url);
+  if (m === null) return url;
+  const rest = url.slice(m[0].length);
+  // Parsed with a user name: the authority ends at the first / ? # and the userinfo at its last @.
+  // Otherwise (unparsable, or a `/` in the password moved the @ out of the authority) mask up to the last @
+  // anywhere: masking too much is safe, too little is not.
+  let end = rest.lastIndexOf('@');
+  if (parsesWithUser(url)) {
+    const authorityEnd = rest.search(/[/?#]/);
+    end = rest.lastIndexOf('@', authorityEnd === -1 ? rest.length : authorityEnd);
+  }
+  return end === -1 ? url : `${m[1]}${MASK}${rest.slice(end)}`;
+}
+
+function parsesWithUser(url: string): boolean {
+  try {
+    return new URL(url).username !== '';
+  } catch {
+    return false;
+  }
 }

@@ -48,7 +48,10 @@ export default class SecretScanReporter implements Reporter {
     const sources: (readonly [string, string])[] = [['test output', this.#text.join('\n')], ...logs];
     const leaks: string[] = [];
     for (const secret of new Set(secrets)) {
-      const forms = new Set([secret, encodeURIComponent(secret)]);
+      // A secret with URL delimiters in it (a password with an unencoded @) can leak in pieces: a URL
+      // masker that stops at the first @ shows the rest. Each piece of 8+ characters counts as the secret.
+      const pieces = secret.split(/[@:/?#]/).filter((p) => p.length >= 8 && p !== secret);
+      const forms = new Set([secret, encodeURIComponent(secret), ...pieces]);
       for (const [name, text] of sources) {
         if ([...forms].some((s) => text.includes(s)))
           leaks.push(`${name} contains secret ${secret.slice(0, 3)}…`);
