@@ -23,6 +23,7 @@ import { registerPatientApi } from './routes/api-patients.js';
 import { registerRecordApi } from './routes/api-records.js';
 import { registerTargetApi } from './routes/api-targets.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { openApiOptions, swaggerUiOptions } from './routes/openapi.js';
 import { registerDoctorRoutes } from './routes/doctor.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -109,31 +110,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app, security?.https === true);
   if (security) {
     await registerSecurity(app, security, pageDeps);
-    registerAuditRoutes(app, security.audit, pageDeps);
     // Events still waiting for their batch are written before the pools close.
     app.addHook('onClose', async () => security.audit.close());
   }
   // Before the documentation plugins: their routes take the error handler in force when they register.
   registerErrorHandling(app, pageDeps);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'carepool API',
-        version: '1',
-        description:
-          'Patients and medical records on every configured MySQL target, side by side. Errors are `{ "error": { code, message, hint, fields? } }`; a down or saturated target answers 503 with Retry-After.',
-      },
-      tags: [
-        { name: 'patients' },
-        { name: 'medical records' },
-        { name: 'appointments' },
-        { name: 'targets' },
-        { name: 'compare' },
-        { name: 'ops' },
-      ],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swagger, openApiOptions());
+  await app.register(swaggerUi, swaggerUiOptions());
+  // After the swagger plugin: it documents only the routes registered after it.
+  if (security) registerAuditRoutes(app, security.audit, pageDeps);
   registerOpsRoutes(app, {
     registry: deps.registry,
     metrics,
