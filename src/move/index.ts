@@ -17,3 +17,4 @@ export { type CopyManifest, defaultManifestPath, readManifest } from './manifest
 export type { SchemaVia } from './schema.js';
 export type { SnapshotInfo, SnapshotMode, SourcePosition } from './snapshot.js';
 export { type VerifyOptions, type VerifyResult, verifyTables } from './verify.js';
+export { type SyncOptions, type SyncResult, syncTables } from './sync.js';

@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import type { SingleConnection } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { type ServerState, userUrl } from '../../src/sandbox/index.js';
+import type { RowDifference } from '../../src/move/index.js';
+import { captureOutput } from '../harness/capture.js';
 import { adminConnection, sandboxServers } from '../harness/targets.js';
 
 /** Two scratch databases (one per sandbox server) reachable as targets `azure` and `gcp`. */
@@ -128,3 +133,71 @@ export async function plantFixture(conn: SingleConnection, patients = 300): Prom
     `INSERT INTO c_files VALUES (1, X'00FF0A09005C', X'0102'), (2, NULL, ''), (18446744073709551615, X'', NULL)`,
   );
 }
+
+/** The planted differences and how verify must name each. */
+export const PLANTED = [
+  // NULL on the source, '' on the destination.
+  "UPDATE p_patients SET email = '' WHERE id = 7",
+  // A trailing space in a VARCHAR (PAD SPACE collations compare it equal with =).
+  "UPDATE p_patients SET name = 'Patient 8 ' WHERE id = 8",
+  // FLOAT and DOUBLE changed below their printed precision.
+  'UPDATE p_patients SET weight = 10.250001 WHERE id = 10',
+  // 0.1e0 + 0.2e0 is 0.30000000000000004: equal to the source's 0.3 in 15 significant digits, not in 17.
+  'UPDATE p_patients SET score = 0.1e0 + 0.2e0 WHERE id = 12',
+  // Swapped unique values.
+  "UPDATE p_patients SET email = 'tmp' WHERE id = 20",
+  "UPDATE p_patients SET email = 'p20@example.org' WHERE id = 22",
+  "UPDATE p_patients SET email = 'p22@example.org' WHERE id = 20",
+  // A missing row, extra rows below and above the source's key span.
+  'DELETE FROM p_patients WHERE id = 30',
+  "INSERT INTO p_patients (id, name) VALUES (-5, 'below'), (100000, 'above')",
+  // Fractional seconds, TIMESTAMP, DECIMAL, ENUM, bytes.
+  "UPDATE p_patients SET seen = '2024-05-06 07:08:09.999', stamp = '2024-01-02 03:04:06' WHERE id = 33",
+  "UPDATE p_patients SET balance = 99.51, kind = 'out' WHERE id = 35",
+  "UPDATE c_files SET body = X'00FF0A09005D' WHERE id = 1",
+  // A trailing space in a composite VARCHAR key: another key, not the same row.
+  "UPDATE a_visits SET label = 'first ' WHERE patient_id = 11 AND label = 'first'",
+  // A trailing space stored in a CHAR column is stripped on read (CHAR pad semantics): not a difference.
+  "UPDATE p_patients SET code = 'C9 ' WHERE id = 9",
+];
+
+export const EXPECTED = [
+  'a_visits {"patient_id":11,"label":"first "} extra',
+  'a_visits {"patient_id":11,"label":"first"} missing',
+  'c_files {"id":"1"} changed body',
+  'p_patients {"id":-5} extra',
+  'p_patients {"id":10} changed weight',
+  'p_patients {"id":100000} extra',
+  'p_patients {"id":12} changed score',
+  'p_patients {"id":20} changed email',
+  'p_patients {"id":22} changed email',
+  'p_patients {"id":30} missing',
+  'p_patients {"id":33} changed seen,stamp',
+  'p_patients {"id":35} changed balance,kind',
+  'p_patients {"id":7} changed email',
+  'p_patients {"id":8} changed name',
+].sort();
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Runs the CLI from source (tsx) against the pair; never throws on exit codes. */
+export async function carepoolSource(args: readonly string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src', 'cli', 'bin.ts'), ...args],
+      { env: { ...process.env, ...env }, cwd: ROOT },
+    );
+    captureOutput(`carepool ${args.join(' ')}`, stdout + stderr);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    captureOutput(`carepool ${args.join(' ')}`, `${e.stdout ?? ''}${e.stderr ?? ''}`);
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+export const diffSummary = (diffs: readonly RowDifference[]) =>
+  diffs
+    .map((d) => `${d.table} ${JSON.stringify(d.key)} ${d.kind}${d.columns ? ` ${d.columns.join(',')}` : ''}`)
+    .sort();

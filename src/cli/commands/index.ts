@@ -10,6 +10,7 @@ import { registerSandbox } from './sandbox.js';
 import { registerSchema } from './schema.js';
 import { registerSeed } from './seed.js';
 import { registerServe } from './serve.js';
+import { registerSync } from './sync.js';
 import { registerTargets } from './targets.js';
 import { registerUp } from './up.js';
 import { registerUsers } from './users.js';
@@ -34,4 +35,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerAudit(program, ctx);
   registerCopy(program, ctx);
   registerVerify(program, ctx);
+  registerSync(program, ctx);
 }

@@ -1,0 +1,141 @@
+import { type SqlQuery, sql } from '../db/sql.js';
+import type { Target } from '../db/targets.js';
+import { type MoveTable, storedColumns } from './catalog.js';
+import { type CompareOptions, compareTable, type RowDifference, type TableStats } from './compare.js';
+import { assertDifferentTargets } from './copy-plan.js';
+import { columnList, type Key, keysCondition } from './keys.js';
+import { prepareLoader } from './load.js';
+import { inlineParams, toParam } from './rows.js';
+import { type MoveSession, withMoveSession } from './session.js';
+import { prepareSession } from './snapshot.js';
+import { comparablePairs } from './verify.js';
+
+/** Options of {@link syncTables}. */
+export interface SyncOptions extends CompareOptions {
+  readonly tables?: readonly string[];
+  /** Print nothing to the destination: hand each statement to `onStatement` instead. */
+  readonly dryRun?: boolean;
+  /** Rows per transaction (default 500). */
+  readonly batchRows?: number;
+  /** Receives every statement (with values inlined) that was run, or in a dry run would be run. */
+  readonly onStatement?: (text: string) => void;
+}
+
+/** What {@link syncTables} did (or would do, in a dry run). */
+export interface SyncResult {
+  readonly from: string;
+  readonly to: string;
+  readonly dryRun: boolean;
+  /** Rows only the destination had, deleted. */
+  readonly deleted: number;
+  /** Rows only the source had, inserted. */
+  readonly inserted: number;
+  /** Rows that differed, replaced by the source's version (deleted, then inserted). */
+  readonly replaced: number;
+  /** Statements run (or printed). */
+  readonly statements: number;
+  /** Inserts that hit a unique key held by a row fixed later, and were retried after it. */
+  readonly retried: number;
+  readonly tables: readonly TableStats[];
+  readonly ms: number;
+}
+
+/** MySQL's ER_DUP_ENTRY. */
+const DUP_ENTRY = 1062;
+
+interface Pending {
+  readonly table: MoveTable;
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+/**
+ * Makes the destination's rows equal the source's, from verify's findings: per table in FK-safe order
+ * (parents first), each differing range is fixed in batches, first a transaction deleting the destination's
+ * extra and changed rows, then one inserting the source's missing and changed rows. Changed rows are
+ * replaced rather than updated so swapped unique values cannot block each other; an insert that still hits
+ * a unique key (its holder lies in a range fixed later) is retried after the walk. Only the destination is
+ * written. A kill leaves whole transactions: running sync again converges.
+ */
+export async function syncTables(from: Target, to: Target, options: SyncOptions = {}): Promise<SyncResult> {
+  assertDifferentTargets(from, to);
+  const started = Date.now();
+  const batchRows = options.batchRows ?? 500;
+  const dry = options.dryRun === true;
+  const counts = { deleted: 0, inserted: 0, replaced: 0, statements: 0, retried: 0 };
+  const pending: Pending[] = [];
+  const stats = await withMoveSession(from, (a) =>
+    withMoveSession(to, async (b) => {
+      await Promise.all([prepareSession(a), prepareLoader(b, true)]);
+      const pairs = await comparablePairs(from, a, to, b, options.tables);
+      const emit = async (q: SqlQuery): Promise<void> => {
+        counts.statements++;
+        options.onStatement?.(`${inlineParams(q.text, q.values)};`);
+        if (!dry) await b.transaction((tx) => tx.query(q));
+      };
+      const insert = async (table: MoveTable, rows: readonly Record<string, unknown>[]): Promise<boolean> => {
+        try {
+          await emit(insertStatement(table, rows));
+          return true;
+        } catch (error) {
+          if ((error as { meta?: { errno?: number } }).meta?.errno !== DUP_ENTRY) throw error;
+          return false;
+        }
+      };
+      const fix = async (table: MoveTable, diffs: readonly RowDifference[]): Promise<void> => {
+        for (let i = 0; i < diffs.length; i += batchRows) {
+          const batch = diffs.slice(i, i + batchRows);
+          const remove = batch.filter((d) => d.kind !== 'missing').map((d) => d.keyParts);
+          const add = batch.filter((d) => d.kind !== 'extra').map((d) => d.keyParts);
+          if (remove.length > 0)
+            await emit(
+              sql`DELETE FROM ${sql.ident(table.name)} WHERE ${keysCondition(table.primaryKey, remove)}`,
+            );
+          const rows = add.length > 0 ? await sourceRows(a, table, add) : [];
+          if (rows.length > 0 && !(await insert(table, rows))) pending.push({ table, rows });
+          for (const d of batch) {
+            if (d.kind === 'missing') counts.inserted++;
+            else if (d.kind === 'extra') counts.deleted++;
+            else counts.replaced++;
+          }
+        }
+      };
+      const out: TableStats[] = [];
+      for (const p of pairs) out.push(await compareTable(a, b, p.a, fix, options));
+      // Retry inserts that met a unique value still held by a row fixed later; stop when a pass frees none.
+      let progress = true;
+      while (pending.length > 0 && progress) {
+        progress = false;
+        for (const p of pending.splice(0)) {
+          counts.retried++;
+          if (await insert(p.table, p.rows)) progress = true;
+          else pending.push(p);
+        }
+      }
+      // Still blocked: a destination row outside the compared tables or ranges holds the value. Run it once
+      // more unguarded so the server's duplicate-key error (naming the key) is what the user sees.
+      const stuck = pending[0];
+      if (stuck !== undefined) await emit(insertStatement(stuck.table, stuck.rows));
+      return out;
+    }),
+  );
+  return { from: from.name, to: to.name, dryRun: dry, ...counts, tables: stats, ms: Date.now() - started };
+}
+
+async function sourceRows(
+  a: MoveSession,
+  table: MoveTable,
+  keys: readonly Key[],
+): Promise<Record<string, unknown>[]> {
+  const cols = storedColumns(table).map((c) => c.name);
+  const { rows } = await a.query<Record<string, unknown>>(
+    sql`SELECT ${columnList(cols)} FROM ${sql.ident(table.name)} WHERE ${keysCondition(table.primaryKey, keys)}`,
+  );
+  return rows;
+}
+
+function insertStatement(table: MoveTable, rows: readonly Record<string, unknown>[]): SqlQuery {
+  const cols = storedColumns(table).map((c) => c.name);
+  return sql`INSERT INTO ${sql.ident(table.name)} (${columnList(cols)}) VALUES ${sql.rows(
+    rows.map((r) => cols.map((c) => toParam(r[c]))),
+  )}`;
+}
