@@ -1,34 +1,83 @@
-import type { ColumnDefault, ColumnType } from '../schema/index.js';
+import type { ColumnDefault, ColumnType, IntegerKind } from '../schema/index.js';
 
-/** A column type as MySQL's `COLUMN_TYPE` prints it (lower case): `varchar(50)`, `int unsigned`, `datetime(3)`. */
-export function formatColumnType(type: ColumnType): string {
+/** Display widths the servers print when none was given: [signed, unsigned] (MariaDB, MySQL < 8.0.19, ZEROFILL). */
+export const DEFAULT_INT_WIDTH: Readonly<Record<IntegerKind, readonly [number, number]>> = {
+  tinyint: [4, 3],
+  smallint: [6, 5],
+  mediumint: [9, 8],
+  int: [11, 10],
+  bigint: [20, 20],
+};
+
+/** Escapes an ENUM/SET member the way both servers print it: quotes doubled, backslashes doubled. */
+const member = (v: string) => `'${v.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
+/**
+ * A column type as the server's `COLUMN_TYPE` (and SHOW CREATE TABLE) prints it, lower case:
+ * `varchar(50)`, `int unsigned`, `datetime(3)`. `flavor` 'mariadb' prints integer display widths and
+ * `year(4)` as MariaDB does; the default, 'mysql', is MySQL 8.0.19+ (widths only with ZEROFILL).
+ */
+export function formatColumnType(type: ColumnType, flavor: 'mysql' | 'mariadb' = 'mysql'): string {
+  const sign = (t: { unsigned?: boolean; zerofill?: boolean }) =>
+    `${t.unsigned || t.zerofill ? ' unsigned' : ''}${t.zerofill ? ' zerofill' : ''}`;
   switch (type.kind) {
-    case 'int':
-    case 'bigint':
-    case 'smallint':
     case 'tinyint':
-      return type.unsigned ? `${type.kind} unsigned` : type.kind;
+    case 'smallint':
+    case 'mediumint':
+    case 'int':
+    case 'bigint': {
+      const unsigned = Boolean(type.unsigned || type.zerofill);
+      const width =
+        type.width ??
+        (flavor === 'mariadb' || type.zerofill ? DEFAULT_INT_WIDTH[type.kind][unsigned ? 1 : 0] : undefined);
+      return `${type.kind}${width === undefined ? '' : `(${width})`}${sign(type)}`;
+    }
     case 'boolean':
       return 'tinyint(1)';
+    case 'bit':
+      return `bit(${type.length})`;
     case 'decimal':
-      return `decimal(${type.precision},${type.scale})`;
+      return `decimal(${type.precision},${type.scale})${sign(type)}`;
     case 'float':
     case 'double':
-      return type.kind;
+      return `${type.kind}${type.precision === undefined ? '' : `(${type.precision},${type.scale ?? 0})`}${sign(type)}`;
     case 'varchar':
     case 'char':
+    case 'binary':
+    case 'varbinary':
       return `${type.kind}(${type.length})`;
-    case 'text':
-    case 'mediumtext':
-    case 'longtext':
-    case 'date':
-    case 'json':
-      return type.kind;
+    case 'year':
+      return flavor === 'mariadb' ? 'year(4)' : 'year';
+    case 'time':
     case 'datetime':
     case 'timestamp':
       return type.fsp ? `${type.kind}(${type.fsp})` : type.kind;
     case 'enum':
-      return `enum(${type.values.map((v) => `'${v.replaceAll("'", "''")}'`).join(',')})`;
+    case 'set':
+      return `${type.kind}(${type.values.map(member).join(',')})`;
+    case 'geometrycollection':
+      return flavor === 'mysql' ? 'geomcollection' : type.kind;
+    case 'tinytext':
+    case 'text':
+    case 'mediumtext':
+    case 'longtext':
+    case 'tinyblob':
+    case 'blob':
+    case 'mediumblob':
+    case 'longblob':
+    case 'date':
+    case 'json':
+    case 'geometry':
+    case 'point':
+    case 'linestring':
+    case 'polygon':
+    case 'multipoint':
+    case 'multilinestring':
+    case 'multipolygon':
+    case 'uuid':
+    case 'inet4':
+    case 'inet6':
+      return type.kind;
     default:
       return assertNever(type);
   }

@@ -1,5 +1,7 @@
 export {
   type ColumnDef,
+  type ColumnOptions,
+  type NumericOptions,
   nullable,
   type RowOf,
   schema,
@@ -9,6 +11,7 @@ export {
   table,
   withDefault,
   withDefaultSql,
+  withOptions,
 } from './builders.js';
 export {
   type AppointmentRow,
@@ -30,12 +33,22 @@ export {
   users,
 } from './security.js';
 export type {
+  BlobKind,
+  Check,
   Column,
   ColumnDefault,
+  ColumnKind,
   ColumnType,
   FkAction,
   ForeignKey,
+  Generated,
   Index,
+  IndexPart,
+  IntegerKind,
   Schema,
+  SpatialKind,
+  StorageOptions,
   Table,
+  TextKind,
+  Unsupported,
 } from './types.js';

@@ -9,6 +9,7 @@ import { loadCodes } from './load.js';
 import { migrateCodes } from './migrate.js';
 import { moveCodes } from './move.js';
 import { sandboxCodes } from './sandbox.js';
+import { schemaModelCodes } from './schema-model.js';
 import type { CodeSpec } from './types.js';
 import { webCodes } from './web.js';
 
@@ -28,6 +29,7 @@ export const CODES = {
   ...dataCodes,
   ...migrateCodes,
   ...adoptCodes,
+  ...schemaModelCodes,
   ...webCodes,
   ...erdCodes,
   ...doctorCodes,

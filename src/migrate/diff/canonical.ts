@@ -1,13 +1,23 @@
-import type { Column, ColumnDefault, ColumnType, ForeignKey, Schema, Table } from '../../schema/index.js';
+import type {
+  Column,
+  ColumnDefault,
+  ColumnType,
+  ForeignKey,
+  Index,
+  IndexPart,
+  Schema,
+  Table,
+} from '../../schema/index.js';
 
 /**
  * One spelling for every equivalent definition, so the models, the chain replayed in memory and a live
  * server (MySQL or MariaDB) compare equal when they mean the same: `current_timestamp()` and `now()` are
  * CURRENT_TIMESTAMP, a NULL default on a NULL-able column is no default, `0` on a boolean is `false`,
- * NO ACTION is RESTRICT (InnoDB treats them alike), indexes and FKs are sorted by name.
+ * attributes at their defaults are left out, indexes, FKs and CHECKs are sorted by name.
  */
 export function canonicalSchema(schema: Schema): Schema {
-  return { tables: schema.tables.map(canonicalTable).sort((a, b) => cmp(a.name, b.name)) };
+  const tables = schema.tables.map(canonicalTable).sort((a, b) => cmp(a.name, b.name));
+  return schema.objects === undefined ? { tables } : { tables, objects: schema.objects };
 }
 
 /**
@@ -37,30 +47,89 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** {@link canonicalSchema} for one table (the table itself when it is already canonical for good). */
 export function canonicalTable(t: Table): Table {
   if (FIXED_POINTS.has(t)) return t;
-  const out: Table = {
+  const out: { -readonly [K in keyof Table]: Table[K] } = {
     name: t.name,
     columns: t.columns.map(canonicalColumn),
     primaryKey: [...t.primaryKey],
-    indexes: [...t.indexes]
-      .map((ix) => ({ name: ix.name, columns: [...ix.columns], unique: ix.unique }))
-      .sort((a, b) => cmp(a.name, b.name)),
+    indexes: [...t.indexes].map(canonicalIndex).sort((a, b) => cmp(a.name, b.name)),
     foreignKeys: [...t.foreignKeys].map(canonicalForeignKey).sort((a, b) => cmp(a.name, b.name)),
-    ...(t.comment ? { comment: t.comment } : {}),
   };
+  if (t.comment) out.comment = t.comment;
+  if (t.checks && t.checks.length > 0)
+    out.checks = t.checks
+      .map((c) => ({ name: c.name, clause: c.clause.trim(), ...(c.notEnforced ? { notEnforced: true } : {}) }))
+      .sort((a, b) => cmp(a.name, b.name));
+  const options = canonicalOptions(t.options);
+  if (options) out.options = options;
+  if (t.gipk) out.gipk = true;
+  if (t.unsupported) out.unsupported = { ...t.unsupported };
   if (isFixedPoint(out)) FIXED_POINTS.add(out);
   return out;
 }
 
+function canonicalOptions(o: Table['options']): Table['options'] | undefined {
+  if (!o) return undefined;
+  const out: { -readonly [K in keyof NonNullable<Table['options']>]: NonNullable<Table['options']>[K] } = {};
+  if (o.engine) out.engine = o.engine;
+  if (o.charset) out.charset = o.charset.toLowerCase();
+  if (o.collation) out.collation = o.collation.toLowerCase();
+  if (o.createOptions && o.createOptions.length > 0) out.createOptions = [...o.createOptions];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** An index with only the attributes that differ from a plain ascending B-tree index, in a fixed key order. */
+export function canonicalIndex(ix: Index): Index {
+  const out: { -readonly [K in keyof Index]: Index[K] } = {
+    name: ix.name,
+    columns: [...ix.columns],
+    unique: ix.unique,
+  };
+  if (ix.type) out.type = ix.type;
+  const plain = (p: IndexPart) => p.column !== undefined && !p.expression && !p.length && !p.desc;
+  if (ix.parts && !ix.parts.every(plain)) {
+    out.parts = ix.parts.map((p) => {
+      const part: { -readonly [K in keyof IndexPart]: IndexPart[K] } = {};
+      if (p.column !== undefined) part.column = p.column;
+      if (p.expression) part.expression = p.expression;
+      if (p.length) part.length = p.length;
+      if (p.desc) part.desc = true;
+      return part;
+    });
+  }
+  if (ix.using) out.using = ix.using;
+  if (ix.parser) out.parser = ix.parser;
+  if (ix.comment) out.comment = ix.comment;
+  if (ix.invisible) out.invisible = true;
+  return out;
+}
+
+/**
+ * A foreign key with its actions as stored. RESTRICT and NO ACTION mean the same to InnoDB, but MariaDB
+ * prints only NO ACTION and MySQL only RESTRICT, so the model keeps the spelling and the diff compares
+ * them as equal ({@link sameForeignKey}).
+ */
 function canonicalForeignKey(fk: ForeignKey): ForeignKey {
-  const action = (a: ForeignKey['onDelete']) => (a === 'NO ACTION' ? 'RESTRICT' : a);
   return {
     name: fk.name,
     columns: [...fk.columns],
     refTable: fk.refTable,
     refColumns: [...fk.refColumns],
-    onDelete: action(fk.onDelete),
-    onUpdate: action(fk.onUpdate),
+    onDelete: fk.onDelete,
+    onUpdate: fk.onUpdate,
   };
+}
+
+/** True when two foreign keys are the same constraint for InnoDB (NO ACTION = RESTRICT). */
+export function sameForeignKey(a: ForeignKey, b: ForeignKey): boolean {
+  const action = (x: ForeignKey['onDelete']) => (x === 'NO ACTION' ? 'RESTRICT' : x);
+  return (
+    a.name === b.name &&
+    a.refTable === b.refTable &&
+    action(a.onDelete) === action(b.onDelete) &&
+    action(a.onUpdate) === action(b.onUpdate) &&
+    a.columns.join('\u0000') === b.columns.join('\u0000') &&
+    a.refColumns.join('\u0000') === b.refColumns.join('\u0000')
+  );
 }
 
 /** {@link canonicalSchema} for one column. */
@@ -74,29 +143,33 @@ export function canonicalColumn(c: Column): Column {
   if (c.autoIncrement) out.autoIncrement = true;
   if (c.onUpdate) out.onUpdate = canonicalExpression(c.onUpdate);
   if (c.comment) out.comment = c.comment;
+  if (c.charset) out.charset = c.charset.toLowerCase();
+  if (c.collation) out.collation = c.collation.toLowerCase();
+  if (c.generated) out.generated = { expression: c.generated.expression.trim(), stored: c.generated.stored };
+  if (c.invisible) out.invisible = true;
+  if (c.check) out.check = c.check.trim();
   return out;
 }
 
-function canonicalType(type: ColumnType): ColumnType {
-  switch (type.kind) {
-    case 'int':
-    case 'bigint':
-    case 'smallint':
-    case 'tinyint':
-      return type.unsigned ? { kind: type.kind, unsigned: true } : { kind: type.kind };
-    case 'datetime':
-    case 'timestamp':
-      return type.fsp ? { kind: type.kind, fsp: type.fsp } : { kind: type.kind };
-    case 'decimal':
-      return { kind: 'decimal', precision: type.precision, scale: type.scale };
-    case 'varchar':
-    case 'char':
-      return { kind: type.kind, length: type.length };
-    case 'enum':
-      return { kind: 'enum', values: [...type.values] };
-    default:
-      return { kind: type.kind };
+/** The type with its attributes in a fixed order and the ones at their default left out. */
+export function canonicalType(type: ColumnType): ColumnType {
+  const src = type as Record<string, unknown>;
+  const out: Record<string, unknown> = { kind: type.kind };
+  for (const key of TYPE_KEYS) {
+    const v = src[key];
+    if (v === undefined || v === false || (key === 'fsp' && v === 0)) continue;
+    out[key] = Array.isArray(v) ? [...(v as string[])] : v;
   }
+  if (out.zerofill) out.unsigned = true;
+  return reorder(out) as ColumnType;
+}
+
+const TYPE_KEYS = ['unsigned', 'zerofill', 'width', 'precision', 'scale', 'length', 'fsp', 'values', 'srid'];
+
+function reorder(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { kind: o.kind };
+  for (const key of TYPE_KEYS) if (o[key] !== undefined) out[key] = o[key];
+  return out;
 }
 
 /** CURRENT_TIMESTAMP, current_timestamp(), now() → CURRENT_TIMESTAMP; (3) kept as CURRENT_TIMESTAMP(3). */
@@ -124,9 +197,14 @@ function canonicalDefault(def: ColumnDefault, type: ColumnType): ColumnDefault |
     case 'bigint':
     case 'smallint':
     case 'tinyint':
+    case 'mediumint':
+    case 'year':
     case 'float':
-    case 'double':
-      return { kind: 'literal', value: Number(v) };
+    case 'double': {
+      // A number the server prints back the same; beyond 2^53 (BIGINT) the digits stay a string.
+      const n = Number(v);
+      return { kind: 'literal', value: Number.isSafeInteger(n) || !Number.isInteger(n) ? n : String(v) };
+    }
     case 'decimal':
       return { kind: 'literal', value: Number(v).toFixed(type.scale) };
     default:

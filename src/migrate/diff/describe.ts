@@ -1,3 +1,4 @@
+import { describeObjectOp } from '../objects/ops.js';
 import type { Operation } from '../ops/operation.js';
 
 /** A one-line description of an operation (for messages and `check`). */
@@ -25,6 +26,10 @@ export function describe(op: Operation): string {
       return `add foreign key ${op.table}.${op.foreignKey.name}`;
     case 'dropForeignKey':
       return `drop foreign key ${op.table}.${op.foreignKey.name}`;
+    case 'object':
+      return describeObjectOp(op);
+    case 'alterTable':
+      return `alter table ${op.table} (comment, checks or options)`;
     case 'sql':
       return `sql ${op.up.slice(0, 40)}`;
     default: {

@@ -1,8 +1,9 @@
+import { diffObjects } from '../objects/diff.js';
 import { AppError } from '../../errors/index.js';
 import type { Column, ForeignKey, Index, Schema, Table } from '../../schema/index.js';
 import { applyOps, needsImplicitIndex } from '../ops/apply-ops.js';
-import type { Operation } from '../ops/operation.js';
-import { canonicalSchema } from './canonical.js';
+import type { Operation, TableAttributes } from '../ops/operation.js';
+import { canonicalSchema, sameForeignKey } from './canonical.js';
 import { sameJson } from './same-json.js';
 
 /** Renames the user asked for. Never guessed: without them a renamed column is a drop plus an add. */
@@ -36,6 +37,7 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
 
   const fromT = byName(from.tables);
   const toT = byName(to.tables);
+  refuseUnsupported(from, to, fromT, toT);
   const common = to.tables.filter((t) => fromT.has(t.name));
   const dropped = from.tables.filter((t) => !toT.has(t.name));
   const created = to.tables.filter((t) => !fromT.has(t.name));
@@ -59,16 +61,20 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
     diffKeyed(
       prev.foreignKeys,
       next.foreignKeys,
+      sameForeignKey,
       (fk) => phase.fkDrop.push(dropFk(prev, fk)),
       (fk) => phase.fkAdd.push(addFk(next, fk)),
     );
     diffKeyed(
       prev.indexes,
       next.indexes,
+      sameJson,
       (index) => phase.ixDrop.push({ kind: 'dropIndex', table: next.name, index }),
       (index) => phase.ixAdd.push({ kind: 'createIndex', table: next.name, index }),
     );
     phase.cols.push(...diffColumns(prev, next));
+    const attrs = diffTableAttributes(prev, next);
+    if (attrs) phase.cols.push(attrs);
   }
 
   out.push(...phase.fkDrop, ...phase.ixDrop);
@@ -81,20 +87,86 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
     made.add(t.name);
   }
   out.push(...phase.cols, ...phase.ixAdd, ...phase.fkAdd, ...late);
-  return out;
+  const objects = diffObjects(fromSchema.objects ?? [], toSchema.objects ?? [], new Set(dropped.map((t) => t.name)));
+  return objects.before.length + objects.after.length === 0 ? out : [...objects.before, ...out, ...objects.after];
 }
 
 function diffKeyed<T extends { name: string }>(
   prev: readonly T[],
   next: readonly T[],
+  same: (a: T, b: T) => boolean,
   drop: (x: T) => void,
   add: (x: T) => void,
 ): void {
   const p = byName(prev);
   const n = byName(next);
-  for (const x of prev) if (!n.has(x.name) || !sameJson(x, n.get(x.name))) drop(x);
-  for (const x of next) if (!p.has(x.name) || !sameJson(x, p.get(x.name))) add(x);
+  for (const x of prev) {
+    const y = n.get(x.name);
+    if (y === undefined || !same(x, y)) drop(x);
+  }
+  for (const x of next) {
+    const y = p.get(x.name);
+    if (y === undefined || !same(y, x)) add(x);
+  }
 }
+
+/**
+ * Refuses (CAREPOOL_MIGRATE_UNSUPPORTED_TABLE) when a table the diff would touch is unsupported on either
+ * side: no DDL is ever guessed for a table the model cannot represent. Two unsupported tables with the
+ * same SHOW CREATE TABLE text are unchanged and pass.
+ */
+function refuseUnsupported(
+  from: Schema,
+  to: Schema,
+  fromT: ReadonlyMap<string, Table>,
+  toT: ReadonlyMap<string, Table>,
+): void {
+  const problems: string[] = [];
+  for (const t of [...from.tables, ...to.tables.filter((x) => !fromT.has(x.name))]) {
+    const a = fromT.get(t.name);
+    const b = toT.get(t.name);
+    const bad = a?.unsupported ?? b?.unsupported;
+    if (!bad) continue;
+    if (a && b && a.unsupported && b.unsupported && a.unsupported.createStatement === b.unsupported.createStatement)
+      continue;
+    problems.push(`${t.name} (${bad.reason})`);
+  }
+  if (problems.length > 0) {
+    throw new AppError(
+      'CAREPOOL_MIGRATE_UNSUPPORTED_TABLE',
+      `no DDL generated for ${problems.length === 1 ? 'table' : 'tables'} ${problems.join('; ')}`,
+      { meta: { tables: problems } },
+    );
+  }
+}
+
+/**
+ * The `alterTable` operation for comment, CHECK and option changes, or null. Options are compared key by
+ * key and only when both sides state them (a model without options has no opinion on the engine).
+ */
+function diffTableAttributes(prev: Table, next: Table): Operation | null {
+  const from: TableAttributes = pickAttributes(prev);
+  const to: TableAttributes = pickAttributes(next);
+  const checks = (t: TableAttributes) => JSON.stringify(t.checks ?? []);
+  const p = prev.options;
+  const n = next.options;
+  const optionChanged =
+    p !== undefined &&
+    n !== undefined &&
+    ((n.engine !== undefined && p.engine !== undefined && n.engine.toLowerCase() !== p.engine.toLowerCase()) ||
+      (n.collation !== undefined && p.collation !== undefined && n.collation !== p.collation) ||
+      (n.charset !== undefined && p.charset !== undefined && n.charset !== p.charset) ||
+      (n.createOptions !== undefined &&
+        JSON.stringify([...n.createOptions].sort()) !== JSON.stringify([...(p.createOptions ?? [])].sort())));
+  if ((prev.comment ?? '') === (next.comment ?? '') && checks(from) === checks(to) && !optionChanged) return null;
+  return { kind: 'alterTable', table: next.name, from, to };
+}
+
+const pickAttributes = (t: Table): TableAttributes => ({
+  ...(t.comment ? { comment: t.comment } : {}),
+  ...(t.checks && t.checks.length > 0 ? { checks: t.checks } : {}),
+  ...(t.options ? { options: t.options } : {}),
+});
 
 const dropFk = (t: Table, fk: ForeignKey): Operation => ({
   kind: 'dropForeignKey',

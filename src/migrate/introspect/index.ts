@@ -1,16 +1,29 @@
 import type { SqlClient } from '../../db/client.js';
 import { sql } from '../../db/sql.js';
 import type { Schema } from '../../schema/index.js';
+import { ident } from '../render/show-create.js';
+import { readObjects } from '../objects/introspect.js';
 import { parseServer } from '../server.js';
 import { type NormalizeOptions, normalizeCatalog } from './normalize.js';
-import type { RawCatalog, RawColumn, RawForeignKeyPart, RawIndexPart } from './raw-catalog.js';
+import type {
+  RawCatalog,
+  RawCheck,
+  RawColumn,
+  RawForeignKeyPart,
+  RawIndexPart,
+  RawTable,
+} from './raw-catalog.js';
 
 export { BOOKKEEPING_TABLES, type NormalizeOptions, normalizeCatalog, toDefault } from './normalize.js';
 export { parseColumnType } from './parse-type.js';
-export type { RawCatalog, RawColumn, RawForeignKeyPart, RawIndexPart } from './raw-catalog.js';
-
-/** DATA_TYPEs {@link parseColumnType} reads as LONGTEXT, the type MariaDB's JSON columns have. */
-const LONG = new Set(['longtext', 'longblob']);
+export type {
+  RawCatalog,
+  RawCheck,
+  RawColumn,
+  RawForeignKeyPart,
+  RawIndexPart,
+  RawTable,
+} from './raw-catalog.js';
 
 /** One row of information_schema.REFERENTIAL_CONSTRAINTS: the rules of one foreign key. */
 interface RawRule {
@@ -21,10 +34,11 @@ interface RawRule {
 }
 
 /**
- * Reads one database's catalog in six batched information_schema queries however many tables it has:
- * server version, tables, columns, index parts, FK columns and FK rules, plus column CHECKs on MariaDB
- * when a LONGTEXT column could be JSON. Over a pool the queries run on parallel connections; over one
- * connection they queue. No ORDER BY: {@link normalizeCatalog} groups and sorts, so the server does not.
+ * Reads one database's catalog in batched information_schema queries however many tables it has:
+ * server version first (the STATISTICS and CHECK columns differ by flavour), then tables, columns, index
+ * parts, FK columns, FK rules and CHECKs in parallel, plus each table's SHOW CREATE TABLE (kept for the
+ * fidelity check: the model rendered back must equal it). Over a pool the queries run on parallel
+ * connections; over one connection they queue. No ORDER BY: {@link normalizeCatalog} groups and sorts.
  *
  * Why the FK columns and rules are two queries joined here: MariaDB fills an information_schema table by
  * opening every table of the schemas it cannot rule out, and in a join it loses the constant schema for
@@ -34,21 +48,42 @@ interface RawRule {
  * makes TABLES open every table in the engine (Open_full_table) instead of reading its definition only.
  */
 export async function readCatalog(client: SqlClient, database: string): Promise<RawCatalog> {
-  const [serverRows, tables, columns, indexes, fkColumns, rules] = await Promise.all([
-    client.query<{ version: string; comment: string }>(
-      sql`SELECT VERSION() AS version, @@version_comment AS comment`,
-    ),
-    client.query<RawCatalog['tables'][number]>(sql`
-      SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment
-      FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE = 'BASE TABLE'`),
-    client.query<RawColumn>(sql`
+  const serverRows = await client.query<{ version: string; comment: string }>(
+    sql`SELECT VERSION() AS version, @@version_comment AS comment`,
+  );
+  const server = serverRows.rows[0] ?? { version: '', comment: '' };
+  const mariadb = parseServer(server.version, server.comment)?.flavor === 'mariadb';
+  const [tables, columns, indexes, fkColumns, rules, checks] = await Promise.all([
+    client.query<RawTable>(sql`
+      SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment, ENGINE AS engine,
+        TABLE_COLLATION AS table_collation, CREATE_OPTIONS AS create_options, TABLE_TYPE AS table_type
+      FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE <> 'VIEW'`),
+    mariadb
+      ? client.query<RawColumn>(sql`
       SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
         COLUMN_DEFAULT AS column_default, IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type,
-        COLUMN_TYPE AS column_type, EXTRA AS extra, COLUMN_COMMENT AS column_comment
+        COLUMN_TYPE AS column_type, EXTRA AS extra, COLUMN_COMMENT AS column_comment,
+        CHARACTER_SET_NAME AS character_set_name, COLLATION_NAME AS collation_name,
+        GENERATION_EXPRESSION AS generation_expression
+      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`)
+      : client.query<RawColumn>(sql`
+      SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
+        COLUMN_DEFAULT AS column_default, IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type,
+        COLUMN_TYPE AS column_type, EXTRA AS extra, COLUMN_COMMENT AS column_comment,
+        CHARACTER_SET_NAME AS character_set_name, COLLATION_NAME AS collation_name,
+        GENERATION_EXPRESSION AS generation_expression, SRS_ID AS srs_id
       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`),
-    client.query<RawIndexPart>(sql`
+    mariadb
+      ? client.query<RawIndexPart>(sql`
       SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, NON_UNIQUE AS non_unique,
-        SEQ_IN_INDEX AS seq_in_index, COLUMN_NAME AS column_name
+        SEQ_IN_INDEX AS seq_in_index, COLUMN_NAME AS column_name, SUB_PART AS sub_part,
+        COLLATION AS collation, INDEX_TYPE AS index_type, INDEX_COMMENT AS index_comment, IGNORED AS ignored
+      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database}`)
+      : client.query<RawIndexPart>(sql`
+      SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, NON_UNIQUE AS non_unique,
+        SEQ_IN_INDEX AS seq_in_index, COLUMN_NAME AS column_name, SUB_PART AS sub_part,
+        COLLATION AS collation, INDEX_TYPE AS index_type, INDEX_COMMENT AS index_comment,
+        IS_VISIBLE AS is_visible, EXPRESSION AS expression
       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database}`),
     client.query<Omit<RawForeignKeyPart, 'update_rule' | 'delete_rule'>>(sql`
       SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, COLUMN_NAME AS column_name,
@@ -60,32 +95,36 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
       SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, UPDATE_RULE AS update_rule,
         DELETE_RULE AS delete_rule
       FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`),
+    mariadb
+      ? client.query<RawCheck>(sql`
+      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, CHECK_CLAUSE AS check_clause,
+        LEVEL AS level
+      FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`)
+      : client.query<RawCheck>(sql`
+      SELECT tc.TABLE_NAME AS table_name, tc.CONSTRAINT_NAME AS constraint_name,
+        cc.CHECK_CLAUSE AS check_clause, tc.ENFORCED AS enforced
+      FROM information_schema.TABLE_CONSTRAINTS tc JOIN information_schema.CHECK_CONSTRAINTS cc
+        ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+      WHERE tc.TABLE_SCHEMA = ${database} AND tc.CONSTRAINT_TYPE = 'CHECK'`),
   ]);
-  const server = serverRows.rows[0] ?? { version: '', comment: '' };
-  const mariadb = parseServer(server.version, server.comment)?.flavor === 'mariadb';
-  // MariaDB stores JSON as LONGTEXT + CHECK(json_valid(col)); the CHECKs only matter for columns read as
-  // LONGTEXT (longtext or longblob), and CHECK_CONSTRAINTS opens every table in full, so it is read only
-  // when there is one. MySQL's CHECK_CONSTRAINTS has no TABLE_NAME and MySQL has a JSON type: never read.
-  const checks =
-    mariadb && columns.rows.some((c) => LONG.has(c.data_type.toLowerCase()))
-      ? await client
-          .query<RawCatalog['checks'][number]>(
-            sql`
-            SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, CHECK_CLAUSE AS check_clause
-            FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`,
-          )
-          .then(
-            (r) => r.rows,
-            () => [],
-          )
-      : [];
+  const createStatements: Record<string, string> = {};
+  await Promise.all(
+    tables.rows.map(async (t) => {
+      const r = await client.query<Record<string, string>>(
+        sql.raw(`SHOW CREATE TABLE ${ident(database)}.${ident(t.table_name)}`),
+      );
+      const row = r.rows[0];
+      if (row) createStatements[t.table_name] = row['Create Table'] ?? '';
+    }),
+  );
   return {
     server,
     tables: tables.rows,
     columns: columns.rows,
     indexes: indexes.rows,
     foreignKeys: joinRules(fkColumns.rows, rules.rows),
-    checks,
+    checks: checks.rows,
+    createStatements,
   };
 }
 
@@ -116,5 +155,8 @@ export async function introspectSchema(
   database: string,
   options: NormalizeOptions = {},
 ): Promise<Schema> {
-  return normalizeCatalog(await readCatalog(client, database), options);
+  // Views, triggers and routines (src/migrate/objects): one more information_schema query, SHOW CREATE each.
+  const [catalog, objects] = await Promise.all([readCatalog(client, database), readObjects(client, database)]);
+  const schema = normalizeCatalog(catalog, options);
+  return objects.length > 0 ? { ...schema, objects } : schema;
 }

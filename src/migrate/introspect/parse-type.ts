@@ -1,65 +1,87 @@
-import type { ColumnType } from '../../schema/index.js';
+import { DEFAULT_INT_WIDTH } from '../../erd/column-type.js';
+import type { ColumnType, IntegerKind } from '../../schema/index.js';
+
+/** A COLUMN_TYPE this model cannot represent: the reason, for the table's "unsupported" report. */
+export class UnsupportedType extends Error {}
+
+const SIMPLE = new Set([
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'date',
+  'json',
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'uuid',
+  'inet4',
+  'inet6',
+]);
 
 /**
- * Parses information_schema COLUMN_TYPE into a {@link ColumnType}, ignoring integer display widths
- * (`int(11)` on MariaDB and MySQL < 8.0.19 is `int` on MySQL 8.0.19+) and reading `tinyint(1)` as boolean
- * (MySQL keeps that one width for exactly this reason). Types carepool does not model map to the nearest
- * one (mediumint → int, blobs → text), so foreign schemas can still be read.
+ * Parses information_schema COLUMN_TYPE into a {@link ColumnType}, exactly: every type keeps its kind
+ * (SET stays SET, BLOB stays BLOB, MEDIUMINT stays MEDIUMINT). Integer display widths are kept only when
+ * they differ from the server's default (`int(11)` on MariaDB is `int` on MySQL 8.0.19+); `tinyint(1)` is
+ * boolean. Anything else throws {@link UnsupportedType}, never a nearby type.
  */
-export function parseColumnType(columnType: string, dataType: string): ColumnType {
+export function parseColumnType(columnType: string, dataType: string, srid?: number): ColumnType {
   const ct = columnType.trim().toLowerCase();
-  const unsigned = /\bunsigned\b/.test(ct);
-  const intMatch = /^(tinyint|smallint|mediumint|int|integer|bigint)(?:\((\d+)\))?/.exec(ct);
-  if (intMatch) {
-    const base = intMatch[1];
-    if (base === 'tinyint' && intMatch[2] === '1' && !unsigned) return { kind: 'boolean' };
-    const kind =
-      base === 'bigint'
-        ? 'bigint'
-        : base === 'smallint'
-          ? 'smallint'
-          : base === 'tinyint'
-            ? 'tinyint'
-            : 'int';
-    return unsigned ? { kind, unsigned: true } : { kind };
+  const zerofill = /\bzerofill\b/.test(ct);
+  const unsigned = /\bunsigned\b/.test(ct) || zerofill;
+  const sign = { ...(unsigned ? { unsigned: true } : {}), ...(zerofill ? { zerofill: true } : {}) };
+  const rest = ct.replace(/\s+(unsigned|zerofill)\b/g, '');
+  const int = /^(tinyint|smallint|mediumint|int|bigint)(?:\((\d+)\))?$/.exec(rest);
+  if (int) {
+    const kind = int[1] as IntegerKind;
+    if (kind === 'tinyint' && int[2] === '1' && !unsigned) return { kind: 'boolean' };
+    const width = int[2] === undefined ? undefined : Number(int[2]);
+    const implied = DEFAULT_INT_WIDTH[kind][unsigned ? 1 : 0];
+    return { kind, ...sign, ...(width === undefined || width === implied ? {} : { width }) };
   }
-  const dec = /^(?:decimal|numeric)\((\d+)(?:,(\d+))?\)/.exec(ct);
-  if (dec) return { kind: 'decimal', precision: Number(dec[1]), scale: Number(dec[2] ?? 0) };
-  const str = /^(varchar|char|varbinary|binary)\((\d+)\)/.exec(ct);
-  if (str)
-    return { kind: str[1] === 'char' || str[1] === 'binary' ? 'char' : 'varchar', length: Number(str[2]) };
-  const time = /^(datetime|timestamp)(?:\((\d)\))?/.exec(ct);
+  const dec = /^decimal\((\d+),(\d+)\)$/.exec(rest);
+  if (dec) return { kind: 'decimal', precision: Number(dec[1]), scale: Number(dec[2]), ...sign };
+  const real = /^(float|double)(?:\((\d+),(\d+)\))?$/.exec(rest);
+  if (real) {
+    const kind = real[1] as 'float' | 'double';
+    return real[2] === undefined
+      ? { kind, ...sign }
+      : { kind, precision: Number(real[2]), scale: Number(real[3]), ...sign };
+  }
+  const str = /^(varchar|char|varbinary|binary)\((\d+)\)$/.exec(rest);
+  if (str) return { kind: str[1] as 'varchar' | 'char' | 'binary' | 'varbinary', length: Number(str[2]) };
+  const bit = /^bit\((\d+)\)$/.exec(rest);
+  if (bit) return { kind: 'bit', length: Number(bit[1]) };
+  const time = /^(time|datetime|timestamp)(?:\((\d)\))?$/.exec(rest);
   if (time) {
-    const kind = time[1] === 'timestamp' ? 'timestamp' : 'datetime';
+    const kind = time[1] as 'time' | 'datetime' | 'timestamp';
     return time[2] && time[2] !== '0' ? { kind, fsp: Number(time[2]) } : { kind };
   }
-  if (ct.startsWith('enum(') || ct.startsWith('set('))
-    return { kind: 'enum', values: parseEnumValues(columnType.slice(columnType.indexOf('('))) };
-  switch (dataType.toLowerCase()) {
-    case 'float':
-      return { kind: 'float' };
-    case 'double':
-    case 'real':
-      return { kind: 'double' };
-    case 'date':
-      return { kind: 'date' };
-    case 'json':
-      return { kind: 'json' };
-    case 'mediumtext':
-    case 'mediumblob':
-      return { kind: 'mediumtext' };
-    case 'longtext':
-    case 'longblob':
-      return { kind: 'longtext' };
-    case 'bit':
-    case 'year':
-      return { kind: 'smallint' };
-    default:
-      return { kind: 'text' };
+  if (/^year(\(4\))?$/.test(rest)) return { kind: 'year' };
+  const list = /^(enum|set)\(/.exec(rest);
+  if (list && columnType.trim().endsWith(')')) {
+    const kind = list[1] as 'enum' | 'set';
+    return { kind, values: parseEnumValues(columnType.trim().slice(kind.length)) };
   }
+  const simple = rest === 'geomcollection' ? 'geometrycollection' : rest;
+  if (SIMPLE.has(simple)) {
+    const kind = simple as Extract<ColumnType, { kind: 'geometry' }>['kind'];
+    if (dataType.toLowerCase() === 'json' && simple !== 'json') throw new UnsupportedType(`type ${columnType}`);
+    return srid === undefined ? ({ kind } as ColumnType) : ({ kind, srid } as ColumnType);
+  }
+  throw new UnsupportedType(`column type "${columnType}" is not in carepool's model`);
 }
 
-/** `('a','it''s')` → ['a', "it's"] (values are quoted with doubled quotes by both servers). */
+/** `('a','it''s')` → ['a', "it's"] (both servers double quotes and backslashes). */
 export function parseEnumValues(list: string): string[] {
   const values: string[] = [];
   const re = /'((?:[^']|'')*)'/g;

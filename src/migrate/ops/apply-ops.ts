@@ -1,5 +1,7 @@
 import { AppError } from '../../errors/index.js';
 import type { Column, ForeignKey, Schema, Table } from '../../schema/index.js';
+import type { ObjectOperation } from '../objects/operation.js';
+import { applyObjectOp, carryObjects } from '../objects/ops.js';
 import type { Operation } from './operation.js';
 
 /** An empty schema (the state at `base`). */
@@ -44,6 +46,11 @@ const replaceTable = (schema: Schema, name: string, fn: (t: Table) => Table): Sc
 
 /** Applies one operation to an in-memory schema (pure). Raw SQL operations leave the schema as it is. */
 export function applyOp(schema: Schema, op: Operation): Schema {
+  if (op.kind === 'object') return applyObjectOp(schema, op);
+  return carryObjects(schema, applyTableOp(schema, op), op);
+}
+
+function applyTableOp(schema: Schema, op: Exclude<Operation, ObjectOperation>): Schema {
   switch (op.kind) {
     case 'createTable':
       if (schema.tables.some((t) => t.name === op.table.name))
@@ -129,6 +136,16 @@ export function applyOp(schema: Schema, op: Operation): Schema {
         if (!t.foreignKeys.some((fk) => fk.name === op.foreignKey.name))
           fail(`foreign key "${op.foreignKey.name}" does not exist`);
         return { ...t, foreignKeys: t.foreignKeys.filter((fk) => fk.name !== op.foreignKey.name) };
+      });
+    case 'alterTable':
+      return replaceTable(schema, op.table, (t) => {
+        const { comment: _c, checks: _k, options: _o, ...rest } = t;
+        return {
+          ...rest,
+          ...(op.to.comment ? { comment: op.to.comment } : {}),
+          ...(op.to.checks && op.to.checks.length > 0 ? { checks: op.to.checks } : {}),
+          ...(op.to.options ? { options: op.to.options } : {}),
+        };
       });
     case 'sql':
       return schema;

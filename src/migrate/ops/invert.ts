@@ -1,3 +1,4 @@
+import { invertObjectOp } from '../objects/ops.js';
 import { AppError } from '../../errors/index.js';
 import type { Operation } from './operation.js';
 
@@ -46,6 +47,10 @@ export function invertOp(op: Operation): Operation | null {
         foreignKey: op.foreignKey,
         implicitIndex: op.implicitIndex ?? false,
       };
+    case 'object':
+      return invertObjectOp(op);
+    case 'alterTable':
+      return { kind: 'alterTable', table: op.table, from: op.to, to: op.from };
     case 'sql':
       return op.down === undefined ? null : { kind: 'sql', up: op.down, down: op.up };
     default: {

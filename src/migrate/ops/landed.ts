@@ -1,3 +1,4 @@
+import { objectOpLanded } from '../objects/ops.js';
 import type { Schema } from '../../schema/index.js';
 import { canonicalColumn } from '../diff/canonical.js';
 import type { Operation } from './operation.js';
@@ -35,6 +36,14 @@ export function opLanded(op: Operation, live: Schema): boolean | null {
       return table(op.table)?.foreignKeys.some((fk) => fk.name === op.foreignKey.name) ?? false;
     case 'dropForeignKey':
       return !(table(op.table)?.foreignKeys.some((fk) => fk.name === op.foreignKey.name) ?? false);
+    case 'object':
+      return objectOpLanded(op, live);
+    case 'alterTable': {
+      const t = table(op.table);
+      if (!t) return false;
+      const checks = (x: typeof op.to.checks) => JSON.stringify([...(x ?? [])].map((c) => c.name).sort());
+      return (t.comment ?? '') === (op.to.comment ?? '') && checks(t.checks) === checks(op.to.checks);
+    }
     case 'sql':
       return null;
     default: {

@@ -1,5 +1,9 @@
 import type { Column, ForeignKey, Index, Table } from '../../schema/index.js';
 
+/** The table-level attributes an `alterTable` operation changes: comment, CHECKs and options. */
+export type TableAttributes = Pick<Table, 'comment' | 'checks' | 'options'>;
+import type { ObjectOperation } from '../objects/operation.js';
+
 /**
  * One schema change. Operations are plain, JSON-safe data: migration files produce them, the diff
  * produces them, the renderer turns them into SQL for one server, and {@link applyOps} replays them on an
@@ -39,6 +43,14 @@ export type Operation =
       readonly foreignKey: ForeignKey;
       /** Also drop the index the server created for this FK (MySQL keeps it after DROP FOREIGN KEY). */
       readonly implicitIndex?: boolean;
+    }
+  | ObjectOperation
+  | {
+      /** Table comment, CHECK constraints or table options (engine, charset, collation, row format …). */
+      readonly kind: 'alterTable';
+      readonly table: string;
+      readonly from: TableAttributes;
+      readonly to: TableAttributes;
     }
   | {
       readonly kind: 'sql';

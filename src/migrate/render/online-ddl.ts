@@ -1,5 +1,5 @@
 import type { Column, Schema, Table } from '../../schema/index.js';
-import type { Operation } from '../ops/operation.js';
+import type { Operation, TableAttributes } from '../ops/operation.js';
 import { atLeast, type ServerInfo } from '../server.js';
 
 /** How the server executes an ALTER: metadata only, in place (concurrent DML), or a full table copy. */
@@ -27,8 +27,6 @@ const inplace = (reason: string, clause = true): OnlineDdl => ({
   reason,
 });
 const copy = (reason: string): OnlineDdl => ({ algorithm: 'COPY', clause: '', reason });
-
-const bytesOf = (c: Column): number => (c.type.kind === 'varchar' ? c.type.length * 4 : 0);
 
 function indexed(table: Table | undefined, column: string): boolean {
   if (!table) return true;
@@ -61,6 +59,8 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
     case 'renameTable':
     case 'sql':
       return none(op.kind === 'sql' ? 'raw SQL' : 'table DDL');
+    case 'object':
+      return none('view, trigger or routine DDL');
     case 'addColumn':
       if (op.column.autoIncrement) return copy('adding an AUTO_INCREMENT column rebuilds the table');
       if (mysql ? atLeast(server, 'mysql', 8, 0, 29) : atLeast(server, 'mariadb', 10, 4))
@@ -85,7 +85,11 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
     case 'alterColumn':
       return classifyAlter(op.from, op.to);
     case 'createIndex':
+      if (op.index.type === 'fulltext' || op.index.type === 'spatial')
+        return inplace(`a ${op.index.type.toUpperCase()} index build blocks writes (LOCK=SHARED)`, false);
       return inplace('secondary index build allows concurrent DML');
+    case 'alterTable':
+      return classifyTableChange(op.from, op.to);
     case 'dropIndex':
       return inplace('DROP INDEX is metadata only');
     case 'addForeignKey':
@@ -99,31 +103,72 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
   }
 }
 
+/** Table-level changes: a comment alone is metadata; CHECKs validate every row; options rebuild. */
+function classifyTableChange(from: TableAttributes, to: TableAttributes): OnlineDdl {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (same(from.checks, to.checks) && same(from.options, to.options))
+    return inplace('changing the table comment is metadata only', false);
+  if (!same(from.options, to.options)) return copy('changing engine, charset, collation or row format copies the table');
+  return copy('adding a CHECK constraint reads every row (table copy)');
+}
+
+/** Bytes per character of a column's charset (utf8mb4 when the table's is not known: the widest). */
+function bytesPerChar(c: Column): number {
+  const cs = c.charset ?? c.collation?.split('_')[0];
+  if (cs === undefined || cs === 'utf8mb4') return 4;
+  if (cs === 'utf8mb3' || cs === 'utf8') return 3;
+  if (cs === 'ucs2' || cs === 'utf16') return 4;
+  return 1;
+}
+
+/** Storage bytes of a SET of `n` members (1, 2, 3, 4 or 8). */
+const setBytes = (n: number) => (n <= 8 ? 1 : n <= 16 ? 2 : n <= 24 ? 3 : n <= 32 ? 4 : 8);
+
 function classifyAlter(from: Column, to: Column): OnlineDdl {
   const sameType = JSON.stringify(from.type) === JSON.stringify(to.type);
+  const sameCharset = from.charset === to.charset && from.collation === to.collation;
+  const sameRest =
+    sameCharset &&
+    JSON.stringify(from.generated) === JSON.stringify(to.generated) &&
+    Boolean(from.invisible) === Boolean(to.invisible) &&
+    from.check === to.check;
   const defaultOnly =
     sameType &&
+    sameRest &&
     from.nullable === to.nullable &&
     Boolean(from.autoIncrement) === Boolean(to.autoIncrement) &&
     from.onUpdate === to.onUpdate &&
     from.comment === to.comment;
   if (defaultOnly) return instant('changing a default is metadata only');
-  if (sameType) return inplace('changing NULL/NOT NULL rebuilds the table in place', false);
-  if (from.type.kind === 'enum' && to.type.kind === 'enum') {
-    const prefix = from.type.values.every((v, i) => to.type.kind === 'enum' && to.type.values[i] === v);
-    if (prefix && to.type.values.length <= 255 && from.nullable === to.nullable)
-      return instant('ENUM members appended at the end');
+  if (!sameCharset) return copy('changing a column character set or collation copies the table');
+  if (JSON.stringify(from.generated) !== JSON.stringify(to.generated))
+    return copy('changing a generated column copies the table');
+  if (sameType) return inplace('changing NULL/NOT NULL, comment or visibility: done in place', false);
+  const a = from.type;
+  const b = to.type;
+  if ((a.kind === 'enum' || a.kind === 'set') && b.kind === a.kind) {
+    // Members appended at the end keep every stored value (ENUM index, SET bitmap) and, within the same
+    // storage size, are metadata only; removing or reordering a member rewrites every row.
+    const prefix = a.values.every((v, i) => b.values[i] === v);
+    const sameSize =
+      a.kind === 'enum'
+        ? (a.values.length <= 255) === (b.values.length <= 255)
+        : setBytes(a.values.length) === setBytes(b.values.length);
+    if (prefix && sameSize && from.nullable === to.nullable)
+      return instant(`${a.kind.toUpperCase()} members appended at the end`);
+    return copy(`removing or reordering ${a.kind.toUpperCase()} members rewrites every row`);
   }
   if (
-    from.type.kind === 'varchar' &&
-    to.type.kind === 'varchar' &&
-    to.type.length >= from.type.length &&
+    (a.kind === 'varchar' || a.kind === 'varbinary') &&
+    b.kind === a.kind &&
+    b.length >= a.length &&
     from.nullable === to.nullable
   ) {
-    // The length prefix is 1 byte up to 255 bytes, 2 above; crossing that boundary copies the table (utf8mb4: 4 bytes/char).
-    const small = (n: number) => n <= 255;
-    if (small(bytesOf(from)) === small(bytesOf(to))) {
-      return inplace('VARCHAR extended within its length-prefix size');
+    // The length prefix is 1 byte up to 255 bytes, 2 above; crossing that boundary copies the table.
+    const per = a.kind === 'varchar' ? bytesPerChar(from) : 1;
+    const small = (n: number) => n * per <= 255;
+    if (small(a.length) === small(b.length)) {
+      return inplace(`${a.kind.toUpperCase()} extended within its length-prefix size`);
     }
   }
   return copy('changing the column type copies the table');

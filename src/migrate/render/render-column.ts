@@ -1,5 +1,16 @@
 import { AppError } from '../../errors/index.js';
-import type { Column, ColumnDefault, ColumnType, ForeignKey, Index } from '../../schema/index.js';
+import { formatColumnType } from '../../erd/column-type.js';
+import type {
+  Check,
+  Column,
+  ColumnDefault,
+  ColumnType,
+  ForeignKey,
+  Index,
+  IndexPart,
+  Table,
+} from '../../schema/index.js';
+import type { ServerInfo } from '../server.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
 
@@ -22,35 +33,18 @@ export function literal(value: string): string {
 /** SQL text of a column type, as both MySQL 8 and MariaDB accept it. */
 export function renderType(type: ColumnType): string {
   switch (type.kind) {
-    case 'int':
-    case 'bigint':
-    case 'smallint':
-    case 'tinyint':
-      return `${type.kind.toUpperCase()}${type.unsigned ? ' UNSIGNED' : ''}`;
     case 'boolean':
       return 'TINYINT(1)';
-    case 'decimal':
-      return `DECIMAL(${type.precision},${type.scale})`;
-    case 'float':
-    case 'double':
-    case 'text':
-    case 'mediumtext':
-    case 'longtext':
-    case 'date':
-    case 'json':
-      return type.kind.toUpperCase();
-    case 'varchar':
-    case 'char':
-      return `${type.kind.toUpperCase()}(${type.length})`;
-    case 'datetime':
-    case 'timestamp':
-      return `${type.kind.toUpperCase()}${type.fsp ? `(${type.fsp})` : ''}`;
     case 'enum':
-      return `ENUM(${type.values.map(literal).join(',')})`;
-    default: {
-      const never: never = type;
-      return never;
-    }
+    case 'set':
+      return `${type.kind.toUpperCase()}(${type.values.map(literal).join(',')})`;
+    case 'json':
+      return 'JSON';
+    case 'geometrycollection':
+      return 'GEOMETRYCOLLECTION';
+    default:
+      // COLUMN_TYPE text (MySQL 8 style: widths only where set or with ZEROFILL), upper case.
+      return formatColumnType(type, 'mysql').toUpperCase();
   }
 }
 
@@ -58,7 +52,10 @@ const BARE_EXPRESSIONS = /^(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)(\(\d
 
 /** SQL text of a default. Expressions other than CURRENT_TIMESTAMP get parentheses (MySQL 8.0.13+). */
 export function renderDefault(def: ColumnDefault): string {
-  if (def.kind === 'expression') return BARE_EXPRESSIONS.test(def.sql) ? def.sql : `(${def.sql})`;
+  if (def.kind === 'expression') {
+    if (BARE_EXPRESSIONS.test(def.sql) || /^[bx]'[0-9a-f]*'$/i.test(def.sql)) return def.sql;
+    return `(${def.sql})`;
+  }
   const v = def.value;
   if (v === null) return 'NULL';
   if (typeof v === 'boolean') return v ? '1' : '0';
@@ -66,24 +63,97 @@ export function renderDefault(def: ColumnDefault): string {
   return literal(v);
 }
 
-/** One column definition: name, type, nullability, default, ON UPDATE, AUTO_INCREMENT, comment. */
-export function renderColumn(c: Column): string {
-  const parts = [q(c.name), renderType(c.type), c.nullable ? 'NULL' : 'NOT NULL'];
+/**
+ * One column definition: name, type, charset/collation, generated expression, nullability, SRID,
+ * INVISIBLE, default, ON UPDATE, AUTO_INCREMENT, comment, inline CHECK. `server` decides the few
+ * clauses the flavours spell differently (SRID; NULL-ness of generated columns, which MariaDB refuses).
+ */
+export function renderColumn(c: Column, server?: ServerInfo): string {
+  const maria = server?.flavor === 'mariadb';
+  const parts = [q(c.name), renderType(c.type)];
+  if (c.charset) parts.push(`CHARACTER SET ${word(c.charset)}`);
+  if (c.collation) parts.push(`COLLATE ${word(c.collation)}`);
+  if (c.generated) {
+    parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`);
+    if (!maria) parts.push(c.nullable ? 'NULL' : 'NOT NULL');
+  } else parts.push(c.nullable ? 'NULL' : 'NOT NULL');
+  if ('srid' in c.type && c.type.srid !== undefined)
+    parts.push(maria ? `REF_SYSTEM_ID=${c.type.srid}` : `SRID ${c.type.srid}`);
+  if (c.invisible) parts.push('INVISIBLE');
   if (c.default !== undefined && !(c.default.kind === 'literal' && c.default.value === null && !c.nullable)) {
     parts.push(`DEFAULT ${renderDefault(c.default)}`);
   }
   if (c.onUpdate) parts.push(`ON UPDATE ${c.onUpdate}`);
   if (c.autoIncrement) parts.push('AUTO_INCREMENT');
   if (c.comment) parts.push(`COMMENT ${literal(c.comment)}`);
+  if (c.check) parts.push(`CHECK (${c.check})`);
   return parts.join(' ');
+}
+
+/** A charset, collation, engine or parser name: letters, digits and underscores only. */
+export function word(name: string): string {
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new AppError('CAREPOOL_MIGRATE_INVALID_OPERATION', `not a valid name: ${JSON.stringify(name)}`);
+  return name;
 }
 
 /** `(`a`, `b`)` */
 export const cols = (names: readonly string[]): string => `(${names.map(q).join(', ')})`;
 
+/** The key parts of an index: columns with prefix and DESC, or (expression) parts. */
+export function indexParts(ix: Index): string {
+  if (!ix.parts) return cols(ix.columns);
+  const part = (p: IndexPart) =>
+    `${p.expression !== undefined ? `(${p.expression})` : q(p.column ?? '')}${p.length ? `(${p.length})` : ''}${p.desc ? ' DESC' : ''}`;
+  return `(${ix.parts.map(part).join(', ')})`;
+}
+
+/** What follows the parts of an index: USING, WITH PARSER, COMMENT, INVISIBLE/IGNORED. */
+export function indexTail(ix: Index, server?: ServerInfo): string {
+  let out = '';
+  if (ix.using) out += ` USING ${ix.using}`;
+  if (ix.parser) out += ` WITH PARSER ${word(ix.parser)}`;
+  if (ix.comment) out += ` COMMENT ${literal(ix.comment)}`;
+  if (ix.invisible) out += server?.flavor === 'mariadb' ? ' IGNORED' : ' INVISIBLE';
+  return out;
+}
+
+/** The keyword of an index: `UNIQUE INDEX`, `FULLTEXT INDEX`, `SPATIAL INDEX` or `INDEX`. */
+export const indexKeyword = (ix: Index): string =>
+  ix.type === 'fulltext'
+    ? 'FULLTEXT INDEX'
+    : ix.type === 'spatial'
+      ? 'SPATIAL INDEX'
+      : ix.unique
+        ? 'UNIQUE INDEX'
+        : 'INDEX';
+
 /** An index clause as used in CREATE TABLE: `[UNIQUE] KEY name (cols)`. */
-export function renderIndexClause(ix: Index): string {
-  return `${ix.unique ? 'UNIQUE KEY' : 'KEY'} ${q(ix.name)} ${cols(ix.columns)}`;
+export function renderIndexClause(ix: Index, server?: ServerInfo): string {
+  const kw = indexKeyword(ix).replace('INDEX', 'KEY');
+  return `${kw} ${q(ix.name)} ${indexParts(ix)}${indexTail(ix, server)}`;
+}
+
+/** A CHECK clause: `CONSTRAINT name CHECK (clause)` (MySQL: NOT ENFORCED when so). */
+export function renderCheckClause(ck: Check, server?: ServerInfo): string {
+  const enforced = ck.notEnforced && server?.flavor !== 'mariadb' ? ' NOT ENFORCED' : '';
+  return `CONSTRAINT ${q(ck.name)} CHECK (${ck.clause})${enforced}`;
+}
+
+/** Table options as CREATE/ALTER TABLE clauses: ENGINE, charset, collation, other options, comment. */
+export function renderTableOptions(t: Pick<Table, 'options' | 'comment'>): string[] {
+  const o = t.options ?? {};
+  const out: string[] = [];
+  if (o.engine) out.push(`ENGINE=${word(o.engine)}`);
+  if (o.charset) out.push(`DEFAULT CHARSET=${word(o.charset)}`);
+  if (o.collation) out.push(`COLLATE=${word(o.collation)}`);
+  for (const opt of o.createOptions ?? []) {
+    const m = /^([A-Za-z_]+)=([A-Za-z0-9_]+)$/.exec(opt);
+    if (!m) throw new AppError('CAREPOOL_MIGRATE_INVALID_OPERATION', `not a table option: ${JSON.stringify(opt)}`);
+    out.push(`${(m[1] ?? '').toUpperCase()}=${m[2]}`);
+  }
+  if (t.comment !== undefined) out.push(`COMMENT=${literal(t.comment)}`);
+  return out;
 }
 
 /** A foreign key clause: `CONSTRAINT name FOREIGN KEY (cols) REFERENCES t (cols) ON DELETE … ON UPDATE …`. */

@@ -1,16 +1,22 @@
-import type { Schema } from '../../schema/index.js';
+import { renderObjectOp } from '../objects/render.js';
+import type { Check, Schema, StorageOptions } from '../../schema/index.js';
 import { applyOp } from '../ops/apply-ops.js';
 import { invertOp } from '../ops/invert.js';
-import type { Operation } from '../ops/operation.js';
+import type { Operation, TableAttributes } from '../ops/operation.js';
 import type { ServerInfo } from '../server.js';
 import { classifyOp, type OnlineDdl } from './online-ddl.js';
 import {
   cols,
+  indexKeyword,
+  indexParts,
+  indexTail,
   q,
+  renderCheckClause,
   renderColumn,
   renderDefault,
   renderForeignKeyClause,
   renderIndexClause,
+  renderTableOptions,
 } from './render-column.js';
 
 /** One SQL statement of a migration, ready to run on one server, with what undoes it. */
@@ -39,20 +45,25 @@ export function renderOpSql(
       case 'createTable': {
         const t = op.table;
         const lines = [
-          ...t.columns.map(renderColumn),
+          ...t.columns.map((c) => renderColumn(c, server)),
           ...(t.primaryKey.length > 0 ? [`PRIMARY KEY ${cols(t.primaryKey)}`] : []),
-          ...t.indexes.map(renderIndexClause),
+          ...t.indexes.map((ix) => renderIndexClause(ix, server)),
           ...t.foreignKeys.map(renderForeignKeyClause),
+          ...(t.checks ?? []).map((ck) => renderCheckClause(ck, server)),
         ];
-        const comment = t.comment ? ` COMMENT=${renderDefault({ kind: 'literal', value: t.comment })}` : '';
-        return `CREATE TABLE ${q(t.name)} (\n  ${lines.join(',\n  ')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${comment}`;
+        // Without an opinion in the model: InnoDB and utf8mb4 with the server's default collation.
+        const options = renderTableOptions({
+          options: { engine: 'InnoDB', charset: 'utf8mb4', ...t.options },
+          ...(t.comment ? { comment: t.comment } : {}),
+        });
+        return `CREATE TABLE ${q(t.name)} (\n  ${lines.join(',\n  ')}\n) ${options.join(' ')}`;
       }
       case 'dropTable':
         return `DROP TABLE ${q(op.table.name)}`;
       case 'renameTable':
         return `RENAME TABLE ${q(op.from)} TO ${q(op.to)}`;
       case 'addColumn':
-        return alter(op.table, `ADD COLUMN ${renderColumn(op.column)}${position(op.after)}`, online);
+        return alter(op.table, `ADD COLUMN ${renderColumn(op.column, server)}${position(op.after)}`, online);
       case 'dropColumn':
         return alter(op.table, `DROP COLUMN ${q(op.column.name)}`, online);
       case 'alterColumn': {
@@ -63,7 +74,7 @@ export function renderOpSql(
           const body = to.default === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${renderDefault(to.default)}`;
           return alter(op.table, `ALTER COLUMN ${q(to.name)} ${body}`, online);
         }
-        return alter(op.table, `MODIFY COLUMN ${renderColumn(to)}`, online);
+        return alter(op.table, `MODIFY COLUMN ${renderColumn(to, server)}`, online);
       }
       case 'renameColumn':
         // RENAME COLUMN: MySQL 8.0+, MariaDB 10.5.2+ (carepool supports MariaDB >= 10.6).
@@ -71,7 +82,7 @@ export function renderOpSql(
       case 'createIndex':
         return alter(
           op.table,
-          `ADD ${op.index.unique ? 'UNIQUE INDEX' : 'INDEX'} ${q(op.index.name)} ${cols(op.index.columns)}`,
+          `ADD ${indexKeyword(op.index)} ${q(op.index.name)} ${indexParts(op.index)}${indexTail(op.index, server)}`,
           online,
         );
       case 'dropIndex':
@@ -83,6 +94,10 @@ export function renderOpSql(
         const index = op.implicitIndex ? `, DROP INDEX ${q(op.foreignKey.name)}` : '';
         return alter(op.table, `DROP FOREIGN KEY ${q(op.foreignKey.name)}${index}`, online);
       }
+      case 'object':
+        return renderObjectOp(op);
+      case 'alterTable':
+        return alter(op.table, alterTableBody(op.from, op.to, server), online);
       case 'sql':
         return op.up.trim().replace(/;\s*$/, '');
       default: {
@@ -93,6 +108,34 @@ export function renderOpSql(
   })();
   return { sql, online };
 }
+
+/** The clauses of an `alterTable` operation: CHECK drops and adds, then the changed options and comment. */
+function alterTableBody(from: TableAttributes, to: TableAttributes, server: ServerInfo): string {
+  const clauses: string[] = [];
+  const before = new Map((from.checks ?? []).map((c) => [c.name, c]));
+  const after = new Map((to.checks ?? []).map((c) => [c.name, c]));
+  const same = (a: Check, b: Check | undefined) => b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  // DROP CONSTRAINT: MariaDB 10.2+ and MySQL 8.0.19+ (DROP CHECK on MySQL 8.0.16+).
+  for (const c of from.checks ?? []) if (!same(c, after.get(c.name))) clauses.push(`DROP CONSTRAINT ${q(c.name)}`);
+  for (const c of to.checks ?? [])
+    if (!same(c, before.get(c.name))) clauses.push(`ADD ${renderCheckClause(c, server)}`);
+  const changed: Mutable<StorageOptions> = {};
+  // Options are rendered only against known ones: a model without options has no opinion.
+  const f = from.options ?? {};
+  const o = from.options === undefined ? {} : (to.options ?? {});
+  if (o.engine !== undefined && o.engine !== f.engine) changed.engine = o.engine;
+  if (o.collation !== undefined && o.collation !== f.collation) {
+    changed.charset = o.charset ?? o.collation.split('_')[0] ?? o.collation;
+    changed.collation = o.collation;
+  } else if (o.charset !== undefined && o.charset !== f.charset) changed.charset = o.charset;
+  if (o.createOptions !== undefined && JSON.stringify(o.createOptions) !== JSON.stringify(f.createOptions))
+    changed.createOptions = o.createOptions;
+  const comment = (to.comment ?? '') !== (from.comment ?? '') ? { comment: to.comment ?? '' } : {};
+  clauses.push(...renderTableOptions({ options: changed, ...comment }));
+  return clauses.join(', ');
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const position = (after: string | null | undefined): string =>
   after === undefined ? '' : after === null ? ' FIRST' : ` AFTER ${q(after)}`;
