@@ -63,6 +63,8 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
       return none('view, trigger or routine DDL');
     case 'addColumn':
       if (op.column.autoIncrement) return copy('adding an AUTO_INCREMENT column rebuilds the table');
+      if (op.column.generated?.stored) return copy('adding a STORED generated column computes every row');
+      if (op.column.generated) return inplace('adding a VIRTUAL generated column', false);
       if (mysql ? atLeast(server, 'mysql', 8, 0, 29) : atLeast(server, 'mariadb', 10, 4))
         return instant('ADD COLUMN is instant');
       if (op.after == null && (atLeast(server, 'mysql', 8, 0, 12) || atLeast(server, 'mariadb', 10, 3, 2))) {
