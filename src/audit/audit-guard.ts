@@ -70,9 +70,10 @@ export function auditedGuard(log: AuditLog, warn: AuditWarn = () => undefined): 
     };
     let inTransaction = false;
     const scope: AccessScope = {
-      async beforeCommit(tx, found) {
+      async beforeCommit(tx, found, how) {
         ids = { ...ids, ...found };
-        await log.recordIn(tx, event.target, toAudit(event, ctx, ids, 'success'));
+        const audited = how?.replay ? { ...event, action: 'replay' as const } : event;
+        await log.recordIn(tx, event.target, toAudit(audited, ctx, ids, 'success'));
         inTransaction = true;
       },
       found(found) {
@@ -87,7 +88,19 @@ export function auditedGuard(log: AuditLog, warn: AuditWarn = () => undefined): 
       // that cannot answer (503: saturated or down) could not store the event either, and waiting for it
       // again would double the caller's wait; the request log has that 503.
       if (!(isAppError(error) && error.httpStatus === 503)) {
-        await recordFailure(log, warn, event.target, toAudit(event, ctx, ids, outcomeOf(error)));
+        // A replay whose row was deleted since: a failed re-read of that row, not a failed create.
+        const replay = isAppError(error, 'CAREPOOL_IDEMPOTENCY_GONE');
+        const resourceId = replay ? error.meta.resourceId : undefined;
+        const audited = replay ? { ...event, action: 'replay' as const } : event;
+        const failedIds: AccessIds =
+          typeof resourceId === 'number'
+            ? {
+                ...ids,
+                id: resourceId,
+                ...(event.entity === 'patient' ? { patientId: ids.patientId ?? resourceId } : {}),
+              }
+            : ids;
+        await recordFailure(log, warn, event.target, toAudit(audited, ctx, failedIds, outcomeOf(error)));
       }
       throw error;
     }
@@ -96,7 +109,12 @@ export function auditedGuard(log: AuditLog, warn: AuditWarn = () => undefined): 
   };
 }
 
-function toAudit(event: AccessEvent, ctx: AccessContext, ids: AccessIds, outcome: AuditOutcome): AuditEvent {
+function toAudit(
+  event: Omit<AccessEvent, 'action'> & { readonly action: AccessEvent['action'] | 'replay' },
+  ctx: AccessContext,
+  ids: AccessIds,
+  outcome: AuditOutcome,
+): AuditEvent {
   return {
     actor: ctx.actor.id,
     role: ctx.actor.role,
@@ -111,7 +129,8 @@ function toAudit(event: AccessEvent, ctx: AccessContext, ids: AccessIds, outcome
 }
 
 function outcomeOf(error: unknown): AuditOutcome {
-  if (isAppError(error, 'CAREPOOL_NOT_FOUND')) return 'not_found';
+  if (isAppError(error, 'CAREPOOL_NOT_FOUND') || isAppError(error, 'CAREPOOL_IDEMPOTENCY_GONE'))
+    return 'not_found';
   if (isAppError(error, 'CAREPOOL_VALIDATION')) return 'invalid';
   if (isAppError(error, 'CAREPOOL_AUTH_FORBIDDEN')) return 'denied';
   return 'error';

@@ -4,8 +4,11 @@ import type { TargetRegistry } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
 import { GroupCommit } from './group-commit.js';
 
-/** What was done to protected health information. */
-export type AuditAction = 'read' | 'list' | 'search' | 'create' | 'update' | 'delete';
+/**
+ * What was done to protected health information. `replay`: an Idempotency-Key retry of a create, answered
+ * by re-reading the row the first request created (nothing written).
+ */
+export type AuditAction = 'read' | 'list' | 'search' | 'create' | 'update' | 'delete' | 'replay';
 /** How the access ended. */
 export type AuditOutcome = 'success' | 'denied' | 'not_found' | 'invalid' | 'error';
 

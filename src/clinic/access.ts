@@ -55,9 +55,10 @@ export interface AccessScope {
   /**
    * Writes call this inside their transaction, as its last statement, with the ids they now know (the new
    * row's id, a record's patient): the guard records the audit event there, so the change and its audit
-   * event commit together or not at all.
+   * event commit together or not at all. `replay`: the create was an Idempotency-Key replay that wrote
+   * nothing and re-read the row; it is audited as a replay, not as a second create.
    */
-  beforeCommit(tx: SqlClient, ids: AccessIds): Promise<void>;
+  beforeCommit(tx: SqlClient, ids: AccessIds, how?: { readonly replay?: boolean }): Promise<void>;
   /** Reads report ids they learn on the way (a record's patient), for the audit event written after them. */
   found(ids: AccessIds): void;
 }

@@ -58,18 +58,29 @@ export async function insertRow<T extends Table>(
   );
   try {
     return await db.transaction().execute(async (tx) => {
-      const row = await idempotent(tx, options.idempotency, async () => {
-        const result = await tx.executeQuery({ ...insert, parameters: columns.map((c) => values[c]) });
-        const id = Number(result.insertId);
-        const stored = (await tx.executeQuery({ ...byId, parameters: [id] })).rows[0];
-        if (!stored) throw notFound(NOUN[table], id, target);
-        return stored as Selectable<Database[T]>;
-      });
+      const read = async (id: number) =>
+        (await tx.executeQuery({ ...byId, parameters: [id] })).rows[0] as
+          (Selectable<Database[T]> & { id: number }) | undefined;
+      const { row, replayed } = await idempotent(
+        tx,
+        options.idempotency,
+        async () => {
+          const result = await tx.executeQuery({ ...insert, parameters: columns.map((c) => values[c]) });
+          const id = Number(result.insertId);
+          const stored = await read(id);
+          if (!stored) throw notFound(NOUN[table], id, target);
+          return stored;
+        },
+        read,
+        NOUN[table],
+      );
       const ids = row as unknown as { id: number; patient_id?: number };
-      await scope.beforeCommit(sqlClientOf<Database>(tx), {
-        id: ids.id,
-        patientId: ids.patient_id ?? ids.id,
-      });
+      // A replay wrote nothing: its event says so (a re-read of the row), not a second create.
+      await scope.beforeCommit(
+        sqlClientOf<Database>(tx),
+        { id: ids.id, patientId: ids.patient_id ?? ids.id },
+        replayed ? { replay: true } : undefined,
+      );
       return row;
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { parseConnectionUrl } from './connection-url.js';
+import { parseDuration } from './duration.js';
 import { Secret } from './secret.js';
 import {
   type CarepoolConfig,
@@ -142,7 +143,28 @@ function readHttp(get: (name: string) => string | undefined, port: number): Http
     ...(secret ? { sessionSecret: new Secret(secret) } : {}),
     sessionIdleMinutes: readNumber(get, 'CAREPOOL_SESSION_IDLE_MINUTES', 15, 1, 24 * 60),
     sessionMaxHours: readNumber(get, 'CAREPOOL_SESSION_MAX_HOURS', 12, 1, 24 * 7),
+    idempotencyTtlMs: readDuration(get, 'CAREPOOL_IDEMPOTENCY_TTL', 24 * 3_600_000, 1000, 30 * 86_400_000),
   };
+}
+
+function readDuration(
+  get: (name: string) => string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < min || ms > max) {
+    invalid(
+      name,
+      `"${raw.slice(0, 40)}" is not a duration from 1s to 30d (a whole number and one unit: s, m, h or d)`,
+      '24h',
+    );
+  }
+  return ms;
 }
 
 function readNumber(

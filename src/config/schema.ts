@@ -111,6 +111,11 @@ export interface HttpConfig {
   readonly sessionIdleMinutes: number;
   /** Sessions end this long after sign-in (`CAREPOOL_SESSION_MAX_HOURS`, default 12). */
   readonly sessionMaxHours: number;
+  /**
+   * How long an Idempotency-Key is honoured and kept before it is purged (`CAREPOOL_IDEMPOTENCY_TTL`, a
+   * duration such as `24h`, `30m`, `7d`; default 24 hours, 1 s to 30 days).
+   */
+  readonly idempotencyTtlMs: number;
 }
 
 /** The whole validated configuration, read once and passed down. */

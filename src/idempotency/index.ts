@@ -3,10 +3,14 @@ import type { SqlClient } from '../db/client.js';
 import { sql } from '../db/sql.js';
 import { AppError, isAppError } from '../errors/index.js';
 
-/** A write's response, as stored for replay. */
-export interface StoredResponse<T> {
+/** How long a key is kept and honoured when nothing is configured (`CAREPOOL_IDEMPOTENCY_TTL`): 24 hours. */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
+/** What a key remembers of its write: never the response body (it held PHI). */
+export interface StoredWrite {
   readonly status: number;
-  readonly body: T;
+  /** The id of the row the write created. */
+  readonly resourceId: number;
   /** True when this is a replay of an earlier request with the same key. */
   readonly replayed: boolean;
 }
@@ -31,21 +35,30 @@ export function checkKey(key: string): string {
   return key;
 }
 
+const seconds = (ttlMs: number) => Math.max(1, Math.round(ttlMs / 1000));
+
 /**
- * Runs a write at most once per key. Inside `tx` (the write's own transaction): a stored response for the
- * key is replayed (a different request under the same key is refused with CAREPOOL_IDEMPOTENCY_MISMATCH);
- * otherwise `write` runs and its response is stored in the same transaction, so the write and its key
- * commit together or not at all. Two concurrent requests with one key collide on the unique key: the loser
- * gets CAREPOOL_IDEMPOTENCY_IN_PROGRESS (retry it, and it replays).
+ * Runs a create at most once per key within `ttlMs`. Inside `tx` (the write's own transaction): a live key
+ * answers with its stored status and row id (a different request under the same key is refused with
+ * CAREPOOL_IDEMPOTENCY_MISMATCH); the caller re-reads that row through its normal access check. An expired
+ * key is deleted and the write runs as new. Otherwise `write` runs and the key is stored in the same
+ * transaction, so the write and its key commit together or not at all. Two concurrent requests with one key
+ * collide on the unique key: the loser gets CAREPOOL_IDEMPOTENCY_IN_PROGRESS (retry it, and it replays).
  */
-export async function once<T>(
+export async function once(
   tx: SqlClient,
   key: string,
   print: string,
-  write: () => Promise<{ status: number; body: T }>,
-): Promise<StoredResponse<T>> {
-  const { rows } = await tx.query<{ fingerprint: string; status: number; body: string }>(
-    sql`SELECT fingerprint, status, body FROM carepool_idempotency WHERE idem_key = ${key}`,
+  ttlMs: number,
+  write: () => Promise<{ status: number; resourceId: number }>,
+): Promise<StoredWrite> {
+  const ttl = seconds(ttlMs);
+  // Purge at use: an expired key is forgotten before it is looked up, so it can never replay.
+  await tx.query(
+    sql`DELETE FROM carepool_idempotency WHERE idem_key = ${key} AND created_at < CURRENT_TIMESTAMP - INTERVAL ${ttl} SECOND`,
+  );
+  const { rows } = await tx.query<{ fingerprint: string; status: number; resource_id: number | null }>(
+    sql`SELECT fingerprint, status, resource_id FROM carepool_idempotency WHERE idem_key = ${key}`,
   );
   const stored = rows[0];
   if (stored) {
@@ -53,30 +66,46 @@ export async function once<T>(
       throw new AppError(
         'CAREPOOL_IDEMPOTENCY_MISMATCH',
         `Idempotency-Key "${key}" was already used for a different request`,
-        {
-          meta: { key },
-        },
+        { meta: { key } },
       );
     }
-    return { status: stored.status, body: JSON.parse(stored.body) as T, replayed: true };
+    if (stored.resource_id === null) throw gone(key, null, null);
+    return { status: stored.status, resourceId: stored.resource_id, replayed: true };
   }
   const result = await write();
   try {
     await tx.query(
-      sql`INSERT INTO carepool_idempotency (idem_key, fingerprint, status, body) VALUES (${key}, ${print}, ${result.status}, ${JSON.stringify(result.body)})`,
+      sql`INSERT INTO carepool_idempotency (idem_key, fingerprint, status, resource_id) VALUES (${key}, ${print}, ${result.status}, ${result.resourceId})`,
     );
   } catch (error) {
     if (isAppError(error, 'CAREPOOL_DB_CONSTRAINT')) {
       throw new AppError(
         'CAREPOOL_IDEMPOTENCY_IN_PROGRESS',
         `another request with Idempotency-Key "${key}" is being processed`,
-        {
-          meta: { key, retryAfterS: 1 },
-          cause: error,
-        },
+        { meta: { key, retryAfterS: 1 }, cause: error },
       );
     }
     throw error;
   }
   return { ...result, replayed: false };
+}
+
+/**
+ * CAREPOOL_IDEMPOTENCY_GONE: the key's write happened, but the row it created no longer exists (deleted
+ * since), so there is nothing to replay. The key itself stays used until it expires.
+ */
+export function gone(key: string, what: string | null, resourceId: number | null): AppError {
+  return new AppError(
+    'CAREPOOL_IDEMPOTENCY_GONE',
+    `Idempotency-Key "${key}" already created ${what ?? 'a row'}, which has since been deleted`,
+    { meta: { key, ...(resourceId === null ? {} : { resourceId }) } },
+  );
+}
+
+/** Deletes keys older than `ttlMs` (at most `limit` per call); returns how many went. */
+export async function purgeExpired(client: SqlClient, ttlMs: number, limit = 5000): Promise<number> {
+  const result = await client.query(
+    sql`DELETE FROM carepool_idempotency WHERE created_at < CURRENT_TIMESTAMP - INTERVAL ${seconds(ttlMs)} SECOND LIMIT ${limit}`,
+  );
+  return result.affectedRows;
 }

@@ -72,7 +72,12 @@ export type TokenRow = RowOf<typeof apiTokens>;
 /** A row of `carepool_audit`. */
 export type AuditRow = RowOf<typeof auditEvents>;
 
-/** Responses of writes that carried an `Idempotency-Key`, stored in the write's own transaction. */
+/**
+ * Writes that carried an `Idempotency-Key`, stored in the write's own transaction: the status, the created
+ * row's id and the request fingerprint only (never the response body, which held PHI; `body` is always NULL
+ * since migration 0005 and kept only because dropping a column is a destructive step). Rows expire after
+ * `CAREPOOL_IDEMPOTENCY_TTL` and are purged.
+ */
 export const idempotencyKeys = table(
   'carepool_idempotency',
   {
@@ -80,8 +85,9 @@ export const idempotencyKeys = table(
     idem_key: t.varchar(255),
     fingerprint: t.char(64),
     status: t.smallint(),
-    body: t.text(),
+    body: nullable(t.text()),
     created_at: withDefaultSql(t.datetime(), 'CURRENT_TIMESTAMP'),
+    resource_id: nullable(t.int()),
   },
   {
     indexes: [

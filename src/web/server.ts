@@ -79,6 +79,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
         absoluteMs: http.sessionMaxHours * 3_600_000,
       },
       https: tls !== undefined,
+      idempotencyTtlMs: http.idempotencyTtlMs,
       ...(options.now ? { now: options.now } : {}),
       ...(options.loginLimit ? { loginLimit: options.loginLimit } : {}),
     },

@@ -90,13 +90,17 @@ describe('loadConfig', () => {
     [
       { DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MAX: 'twenty' },
       'CAREPOOL_POOL_MAX',
-      '"twenty" is not valid',
+      '"twenty" is not a whole number',
     ],
-    [{ DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MAX: '0' }, 'CAREPOOL_POOL_MAX', 'is not valid'],
+    [
+      { DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MAX: '0' },
+      'CAREPOOL_POOL_MAX',
+      '"0" is not a whole number',
+    ],
     [
       { DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_CONNECT_TIMEOUT_MS: '-5' },
       'CAREPOOL_CONNECT_TIMEOUT_MS',
-      'is not valid',
+      '"-5" is not a whole number',
     ],
     [
       { DATABASE_URL: 'mysql://u:hunter2@h/d', CAREPOOL_POOL_MIN: '30' },
@@ -109,6 +113,11 @@ describe('loadConfig', () => {
     [{ CAREPOOL_HTTPS_CERT: 'certs/a.crt' }, 'CAREPOOL_HTTPS_KEY', 'needs both'],
     [{ CAREPOOL_SESSION_IDLE_MINUTES: '0' }, 'CAREPOOL_SESSION_IDLE_MINUTES', 'whole number from 1'],
     [{ CAREPOOL_SESSION_MAX_HOURS: 'long' }, 'CAREPOOL_SESSION_MAX_HOURS', 'whole number from 1'],
+    [{ CAREPOOL_IDEMPOTENCY_TTL: '86400' }, 'CAREPOOL_IDEMPOTENCY_TTL', 'not a duration'],
+    [{ CAREPOOL_IDEMPOTENCY_TTL: '1.5h' }, 'CAREPOOL_IDEMPOTENCY_TTL', 'not a duration'],
+    [{ CAREPOOL_IDEMPOTENCY_TTL: '24 hours' }, 'CAREPOOL_IDEMPOTENCY_TTL', 'not a duration'],
+    [{ CAREPOOL_IDEMPOTENCY_TTL: '0s' }, 'CAREPOOL_IDEMPOTENCY_TTL', 'from 1s to 30d'],
+    [{ CAREPOOL_IDEMPOTENCY_TTL: '31d' }, 'CAREPOOL_IDEMPOTENCY_TTL', 'from 1s to 30d'],
   ])('rejects %o naming %s, the problem and an example, never the password', (env, variable, problem) => {
     const error = configError(env);
     expect(error.code).toBe('CAREPOOL_CONFIG_INVALID');
@@ -138,6 +147,13 @@ describe('Secret', () => {
     expect(JSON.stringify({ s })).toBe('{"s":"***"}');
     expect(inspect({ s })).not.toContain('hunter2');
     expect(s.reveal()).toBe('hunter2');
+  });
+
+  it('reads CAREPOOL_IDEMPOTENCY_TTL as a duration (default 24 hours)', () => {
+    expect(load({}).http.idempotencyTtlMs).toBe(24 * 3_600_000);
+    expect(load({ CAREPOOL_IDEMPOTENCY_TTL: '90s' }).http.idempotencyTtlMs).toBe(90_000);
+    expect(load({ CAREPOOL_IDEMPOTENCY_TTL: '30m' }).http.idempotencyTtlMs).toBe(1_800_000);
+    expect(load({ CAREPOOL_IDEMPOTENCY_TTL: '7d' }).http.idempotencyTtlMs).toBe(7 * 86_400_000);
   });
 
   it('redactUrl masks the password of a URL even when it does not parse', () => {

@@ -41,6 +41,7 @@ export interface SecureFixture {
 export interface SecureFixtureOptions {
   readonly loginLimit?: SecurityOptions['loginLimit'];
   readonly sessionPolicy?: SecurityOptions['sessionPolicy'];
+  readonly idempotencyTtlMs?: number;
   /** Build over these databases instead of fresh ones (they must be at head). */
   readonly scratch?: ScratchDatabases;
 }
@@ -78,6 +79,7 @@ export async function secureFixture(options: SecureFixtureOptions = {}): Promise
       now,
       loginLimit: options.loginLimit ?? { max: 10_000, windowMs: 60_000 },
       ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
+      ...(options.idempotencyTtlMs ? { idempotencyTtlMs: options.idempotencyTtlMs } : {}),
     },
   });
   await app.ready();

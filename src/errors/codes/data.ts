@@ -38,4 +38,10 @@ export const dataCodes = defineCodes({
     title: 'Another request with the same Idempotency-Key is still being processed.',
     hint: "Retry after the Retry-After delay: the retry returns the first request's response.",
   },
+  CAREPOOL_IDEMPOTENCY_GONE: {
+    exit: 1,
+    http: 410,
+    title: 'The row an Idempotency-Key created has been deleted since, so there is nothing to replay.',
+    hint: 'The original write did happen. To create it again, send the request with a new Idempotency-Key.',
+  },
 });

@@ -1,6 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WriteOptions } from '../../clinic/index.js';
-import { checkKey, fingerprint } from '../../idempotency/index.js';
+import { checkKey, DEFAULT_IDEMPOTENCY_TTL_MS, fingerprint } from '../../idempotency/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** How long Idempotency-Keys are honoured (`CAREPOOL_IDEMPOTENCY_TTL`); set by the security layer. */
+    idempotencyTtlMs?: number;
+  }
+}
 
 /** JSON Schema of the optional `Idempotency-Key` request header (documented in /docs). */
 export const idempotencyHeaders = {
@@ -11,14 +18,15 @@ export const idempotencyHeaders = {
       minLength: 8,
       maxLength: 255,
       description:
-        'Retry-safe writes: a retried POST with the same key and body returns the first response (header Idempotent-Replayed: true) instead of writing twice.',
+        'Retry-safe writes: a retried POST with the same key and body (within CAREPOOL_IDEMPOTENCY_TTL, default 24 h) writes nothing and answers 201 with the row it created, read again now (header Idempotent-Replayed: true); 410 CAREPOOL_IDEMPOTENCY_GONE when that row has been deleted since.',
     },
   },
 } as const;
 
 /**
  * The write options for a POST: when the request carries `Idempotency-Key`, the write runs at most once per
- * key, and a replayed response is marked with `Idempotent-Replayed: true`.
+ * key within the TTL, and a replay (the created row, re-read through the access check and audited as a
+ * replay) is marked with `Idempotent-Replayed: true`.
  */
 export function idempotencyOf(request: FastifyRequest, reply: FastifyReply): WriteOptions {
   const header = request.headers['idempotency-key'];
@@ -29,6 +37,7 @@ export function idempotencyOf(request: FastifyRequest, reply: FastifyReply): Wri
     idempotency: {
       key: `${request.method} ${path} ${key}`.slice(0, 255),
       fingerprint: fingerprint(request.method, path, request.body),
+      ttlMs: request.server.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
       onReplay: () => void reply.header('idempotent-replayed', 'true'),
     },
   };

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/index.js';
 import type { PageDeps } from '../routes/page-helpers.js';
 import { registerAuthentication } from './authenticate.js';
+import { registerIdempotencyPurge } from './idempotency-purge.js';
 import { registerInputGuard } from './input-guard.js';
 import { registerLoginRoutes } from './login-routes.js';
 import type { SecurityOptions } from './options.js';
@@ -36,5 +37,6 @@ export async function registerSecurity(
   });
   registerAuthentication(app, options, deps.registry);
   registerInputGuard(app);
+  registerIdempotencyPurge(app, deps.registry, options.idempotencyTtlMs);
   registerLoginRoutes(app, options, deps);
 }

@@ -16,6 +16,11 @@ export interface SecurityOptions {
   readonly https?: boolean;
   /** Sign-in attempts allowed per client address per window. Default 10 per 5 minutes. */
   readonly loginLimit?: { readonly max: number; readonly windowMs: number };
+  /**
+   * How long an Idempotency-Key is honoured and kept (`CAREPOOL_IDEMPOTENCY_TTL`); expired keys are purged
+   * on a timer and at use. Default 24 hours.
+   */
+  readonly idempotencyTtlMs?: number;
   /** The clock (tests move it to check idle logoff). */
   readonly now?: () => number;
 }
