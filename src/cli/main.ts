@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors/index.js';
+import { carepoolVersion } from '../version.js';
 import { registerCommands } from './commands/index.js';
 import { CliContext } from './context.js';
 import { errorJson, exitCodeOf, renderError } from './render-error.js';
@@ -13,6 +14,7 @@ export async function runCli(argv: readonly string[], ctx = new CliContext()): P
     .description(
       'One patient-records schema on several MySQL servers: pools, migrations, web app, ERD, load, doctor.',
     )
+    .version(carepoolVersion(), '-V, --version', 'print the carepool version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
