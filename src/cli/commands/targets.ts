@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { probeTarget, type TargetHealth } from '../../db/health.js';
+import { readRevision } from '../../migrate/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 
@@ -11,7 +12,7 @@ export function registerTargets(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const registry = await ctx.registry();
-      const health = await Promise.all(registry.list().map((t) => probeTarget(t)));
+      const health = await Promise.all(registry.list().map((t) => probeTarget(t, readRevision)));
       if (opts.json) ctx.out.json({ targets: health });
       else ctx.out.line(healthTable(health));
       if (health.some((h) => !h.ok)) ctx.exitCode = 1;
