@@ -200,10 +200,8 @@ function readPool(
     const raw = get(name);
     if (raw === undefined) continue;
     const parsed = (spec.schema as z.ZodType<number>).safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]?.message ?? 'invalid';
-      invalid(name, `"${raw}" is not valid (${issue})`, spec.example);
-    }
+    // zod's own text ("Invalid input: expected number, received NaN") is not for users: say what is allowed.
+    if (!parsed.success) invalid(name, `"${raw}" is not ${allowed(spec.schema, name)}`, spec.example);
     out[key] = parsed.data as number;
   }
   const pool = out as unknown as PoolSettings;
@@ -214,6 +212,19 @@ function readPool(
       String(Math.min(2, pool.max)),
     );
   return pool;
+}
+
+/** "a whole number from 100 to 600000 (milliseconds)", from the schema's bounds and the variable's unit. */
+function allowed(schema: z.ZodType, name: string): string {
+  const { minValue, maxValue } = schema as { minValue?: number | null; maxValue?: number | null };
+  const range =
+    typeof minValue === 'number' && typeof maxValue === 'number'
+      ? ` from ${minValue} to ${maxValue}`
+      : typeof minValue === 'number'
+        ? ` of at least ${minValue}`
+        : '';
+  const unit = name.endsWith('_MS') ? ' (milliseconds)' : '';
+  return `a whole number${range}${unit}`;
 }
 
 function invalid(variable: string, problem: string, example: string): never {
