@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -115,5 +117,90 @@ describe('carepool CLI (built binary)', () => {
     const r = await cli(['seed'], sandboxEnv(inject('sandbox')));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--target');
+  });
+
+  it('--version and -V print the package version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await cli([flag], {}, empty);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(version);
+    }
+  });
+
+  it("targets shows each target's schema revision", async () => {
+    const json = await cli(['targets', '--json'], sandboxEnv(inject('sandbox')));
+    const { targets } = JSON.parse(json.stdout) as { targets: { revision: string | null }[] };
+    for (const t of targets) expect(t.revision).toMatch(/^\d{4}_\w+/);
+    const text = await cli(['targets'], sandboxEnv(inject('sandbox')));
+    const azure = text.stdout.split('\n').find((l) => l.startsWith('azure'));
+    expect(azure).toMatch(/ \d{4}_\w+ /);
+  });
+
+  it('a taken port is a coded usage error before any work, with a --port / CAREPOOL_HTTP_PORT hint', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as { port: number }).port);
+    try {
+      // No targets configured: `up` would start a sandbox first, so a quick exit proves the check came first.
+      const up = await cli(['up', '--port', port], {}, empty);
+      expect(up.code).toBe(2);
+      expect(up.stderr).toContain('CAREPOOL_SERVE_PORT_IN_USE');
+      expect(up.stderr).toContain(`port ${port} is already in use`);
+      expect(up.stderr).toMatch(/--port .*CAREPOOL_HTTP_PORT/);
+      expect(up.stdout).not.toContain('sandbox:');
+      const serve = await cli(['serve'], { ...sandboxEnv(inject('sandbox')), CAREPOOL_HTTP_PORT: port });
+      expect(serve.code).toBe(2);
+      expect(serve.stderr).toContain('CAREPOOL_SERVE_PORT_IN_USE');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it("says what is wrong with a number setting in its own words, not the validator's", async () => {
+    const r = await cli(
+      ['targets'],
+      { ...sandboxEnv(inject('sandbox')), CAREPOOL_CONNECT_TIMEOUT_MS: 'soon' },
+      empty,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /CAREPOOL_CONNECT_TIMEOUT_MS "soon" is not a whole number from \d+ to \d+ \(milliseconds\)/,
+    );
+    expect(r.stderr).not.toMatch(/Invalid input|NaN/);
+  });
+
+  it('serve writes JSON log lines when not on a terminal, human ones with --log-format human, and stops on SIGINT (exit 130)', async () => {
+    for (const format of ['default', 'human'] as const) {
+      const args = ['serve', '--port', '0', ...(format === 'human' ? ['--log-format', 'human'] : [])];
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          ...sandboxEnv(inject('sandbox')),
+        },
+        cwd: inject('sandboxHome'),
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('press Ctrl-C to stop')) child.kill('SIGINT');
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      captureOutput(`carepool ${args.join(' ')}`, stdout + stderr);
+      // Interrupted: 130, as every command ends on Ctrl-C (bin.ts), after closing cleanly.
+      expect(code).toBe(130);
+      expect(stderr).toContain('SIGINT: finishing in-flight requests');
+      const logLines = stderr.split('\n').filter((l) => /listening|Server/i.test(l));
+      expect(logLines.length).toBeGreaterThan(0);
+      for (const line of logLines) {
+        if (format === 'default') expect(() => JSON.parse(line)).not.toThrow();
+        else expect(line).toMatch(/^\d\d:\d\d:\d\d INFO /);
+      }
+    }
   });
 });

@@ -1,8 +1,11 @@
-import type { Command } from 'commander';
-import { createLogger } from '../../log/logger.js';
+import { type Command, Option } from 'commander';
+import type { CarepoolConfig } from '../../config/index.js';
+import { createLogger, type Logger } from '../../log/logger.js';
 import { readRevision } from '../../migrate/index.js';
 import type { ServerHandle } from '../../web/server.js';
 import type { CliContext } from '../context.js';
+import { defaultLogFormat, humanDestination, LOG_FORMATS, type LogFormat } from '../log-format.js';
+import { assertPortFree, type ListenAddress, listenError } from '../port-free.js';
 import { waitForSignal } from '../wait-for-signal.js';
 import { intOption } from './seed.js';
 
@@ -13,16 +16,21 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .description('serve the web app and JSON API with sign-in (binds 127.0.0.1 unless --host says otherwise)')
     .option('--host <host>', 'address to listen on (default CAREPOOL_HTTP_HOST or 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default CAREPOOL_HTTP_PORT or 3000)', intOption(0, 65535))
-    .action(async (opts: { host?: string; port?: number }) => {
+    .addOption(logFormatOption())
+    .action(async (opts: ServeOptions) => {
+      const address = listenAddress(ctx.config(), opts);
+      await assertPortFree(address);
       const config = await ctx.targetConfig();
       // Loaded on use: the web stack is most of the CLI's start-up time, and most commands never serve.
       const { startServer } = await import('../../web/server.js');
       const server = await startServer({
         config,
-        logger: createLogger({ level: config.logLevel }),
+        logger: serverLogger(config.logLevel, opts.logFormat),
         readRevision,
-        ...(opts.host === undefined ? {} : { host: opts.host }),
-        ...(opts.port === undefined ? {} : { port: opts.port }),
+        host: address.host,
+        port: address.port,
+      }).catch((error: unknown) => {
+        throw listenError(error, address);
       });
       const targets = server.registry.names().join(', ');
       ctx.out.line(
@@ -34,6 +42,31 @@ export function registerServe(program: Command, ctx: CliContext): void {
       ctx.out.note(`${signal}: finishing in-flight requests and draining pools…`);
       await server.close();
     });
+}
+
+/** Options `up` and `serve` share. */
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  logFormat?: LogFormat;
+}
+
+/** `--log-format human|json` (default: human on a terminal, JSON otherwise). */
+export function logFormatOption(): Option {
+  return new Option(
+    '--log-format <format>',
+    'server log lines: human (default on a terminal) or json',
+  ).choices(LOG_FORMATS);
+}
+
+/** Where to listen: the options first, then the configuration (CAREPOOL_HTTP_HOST / CAREPOOL_HTTP_PORT). */
+export function listenAddress(config: Pick<CarepoolConfig, 'http'>, opts: ServeOptions): ListenAddress {
+  return { host: opts.host ?? config.http.host ?? '127.0.0.1', port: opts.port ?? config.http.port };
+}
+
+/** The web server's logger in the chosen format. */
+export function serverLogger(level: string, format: LogFormat = defaultLogFormat()): Logger {
+  return createLogger({ level, ...(format === 'human' ? { destination: humanDestination() } : {}) });
 }
 
 /** Prints where the server is, how to sign in, and warnings about how it is exposed. */

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { ensureFirstAdmin, UserStore } from '../../auth/index.js';
 import { probeTarget } from '../../db/health.js';
-import { createLogger } from '../../log/logger.js';
 import { migrateTarget, readRevision } from '../../migrate/index.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { hasPatients, seedTarget } from '../../seed/index.js';
@@ -10,13 +9,12 @@ import type { CliContext } from '../context.js';
 import { bar } from '../output.js';
 import { waitForSignal } from '../wait-for-signal.js';
 import { intOption } from './seed.js';
-import { announce } from './serve.js';
+import { assertPortFree, listenError } from '../port-free.js';
+import { announce, listenAddress, logFormatOption, type ServeOptions, serverLogger } from './serve.js';
 import { healthTable } from './targets.js';
 
-interface UpOptions {
+interface UpOptions extends ServeOptions {
   serve: boolean;
-  host?: string;
-  port?: number;
   patients: number;
   recordsPerPatient: number;
 }
@@ -35,8 +33,12 @@ export function registerUp(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port to listen on (default CAREPOOL_HTTP_PORT or 3000)', intOption(0, 65535))
     .option('--patients <n>', 'sample patients for an empty sandbox', intOption(1, 10_000_000), 1000)
     .option('--records-per-patient <k>', 'sample records per patient', intOption(0, 1000), 3)
+    .addOption(logFormatOption())
     .action(async (opts: UpOptions) => {
       const config = ctx.config();
+      const address = listenAddress(config, opts);
+      // Before any work: a taken port found after starting, migrating and seeding would waste all of it.
+      if (opts.serve) await assertPortFree(address);
       const sandbox = config.targets.length === 0;
       if (sandbox) {
         const started = performance.now();
@@ -87,15 +89,16 @@ export function registerUp(program: Command, ctx: CliContext): void {
       await ctx.close();
       if (!opts.serve) return;
 
-      const logger = createLogger({ level: config.logLevel });
       // Loaded on use: the web stack is most of the CLI's start-up time, and most commands never serve.
       const { startServer } = await import('../../web/server.js');
       const server = await startServer({
         config: targetConfig,
-        logger,
+        logger: serverLogger(config.logLevel, opts.logFormat),
         readRevision,
-        ...(opts.host === undefined ? {} : { host: opts.host }),
-        ...(opts.port === undefined ? {} : { port: opts.port }),
+        host: address.host,
+        port: address.port,
+      }).catch((error: unknown) => {
+        throw listenError(error, address);
       });
       ctx.out.line(`\ncarepool is serving ${server.url}`);
       await announce(ctx, server);
@@ -112,6 +115,20 @@ export function registerUp(program: Command, ctx: CliContext): void {
       const signal = await waitForSignal();
       ctx.out.note(`${signal}: finishing in-flight requests and draining pools…`);
       await server.close();
+      ctx.out.note(stoppedNote(sandbox));
       ctx.exitCode = 0;
     });
+}
+
+/**
+ * What `up` says when Ctrl-C stops it: the web app is gone, but the sandbox servers it started keep running
+ * (with their data, so the next `npm start` is fast) until `carepool sandbox stop`.
+ */
+export function stoppedNote(sandbox: boolean): string {
+  if (!sandbox) return 'carepool stopped: the web app is closed; your configured targets were not touched.';
+  return [
+    'carepool stopped: the web app is closed.',
+    'Still running: the sandbox database servers (azure, gcp), with their data, so the next start is quick.',
+    'Stop them with: npx carepool sandbox stop   (npm start starts them again)',
+  ].join('\n');
 }

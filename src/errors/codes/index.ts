@@ -10,6 +10,7 @@ import { migrateCodes } from './migrate.js';
 import { moveCodes } from './move.js';
 import { sandboxCodes } from './sandbox.js';
 import { schemaModelCodes } from './schema-model.js';
+import { serveCodes } from './serve.js';
 import type { CodeSpec } from './types.js';
 import { webCodes } from './web.js';
 
@@ -31,6 +32,7 @@ export const CODES = {
   ...adoptCodes,
   ...schemaModelCodes,
   ...webCodes,
+  ...serveCodes,
   ...erdCodes,
   ...doctorCodes,
   ...loadCodes,
