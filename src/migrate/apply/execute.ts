@@ -3,6 +3,7 @@ import type { SqlClient } from '../../db/client.js';
 import { sql } from '../../db/sql.js';
 import { AppError } from '../../errors/index.js';
 import { deleteHistory, insertHistory, JOURNAL_TABLE, whoAmI } from '../history/history-store.js';
+import { runStatement } from '../objects/session.js';
 import type { Algorithm } from '../render/online-ddl.js';
 import type { Statement } from '../render/render-op.js';
 import type { MigrationLock } from './lock.js';
@@ -115,7 +116,7 @@ export async function executeStep(
       }
       const t0 = performance.now();
       try {
-        await conn.query(sql.raw(st.sql));
+        await runStatement(conn, st);
       } catch (error) {
         const message = (error as Error).message ?? String(error);
         await conn.query(

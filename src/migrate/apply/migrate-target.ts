@@ -260,6 +260,8 @@ export function tableOf(op: PlannedStep['statements'][number]['op']): string | u
       return op.from;
     case 'sql':
       return undefined;
+    case 'object':
+      return op.object.table;
     default:
       return op.table;
   }

@@ -1,4 +1,5 @@
 import { ancestorsOf, type Chain, resolveRevision } from '../files/graph.js';
+import { scriptStatement } from '../objects/session.js';
 import { BOOKKEEPING_DDL, historySqlText } from '../history/history-store.js';
 import { type ServerInfo, serverLabel } from '../server.js';
 import { type Direction, type PlannedStep, renderSteps, selectSteps } from './plan.js';
@@ -43,7 +44,7 @@ export function offlineSql(chain: Chain, options: OfflineOptions, title = 'carep
     out.push(`-- ${step.revision.id} (${step.direction}): ${step.revision.message}`);
     for (const st of step.statements) {
       if (st.online.algorithm) out.push(`-- ${st.online.algorithm}: ${st.online.reason}`);
-      out.push(`${st.sql};`);
+      out.push(scriptStatement(st));
     }
     out.push(`${historySqlText(step.revision, step.direction, step.statements.length)};`, '');
   }

@@ -100,6 +100,9 @@ export function opSource(op: Operation, indent = '    '): string {
     }
     case 'dropForeignKey':
       return `op.dropForeignKey(${s(op.table)}, ${s(op.foreignKey.name)})`;
+    case 'object':
+    case 'alterTable':
+      return `op.raw(${JSON.stringify(op)})`;
     case 'sql':
       return `op.sql(${s(op.up)}${op.down === undefined && !op.destructive ? '' : `, { ${[op.down === undefined ? '' : `down: ${s(op.down)}`, op.destructive ? 'destructive: true' : ''].filter(Boolean).join(', ')} }`})`;
     default: {

@@ -5,6 +5,7 @@ import { AppError, isAppError } from '../../errors/index.js';
 import type { Schema } from '../../schema/index.js';
 import { readServer } from '../apply/session.js';
 import { introspectSchema } from '../introspect/index.js';
+import { quoteName, sqlString } from '../objects/quote.js';
 import type { ServerInfo } from '../server.js';
 import { describeHosts, serverMatches, type WorkspaceHost } from './host.js';
 
@@ -176,6 +177,8 @@ async function sweepLeftovers(
   }
 }
 
+export { quoteName };
+
 /** Base tables of `database` holding at least one row (one UNION query, LIMIT 1 each). */
 export async function tablesWithRows(conn: SingleConnection, database: string): Promise<string[]> {
   const { rows } = await conn.query<{ t: string }>(
@@ -187,15 +190,6 @@ export async function tablesWithRows(conn: SingleConnection, database: string): 
   );
   const found = await conn.query<{ t: string }>(sql.raw(probes.join(' UNION ALL ')));
   return found.rows.map((r) => r.t);
-}
-
-/** A back-quoted identifier of any name the server accepted (backticks doubled, as the server quotes them). */
-export function quoteName(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 /** Access denied to create a database: 1044 (ER_DBACCESS_DENIED_ERROR), 1227 (needs a privilege), 1142. */

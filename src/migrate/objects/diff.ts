@@ -1,0 +1,70 @@
+import { AppError } from '../../errors/index.js';
+import { objectKey, type SchemaObject } from '../../schema/objects.js';
+import { creationOrder } from './normalize.js';
+import type { ObjectOperation } from './operation.js';
+
+/** True when two reads of an object mean the same object (definer and charset are not compared). */
+export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
+  return a.create === b.create && a.sqlMode === b.sqlMode && (a.table ?? '') === (b.table ?? '');
+}
+
+/**
+ * What turns `from`'s objects into `to`'s, split around the table changes: `before` (drops and the old
+ * halves of trigger/routine changes, run while the tables they use still exist) and `after` (creates and
+ * view replacements, in creation order: functions, procedures, views by dependency, triggers). A trigger
+ * of a table that is dropped is dropped with it by the server, so it gets no statement of its own.
+ *
+ * An unsupported object that would change throws CAREPOOL_SCHEMA_UNSUPPORTED_OBJECT: carepool never
+ * writes DDL for what it could not read.
+ */
+export function diffObjects(
+  from: readonly SchemaObject[],
+  to: readonly SchemaObject[],
+  droppedTables: ReadonlySet<string> = new Set(),
+): { before: ObjectOperation[]; after: ObjectOperation[] } {
+  const a = new Map(from.map((o) => [objectKey(o), o]));
+  const b = new Map(to.map((o) => [objectKey(o), o]));
+  const refuse = (o: SchemaObject, why: string) => {
+    throw new AppError(
+      'CAREPOOL_SCHEMA_UNSUPPORTED_OBJECT',
+      `${o.kind} ${o.name} ${why}, but it could not be read faithfully: ${o.unsupported}`,
+      { meta: { kind: o.kind, name: o.name } },
+    );
+  };
+  const before: ObjectOperation[] = [];
+  const creates: SchemaObject[] = [];
+  const replaces = new Map<string, SchemaObject>();
+  for (const old of creationOrder(from).reverse()) {
+    const next = b.get(objectKey(old));
+    if (next && sameObject(old, next) && !old.unsupported && !next.unsupported) continue;
+    if (next?.unsupported && old.unsupported && next.create === old.create) continue;
+    if (old.unsupported) refuse(old, next ? 'changes' : 'is dropped');
+    if (next?.unsupported) refuse(next, 'changes');
+    if (next && old.kind === 'view') {
+      replaces.set(old.name, old);
+      continue;
+    }
+    if (!(old.kind === 'trigger' && old.table && droppedTables.has(old.table)))
+      before.push({ kind: 'object', action: 'drop', object: old });
+    if (next) creates.push(next);
+  }
+  for (const next of to) {
+    if (!a.has(objectKey(next))) {
+      if (next.unsupported) refuse(next, 'is created');
+      creates.push(next);
+    }
+  }
+  const after: ObjectOperation[] = [];
+  for (const o of creationOrder([
+    ...creates,
+    ...[...replaces.keys()].map((n) => b.get(`view:${n}`) as SchemaObject),
+  ])) {
+    const prev = o.kind === 'view' ? replaces.get(o.name) : undefined;
+    after.push(
+      prev
+        ? { kind: 'object', action: 'replace', object: o, previous: prev }
+        : { kind: 'object', action: 'create', object: o },
+    );
+  }
+  return { before, after };
+}

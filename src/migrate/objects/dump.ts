@@ -1,0 +1,117 @@
+import type { SqlClient } from '../../db/client.js';
+import { sql } from '../../db/sql.js';
+import type { Schema, Table } from '../../schema/index.js';
+import type { SchemaObject } from '../../schema/objects.js';
+import { diffSchemas } from '../diff/diff-schemas.js';
+import { introspectSchema } from '../introspect/index.js';
+import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
+import { renderOps } from '../render/render-op.js';
+import { type ServerInfo, serverLabel } from '../server.js';
+import { creationOrder } from './normalize.js';
+import { quoteName } from './quote.js';
+import { createSql } from './render.js';
+import { scriptStatement } from './session.js';
+
+/** Options of the dump functions. */
+export interface DumpOptions {
+  /** What was dumped, for the header (`target azure`, `models`, `schema/*.sql`). */
+  readonly source: string;
+  /** Render each object's recorded DEFINER (off: objects belong to whoever loads the dump). */
+  readonly definer?: boolean;
+}
+
+/**
+ * Tables in an order where every referenced table comes first; `late` holds the FKs of reference cycles,
+ * which are added by ALTER TABLE once every table exists (self-references stay inline).
+ */
+export function foreignKeyOrder(tables: readonly Table[]): { order: Table[]; late: Map<string, string[]> } {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const done = new Set<string>();
+  const order: Table[] = [];
+  const late = new Map<string, string[]>();
+  const visit = (t: Table, path: Set<string>) => {
+    if (done.has(t.name)) return;
+    path.add(t.name);
+    for (const fk of t.foreignKeys) {
+      const ref = byName.get(fk.refTable);
+      if (!ref || ref.name === t.name || done.has(ref.name)) continue;
+      if (path.has(ref.name)) late.set(t.name, [...(late.get(t.name) ?? []), fk.name]);
+      else visit(ref, path);
+    }
+    path.delete(t.name);
+    done.add(t.name);
+    order.push(t);
+  };
+  for (const t of [...tables].sort((a, b) => (a.name < b.name ? -1 : 1))) visit(t, new Set());
+  return { order, late };
+}
+
+const header = (options: DumpOptions, server: ServerInfo | undefined) => [
+  `-- carepool schema dump of ${options.source}${server ? ` (${serverLabel(server)})` : ''}`,
+  '-- load with: mysql DB < this-file   (or carepool schema diff this-file TARGET)',
+  'SET NAMES utf8mb4;',
+  '',
+];
+
+/** Object statements (creation order) as script text, with their sql_mode, charset and delimiters. */
+function objectScript(objects: readonly SchemaObject[], options: DumpOptions): string[] {
+  return creationOrder(objects).map((o) =>
+    scriptStatement({
+      sql: createSql(o, { definer: options.definer ?? false }),
+      op: { kind: 'object', action: 'create', object: o },
+    }),
+  );
+}
+
+/**
+ * A faithful, loadable dump of a live database (a target or a workspace holding a .sql source): each
+ * table's own SHOW CREATE TABLE text (without the AUTO_INCREMENT counter), tables in FK-safe order with
+ * cyclic FKs moved to trailing ALTERs, then functions, procedures, views in dependency order and triggers,
+ * each under its sql_mode and character set, compound bodies in DELIMITER ;; blocks.
+ */
+export async function dumpDatabase(
+  conn: SqlClient,
+  database: string,
+  server: ServerInfo | undefined,
+  options: DumpOptions,
+): Promise<string> {
+  const schema = await introspectSchema(conn, database);
+  const { order, late } = foreignKeyOrder(schema.tables);
+  const out = header(options, server);
+  const alters: string[] = [];
+  for (const t of order) {
+    const { rows } = await conn.query<Record<string, string>>(
+      sql.raw(`SHOW CREATE TABLE ${quoteName(database)}.${quoteName(t.name)}`),
+    );
+    let text = (rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, '');
+    for (const fk of late.get(t.name) ?? []) {
+      const lines = text.split('\n');
+      const at = lines.findIndex((l) => l.trimStart().startsWith(`CONSTRAINT ${quoteName(fk)} FOREIGN KEY`));
+      if (at < 0) continue;
+      const clause = (lines[at] as string).trim().replace(/,$/, '');
+      lines.splice(at, 1);
+      // The definition before it may now be the last one: no trailing comma before ")".
+      const prev = lines[at - 1];
+      if (prev !== undefined && lines[at]?.startsWith(')')) lines[at - 1] = prev.replace(/,$/, '');
+      text = lines.join('\n');
+      alters.push(`ALTER TABLE ${quoteName(t.name)} ADD ${clause};`);
+    }
+    out.push(`${text};`, '');
+  }
+  if (alters.length > 0) out.push('-- foreign keys of reference cycles', ...alters, '');
+  out.push(...objectScript(schema.objects ?? [], options));
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * A dump of a schema given as a model (`models`, `chain`): the statements that create it from nothing,
+ * rendered for `server` (FK-safe order, cyclic FKs added afterwards), then its objects.
+ */
+export function dumpModel(schema: Schema, server: ServerInfo, options: DumpOptions): string {
+  const tablesOnly: Schema = { tables: schema.tables };
+  const statements = renderOps(diffSchemas(EMPTY_SCHEMA, tablesOnly), server, EMPTY_SCHEMA).statements;
+  const out = header(options, server);
+  for (const st of statements) out.push(`${st.sql};`, '');
+  out.push(...objectScript(schema.objects ?? [], options));
+  return `${out.join('\n').trimEnd()}\n`;
+}
