@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type { SingleConnection } from '../../../src/db/connect.js';
+import { verifiedPlan, verifyIn } from '../../../src/migrate/diff/verify.js';
+import { diffSchemas, parseServer, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
+import { sandboxHosts } from '../../../src/migrate/workspace/index.js';
+import { withWorkspace } from '../../../src/migrate/workspace/index.js';
+import type { Schema } from '../../../src/schema/index.js';
+import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
+import { SAKILA_TABLES } from './corpus.js';
+import { connections, dropAll, introspect, run } from './live-helpers.js';
+
+let scratch: ScratchDatabases;
+let a: SingleConnection;
+let b: SingleConnection;
+let dbA: string;
+let dbB: string;
+let server: ServerInfo;
+
+beforeAll(async () => {
+  scratch = await createScratchDatabases('fid_ve');
+  ({ a, b, dbA, dbB } = await connections(scratch));
+  const v = await a.query<{ v: string }>({ text: 'SELECT VERSION() AS v', values: [] } as never);
+  server = parseServer(v.rows[0]?.v ?? '') as ServerInfo;
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await scratch?.drop();
+});
+
+const hosts = () => sandboxHosts(inject('sandboxHome'), inject('sandbox'));
+
+describe('every change is verified on a scratch copy before it is shown or applied', () => {
+  it('Sakila: a change to film (SET member, BLOB widening, CHECK, comment) converges on a copy of the affected tables only', async () => {
+    await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
+    const load = ['SET FOREIGN_KEY_CHECKS=0', ...SAKILA_TABLES, 'SET FOREIGN_KEY_CHECKS=1'];
+    await Promise.all([run(a, load), run(b, load)]);
+    await run(b, [
+      "ALTER TABLE film MODIFY special_features SET('Trailers','Commentaries','Deleted Scenes','Behind the Scenes','Bloopers') DEFAULT NULL",
+      "ALTER TABLE film ADD CONSTRAINT ck_length CHECK (length > 0), COMMENT='films'",
+      'ALTER TABLE staff MODIFY picture MEDIUMBLOB',
+    ]);
+    const from = await introspect(a, dbA);
+    const to = await introspect(b, dbB);
+    const plan = await verifiedPlan(await hosts(), from, to, server);
+    expect(plan.host).toMatch(/sandbox/);
+    expect(plan.ops.map((o) => o.kind).sort()).toEqual(['alterColumn', 'alterColumn', 'alterTable']);
+    // film and staff plus what they reference (language, address, store, …), not every Sakila table.
+    expect(plan.tables).toContain('film');
+    expect(plan.tables).toContain('staff');
+    expect(plan.tables).not.toContain('film_text');
+    await run(a, plan.statements.map((s) => s.sql));
+    expect(diffSchemas(await introspect(a, dbA), to)).toEqual([]);
+  });
+
+  it('refuses statements that do not reach the desired schema, naming what still differs', async () => {
+    await dropAll(a, dbA);
+    await run(a, ['CREATE TABLE t (id INT NOT NULL PRIMARY KEY, note VARCHAR(10) NULL)']);
+    const from = await introspect(a, dbA);
+    const t = from.tables[0];
+    if (!t) throw new Error('no table');
+    const to: Schema = {
+      tables: [{ ...t, columns: t.columns.map((c) => (c.name === 'note' ? { ...c, comment: 'wanted' } : c)) }],
+    };
+    // Statements for a different change (a wrong renderer would produce such): the re-diff is not empty.
+    const wrong = renderOps(
+      diffSchemas(from, { tables: [{ ...t, comment: 'something else' }] }),
+      server,
+      from,
+    ).statements;
+    await expect(
+      withWorkspace(await hosts(), (ws) => verifyIn(ws, from, to, wrong, server), { server }),
+    ).rejects.toMatchObject({ code: 'CAREPOOL_MIGRATE_NOT_CONVERGED', message: /alter column t\.note/ });
+  });
+
+  it('refuses a change the server cannot store as modelled (an SRID on MariaDB is not read back)', async () => {
+    await dropAll(a, dbA);
+    await run(a, ['CREATE TABLE g (id INT NOT NULL PRIMARY KEY, p POINT NOT NULL)']);
+    const from = await introspect(a, dbA);
+    const t = from.tables[0];
+    if (!t) throw new Error('no table');
+    const to: Schema = {
+      tables: [
+        { ...t, columns: t.columns.map((c) => (c.name === 'p' ? { ...c, type: { kind: 'point', srid: 4326 } } : c)) },
+      ],
+    };
+    await expect(verifiedPlan(await hosts(), from, to, server)).rejects.toMatchObject({
+      code: 'CAREPOOL_MIGRATE_NOT_CONVERGED',
+    });
+  });
+});
