@@ -85,8 +85,9 @@ export const dbCodes = defineCodes({
   CAREPOOL_DB_UNAVAILABLE: {
     exit: 1,
     http: 503,
-    title: 'The target failed several connection attempts in a row and is being skipped for a short time.',
-    hint: 'Requests fail fast until the next probe succeeds; run carepool doctor --target <name> to see why.',
+    title:
+      'The target failed several connection attempts in a row and is being skipped for a short time; requests fail fast until a probe connect succeeds.',
+    hint: "The error shows the last connection failure's code (cause) and its hint: fix that. carepool doctor --target <name> shows why the target is down.",
   },
   CAREPOOL_DB_QUERY_FAILED: {
     exit: 1,

@@ -1,5 +1,6 @@
 import { adoptCodes } from './adopt.js';
 import { authCodes } from './auth.js';
+import { cliCodes } from './cli.js';
 import { configCodes } from './config.js';
 import { dataCodes } from './data.js';
 import { dbCodes } from './db.js';
@@ -37,6 +38,7 @@ export const CODES = {
   ...doctorCodes,
   ...loadCodes,
   ...moveCodes,
+  ...cliCodes,
 } as const satisfies Record<string, CodeSpec>;
 
 /** Every stable error code. */
