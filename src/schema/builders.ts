@@ -67,17 +67,26 @@ const integer =
   <T>(kind: 'tinyint' | 'smallint' | 'mediumint' | 'int' | 'bigint') =>
   (o?: NumericOptions): ColumnDef<T> =>
     col({ kind, ...numeric(o, true) });
-const fsp = <T>(kind: 'time' | 'datetime' | 'timestamp') => (p?: number): ColumnDef<T> =>
-  col(p === undefined || p === 0 ? { kind } : { kind, fsp: p });
-const lob = <T>(kind: TextKind | BlobKind) => (): ColumnDef<T> => col({ kind });
-const spatial = (kind: SpatialKind) => (srid?: number): ColumnDef<string> =>
-  col(srid === undefined ? { kind } : { kind, srid });
-const real = (kind: 'float' | 'double') => (o: NumericOptions & { precision?: number; scale?: number } = {}) =>
-  col<number>({
-    kind,
-    ...(o.precision === undefined ? {} : { precision: o.precision, scale: o.scale ?? 0 }),
-    ...numeric(o),
-  });
+const fsp =
+  <T>(kind: 'time' | 'datetime' | 'timestamp') =>
+  (p?: number): ColumnDef<T> =>
+    col(p === undefined || p === 0 ? { kind } : { kind, fsp: p });
+const lob =
+  <T>(kind: TextKind | BlobKind) =>
+  (): ColumnDef<T> =>
+    col({ kind });
+const spatial =
+  (kind: SpatialKind) =>
+  (srid?: number): ColumnDef<string> =>
+    col(srid === undefined ? { kind } : { kind, srid });
+const real =
+  (kind: 'float' | 'double') =>
+  (o: NumericOptions & { precision?: number; scale?: number } = {}) =>
+    col<number>({
+      kind,
+      ...(o.precision === undefined ? {} : { precision: o.precision, scale: o.scale ?? 0 }),
+      ...numeric(o),
+    });
 
 /**
  * Column type builders: every type MySQL 8.0/8.4 and MariaDB 10.6+ store (docs/schema-model.md). Columns

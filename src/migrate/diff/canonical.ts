@@ -57,7 +57,11 @@ export function canonicalTable(t: Table): Table {
   if (t.comment) out.comment = t.comment;
   if (t.checks && t.checks.length > 0)
     out.checks = t.checks
-      .map((c) => ({ name: c.name, clause: c.clause.trim(), ...(c.notEnforced ? { notEnforced: true } : {}) }))
+      .map((c) => ({
+        name: c.name,
+        clause: c.clause.trim(),
+        ...(c.notEnforced ? { notEnforced: true } : {}),
+      }))
       .sort((a, b) => cmp(a.name, b.name));
   const options = canonicalOptions(t.options);
   if (options) out.options = options;

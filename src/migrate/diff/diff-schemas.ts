@@ -87,8 +87,14 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
     made.add(t.name);
   }
   out.push(...phase.cols, ...phase.ixAdd, ...phase.fkAdd, ...late);
-  const objects = diffObjects(fromSchema.objects ?? [], toSchema.objects ?? [], new Set(dropped.map((t) => t.name)));
-  return objects.before.length + objects.after.length === 0 ? out : [...objects.before, ...out, ...objects.after];
+  const objects = diffObjects(
+    fromSchema.objects ?? [],
+    toSchema.objects ?? [],
+    new Set(dropped.map((t) => t.name)),
+  );
+  return objects.before.length + objects.after.length === 0
+    ? out
+    : [...objects.before, ...out, ...objects.after];
 }
 
 function diffKeyed<T extends { name: string }>(
@@ -127,7 +133,13 @@ function refuseUnsupported(
     const b = toT.get(t.name);
     const bad = a?.unsupported ?? b?.unsupported;
     if (!bad) continue;
-    if (a && b && a.unsupported && b.unsupported && a.unsupported.createStatement === b.unsupported.createStatement)
+    if (
+      a &&
+      b &&
+      a.unsupported &&
+      b.unsupported &&
+      a.unsupported.createStatement === b.unsupported.createStatement
+    )
       continue;
     problems.push(`${t.name} (${bad.reason})`);
   }
@@ -153,12 +165,15 @@ function diffTableAttributes(prev: Table, next: Table): Operation | null {
   const optionChanged =
     p !== undefined &&
     n !== undefined &&
-    ((n.engine !== undefined && p.engine !== undefined && n.engine.toLowerCase() !== p.engine.toLowerCase()) ||
+    ((n.engine !== undefined &&
+      p.engine !== undefined &&
+      n.engine.toLowerCase() !== p.engine.toLowerCase()) ||
       (n.collation !== undefined && p.collation !== undefined && n.collation !== p.collation) ||
       (n.charset !== undefined && p.charset !== undefined && n.charset !== p.charset) ||
       (n.createOptions !== undefined &&
         JSON.stringify([...n.createOptions].sort()) !== JSON.stringify([...(p.createOptions ?? [])].sort())));
-  if ((prev.comment ?? '') === (next.comment ?? '') && checks(from) === checks(to) && !optionChanged) return null;
+  if ((prev.comment ?? '') === (next.comment ?? '') && checks(from) === checks(to) && !optionChanged)
+    return null;
   return { kind: 'alterTable', table: next.name, from, to };
 }
 

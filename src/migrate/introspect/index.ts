@@ -156,7 +156,10 @@ export async function introspectSchema(
   options: NormalizeOptions = {},
 ): Promise<Schema> {
   // Views, triggers and routines (src/migrate/objects): one more information_schema query, SHOW CREATE each.
-  const [catalog, objects] = await Promise.all([readCatalog(client, database), readObjects(client, database)]);
+  const [catalog, objects] = await Promise.all([
+    readCatalog(client, database),
+    readObjects(client, database),
+  ]);
   const schema = normalizeCatalog(catalog, options);
   return objects.length > 0 ? { ...schema, objects } : schema;
 }

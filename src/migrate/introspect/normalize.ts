@@ -106,7 +106,9 @@ function toTable(rt: RawTable, rows: TableRows): Table {
   const rawCols = [...rows.columns].sort((a, b) => num(a.ordinal_position) - num(b.ordinal_position));
   const gipk = rawCols.find(
     (c) =>
-      c.column_name === 'my_row_id' && /invisible/i.test(c.extra ?? '') && /auto_increment/i.test(c.extra ?? ''),
+      c.column_name === 'my_row_id' &&
+      /invisible/i.test(c.extra ?? '') &&
+      /auto_increment/i.test(c.extra ?? ''),
   );
   // MariaDB's JSON: LONGTEXT + a column-level CHECK (json_valid(`col`)) named after the column.
   const jsonCols = new Set(
@@ -132,7 +134,9 @@ function toTable(rt: RawTable, rows: TableRows): Table {
       type = { kind: 'longblob' };
     }
     const json = mariadb && jsonCols.has(c.column_name) && type.kind === 'longtext';
-    columns.push(toColumn(c, json ? { kind: 'json' } : type, mariadb, tableCollation, columnChecks, problems));
+    columns.push(
+      toColumn(c, json ? { kind: 'json' } : type, mariadb, tableCollation, columnChecks, problems),
+    );
   }
   const partsOf = groupBy(rows.indexParts, (p) => p.index_name);
   const keyLines = keyLinesOf(rows.createStatement);

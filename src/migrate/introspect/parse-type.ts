@@ -75,7 +75,8 @@ export function parseColumnType(columnType: string, dataType: string, srid?: num
   const simple = rest === 'geomcollection' ? 'geometrycollection' : rest;
   if (SIMPLE.has(simple)) {
     const kind = simple as Extract<ColumnType, { kind: 'geometry' }>['kind'];
-    if (dataType.toLowerCase() === 'json' && simple !== 'json') throw new UnsupportedType(`type ${columnType}`);
+    if (dataType.toLowerCase() === 'json' && simple !== 'json')
+      throw new UnsupportedType(`type ${columnType}`);
     return srid === undefined ? ({ kind } as ColumnType) : ({ kind, srid } as ColumnType);
   }
   throw new UnsupportedType(`column type "${columnType}" is not in carepool's model`);

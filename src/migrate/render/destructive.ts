@@ -24,7 +24,17 @@ const LOB_BYTES: Readonly<Record<string, number>> = {
   json: 4_294_967_295,
 };
 
-const TEXTUAL = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set', 'json']);
+const TEXTUAL = new Set([
+  'char',
+  'varchar',
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'enum',
+  'set',
+  'json',
+]);
 const BINARY = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 const SPATIAL = new Set([
   'geometry',
@@ -91,7 +101,9 @@ export function columnChangeLoss(table: string, from: Column, to: Column): strin
       : null;
   }
   if ((a.kind === 'float' || a.kind === 'double') && (b.kind === 'float' || b.kind === 'double')) {
-    return a.kind === 'double' && b.kind === 'float' ? `reduces the precision of ${where} (DOUBLE → FLOAT)` : null;
+    return a.kind === 'double' && b.kind === 'float'
+      ? `reduces the precision of ${where} (DOUBLE → FLOAT)`
+      : null;
   }
   if ((TEXTUAL.has(a.kind) && BINARY.has(b.kind)) || (BINARY.has(a.kind) && TEXTUAL.has(b.kind))) {
     return `reinterprets ${where} between text and binary (${a.kind} → ${b.kind})`;
@@ -99,7 +111,9 @@ export function columnChangeLoss(table: string, from: Column, to: Column): strin
   if ((a.kind === 'enum' || a.kind === 'set') && (b.kind === 'enum' || b.kind === 'set')) {
     const lost = a.values.filter((v) => !b.values.includes(v));
     if (a.kind !== b.kind) return `changes ${where} from ${a.kind.toUpperCase()} to ${b.kind.toUpperCase()}`;
-    return lost.length > 0 ? `removes ${a.kind.toUpperCase()} members ${lost.join(', ')} from ${where}` : null;
+    return lost.length > 0
+      ? `removes ${a.kind.toUpperCase()} members ${lost.join(', ')} from ${where}`
+      : null;
   }
   if (b.kind === 'json') return `requires every value of ${where} to be valid JSON (${a.kind} → json)`;
   const perChar = 4;
@@ -120,10 +134,13 @@ export function columnChangeLoss(table: string, from: Column, to: Column): strin
   if ((a.kind === 'datetime' || a.kind === 'timestamp' || a.kind === 'time') && a.kind === b.kind) {
     return (b.fsp ?? 0) < (a.fsp ?? 0) ? `reduces the fractional seconds of ${where}` : null;
   }
-  if (a.kind === 'date' && (b.kind === 'datetime' || b.kind === 'timestamp') && b.kind === 'datetime') return null;
+  if (a.kind === 'date' && (b.kind === 'datetime' || b.kind === 'timestamp') && b.kind === 'datetime')
+    return null;
   if (a.kind === 'bit' && b.kind === 'bit') return b.length < a.length ? `narrows ${where} (BIT)` : null;
   if (SPATIAL.has(a.kind) && SPATIAL.has(b.kind)) {
-    return b.kind === 'geometry' ? null : `narrows ${where} from ${a.kind.toUpperCase()} to ${b.kind.toUpperCase()}`;
+    return b.kind === 'geometry'
+      ? null
+      : `narrows ${where} from ${a.kind.toUpperCase()} to ${b.kind.toUpperCase()}`;
   }
   return `changes the type of ${where} (${a.kind} → ${b.kind})`;
 }

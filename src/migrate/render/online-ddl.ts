@@ -110,7 +110,8 @@ function classifyTableChange(from: TableAttributes, to: TableAttributes): Online
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   if (same(from.checks, to.checks) && same(from.options, to.options))
     return inplace('changing the table comment is metadata only', false);
-  if (!same(from.options, to.options)) return copy('changing engine, charset, collation or row format copies the table');
+  if (!same(from.options, to.options))
+    return copy('changing engine, charset, collation or row format copies the table');
   return copy('adding a CHECK constraint reads every row (table copy)');
 }
 
@@ -154,7 +155,7 @@ function classifyAlter(from: Column, to: Column): OnlineDdl {
     const prefix = a.values.every((v, i) => b.values[i] === v);
     const sameSize =
       a.kind === 'enum'
-        ? (a.values.length <= 255) === (b.values.length <= 255)
+        ? a.values.length <= 255 === b.values.length <= 255
         : setBytes(a.values.length) === setBytes(b.values.length);
     if (prefix && sameSize && from.nullable === to.nullable)
       return instant(`${a.kind.toUpperCase()} members appended at the end`);

@@ -74,7 +74,9 @@ export function renderColumn(c: Column, server?: ServerInfo): string {
   if (c.charset) parts.push(`CHARACTER SET ${word(c.charset)}`);
   if (c.collation) parts.push(`COLLATE ${word(c.collation)}`);
   if (c.generated) {
-    parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`);
+    parts.push(
+      `GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`,
+    );
     if (!maria) parts.push(c.nullable ? 'NULL' : 'NOT NULL');
   } else parts.push(c.nullable ? 'NULL' : 'NOT NULL');
   if ('srid' in c.type && c.type.srid !== undefined)
@@ -149,7 +151,8 @@ export function renderTableOptions(t: Pick<Table, 'options' | 'comment'>): strin
   if (o.collation) out.push(`COLLATE=${word(o.collation)}`);
   for (const opt of o.createOptions ?? []) {
     const m = /^([A-Za-z_]+)=([A-Za-z0-9_]+)$/.exec(opt);
-    if (!m) throw new AppError('CAREPOOL_MIGRATE_INVALID_OPERATION', `not a table option: ${JSON.stringify(opt)}`);
+    if (!m)
+      throw new AppError('CAREPOOL_MIGRATE_INVALID_OPERATION', `not a table option: ${JSON.stringify(opt)}`);
     out.push(`${(m[1] ?? '').toUpperCase()}=${m[2]}`);
   }
   if (t.comment !== undefined) out.push(`COMMENT=${literal(t.comment)}`);

@@ -116,7 +116,8 @@ function alterTableBody(from: TableAttributes, to: TableAttributes, server: Serv
   const after = new Map((to.checks ?? []).map((c) => [c.name, c]));
   const same = (a: Check, b: Check | undefined) => b !== undefined && JSON.stringify(a) === JSON.stringify(b);
   // DROP CONSTRAINT: MariaDB 10.2+ and MySQL 8.0.19+ (DROP CHECK on MySQL 8.0.16+).
-  for (const c of from.checks ?? []) if (!same(c, after.get(c.name))) clauses.push(`DROP CONSTRAINT ${q(c.name)}`);
+  for (const c of from.checks ?? [])
+    if (!same(c, after.get(c.name))) clauses.push(`DROP CONSTRAINT ${q(c.name)}`);
   for (const c of to.checks ?? [])
     if (!same(c, before.get(c.name))) clauses.push(`ADD ${renderCheckClause(c, server)}`);
   const changed: Mutable<StorageOptions> = {};

@@ -63,7 +63,8 @@ const NUMERIC = new Set([
   'double',
   'year',
 ]);
-const NO_DEFAULT_NULL_ON_MYSQL = /^(tiny|medium|long)?(text|blob)$|^json$|^geometry|^point$|^(multi)?(linestring|polygon|point)$/;
+const NO_DEFAULT_NULL_ON_MYSQL =
+  /^(tiny|medium|long)?(text|blob)$|^json$|^geometry|^point$|^(multi)?(linestring|polygon|point)$/;
 
 /** SHOW CREATE's text of a column definition (without the leading indentation). */
 function columnLine(c: Column, table: Table, maria: boolean): string {
@@ -76,7 +77,9 @@ function columnLine(c: Column, table: Table, maria: boolean): string {
       : c.collation;
   if (collation || c.charset) parts.push(charsetClause(c.charset, collation, table, maria));
   if (c.generated) {
-    parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`);
+    parts.push(
+      `GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`,
+    );
     if (!maria && !c.nullable) parts.push('NOT NULL');
   } else if (!c.nullable) parts.push('NOT NULL');
   else if (c.type.kind === 'timestamp') parts.push('NULL');
@@ -101,7 +104,12 @@ function columnTypeText(type: ColumnType, maria: boolean): string {
 }
 
 /** MariaDB ≥ 10.6.11 prints both; MySQL 8 prints CHARACTER SET when it differs from the table's, COLLATE when not the charset's default. */
-function charsetClause(charset: string | undefined, collation: string | undefined, table: Table, maria: boolean) {
+function charsetClause(
+  charset: string | undefined,
+  collation: string | undefined,
+  table: Table,
+  maria: boolean,
+) {
   const cs = charset ?? collation?.split('_')[0] ?? '';
   if (maria) return `CHARACTER SET ${cs} COLLATE ${collation ?? DEFAULT_COLLATION[cs] ?? `${cs}_general_ci`}`;
   const out: string[] = [];
@@ -160,7 +168,13 @@ function part(p: { column?: string; expression?: string; length?: number; desc?:
 
 function indexLine(ix: Index, maria: boolean): string {
   const kind =
-    ix.type === 'fulltext' ? 'FULLTEXT KEY' : ix.type === 'spatial' ? 'SPATIAL KEY' : ix.unique ? 'UNIQUE KEY' : 'KEY';
+    ix.type === 'fulltext'
+      ? 'FULLTEXT KEY'
+      : ix.type === 'spatial'
+        ? 'SPATIAL KEY'
+        : ix.unique
+          ? 'UNIQUE KEY'
+          : 'KEY';
   const parts = ix.parts ?? ix.columns.map((column) => ({ column }));
   let out = `${kind} ${ident(ix.name)} (${parts.map(part).join(',')})`;
   if (ix.using) out += ` USING ${ix.using}`;

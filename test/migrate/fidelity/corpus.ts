@@ -74,7 +74,11 @@ export const SYNTHETIC_TABLES: readonly string[] = [
 ];
 
 /** Tables the model refuses, each with the reason it must give. */
-export const REFUSED_TABLES: readonly { readonly ddl: string; readonly name: string; readonly reason: RegExp }[] = [
+export const REFUSED_TABLES: readonly {
+  readonly ddl: string;
+  readonly name: string;
+  readonly reason: RegExp;
+}[] = [
   {
     name: 'parted',
     ddl: 'CREATE TABLE parted (id INT NOT NULL, PRIMARY KEY (id)) PARTITION BY HASH (id) PARTITIONS 2',

@@ -89,7 +89,11 @@ const MUTATIONS: readonly Mutation[] = [
     algorithm: 'COPY',
     destructive: false,
   },
-  { name: 'a CHECK', ddl: 'ALTER TABLE film ADD CONSTRAINT ck_qty CHECK (qty >= 0)', sql: /ADD CONSTRAINT `ck_qty` CHECK/ },
+  {
+    name: 'a CHECK',
+    ddl: 'ALTER TABLE film ADD CONSTRAINT ck_qty CHECK (qty >= 0)',
+    sql: /ADD CONSTRAINT `ck_qty` CHECK/,
+  },
   { name: 'a table COMMENT', ddl: "ALTER TABLE film COMMENT='changed'", sql: /COMMENT='changed'/ },
   // ENUM/SET: reorder or removal is a copy; removal loses data.
   {
@@ -104,20 +108,51 @@ const MUTATIONS: readonly Mutation[] = [
     algorithm: 'COPY',
     destructive: true,
   },
-  { name: 'a column charset', ddl: 'ALTER TABLE film MODIFY notes TEXT CHARACTER SET latin1', destructive: true },
+  {
+    name: 'a column charset',
+    ddl: 'ALTER TABLE film MODIFY notes TEXT CHARACTER SET latin1',
+    destructive: true,
+  },
   { name: 'VARCHAR narrowed', ddl: 'ALTER TABLE film MODIFY name VARCHAR(20) NOT NULL', destructive: true },
-  { name: 'INT -> BIGINT UNSIGNED', ddl: 'ALTER TABLE film MODIFY qty BIGINT UNSIGNED NOT NULL DEFAULT 0', destructive: true },
+  {
+    name: 'INT -> BIGINT UNSIGNED',
+    ddl: 'ALTER TABLE film MODIFY qty BIGINT UNSIGNED NOT NULL DEFAULT 0',
+    destructive: true,
+  },
   { name: 'INT -> BIGINT', ddl: 'ALTER TABLE film MODIFY qty BIGINT NOT NULL DEFAULT 0', destructive: false },
-  { name: 'a default expression', ddl: 'ALTER TABLE film ALTER qty SET DEFAULT (1 + 1)', algorithm: 'INSTANT' },
-  { name: 'FULLTEXT index', ddl: 'ALTER TABLE film ADD FULLTEXT INDEX ft_notes (notes)', sql: /ADD FULLTEXT INDEX/ },
-  { name: 'prefix DESC index', ddl: 'ALTER TABLE film ADD INDEX ix_pref (name(10) DESC, qty)', sql: /`name`\(10\) DESC/ },
+  {
+    name: 'a default expression',
+    ddl: 'ALTER TABLE film ALTER qty SET DEFAULT (1 + 1)',
+    algorithm: 'INSTANT',
+  },
+  {
+    name: 'FULLTEXT index',
+    ddl: 'ALTER TABLE film ADD FULLTEXT INDEX ft_notes (notes)',
+    sql: /ADD FULLTEXT INDEX/,
+  },
+  {
+    name: 'prefix DESC index',
+    ddl: 'ALTER TABLE film ADD INDEX ix_pref (name(10) DESC, qty)',
+    sql: /`name`\(10\) DESC/,
+  },
   { name: 'SPATIAL index', ddl: 'ALTER TABLE film ADD SPATIAL INDEX sp_loc (loc)', sql: /ADD SPATIAL INDEX/ },
   { name: 'IGNORED index', ddl: 'ALTER TABLE film ALTER INDEX ix_name IGNORED', sql: /IGNORED/ },
-  { name: 'index comment', ddl: "ALTER TABLE film DROP INDEX ix_name, ADD INDEX ix_name (name) COMMENT 'c'", sql: /COMMENT 'c'/ },
-  { name: 'generated STORED column', ddl: 'ALTER TABLE film ADD COLUMN q2 INT AS (qty * 2) STORED', sql: /GENERATED ALWAYS AS/ },
+  {
+    name: 'index comment',
+    ddl: "ALTER TABLE film DROP INDEX ix_name, ADD INDEX ix_name (name) COMMENT 'c'",
+    sql: /COMMENT 'c'/,
+  },
+  {
+    name: 'generated STORED column',
+    ddl: 'ALTER TABLE film ADD COLUMN q2 INT AS (qty * 2) STORED',
+    sql: /GENERATED ALWAYS AS/,
+  },
   { name: 'INVISIBLE column', ddl: 'ALTER TABLE film ADD COLUMN secret INT INVISIBLE', sql: /INVISIBLE/ },
   { name: 'column comment', ddl: "ALTER TABLE film MODIFY qty INT NOT NULL DEFAULT 0 COMMENT 'how many'" },
-  { name: 'ON UPDATE with fsp', ddl: 'ALTER TABLE film ADD COLUMN upd DATETIME(3) NULL ON UPDATE CURRENT_TIMESTAMP(3)' },
+  {
+    name: 'ON UPDATE with fsp',
+    ddl: 'ALTER TABLE film ADD COLUMN upd DATETIME(3) NULL ON UPDATE CURRENT_TIMESTAMP(3)',
+  },
   { name: 'row format', ddl: 'ALTER TABLE film ROW_FORMAT=COMPACT', sql: /ROW_FORMAT=COMPACT/ },
   { name: 'table collation', ddl: 'ALTER TABLE store COLLATE utf8mb4_bin', sql: /COLLATE=utf8mb4_bin/ },
   { name: 'engine', ddl: 'ALTER TABLE store ENGINE=MyISAM', sql: /ENGINE=MyISAM/ },
@@ -126,9 +161,15 @@ const MUTATIONS: readonly Mutation[] = [
     ddl: 'ALTER TABLE film ADD CONSTRAINT fk_film_store FOREIGN KEY (store_id) REFERENCES store (id) ON DELETE SET NULL',
     sql: /ON DELETE SET NULL/,
   },
-  { name: 'YEAR and BIT columns', ddl: "ALTER TABLE film ADD COLUMN y YEAR, ADD COLUMN bits BIT(3) DEFAULT b'101'" },
+  {
+    name: 'YEAR and BIT columns',
+    ddl: "ALTER TABLE film ADD COLUMN y YEAR, ADD COLUMN bits BIT(3) DEFAULT b'101'",
+  },
   { name: 'table dropped', ddl: 'DROP TABLE store' },
-  { name: 'table created', ddl: "CREATE TABLE extra (id INT UNSIGNED ZEROFILL NOT NULL, s SET('p') , PRIMARY KEY (id))" },
+  {
+    name: 'table created',
+    ddl: "CREATE TABLE extra (id INT UNSIGNED ZEROFILL NOT NULL, s SET('p') , PRIMARY KEY (id))",
+  },
 ];
 
 describe('mutations on live MariaDB: each detected by the diff and converged by its SQL', () => {

@@ -41,13 +41,20 @@ async function roundTrip(ddl: readonly string[]): Promise<void> {
   await dropAll(b, dbB);
   await run(a, ['SET FOREIGN_KEY_CHECKS=0', ...ddl, 'SET FOREIGN_KEY_CHECKS=1']);
   const source = await introspect(a, dbA);
-  expect(source.tables.filter((t) => t.unsupported).map((t) => `${t.name}: ${t.unsupported?.reason}`)).toEqual([]);
+  expect(
+    source.tables.filter((t) => t.unsupported).map((t) => `${t.name}: ${t.unsupported?.reason}`),
+  ).toEqual([]);
   const original = await showCreates(a, dbA);
   for (const t of source.tables)
-    expect(sortKeys(renderShowCreate(t, server)), t.name).toBe(sortKeys(stripAutoIncrement(original[t.name])));
+    expect(sortKeys(renderShowCreate(t, server)), t.name).toBe(
+      sortKeys(stripAutoIncrement(original[t.name])),
+    );
   const ops = diffSchemas(EMPTY_SCHEMA, source);
   const { statements } = renderOps(ops, server, EMPTY_SCHEMA);
-  await run(b, statements.map((s) => s.sql));
+  await run(
+    b,
+    statements.map((s) => s.sql),
+  );
   const copy = await showCreates(b, dbB);
   for (const name of Object.keys(original))
     expect(sortKeys(stripAutoIncrement(copy[name])), name).toBe(sortKeys(stripAutoIncrement(original[name])));
@@ -90,7 +97,10 @@ describe('fidelity corpus on live MariaDB: SHOW CREATE rendered from the model, 
 
   it('refuses by name and reason what the model cannot represent, and generates no DDL for it', async () => {
     await dropAll(a, dbA);
-    await run(a, REFUSED_TABLES.map((t) => t.ddl));
+    await run(
+      a,
+      REFUSED_TABLES.map((t) => t.ddl),
+    );
     const live = await introspect(a, dbA);
     for (const r of REFUSED_TABLES) {
       const t = live.tables.find((x) => x.name === r.name);
@@ -98,6 +108,8 @@ describe('fidelity corpus on live MariaDB: SHOW CREATE rendered from the model, 
     }
     // Unchanged unsupported tables are no difference; any change to one is refused, never guessed.
     expect(diffSchemas(live, live)).toEqual([]);
-    expect(() => diffSchemas(live, EMPTY_SCHEMA)).toThrow(/CAREPOOL_MIGRATE_UNSUPPORTED_TABLE|no DDL generated/);
+    expect(() => diffSchemas(live, EMPTY_SCHEMA)).toThrow(
+      /CAREPOOL_MIGRATE_UNSUPPORTED_TABLE|no DDL generated/,
+    );
   });
 });

@@ -50,7 +50,10 @@ describe('every change is verified on a scratch copy before it is shown or appli
     expect(plan.tables).toContain('film');
     expect(plan.tables).toContain('staff');
     expect(plan.tables).not.toContain('film_text');
-    await run(a, plan.statements.map((s) => s.sql));
+    await run(
+      a,
+      plan.statements.map((s) => s.sql),
+    );
     expect(diffSchemas(await introspect(a, dbA), to)).toEqual([]);
   });
 
@@ -61,7 +64,9 @@ describe('every change is verified on a scratch copy before it is shown or appli
     const t = from.tables[0];
     if (!t) throw new Error('no table');
     const to: Schema = {
-      tables: [{ ...t, columns: t.columns.map((c) => (c.name === 'note' ? { ...c, comment: 'wanted' } : c)) }],
+      tables: [
+        { ...t, columns: t.columns.map((c) => (c.name === 'note' ? { ...c, comment: 'wanted' } : c)) },
+      ],
     };
     // Statements for a different change (a wrong renderer would produce such): the re-diff is not empty.
     const wrong = renderOps(
@@ -82,7 +87,10 @@ describe('every change is verified on a scratch copy before it is shown or appli
     if (!t) throw new Error('no table');
     const to: Schema = {
       tables: [
-        { ...t, columns: t.columns.map((c) => (c.name === 'p' ? { ...c, type: { kind: 'point', srid: 4326 } } : c)) },
+        {
+          ...t,
+          columns: t.columns.map((c) => (c.name === 'p' ? { ...c, type: { kind: 'point', srid: 4326 } } : c)),
+        },
       ],
     };
     await expect(verifiedPlan(await hosts(), from, to, server)).rejects.toMatchObject({
