@@ -2,9 +2,11 @@
  * `carepool up` and `carepool sandbox start|stop|status` end to end through the built binary, in a private
  * working directory (its own HOME and .carepool home, no targets configured: sandbox mode).
  *
- * Ports: `up` starts the sandbox on the fixed ports 33061/33062, which other sandboxes on a shared machine may
- * hold, so the sandbox is started first with `sandbox start --free-ports`; `up` then finds it running and uses
- * it (startSandbox is idempotent). Everything after the servers exist — migrate, seed, first admin, health,
+ * Ports: a fresh `up` prefers the well-known ports 33061/33062 (another free port when one is taken) and
+ * records them; on a machine shared with other sandboxes, holding those ports could make another sandbox's
+ * restart fail with CAREPOOL_SANDBOX_PORT_TAKEN. So the sandbox is started first with
+ * `sandbox start --free-ports` (OS-chosen ports), and `up` finds it running and uses it (starting the sandbox
+ * is idempotent). Everything after the servers exist — migrate, seed, first admin, health,
  * serve, sign-in, Ctrl-C — is `up`'s own path.
  */
 import { readFile, stat } from 'node:fs/promises';
