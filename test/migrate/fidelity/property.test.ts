@@ -75,7 +75,7 @@ const genType: fc.Arbitrary<Gen> = fc.oneof(
     .map((kind) => ({ type: { kind } as ColumnType, index: 'plain' as const })),
   fc
     .record({
-      kind: fc.constantFrom('varchar', 'char') as fc.Arbitrary<'varchar'>,
+      kind: fc.constantFrom<'varchar' | 'char'>('varchar', 'char'),
       length: fc.integer({ min: 8, max: 255 }),
       d: fc.option(word, { nil: undefined }),
     })
