@@ -60,6 +60,11 @@ export type Operation =
       readonly down?: string;
       /** True when the statement changes data irreversibly (e.g. DELETE). */
       readonly destructive?: boolean;
+      /**
+       * A query that returns a row when this statement's effect is in place. `resolve` runs it for a step
+       * a crash left pending; without it, such a step is never re-run blindly (src/migrate/apply/resolve.ts).
+       */
+      readonly landed?: string;
     };
 
 /** The kinds of {@link Operation}. */
