@@ -132,6 +132,17 @@ describe('carepool sandbox + up (built binary, sandbox mode)', () => {
     expect(again.stdout).not.toContain('seeded');
     expect(again.stdout).not.toContain('first sign-in');
     expect(again.stdout).toMatch(/azure: schema at \S+/);
+
+    // `targets` shows each target's schema revision (the README's claim), the head `up` migrated to.
+    const head = /azure: schema at (\S+)/.exec(again.stdout)?.[1];
+    const targets = await w.run(['targets', '--json']);
+    expect(targets.code, targets.stderr).toBe(0);
+    const listed = (JSON.parse(targets.stdout) as { targets: { name: string; revision?: string | null }[] })
+      .targets;
+    expect(listed.map((t) => [t.name, t.revision])).toEqual([
+      ['azure', head],
+      ['gcp', head],
+    ]);
   }, 180_000);
 
   it('sandbox stop stops both (data kept); status then exits 1', async () => {
