@@ -63,8 +63,8 @@ const NUMERIC = new Set([
   'double',
   'year',
 ]);
-const NO_DEFAULT_NULL_ON_MYSQL =
-  /^(tiny|medium|long)?(text|blob)$|^json$|^geometry|^point$|^(multi)?(linestring|polygon|point)$/;
+/** MySQL prints no `DEFAULT NULL` for BLOB/TEXT columns (type MYSQL_TYPE_BLOB); JSON and spatial get one. */
+const NO_DEFAULT_NULL_ON_MYSQL = /^(tiny|medium|long)?(text|blob)$/;
 
 /** SHOW CREATE's text of a column definition (without the leading indentation). */
 function columnLine(c: Column, table: Table, maria: boolean): string {
