@@ -208,8 +208,8 @@ describe('MySQL 8 rendering against SHOW CREATE TABLE text written from MySQL 8.
     expect(t?.unsupported).toBeUndefined();
     expect(t?.gipk).toBe(true);
     expect(t?.columns.map((c) => c.name)).toEqual(['a']);
-    expect(
-      diffSchemas(normalizeCatalog(gipk), { tables: [{ ...(t as NonNullable<typeof t>), gipk: undefined }] }),
-    ).toEqual([]);
+    // A model of the same table without the server-managed key: no difference.
+    const { gipk: _managed, ...model } = t as NonNullable<typeof t>;
+    expect(diffSchemas(normalizeCatalog(gipk), { tables: [model] })).toEqual([]);
   });
 });
