@@ -46,10 +46,8 @@ describe('every change is verified on a scratch copy before it is shown or appli
     const plan = await verifiedPlan(await hosts(), from, to, server);
     expect(plan.host).toMatch(/sandbox/);
     expect(plan.ops.map((o) => o.kind).sort()).toEqual(['alterColumn', 'alterColumn', 'alterTable']);
-    // film and staff plus what they reference (language, address, store, …), not every Sakila table.
-    expect(plan.tables).toContain('film');
-    expect(plan.tables).toContain('staff');
-    expect(plan.tables).not.toContain('film_text');
+    // Only film and staff are copied (with FOREIGN_KEY_CHECKS=0 their FKs to language, store … load as is).
+    expect(plan.tables).toEqual(['film', 'staff']);
     await run(
       a,
       plan.statements.map((s) => s.sql),
