@@ -37,6 +37,8 @@ export interface LoadOptions {
   readonly onSample?: (sample: LoadSample, run: { index: number; of: number; poolMax: number }) => void;
   readonly random?: () => number;
   readonly now?: () => Date;
+  /** Stops the run early (Ctrl-C): the traffic stops, and the result holds what was measured so far. */
+  readonly signal?: AbortSignal;
 }
 
 /** One pool size of a sweep. */
@@ -60,6 +62,8 @@ export interface LoadResult {
   readonly sweep?: readonly SweepPoint[];
   /** Written observations derived from the numbers. */
   readonly observations: readonly string[];
+  /** True when the run was stopped early (Ctrl-C): the figures cover only the time it ran. */
+  readonly interrupted?: boolean;
 }
 
 /** The URL without user name or password, safe for messages and reports. */
@@ -97,6 +101,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const perRunS = o.scenario === 'sweep' ? Math.max(2, o.durationS / sizes.length) : o.durationS;
   const runs: RunResult[] = [];
   for (const [index, size] of sizes.entries()) {
+    if (o.signal?.aborted) break;
     const config = size === undefined ? o.config : withPoolMax(o.config, size);
     const poolMax = Math.max(...config.targets.filter((t) => names.includes(t.name)).map((t) => t.pool.max));
     const phases = scenarioPhases(o.scenario, {
@@ -119,10 +124,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       sampleMs: o.sampleMs,
       onSample: o.onSample ? (s) => o.onSample?.(s, { index, of: sizes.length, poolMax }) : undefined,
       random: o.random,
+      signal: o.signal,
     });
     runs.push(run);
   }
   const sweep = o.scenario === 'sweep' ? runs.map(sweepPoint) : undefined;
+  const interrupted = o.signal?.aborted === true;
   const base = {
     scenario: o.scenario,
     startedAt,
@@ -131,7 +138,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     runs,
     ...(sweep ? { sweep } : {}),
   };
-  return { ...base, observations: observe(base) };
+  const observations = observe(base);
+  if (!interrupted) return { ...base, observations };
+  const ran = runs.reduce((t, r) => t + r.summary.durationS, 0);
+  const note = `The run was interrupted (Ctrl-C) after ${Math.round(ran)} s of the ${o.durationS} s planned: the figures cover only that time.`;
+  return { ...base, observations: [note, ...observations], interrupted };
 }
 
 function sweepPoint(run: RunResult): SweepPoint {

@@ -56,6 +56,8 @@ export interface RunOnceOptions {
   readonly random?: (() => number) | undefined;
   /** Headers of every request to a `url` server (its API token). */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Stops the traffic early; the run then reports what it measured. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -118,12 +120,17 @@ export async function runOnce(o: RunOnceOptions): Promise<RunResult> {
     });
     // Hard stop: a run never outlives its schedule by more than the client timeout.
     const guard = setTimeout(() => traffic.stop(), (durationS + 12) * 1000);
+    const stop = () => traffic.stop();
+    o.signal?.addEventListener('abort', stop, { once: true });
     sampler.start();
     let totals: TrafficTotals;
     try {
-      totals = await traffic.run();
+      const running = traffic.run();
+      if (o.signal?.aborted) traffic.stop();
+      totals = await running;
     } finally {
       clearTimeout(guard);
+      o.signal?.removeEventListener('abort', stop);
     }
     const samples = await sampler.stop();
     return {

@@ -99,7 +99,18 @@ export function registerLoad(program: Command, ctx: CliContext): void {
         import('../../web/routes/live-load-server.js'),
         import('../../web/routes/live-slow.js'),
       ]);
+      // Ctrl-C stops the traffic, and the report of what was measured is still written (exit 130). bin.ts
+      // already turns the first SIGINT into exit code 130 instead of killing the process at once.
+      const interrupt = new AbortController();
+      let announced = false;
+      const onSigint = () => {
+        if (!opts.json)
+          ctx.out.note('\ninterrupted: stopping the traffic and writing the report of what ran…');
+        interrupt.abort();
+      };
+      process.once('SIGINT', onSigint);
       const result = await runLoad({
+        signal: interrupt.signal,
         scenario,
         config,
         ...(names ? { targets: names } : {}),
@@ -111,14 +122,19 @@ export function registerLoad(program: Command, ctx: CliContext): void {
         slowMs: opts.slowMs,
         slowPath,
         onSample: (sample, run) => {
+          if (!announced && !opts.json && !ctx.out.interactive) {
+            announced = true;
+            ctx.out.note('traffic is running (Ctrl-C stops it and still writes the report)');
+          }
           const elapsed = Math.min(opts.duration, Math.round((Date.now() - started) / 1000));
           const label = `${runs > 1 ? `pool ${run.poolMax} ` : ''}${sample.http.rps} req/s p99 ${sample.http.latency?.p99 ?? '—'} ms`;
           ctx.out.progress(bar(elapsed, opts.duration, label));
         },
-      });
+      }).finally(() => process.off('SIGINT', onSigint));
       if (ctx.out.interactive) ctx.out.progress('');
       const dir = opts.out ?? defaultReportDir(process.cwd(), result.startedAt);
       const files = await writeReport(result, dir);
+      if (result.interrupted) ctx.exitCode = 130;
       if (opts.json) {
         ctx.out.json({ ...brief(result), files });
         return;
@@ -150,5 +166,6 @@ function brief(result: LoadResult) {
     })),
     ...(result.sweep ? { sweep: result.sweep } : {}),
     observations: result.observations,
+    ...(result.interrupted ? { interrupted: true } : {}),
   };
 }
