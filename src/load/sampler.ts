@@ -59,7 +59,13 @@ export class Sampler {
     const targets: Record<string, TargetWindow> = {};
     for (const name of this.#o.pools.targets) {
       const r = this.#o.pools.read(name);
-      targets[name] = { ...r, server: this.#server.get(name) ?? null };
+      const answered = w.byTarget[name];
+      targets[name] = {
+        ...r,
+        server: this.#server.get(name) ?? null,
+        responses: answered?.latencies ?? [],
+        status: answered?.status ?? {},
+      };
       this.#server.delete(name);
     }
     const sample: LoadSample = {

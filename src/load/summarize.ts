@@ -1,8 +1,19 @@
 import { percentiles } from './percentiles.js';
 import type { LoadSample, Percentiles } from './types.js';
 
+/** What the load generator saw of one target's requests over a whole run. */
+export interface TargetHttp {
+  readonly requests: number;
+  readonly rps: number;
+  readonly latency: Percentiles | null;
+  /** Responses with a status of 400 or more. */
+  readonly failed: number;
+}
+
 /** Per-target figures of a whole run. */
 export interface TargetSummary {
+  /** Requests, throughput and response times of this target alone. */
+  readonly http: TargetHttp;
   readonly poolMax: number | null;
   readonly peakTotal: number | null;
   readonly peakActive: number | null;
@@ -77,16 +88,25 @@ export function summarize(samples: readonly LoadSample[]): LoadSummary {
     retryAfter,
     slowest503: peak(samples.map((s) => s.http.slowest503)),
     peakConcurrency: peak(samples.map((s) => s.http.concurrency)) ?? 0,
-    targets: Object.fromEntries(names.map((n) => [n, summarizeTarget(samples, n)])),
+    targets: Object.fromEntries(names.map((n) => [n, summarizeTarget(samples, n, durationS)])),
   };
 }
 
-function summarizeTarget(samples: readonly LoadSample[], name: string): TargetSummary {
+function summarizeTarget(samples: readonly LoadSample[], name: string, durationS: number): TargetSummary {
   const windows = samples.map((s) => s.targets[name]).filter((w) => w !== undefined);
+  const latencies = windows.flatMap((w) => w.responses ?? []);
+  const status: Record<string, number> = {};
+  for (const w of windows) add(status, w.status ?? {});
   const servers = windows.map((w) => w.server).filter((v) => v !== null);
   const first = servers[0];
   const last = servers.at(-1);
   return {
+    http: {
+      requests: latencies.length,
+      rps: durationS > 0 ? Math.round((latencies.length / durationS) * 10) / 10 : 0,
+      latency: percentiles(latencies),
+      failed: failedResponses({ status }),
+    },
     poolMax: peak(windows.map((w) => w.pool?.max)),
     peakTotal: peak(windows.map((w) => w.pool?.total)),
     peakActive: peak(windows.map((w) => w.pool?.active)),

@@ -21,9 +21,17 @@ export interface TrafficOptions {
   readonly random?: () => number;
 }
 
+/** Responses of one target in a window (requests name their target in the path). */
+export interface TargetResponses {
+  readonly latencies: number[];
+  readonly status: Record<string, number>;
+}
+
 /** What the generator saw since the previous {@link Traffic.drain}. */
 export interface TrafficWindow {
   readonly latencies: readonly number[];
+  /** The same responses split by the target their path named (`/api/v1/targets/<name>/…`). */
+  readonly byTarget: Readonly<Record<string, TargetResponses>>;
   readonly status: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
   readonly retryAfter: number;
@@ -49,6 +57,9 @@ export class Traffic {
   readonly #o: TrafficOptions;
   readonly #random: () => number;
   #latencies: number[] = [];
+  #byTarget: Record<string, TargetResponses> = {};
+  /** Target of the response being recorded: set by onResponse, read by the 'response' event right after. */
+  #answered: string | undefined;
   #status: Record<string, number> = {};
   #errors: Record<string, number> = {};
   #retryAfter = 0;
@@ -104,11 +115,18 @@ export class Traffic {
     return new Promise<void>((resolve) => {
       const request: autocannon.Request = {
         method: 'GET',
-        setupRequest: (req) => ({
-          ...req,
-          path: this.#o.pick(phase.slowShare > 0 && this.#random() < phase.slowShare),
-        }),
-        onResponse: (status, body, _context, headers) => this.#onAnswer(status, body, headers),
+        setupRequest: (req, context: object) => {
+          const path = this.#o.pick(phase.slowShare > 0 && this.#random() < phase.slowShare);
+          (context as { target?: string | undefined }).target = targetOf(path);
+          return { ...req, path };
+        },
+        onResponse: (status, body, context: object, headers) => {
+          // autocannon calls this for a client's response and then, synchronously, emits 'response' with
+          // its time (httpClient.js, kOnMessageComplete): the target is handed over in between.
+          const target = (context as { target?: unknown }).target;
+          this.#answered = typeof target === 'string' ? target : undefined;
+          this.#onAnswer(status, body, headers);
+        },
       };
       const instance = cannon(
         {
@@ -132,6 +150,13 @@ export class Traffic {
         this.#latencies.push(roundMs(responseTime));
         const key = String(statusCode);
         this.#status[key] = (this.#status[key] ?? 0) + 1;
+        const target = this.#answered;
+        this.#answered = undefined;
+        if (target !== undefined) {
+          const t = (this.#byTarget[target] ??= { latencies: [], status: {} });
+          t.latencies.push(roundMs(responseTime));
+          t.status[key] = (t.status[key] ?? 0) + 1;
+        }
         if (statusCode === 503) this.#slowest503 = Math.max(this.#slowest503 ?? 0, roundMs(responseTime));
       });
       instance.on('reqError', (error: unknown) => {
@@ -157,12 +182,14 @@ export class Traffic {
   drain(): TrafficWindow {
     const window = {
       latencies: this.#latencies,
+      byTarget: this.#byTarget,
       status: this.#status,
       errors: this.#errors,
       retryAfter: this.#retryAfter,
       slowest503: this.#slowest503,
     };
     this.#latencies = [];
+    this.#byTarget = {};
     this.#status = {};
     this.#errors = {};
     this.#retryAfter = 0;
@@ -180,6 +207,12 @@ export class Traffic {
     this.#pending.clear();
     for (const i of this.#instances) i.stop();
   }
+}
+
+/** The target a request path names (`/api/v1/targets/<name>/…`). */
+export function targetOf(path: string): string | undefined {
+  const m = /^\/api\/v1\/targets\/([^/?]+)/.exec(path);
+  return m?.[1] === undefined ? undefined : decodeURIComponent(m[1]);
 }
 
 /** The `error.code` of an API error envelope, if the body is one. */

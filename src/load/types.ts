@@ -71,6 +71,10 @@ export interface TargetWindow {
   readonly waits: readonly number[];
   /** Null when the server could not be read in this window. */
   readonly server: ServerView | null;
+  /** Response times (ms) of the requests to this target in the window; absent in reports of older versions. */
+  readonly responses?: readonly number[];
+  /** Those responses by HTTP status. */
+  readonly status?: Readonly<Record<string, number>>;
 }
 
 /** One sample, taken every ~250 ms. */

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +73,34 @@ describe('carepool load (built binary)', () => {
     for (const s of secrets()) expect(r.stdout + r.stderr).not.toContain(s);
   });
 
+  it('reports each target side by side: its own requests, req/s and response times, in JSON, table and HTML', async () => {
+    const dir = join(out, 'both');
+    const r = await cli(
+      ['load', '--duration', '2', '--connections', '4', '--out', dir, '--json'],
+      sandboxEnv(inject('sandbox')),
+    );
+    expect(r.code).toBe(0);
+    type Http = { requests: number; rps: number; latency: { p50: number; p99: number } | null };
+    const body = JSON.parse(r.stdout) as {
+      runs: { summary: { requests: number; targets: Record<string, { http: Http }> } }[];
+    };
+    const summary = body.runs[0]?.summary;
+    const azure = summary?.targets.azure?.http;
+    const gcp = summary?.targets.gcp?.http;
+    // The mix picks a target at random per request: both get traffic, and the two add up to the total.
+    expect(azure?.requests).toBeGreaterThan(0);
+    expect(gcp?.requests).toBeGreaterThan(0);
+    expect((azure?.requests ?? 0) + (gcp?.requests ?? 0)).toBe(summary?.requests);
+    expect(azure?.latency?.p99).toBeGreaterThan(0);
+    expect(gcp?.latency?.p99).toBeGreaterThan(0);
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    for (const t of ['azure', 'gcp']) {
+      expect(html).toMatch(new RegExp(`data-k="run0\\.${t}\\.http\\.rps" data-v="[\\d.]+"`));
+      expect(html).toMatch(new RegExp(`data-k="run0\\.${t}\\.http\\.latency\\.p99" data-v="[\\d.]+"`));
+    }
+    expect(html).toContain('<div class="charts">');
+  });
+
   it('loads a running server that requires sign-in with an API token, and says what to do without one', async () => {
     const server = await startServer({ config: sandboxConfig(), port: 0, readRevision });
     try {
@@ -99,5 +127,49 @@ describe('carepool load (built binary)', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('Ctrl-C stops the run early, writes the report of what ran and exits 130', async () => {
+    const dir = join(out, 'interrupted');
+    const args = ['load', '--target', 'gcp', '--duration', '60', '--connections', '2', '--out', dir];
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...sandboxEnv(inject('sandbox')),
+      },
+      cwd: inject('sandboxHome'),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // Once the traffic runs, give it a moment, then press Ctrl-C.
+      if (stderr.includes('traffic is running') && !sent) {
+        sent = true;
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
+    let sent = false;
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    captureOutput(`carepool ${args.join(' ')}`, stdout + stderr);
+    expect(code).toBe(130);
+    // Far less than the 60 s asked for: the interrupt stopped the traffic (bound: client timeout + start-up).
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(stderr).toContain('interrupted: stopping the traffic');
+    expect(stdout).toContain('report:');
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+      interrupted?: boolean;
+      observations: string[];
+      runs: { summary: { requests: number; durationS: number } }[];
+    };
+    expect(report.interrupted).toBe(true);
+    expect(report.observations[0]).toMatch(/interrupted \(Ctrl-C\) after \d+ s of the 60 s planned/);
+    expect(report.runs[0]?.summary.requests).toBeGreaterThan(0);
+    expect(report.runs[0]?.summary.durationS).toBeLessThan(40);
   });
 });

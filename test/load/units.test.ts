@@ -165,3 +165,12 @@ describe('summaries and observations', () => {
     expect(svg.match(/<path d="M[^"]*"/g)?.[0]).not.toContain('L');
   });
 });
+
+describe('per-target figures', () => {
+  it('a request path names its target', async () => {
+    const { targetOf } = await import('../../src/load/traffic.js');
+    expect(targetOf('/api/v1/targets/gcp/patients?limit=20')).toBe('gcp');
+    expect(targetOf('/api/v1/targets/az%2Dure/patients/4')).toBe('az-ure');
+    expect(targetOf('/healthz')).toBeUndefined();
+  });
+});

@@ -16,7 +16,10 @@ const pcts = (key: string, p: Percentiles | null) =>
     .map((k) => cell(`${key}.${k}`, p ? p[k as keyof Percentiles] : null, ' ms'))
     .join('');
 
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;color:#1f2328;max-width:1100px;margin:2rem auto;padding:0 1rem}
+// Fits a 1280 px window: wide tables scroll inside their own box, the charts sit in a grid of two columns.
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;color:#1f2328;max-width:1220px;margin:2rem auto;padding:0 1rem}
+.scroll{overflow-x:auto;max-width:100%}.scroll table{font-size:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,540px),1fr));gap:1rem}.charts figure{margin:0}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f6f8fa}.muted{color:#666}figure{margin:1rem 0}
@@ -37,19 +40,20 @@ export function renderHtml(result: LoadResult, charts: readonly Chart[]): string
   ];
   if (result.sweep) {
     parts.push(
-      '<h2>Sweep</h2><table id="sweep"><tr><th>pool max</th><th>req/s</th><th>p50</th><th>p99</th><th>acquire p99</th><th>errors</th></tr>',
+      '<h2>Sweep</h2><div class="scroll"><table id="sweep"><tr><th>pool max</th><th>req/s</th><th>p50</th><th>p99</th><th>acquire p99</th><th>errors</th></tr>',
       ...result.sweep.map(
         (p) =>
           `<tr><td>${p.poolMax}</td>${cell(`sweep.${p.poolMax}.rps`, p.rps)}${cell(`sweep.${p.poolMax}.p50`, p.p50, ' ms')}${cell(`sweep.${p.poolMax}.p99`, p.p99, ' ms')}${cell(`sweep.${p.poolMax}.acquireP99`, p.acquireP99, ' ms')}${cell(`sweep.${p.poolMax}.errors`, p.errors)}</tr>`,
       ),
-      '</table>',
+      '</table></div>',
     );
   }
   result.runs.forEach((run, i) => {
     parts.push(runTables(run, i, result.runs.length > 1));
   });
-  parts.push('<h2>Charts</h2>');
+  parts.push('<h2>Charts</h2><div class="charts">');
   for (const c of charts) parts.push(`<figure id="chart-${esc(c.name)}">${c.svg}</figure>`);
+  parts.push('</div>');
   parts.push(
     '<h2>How to read this</h2><p>Each point is one ~250 ms window. Latency is measured by the load generator (autocannon) from request sent to response received; acquire wait is the time a request waited inside the pool for a connection; the server view comes from a separate monitoring connection (<code>SHOW GLOBAL STATUS</code>, <code>information_schema.PROCESSLIST</code>). The raw samples are in <code>report.json</code>.</p>',
     '</body></html>',
@@ -75,12 +79,18 @@ function runTables(run: RunResult, index: number, many: boolean): string {
   });
   return [
     `<h2>${many ? `Pool max ${run.poolMax}` : 'Summary'}</h2>`,
-    `<table id="${k}-summary"><tr><th>requests</th><th>req/s</th><th>peak req/s</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>failed (≥400)</th><th>client errors</th><th>503 with Retry-After</th></tr>`,
-    `<tr>${cell(`${k}.requests`, s.requests)}${cell(`${k}.rps`, s.rps)}${cell(`${k}.peakRps`, s.peakRps)}${pcts(`${k}.latency`, s.latency)}${cell(`${k}.failed`, failedResponses(s))}${cell(`${k}.clientErrors`, clientErrors(s))}${cell(`${k}.retryAfter`, s.retryAfter)}</tr></table>`,
+    // A row per target, side by side: each request names its target, so each has its own figures.
+    `<div class="scroll"><table id="${k}-summary"><tr><th>target</th><th>requests</th><th>req/s</th><th>peak req/s</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>failed (≥400)</th><th>client errors</th><th>503 with Retry-After</th></tr>`,
+    ...run.targets.map((t) => {
+      const h = s.targets[t.name]?.http;
+      const tk = `${k}.${t.name}.http`;
+      return `<tr><td>${esc(t.name)}</td>${cell(`${tk}.requests`, h?.requests)}${cell(`${tk}.rps`, h?.rps)}<td></td>${pcts(`${tk}.latency`, h?.latency ?? null)}${cell(`${tk}.failed`, h?.failed)}<td></td><td></td></tr>`;
+    }),
+    `<tr><th scope="row">all targets</th>${cell(`${k}.requests`, s.requests)}${cell(`${k}.rps`, s.rps)}${cell(`${k}.peakRps`, s.peakRps)}${pcts(`${k}.latency`, s.latency)}${cell(`${k}.failed`, failedResponses(s))}${cell(`${k}.clientErrors`, clientErrors(s))}${cell(`${k}.retryAfter`, s.retryAfter)}</tr></table></div>`,
     `<p>Status codes: ${statuses || '—'}. Error codes: ${errors || 'none'}.</p>`,
     `<p class="muted">Phases: ${run.phases.map((p) => `${esc(p.label)} at ${num(p.atS)} s for ${num(p.durationS)} s`).join('; ')}.</p>`,
-    `<table id="${k}-targets"><tr><th>target</th><th>pool max</th><th>peak open</th><th>peak active</th><th>peak waiting</th><th>acquire p50</th><th>p95</th><th>p99</th><th>max</th><th>acquire timeouts</th><th>peak app-user conns (server)</th><th>peak Threads_connected</th><th>max_connections</th><th>aborted connects</th></tr>`,
+    `<div class="scroll"><table id="${k}-targets"><tr><th>target</th><th>pool max</th><th>peak open</th><th>peak active</th><th>peak waiting</th><th>acquire p50</th><th>p95</th><th>p99</th><th>max</th><th>acquire timeouts</th><th>peak app-user conns (server)</th><th>peak Threads_connected</th><th>max_connections</th><th>aborted connects</th></tr>`,
     ...rows,
-    '</table>',
+    '</table></div>',
   ].join('\n');
 }
