@@ -12,5 +12,6 @@ export {
   verifySession,
 } from './session.js';
 export { hashToken, looksLikeToken, newToken } from './token.js';
-export { LOCKOUT, type Principal, type UserInfo, UserStore, type UserStoreOptions } from './user-store.js';
+export { type Principal, type UserInfo, UserStore, type UserStoreOptions } from './user-store.js';
+export { SignInThrottle, THROTTLE, type ThrottlePolicy } from './throttle.js';
 export { ensureFirstAdmin, FIRST_ADMIN, type FirstAdmin } from './first-admin.js';

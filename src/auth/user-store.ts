@@ -22,13 +22,12 @@ export interface UserInfo {
   readonly username: string;
   readonly role: Role;
   readonly disabled: boolean;
+  /** Legacy per-account lock (before migration 0006); no longer set: see ./throttle.ts. */
   readonly lockedUntil: string | null;
   readonly sessionsValidAfter: string;
 }
 
 const USERNAME = /^[a-z][a-z0-9._-]{1,63}$/;
-/** Failed sign-ins in a row that lock an account, and for how long. */
-export const LOCKOUT = { attempts: 5, minutes: 15 } as const;
 
 /** Options of {@link UserStore}. */
 export interface UserStoreOptions {
@@ -111,8 +110,10 @@ export class UserStore {
   }
 
   /**
-   * Checks a password. Wrong passwords count towards the lockout on every target; a locked or disabled
-   * account is refused even with the right password.
+   * Checks a password. Every refusal is the same CAREPOOL_AUTH_INVALID_CREDENTIALS after the same work (one
+   * scrypt hash): an unknown name, a wrong password and a disabled account cannot be told apart, by answer
+   * or by timing. Repeated failures are throttled per name and client address by {@link SignInThrottle}
+   * (./throttle.ts), not by locking the account, which anyone could do to anyone.
    */
   async authenticate(username: string, password: string): Promise<Principal> {
     const row = await this.#row(username);
@@ -121,29 +122,8 @@ export class UserStore {
       await hashPassword(password); // same cost as a real check, so timing does not reveal unknown names
       throw invalid;
     }
-    if (row.disabled === true || row.disabled === 1)
-      throw new AppError('CAREPOOL_AUTH_LOCKED', `account "${username}" is disabled`);
-    if (row.locked_until !== null && Date.parse(`${row.locked_until}Z`) > this.#now()) {
-      throw new AppError(
-        'CAREPOOL_AUTH_LOCKED',
-        `account "${username}" is locked until ${row.locked_until} UTC`,
-      );
-    }
-    if (!(await verifyPassword(password, row.password_hash))) {
-      await writeEverywhere(this.#registry, 'failed sign-in', async (tx) => {
-        await tx.query(sql`UPDATE carepool_users SET failed_logins = failed_logins + 1,
-          locked_until = IF(failed_logins >= ${LOCKOUT.attempts}, UTC_TIMESTAMP() + INTERVAL ${LOCKOUT.minutes} MINUTE, locked_until)
-          WHERE username = ${username}`);
-      }).catch(() => undefined);
-      throw invalid;
-    }
-    if (row.failed_logins > 0) {
-      await writeEverywhere(this.#registry, 'sign-in', async (tx) => {
-        await tx.query(
-          sql`UPDATE carepool_users SET failed_logins = 0, locked_until = NULL WHERE username = ${username}`,
-        );
-      }).catch(() => undefined);
-    }
+    const matches = await verifyPassword(password, row.password_hash);
+    if (!matches || row.disabled === true || row.disabled === 1) throw invalid;
     return {
       username: row.username,
       role: row.role as Role,

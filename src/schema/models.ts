@@ -1,5 +1,5 @@
 import { nullable, type RowOf, schema, t, table, withDefault } from './builders.js';
-import { apiTokens, auditEvents, idempotencyKeys, users } from './security.js';
+import { apiTokens, auditEvents, idempotencyKeys, loginThrottle, users } from './security.js';
 
 /**
  * The seeds' patient-records schema: the source of truth. Changes to these models reach databases only
@@ -63,6 +63,7 @@ export const models = schema(
   apiTokens,
   auditEvents,
   idempotencyKeys,
+  loginThrottle,
 );
 
 /** A row of `patients`. */

@@ -65,6 +65,29 @@ export const auditEvents = table(
   },
 );
 
+/**
+ * Sign-in throttling shared by every app instance: consecutive failures per (user name as typed, client
+ * address) and until when that address must wait for that name (exponential back-off); `username = '*'`
+ * holds the per-address cap across all names. Unknown names get rows exactly like real ones.
+ */
+export const loginThrottle = table(
+  'carepool_login_throttle',
+  {
+    id: t.id(),
+    username: t.varchar(64),
+    client: t.varchar(64),
+    failures: withDefault(t.int(), 0),
+    last_failure_at: t.datetime(3),
+    blocked_until: nullable(t.datetime(3)),
+  },
+  {
+    indexes: [
+      { name: 'uq_carepool_login_throttle_username_client', columns: ['username', 'client'], unique: true },
+      { name: 'ix_carepool_login_throttle_client', columns: ['client'] },
+    ],
+  },
+);
+
 /** A row of `carepool_users`. */
 export type UserRow = RowOf<typeof users>;
 /** A row of `carepool_tokens`. */

@@ -4,10 +4,11 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureFirstAdmin, UserStore } from '../../src/auth/index.js';
+import { ensureFirstAdmin, SignInThrottle, THROTTLE, UserStore } from '../../src/auth/index.js';
 import { migrateFleet } from '../../src/migrate/index.js';
 import { sandboxEnv } from '../../src/sandbox/index.js';
 import { captureOutput, registerSecret } from '../harness/capture.js';
+import { sandboxRegistry } from '../harness/targets.js';
 import { createScratchDatabases, MIGRATIONS_DIR, type ScratchDatabases } from '../harness/migrate.js';
 
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
@@ -72,6 +73,30 @@ describe('carepool users, tokens and audit (built binary)', () => {
     ]);
     for (const out of [created, listed, token, audit])
       expect(out.stdout + out.stderr).not.toContain(password);
+  });
+
+  it('users unlock clears the sign-in back-off of a name from every address on every target', async () => {
+    const throttled = `thr_${randomBytes(3).toString('hex')}`;
+    const registry = sandboxRegistry();
+    try {
+      const throttle = new SignInThrottle(registry);
+      for (let i = 0; i < THROTTLE.perName; i++) {
+        await throttle.failed(throttled, '192.0.2.1');
+        await throttle.failed(throttled, '192.0.2.2');
+      }
+      expect(await throttle.waitS(throttled, '192.0.2.1')).toBeGreaterThan(0);
+      const unlocked = await cli(['users', 'unlock', throttled, '--json']);
+      expect(unlocked.code).toBe(0);
+      expect(JSON.parse(unlocked.stdout)).toEqual({
+        user: throttled,
+        unlocked: true,
+        targets: ['azure', 'gcp'],
+      });
+      expect(await throttle.waitS(throttled, '192.0.2.1')).toBe(0);
+      expect(await throttle.waitS(throttled, '192.0.2.2')).toBe(0);
+    } finally {
+      await registry.close();
+    }
   });
 
   it('refuses a short password and an unknown role with the field and what to do', async () => {

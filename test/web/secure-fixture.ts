@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { AuditLog } from '../../src/audit/index.js';
-import { type Role, UserStore } from '../../src/auth/index.js';
+import { type Role, SignInThrottle, type ThrottlePolicy, UserStore } from '../../src/auth/index.js';
 import { Secret } from '../../src/config/index.js';
 import type { TargetRegistry } from '../../src/db/targets.js';
 import { migrateFleet } from '../../src/migrate/index.js';
@@ -42,6 +42,8 @@ export interface SecureFixtureOptions {
   readonly loginLimit?: SecurityOptions['loginLimit'];
   readonly sessionPolicy?: SecurityOptions['sessionPolicy'];
   readonly idempotencyTtlMs?: number;
+  /** Sign-in throttling numbers (default: the standard policy). */
+  readonly throttlePolicy?: ThrottlePolicy;
   /** Build over these databases instead of fresh ones (they must be at head). */
   readonly scratch?: ScratchDatabases;
 }
@@ -80,6 +82,7 @@ export async function secureFixture(options: SecureFixtureOptions = {}): Promise
       loginLimit: options.loginLimit ?? { max: 10_000, windowMs: 60_000 },
       ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
       ...(options.idempotencyTtlMs ? { idempotencyTtlMs: options.idempotencyTtlMs } : {}),
+      ...(options.throttlePolicy ? { throttle: new SignInThrottle(registry, options.throttlePolicy) } : {}),
     },
   });
   await app.ready();

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCKOUT, UserStore } from '../../src/auth/index.js';
+import { THROTTLE, UserStore } from '../../src/auth/index.js';
 import { generateCerts } from '../../src/sandbox/certs.js';
 import { startServer } from '../../src/web/server.js';
 import { sandboxConfig } from '../harness/targets.js';
@@ -57,7 +57,7 @@ describe('sign-in', () => {
     expect(safeNext('/targets/azure/patients?q=a')).toBe('/targets/azure/patients?q=a');
   });
 
-  it('answers a wrong password and an unknown user the same way, and locks the account after repeated failures', async () => {
+  it('answers a wrong password and an unknown user the same way, and throttles (429) instead of locking the account', async () => {
     const name = `lock_${Date.now().toString(36)}`;
     await f.users.upsertUser(name, 'viewer', 'correct-password-123');
     const attempt = async (username: string, password: string) => {
@@ -79,10 +79,30 @@ describe('sign-in', () => {
     expect(unknown.body).toContain('wrong user name or password');
     expect(wrong.body).toContain('wrong user name or password');
     expect(wrong.body).not.toContain('wrong-password-000');
-    for (let i = 1; i < LOCKOUT.attempts + 1; i++) await attempt(name, 'wrong-password-000');
-    const locked = await attempt(name, 'correct-password-123');
-    expect(locked.statusCode).toBe(423);
-    expect(locked.body).toContain('is locked until');
+    for (let i = 1; i < THROTTLE.perName; i++) await attempt(name, 'wrong-password-000');
+    // This address must now wait before trying this name again, even with the right password …
+    const throttled = await attempt(name, 'correct-password-123');
+    expect(throttled.statusCode).toBe(429);
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    expect(throttled.body).not.toContain('locked');
+    // … but the account is not locked: the same password from another address signs in.
+    const page = await f.app.inject({ method: 'GET', url: '/login', remoteAddress: '192.0.2.77' });
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const elsewhere = await f.app.inject({
+      method: 'POST',
+      url: '/login',
+      remoteAddress: '192.0.2.77',
+      payload: new URLSearchParams({
+        username: name,
+        password: 'correct-password-123',
+        _csrf: token,
+      }).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: cookieOf(page, 'carepool_login'),
+      },
+    });
+    expect(elsewhere.statusCode).toBe(303);
   });
 
   it('refuses a sign-in form that does not carry the token bound to its cookie', async () => {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { UserStore } from '../../auth/index.js';
+import { SignInThrottle, UserStore } from '../../auth/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { promptSecret, readStdin } from '../prompt.js';
 
-/** `carepool users create|list|signout` and `carepool tokens create|revoke`. */
+/** `carepool users create|list|signout|unlock` and `carepool tokens create|revoke`. */
 export function registerUsers(program: Command, ctx: CliContext): void {
   const users = program.command('users').description('people who may sign in (stored on every target)');
 
@@ -37,11 +37,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
         ctx.out.line(
           table(
             ['user', 'role', 'state'],
-            list.map((u) => [
-              u.username,
-              u.role,
-              u.disabled ? 'disabled' : u.lockedUntil ? `locked until ${u.lockedUntil}` : 'active',
-            ]),
+            list.map((u) => [u.username, u.role, u.disabled ? 'disabled' : 'active']),
           ),
         );
     });
@@ -53,6 +49,17 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .action(async (name: string) => {
       await new UserStore(await ctx.registry()).endSessions(name);
       ctx.out.line(`every session of "${name}" has ended`);
+    });
+
+  users
+    .command('unlock')
+    .argument('<name>', 'user name (as typed at sign-in; unknown names are throttled too)')
+    .description('clear the sign-in back-off of a user name, from every client address, on every target')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const written = await new SignInThrottle(await ctx.registry()).unlock(name);
+      if (opts.json) ctx.out.json({ user: name, unlocked: true, targets: written });
+      else ctx.out.line(`sign-in back-off of "${name}" cleared on ${written.join(', ')}`);
     });
 
   const tokens = program.command('tokens').description('API tokens (Authorization: Bearer …), stored hashed');

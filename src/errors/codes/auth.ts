@@ -18,13 +18,7 @@ export const authCodes = defineCodes({
     exit: 2,
     http: 401,
     title: 'The user name or password is wrong.',
-    hint: 'Check both; after 5 failures in a row the account is locked for 15 minutes.',
-  },
-  CAREPOOL_AUTH_LOCKED: {
-    exit: 2,
-    http: 423,
-    title: 'The account is locked after repeated failed sign-ins, or disabled.',
-    hint: 'Wait until the lock expires (15 minutes), or ask an admin to reset the password.',
+    hint: 'Check both. After 5 failures in a row with one user name, your address waits 2, 4, 8 … seconds (at most 15 minutes) before it may try that name again.',
   },
   CAREPOOL_AUTH_RATE_LIMITED: {
     exit: 2,

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { signSession } from '../../auth/index.js';
+import { SignInThrottle, signSession } from '../../auth/index.js';
 import type { Secret } from '../../config/index.js';
 import { AppError, isAppError } from '../../errors/index.js';
 import type { PageDeps } from '../routes/page-helpers.js';
@@ -24,8 +24,8 @@ const REASONS: Readonly<Record<string, { kind: 'info' | 'warn'; text: string }>>
 };
 
 /**
- * `GET /login`, `POST /login` (rate-limited per client address; wrong credentials count towards the account
- * lockout) and `POST /logout` (ends every session of the user on every instance, then clears the cookie).
+ * `GET /login`, `POST /login` (rate-limited per client address in this process, and throttled per user name
+ * and client address in the database, with exponential back-off, across every instance: ./throttle.ts) and `POST /logout` (ends every session of the user on every instance, then clears the cookie).
  * The sign-in form carries its own anti-forgery token, bound to a random cookie, since there is no session
  * yet to bind it to.
  */
@@ -34,6 +34,7 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
   const names = cookieNames(https);
   const now = options.now ?? Date.now;
   const limit = options.loginLimit ?? DEFAULT_LOGIN_LIMIT;
+  const defaultThrottle = new SignInThrottle(deps.registry);
 
   const render = (
     reply: FastifyReply,
@@ -101,8 +102,28 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
           },
         );
       }
+      const client = request.ip;
+      const throttle = options.throttle ?? defaultThrottle;
+      // Throttled before anything about the name is looked up: the wait depends only on what this address
+      // did with this name, so it looks the same for a real account and an unknown name.
+      const waitS = await throttle.waitS(username, client).catch(() => 0);
+      if (waitS > 0) {
+        request.log.warn({ user: username, waitS }, 'sign-in throttled');
+        reply.header('retry-after', String(waitS));
+        return render(
+          reply,
+          429,
+          { username, next },
+          {
+            kind: 'down',
+            text: `Too many failed sign-ins with this user name from your address. Try again in ${waitS} s.`,
+            hint: 'Each further failure doubles the wait. An admin can clear it with `carepool users unlock NAME`.',
+          },
+        );
+      }
       try {
         const principal = await options.users.authenticate(username, String(form.password ?? ''));
+        await throttle.succeeded(username, client).catch(() => undefined);
         const at = now();
         const claims = { username: principal.username, epoch: principal.epoch ?? '', iat: at, seen: at };
         reply.clearCookie(names.login, { path: '/' });
@@ -115,6 +136,14 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
         return reply.redirect(next, 303);
       } catch (error) {
         if (!isAppError(error) || !error.code.startsWith('CAREPOOL_AUTH_')) throw error;
+        if (error.code === 'CAREPOOL_AUTH_INVALID_CREDENTIALS') {
+          await throttle.failed(username, client).catch((e: unknown) => {
+            request.log.warn(
+              { code: isAppError(e) ? e.code : 'unknown' },
+              'failed sign-in not recorded on every target',
+            );
+          });
+        }
         request.log.warn({ user: username, code: error.code }, 'sign-in refused');
         return render(
           reply,

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../../audit/index.js';
-import type { SessionPolicy, UserStore } from '../../auth/index.js';
+import type { SessionPolicy, SignInThrottle, UserStore } from '../../auth/index.js';
 import type { Secret } from '../../config/index.js';
 
 /** What the web app needs to sign people in, authorise them and audit their access. */
@@ -21,6 +21,8 @@ export interface SecurityOptions {
    * on a timer and at use. Default 24 hours.
    */
   readonly idempotencyTtlMs?: number;
+  /** Sign-in throttling per name and address (default: the standard policy over the targets). */
+  readonly throttle?: SignInThrottle;
   /** The clock (tests move it to check idle logoff). */
   readonly now?: () => number;
 }
