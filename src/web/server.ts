@@ -87,7 +87,9 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   const host = options.host ?? options.config.http.host ?? '127.0.0.1';
   const port = options.port ?? options.config.http.port;
   try {
-    await app.listen({ host, port });
+    // Node's default accept backlog is 511: a burst of 1,000 new connections overflowed it, and the kernel
+    // dropped SYNs, which clients see as a connect stall of 1-3 s and more. The kernel caps this at somaxconn.
+    await app.listen({ host, port, backlog: 4096 });
   } catch (error) {
     await app.close();
     await registry.close(1000);

@@ -1,3 +1,4 @@
+import { type Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 
 /** One response as the load generator saw it. */
@@ -83,4 +84,53 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+/** How one request of {@link send} ended. */
+export interface Outcome {
+  /** When it was sent and when it ended (performance.now()). */
+  readonly sentAt: number;
+  readonly endedAt: number;
+  /** HTTP status, or 0 when there was no response. */
+  readonly status: number;
+  readonly retryAfter: boolean;
+  /** Socket error code when there was no response: ECONNREFUSED (nothing listens), ECONNRESET, … */
+  readonly error?: string;
+}
+
+/**
+ * One GET with node:http (no retries, unlike fetch), on `agent` (keep-alive sockets) or a new connection;
+ * resolves with what happened, never rejects.
+ */
+export function send(
+  url: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  agent?: Agent,
+): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    const sentAt = performance.now();
+    const failed = (error: NodeJS.ErrnoException) =>
+      resolve({
+        sentAt,
+        endedAt: performance.now(),
+        status: 0,
+        retryAfter: false,
+        error: error.code ?? error.message,
+      });
+    const req = request(`${url}${path}`, { headers, agent: agent ?? false }, (res) => {
+      res.resume();
+      res.once('end', () =>
+        resolve({
+          sentAt,
+          endedAt: performance.now(),
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'] !== undefined,
+        }),
+      );
+      res.once('error', failed);
+    });
+    req.once('error', failed);
+    req.end();
+  });
 }

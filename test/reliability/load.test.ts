@@ -3,10 +3,19 @@ import type { SingleConnection } from '../../src/db/connect.js';
 import { hammer, percentile } from './http.js';
 import { appConnections, type Carepool, type Stack, startStack } from './stack.js';
 
-const DURATION_S = Number(process.env.CAREPOOL_RELIABILITY_LOAD_S ?? 30);
+const DURATION_S = Number(process.env.CAREPOOL_RELIABILITY_LOAD_S ?? 24);
 const ACQUIRE_TIMEOUT_MS = 2000;
+const STATEMENT_TIMEOUT_MS = 1500;
+/** The contract of issue 14 item 8: no response later than acquire timeout + statement timeout + 1 s. */
+const CONTRACT_MS = ACQUIRE_TIMEOUT_MS + STATEMENT_TIMEOUT_MS + 1000;
+/**
+ * The client-side bound the test asserts: far below the 30 s client timeout that requests used to hit, but
+ * with room for where it is measured — autocannon drives 1,000 sockets from this process on a machine that
+ * is busy on purpose, so its clock also counts its own event-loop delay and the kernel's queues.
+ */
+const CLIENT_BOUND_MS = 5 * CONTRACT_MS;
 
-/** Scenario 1: 1,000 concurrent clients against pools of 20 per target. */
+/** Scenario 1: 1,000 concurrent clients against pools of 20 per target, one target forced into saturation. */
 describe('load: 1000 concurrent clients', () => {
   let stack: Stack;
   let carepool: Carepool;
@@ -16,15 +25,17 @@ describe('load: 1000 concurrent clients', () => {
     carepool = await stack.startCarepool({
       CAREPOOL_POOL_MAX: '20',
       CAREPOOL_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS),
+      CAREPOOL_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
     });
   });
   afterAll(async () => stack?.stop());
 
-  it('never exceeds 20 server connections per target, answers only 2xx or 503 + Retry-After, stays bounded', async () => {
+  it('never exceeds 20 server connections per target, answers only 2xx or 503 + Retry-After, within acquire + statement timeout', async () => {
     const admins: Record<'azure' | 'gcp', SingleConnection> = {
       azure: await stack.admin('azure'),
       gcp: await stack.admin('gcp'),
     };
+    const locker = await stack.admin('gcp');
     const peak = { azure: 0, gcp: 0 };
     const rss: number[] = [await carepool.rssMiB()];
     let sampling = true;
@@ -36,6 +47,15 @@ describe('load: 1000 concurrent clients', () => {
         rss.push(await carepool.rssMiB());
         await new Promise((r) => setTimeout(r, 100));
       }
+    })();
+    // Saturation is forced, not hoped for: for the middle third of the run gcp's patients table is locked,
+    // so its statements hang until the statement timeout, its 20 connections stay busy, its queue fills and
+    // callers must get 503 + Retry-After (pool timeout, shed, statement timeout or request deadline).
+    const lockWindow = (async () => {
+      await new Promise((r) => setTimeout(r, (DURATION_S * 1000) / 3));
+      await locker.query({ text: 'LOCK TABLES patients WRITE', values: [] } as never);
+      await new Promise((r) => setTimeout(r, (DURATION_S * 1000) / 3));
+      await locker.query({ text: 'UNLOCK TABLES', values: [] } as never);
     })();
     const paths = [
       '/api/v1/targets/azure/patients?limit=20',
@@ -51,27 +71,33 @@ describe('load: 1000 concurrent clients', () => {
       durationS: DURATION_S,
       timeoutS: 30,
     });
+    await lockWindow;
     sampling = false;
     await sampler;
-    for (const a of Object.values(admins)) await a.close();
+    for (const a of [...Object.values(admins), locker]) await a.close();
 
     const statuses = new Map<number, number>();
     for (const s of run.seen) statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
     const unavailable = run.seen.filter((s) => s.status === 503);
+    const all = run.seen.map((s) => s.ms);
     const report = {
       requests: run.requests,
       statuses: Object.fromEntries(statuses),
       peak,
       errors: run.errors,
       timeouts: run.timeouts,
+      p50_ms: percentile(all, 50),
+      p99_ms: percentile(all, 99),
+      max_ms: Math.max(...all),
       p99_503_ms: percentile(
         unavailable.map((s) => s.ms),
         99,
       ),
-      p99_ms: percentile(
-        run.seen.map((s) => s.ms),
-        99,
-      ),
+      max_503_ms: Math.max(0, ...unavailable.map((s) => s.ms)),
+      contract_ms: CONTRACT_MS,
+      // Server side: responses the app itself sent later than their deadline + 1 s (src/web/plugins/load-shed.ts).
+      server_late: (carepool.output().match(/event loop was stalled/g) ?? []).length,
+      server_deadline_503: (carepool.output().match(/passed its deadline/g) ?? []).length,
       rss_mib: { start: rss[0], max: Math.max(...rss) },
     };
     console.log('load scenario:', JSON.stringify(report));
@@ -83,9 +109,18 @@ describe('load: 1000 concurrent clients', () => {
     for (const s of run.seen) {
       expect(s.status === 200 || (s.status === 503 && s.retryAfter)).toBe(true);
     }
+    // The 503 path ran (forced above), and every 503 told the client when to come back.
+    expect(unavailable.length).toBeGreaterThan(0);
+    expect(unavailable.every((s) => s.retryAfter)).toBe(true);
+    // It kept serving: 200s throughout (how many depends on the machine's load, so only that there are).
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    // Nothing hung. Server side, the contract itself: no data response later than acquire timeout +
+    // statement timeout + 1 s after the app took the request. Client side, no timeout or socket error, and
+    // nothing near the old 30 s hangs.
+    expect(report.server_late).toBe(0);
     expect(run.errors).toBe(0);
-    // A 503 means the acquire timeout passed; it must not wait much longer than that (event-loop slack).
-    if (unavailable.length > 0) expect(report.p99_503_ms).toBeLessThan(ACQUIRE_TIMEOUT_MS + 1500);
+    expect(run.timeouts).toBe(0);
+    expect(report.max_ms).toBeLessThan(CLIENT_BOUND_MS);
     // Memory stays bounded under 1000 sockets (no per-request growth).
     expect(Math.max(...rss)).toBeLessThan(600);
     // Still alive and healthy afterwards, nothing unhandled.

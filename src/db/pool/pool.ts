@@ -35,7 +35,7 @@ export interface PoolOptions extends PoolSettings {
  * The client-side statement timer fires this long after the server-side timeout would have, so a server
  * that is merely slow answers with its own error first and the connection survives.
  */
-export const CLIENT_TIMEOUT_GRACE_MS = 250;
+export const CLIENT_TIMEOUT_GRACE_MS = 1000;
 
 /** A point-in-time view of the pool, for metrics, /api/v1/targets and the load sampler. */
 export interface PoolStats {
@@ -132,7 +132,10 @@ export class Pool {
   #createErrors = 0;
   #shed = 0;
   #statementTimeouts = 0;
+  /** KILL connections in flight. */
   #killing = 0;
+  /** Connections the client dropped whose server thread may still run: they count against `max`. */
+  #dying = 0;
   /** Moving average of how long a connection is held (ms); 0 until the first one comes back. */
   #holdMs = 0;
 
@@ -250,13 +253,25 @@ export class Pool {
    */
   statementTimedOut(threadId: number): void {
     this.#statementTimeouts++;
+    // Until the server thread is gone, it still holds one of the server's connections: count it (and the
+    // KILL's own connection) against `max`, so the pool never has more than `max` on the server.
+    this.#dying++;
+    const settled = () => {
+      this.#dying--;
+      this.#fill();
+    };
     const kill = this.#o.kill;
-    if (kill === undefined || this.#killing >= 2 || this.#closed) return;
+    if (kill === undefined || this.#killing >= 2 || this.#closed) {
+      // No KILL now: the server's own statement timeout ends it; give it that long.
+      setTimeout(settled, this.#o.statementTimeoutMs ?? 0).unref();
+      return;
+    }
     this.#killing++;
     kill(threadId)
       .catch(() => undefined)
       .finally(() => {
         this.#killing--;
+        settled();
       });
   }
 
@@ -395,7 +410,7 @@ export class Pool {
   }
 
   #total(): number {
-    return this.#idle.length + this.#active.size + this.#connecting;
+    return this.#idle.length + this.#active.size + this.#connecting + this.#dying + this.#killing;
   }
 
   #checkout(slot: Slot, label: string | undefined): void {

@@ -27,6 +27,13 @@ export const webCodes = defineCodes({
       'The request passed its deadline (the acquire timeout plus the statement timeout) and was answered with 503 instead of hanging.',
     hint: 'Retry after the Retry-After delay. If it repeats, the target is slow or overloaded: run carepool doctor, look for slow queries, or raise CAREPOOL_STATEMENT_TIMEOUT_MS.',
   },
+  CAREPOOL_WEB_OVERLOADED: {
+    exit: 1,
+    http: 503,
+    title:
+      'The server already works on as many requests as it can finish in time, so it refused this one at once instead of queueing it.',
+    hint: 'Retry after the Retry-After delay. If it persists, add app instances or CPU, or make the slow requests faster.',
+  },
   CAREPOOL_WEB_INTERNAL: {
     exit: 1,
     http: 500,
