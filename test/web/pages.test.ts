@@ -149,6 +149,32 @@ describe('server-rendered pages (no JavaScript needed)', () => {
     expect(unknown.body).not.toMatch(/&quot;all&quot;|"all"/);
   });
 
+  it('the patient page shows the age; the compare page finds a patient by name', async () => {
+    const created = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/targets/gcp/patients',
+      payload: patientBody(f.tag, { first_name: 'Olu', date_of_birth: '1990-01-01' }),
+    });
+    const id = (created.json() as { id: number }).id;
+    const page = await f.app.inject({ url: `/targets/gcp/patients/${id}` });
+    const now = new Date();
+    const age = now.getUTCFullYear() - 1990; // born on 1 January: the birthday has passed every day of the year
+    expect(page.body).toContain(`<span data-age>${age} years old</span>`);
+    expect(page.body).toMatch(new RegExp(`<dt>Age</dt><dd>${age}</dd>`));
+    const byName = await f.app.inject({ url: `/compare?q=${f.tag}Garcia` });
+    expect(byName.statusCode).toBe(200);
+    const matches = /<table class="table" id="matches">([\s\S]*?)<\/table>/.exec(byName.body)?.[1] ?? '';
+    expect(matches).toContain(`href="/compare/patients/${id}"`);
+    expect(matches).toMatch(
+      new RegExp(`Garcia, Olu</a></td><td>1990-01-01</td><td class="num">${id}</td><td>gcp</td>`),
+    );
+    const byId = await f.app.inject({ url: `/compare?q=${id}` });
+    expect(byId.statusCode).toBe(303);
+    expect(byId.headers.location).toBe(`/compare/patients/${id}`);
+    const none = await f.app.inject({ url: '/compare?q=Zzyzxnobody' });
+    expect(none.body).toContain('No patient named "Zzyzxnobody" on any target.');
+  });
+
   it('serves the stylesheet with an ETag and 304 on revalidation', async () => {
     const css = await f.app.inject({ url: '/static/app.css' });
     expect(css.headers['content-type']).toContain('text/css');

@@ -86,6 +86,20 @@ export function idParam(text: string, noun: string): number {
   );
 }
 
+/**
+ * Whole years between a `YYYY-MM-DD` date of birth and `today` (UTC), or null for anything else. Shown on
+ * the patient page: clinicians read an age, not a birth date.
+ */
+export function ageYears(dateOfBirth: unknown, today = new Date()): number | null {
+  const m = typeof dateOfBirth === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(dateOfBirth) : null;
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  let age = today.getUTCFullYear() - y;
+  const month = today.getUTCMonth() + 1;
+  if (month < mo || (month === mo && today.getUTCDate() < d)) age--;
+  return age >= 0 ? age : null;
+}
+
 /** Displays a value in a page: NULL as an em dash, booleans as Yes/No. */
 export function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';

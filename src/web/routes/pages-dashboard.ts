@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Clinic, humanize, type PatientComparison } from '../../clinic/index.js';
 import { probeTarget, type RevisionReader } from '../../db/health.js';
 import { appointments, medicalRecords, patients } from '../../schema/index.js';
@@ -30,19 +30,24 @@ export function registerDashboardPages(
     }
   });
 
-  app.get<{ Querystring: { id?: string } }>(
+  app.get<{ Querystring: { id?: string; q?: string } }>(
     '/compare',
     { config: { access: 'phi:read' }, schema: { hide: true } },
     async (request, reply) => {
-      const id = request.query.id?.trim();
-      if (id && /^\d{1,10}$/.test(id)) return reply.redirect(`/compare/patients/${Number(id)}`, 303);
-      return sendPage(
-        reply,
-        deps,
-        'compare',
-        { title: 'Compare', nav: 'compare' },
-        { id: null, cmp: null, rows: [] },
-      );
+      try {
+        const q = (request.query.q ?? request.query.id ?? '').trim().slice(0, 100);
+        if (/^\d{1,10}$/.test(q)) return reply.redirect(`/compare/patients/${Number(q)}`, 303);
+        const matches = q ? await findByName(clinic, request, deps.registry.names(), q) : null;
+        return sendPage(
+          reply,
+          deps,
+          'compare',
+          { title: 'Compare', nav: 'compare' },
+          { id: null, q, matches, cmp: null, rows: [] },
+        );
+      } catch (error) {
+        return failPage(request, reply, deps, error);
+      }
     },
   );
 
@@ -58,13 +63,52 @@ export function registerDashboardPages(
           deps,
           'compare',
           { title: `Compare patient ${id}`, nav: 'compare' },
-          { id, cmp, rows: compareRows(cmp) },
+          { id, q: '', matches: null, cmp, rows: compareRows(cmp) },
         );
       } catch (error) {
         return failPage(request, reply, deps, error);
       }
     },
   );
+}
+
+/** A patient found by name, with the targets that hold a patient of that name under that id. */
+interface NameMatch {
+  readonly id: number;
+  readonly name: string;
+  readonly dateOfBirth: string;
+  readonly targets: string[];
+}
+
+/**
+ * Searches every target for `q` (the patient list's name search) and merges the hits by id, since the compare
+ * page lines patients up by id. A target that cannot answer is left out rather than failing the search.
+ */
+async function findByName(
+  clinic: Clinic,
+  request: FastifyRequest,
+  targets: readonly string[],
+  q: string,
+): Promise<NameMatch[]> {
+  const pages = await Promise.allSettled(
+    targets.map((t) => clinic.listPatients(accessContext(request), t, { q, limit: 20, sort: 'name' })),
+  );
+  const byId = new Map<number, NameMatch>();
+  pages.forEach((page, i) => {
+    if (page.status !== 'fulfilled') return;
+    for (const p of page.value.items) {
+      const found = byId.get(p.id);
+      if (found) found.targets.push(targets[i] as string);
+      else
+        byId.set(p.id, {
+          id: p.id,
+          name: `${p.last_name}, ${p.first_name}`,
+          dateOfBirth: String(p.date_of_birth),
+          targets: [targets[i] as string],
+        });
+    }
+  });
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id).slice(0, 30);
 }
 
 /** One row of the compare table. */

@@ -4,6 +4,7 @@ import { isAppError } from '../../errors/index.js';
 import { accessContext } from '../plugins/identity.js';
 import { downBanner } from '../views/layout-data.js';
 import {
+  ageYears,
   failPage,
   isUnavailable,
   noticeBanner,
@@ -122,6 +123,7 @@ export function registerPatientPages(app: FastifyInstance, clinic: Clinic, deps:
         return sendPage(reply, deps, 'patient', meta, {
           target,
           patient,
+          age: ageYears(patient.date_of_birth),
           patientFields: PATIENT_FIELDS,
           show,
         });

@@ -5,6 +5,7 @@ export const patient = `<% layout('@layout') %>
   <div>
     <p class="crumbs"><a href="/">Targets</a> › <a href="/targets/<%= it.target %>/patients"><%= it.target %></a> › patient <%= p.id %></p>
     <h1><%= p.first_name %> <%= p.last_name %></h1>
+    <p class="lead" data-summary><% if (it.age !== null) { %><span data-age><%= it.age %> year<%= it.age === 1 ? '' : 's' %> old</span> · <% } %><%= p.gender %> · born <%= p.date_of_birth %><% if (p.is_deceased) { %> · <span class="status status-cancelled">deceased</span><% } %></p>
   </div>
   <div class="actions">
     <a class="button" href="/compare/patients/<%= p.id %>">Compare across targets</a>
@@ -17,6 +18,7 @@ export const patient = `<% layout('@layout') %>
   <dl class="facts">
   <% it.patientFields.forEach(function (f) { %>
     <div><dt><%= f.label %></dt><dd><%= it.show(p[f.name]) %></dd></div>
+    <% if (f.name === 'date_of_birth' && it.age !== null) { %><div><dt>Age</dt><dd><%= it.age %></dd></div><% } %>
   <% }) %>
     <div><dt>ID on <%= it.target %></dt><dd><%= p.id %></dd></div>
   </dl>
