@@ -6,7 +6,8 @@ import {
   renderOps,
   type ServerInfo,
 } from '../../src/migrate/index.js';
-import { models } from '../../src/schema/index.js';
+import { columnChangeLoss } from '../../src/migrate/render/destructive.js';
+import { type Column, models } from '../../src/schema/index.js';
 
 const server = (s: string): ServerInfo => {
   const v = parseServer(s);
@@ -93,5 +94,81 @@ describe('online DDL classification per flavor and version', () => {
         models,
       ),
     ).toThrow(/not a valid identifier/);
+  });
+});
+
+describe('destructive check and classification for every type family', () => {
+  const c = (type: Column['type'], extra: Partial<Column> = {}): Column => ({
+    name: 'x',
+    type,
+    nullable: true,
+    ...extra,
+  });
+  const loss = (a: Column, b: Column) => columnChangeLoss('t', a, b);
+  const algo = (a: Column, b: Column) =>
+    classifyOp({ kind: 'alterColumn', table: 't', from: a, to: b }, server('mariadb:10.11')).algorithm;
+
+  it('widening keeps data, narrowing and reinterpretation do not', () => {
+    expect(loss(c({ kind: 'blob' }), c({ kind: 'mediumblob' }))).toBeNull();
+    expect(loss(c({ kind: 'mediumblob' }), c({ kind: 'blob' }))).toMatch(/narrows/);
+    expect(loss(c({ kind: 'blob' }), c({ kind: 'mediumtext' }))).toMatch(/text and binary/);
+    expect(loss(c({ kind: 'int' }), c({ kind: 'bigint' }))).toBeNull();
+    expect(loss(c({ kind: 'int' }), c({ kind: 'int', unsigned: true }))).toMatch(/range/);
+    expect(loss(c({ kind: 'tinyint', unsigned: true }), c({ kind: 'smallint' }))).toBeNull();
+    expect(loss(c({ kind: 'boolean' }), c({ kind: 'tinyint' }))).toBeNull();
+    expect(
+      loss(c({ kind: 'decimal', precision: 10, scale: 2 }), c({ kind: 'decimal', precision: 12, scale: 2 })),
+    ).toBeNull();
+    expect(
+      loss(c({ kind: 'decimal', precision: 10, scale: 2 }), c({ kind: 'decimal', precision: 10, scale: 1 })),
+    ).toMatch(/DECIMAL/);
+    expect(loss(c({ kind: 'double' }), c({ kind: 'float' }))).toMatch(/precision/);
+    expect(loss(c({ kind: 'varchar', length: 50 }), c({ kind: 'text' }))).toBeNull();
+    expect(loss(c({ kind: 'text' }), c({ kind: 'varchar', length: 50 }))).toMatch(/narrows/);
+    expect(loss(c({ kind: 'varbinary', length: 8 }), c({ kind: 'binary', length: 8 }))).toMatch(/pads/);
+    expect(
+      loss(c({ kind: 'set', values: ['a', 'b'] }), c({ kind: 'set', values: ['a', 'b', 'c'] })),
+    ).toBeNull();
+    expect(loss(c({ kind: 'set', values: ['a', 'b'] }), c({ kind: 'enum', values: ['a', 'b'] }))).toMatch(
+      /SET to ENUM/,
+    );
+    expect(loss(c({ kind: 'enum', values: ['a', 'b'] }), c({ kind: 'enum', values: ['b', 'a'] }))).toBeNull();
+    expect(loss(c({ kind: 'enum', values: ['a', 'b'] }), c({ kind: 'enum', values: ['a'] }))).toMatch(
+      /removes ENUM members b/,
+    );
+    expect(loss(c({ kind: 'datetime', fsp: 6 }), c({ kind: 'datetime', fsp: 3 }))).toMatch(/fractional/);
+    expect(loss(c({ kind: 'point' }), c({ kind: 'geometry' }))).toBeNull();
+    expect(loss(c({ kind: 'geometry' }), c({ kind: 'point' }))).toMatch(/GEOMETRY to POINT/);
+    expect(loss(c({ kind: 'text' }), c({ kind: 'json' }))).toMatch(/valid JSON/);
+    expect(loss(c({ kind: 'bit', length: 8 }), c({ kind: 'bit', length: 4 }))).toMatch(/BIT/);
+    expect(
+      loss(c({ kind: 'text' }), c({ kind: 'text' }, { charset: 'latin1', collation: 'latin1_swedish_ci' })),
+    ).toMatch(/character set/);
+    expect(
+      loss(
+        c({ kind: 'text' }, { charset: 'latin1', collation: 'latin1_swedish_ci' }),
+        c({ kind: 'text' }, { charset: 'utf8mb4', collation: 'utf8mb4_bin' }),
+      ),
+    ).toBeNull();
+  });
+
+  it('ENUM/SET appends are INSTANT within their storage size, anything else COPY', () => {
+    expect(algo(c({ kind: 'set', values: ['a'] }), c({ kind: 'set', values: ['a', 'b'] }))).toBe('INSTANT');
+    const eight = ['1', '2', '3', '4', '5', '6', '7', '8'];
+    expect(algo(c({ kind: 'set', values: eight }), c({ kind: 'set', values: [...eight, '9'] }))).toBe('COPY');
+    expect(algo(c({ kind: 'enum', values: ['a', 'b'] }), c({ kind: 'enum', values: ['b', 'a'] }))).toBe(
+      'COPY',
+    );
+    expect(algo(c({ kind: 'blob' }), c({ kind: 'mediumblob' }))).toBe('COPY');
+    expect(
+      algo(c({ kind: 'text' }), c({ kind: 'text' }, { collation: 'utf8mb4_bin', charset: 'utf8mb4' })),
+    ).toBe('COPY');
+    expect(
+      algo(
+        c({ kind: 'varchar', length: 10 }, { charset: 'latin1' }),
+        c({ kind: 'varchar', length: 200 }, { charset: 'latin1' }),
+      ),
+    ).toBe('INPLACE');
+    expect(algo(c({ kind: 'varchar', length: 10 }), c({ kind: 'varchar', length: 200 }))).toBe('COPY');
   });
 });
