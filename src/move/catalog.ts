@@ -12,6 +12,8 @@ export interface MoveColumn {
   /** information_schema COLUMN_TYPE (`varchar(40)`, `int(10) unsigned`, ...). */
   readonly columnType: string;
   readonly nullable: boolean;
+  /** Character set of a text column (`utf8mb4`, `latin1`, ...), null for other types. */
+  readonly charset: string | null;
   /** Generated (virtual/stored) columns are computed by the server: never copied, never hashed. */
   readonly generated: boolean;
 }
@@ -74,12 +76,13 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
       name: string;
       data_type: string;
       column_type: string;
+      charset: string | null;
       nullable: string;
       extra: string;
       pos: number;
     }>(
       sql`SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, DATA_TYPE AS data_type,
-            COLUMN_TYPE AS column_type, IS_NULLABLE AS nullable, EXTRA AS extra, ORDINAL_POSITION AS pos
+            COLUMN_TYPE AS column_type, CHARACTER_SET_NAME AS charset, IS_NULLABLE AS nullable, EXTRA AS extra, ORDINAL_POSITION AS pos
           FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`,
     ),
     client.query<{ table_name: string; name: string; seq: number }>(
@@ -106,6 +109,7 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
         dataType: c.data_type.toLowerCase(),
         columnType: c.column_type,
         nullable: c.nullable === 'YES',
+        charset: c.charset ?? null,
         generated: /GENERATED|VIRTUAL|PERSISTENT|STORED/i.test(c.extra),
       }));
     const pk = keys.rows
@@ -209,4 +213,19 @@ export function assertSameShape(
       { meta: { from, to, tables: pairs.map((p) => p.a.name) } },
     );
   }
+}
+
+/**
+ * The destination's table with its stored columns in the source's order, so both servers hash the same
+ * columns in the same order even when the destination's columns were added in another order.
+ */
+export function alignColumns(source: MoveTable, dest: MoveTable): MoveTable {
+  const byName = new Map(dest.columns.map((c) => [c.name, c]));
+  return {
+    ...dest,
+    columns: source.columns.flatMap((c) => {
+      const d = byName.get(c.name);
+      return d === undefined ? [] : [d];
+    }),
+  };
 }

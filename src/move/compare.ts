@@ -27,7 +27,11 @@ export interface CompareOptions {
   readonly firstChunkRows?: number;
   /** Pause while either server has more running threads than this (default 25, pt's --max-load). */
   readonly maxThreadsRunning?: number;
-  /** Ranges of at most this many rows are compared row by row instead of bisected (default 256). */
+  /**
+   * Ranges of at most this many rows are compared row by row instead of bisected (default 8192: a level of
+   * bisection costs two cheap server-side checksums per side, reading a range row by row costs transferring
+   * and parsing every key and hash in carepool; bench/move measured leaves of 256 to 50,000 rows).
+   */
   readonly leafRows?: number;
   /** Injected sleep (tests). */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -45,6 +49,12 @@ export interface TableStats {
   differences: number;
   /** Times the walk paused for Threads_running. */
   pauses: number;
+}
+
+/** The same table on the source (`a`) and the destination (`b`, columns in the source's order). */
+export interface TablePair {
+  readonly a: MoveTable;
+  readonly b: MoveTable;
 }
 
 /** Receives the differing rows of one compared leaf range (in key order per kind). */
@@ -66,13 +76,14 @@ async function threadsRunning(s: MoveSession): Promise<number> {
 export async function compareTable(
   a: MoveSession,
   b: MoveSession,
-  table: MoveTable,
+  pair: TablePair,
   sink: DifferenceSink,
   options: CompareOptions = {},
 ): Promise<TableStats> {
+  const table = pair.a;
   const target = options.chunkTimeMs ?? 500;
   const maxLoad = options.maxThreadsRunning ?? 25;
-  const leaf = options.leafRows ?? 256;
+  const leaf = options.leafRows ?? 8192;
   const sleep = options.sleep ?? defaultSleep;
   const stats: TableStats = {
     table: table.name,
@@ -97,13 +108,13 @@ export async function compareTable(
     }
     const hi = await keyAfter(a, table.name, pk, lo, size);
     const range: KeyRange = { lo, hi };
-    const [sa, sb] = await Promise.all([chunkSum(a, table, range), chunkSum(b, table, range)]);
+    const [sa, sb] = await Promise.all([chunkSum(a, pair.a, range), chunkSum(b, pair.b, range)]);
     stats.chunks++;
     stats.sourceRows += sa.count;
     stats.destRows += sb.count;
     if (sa.count !== sb.count || sa.sum !== sb.sum) {
       stats.mismatchedChunks++;
-      await bisect(a, b, table, range, sa, sb, leaf, stats, sink);
+      await bisect(a, b, pair, range, sa, sb, leaf, stats, sink);
     }
     avgRows = 0.75 * avgRows + Math.max(sa.count, sb.count, 1);
     avgMs = 0.75 * avgMs + Math.max(sa.ms, sb.ms, 0.1);
@@ -116,7 +127,7 @@ export async function compareTable(
 async function bisect(
   a: MoveSession,
   b: MoveSession,
-  table: MoveTable,
+  pair: TablePair,
   range: KeyRange,
   sa: ChunkSum,
   sb: ChunkSum,
@@ -124,8 +135,9 @@ async function bisect(
   stats: TableStats,
   sink: DifferenceSink,
 ): Promise<void> {
+  const table = pair.a;
   if (Math.max(sa.count, sb.count) <= leaf || sa.count === 0 || sb.count === 0) {
-    const diffs = await rowDiff(a, b, table, range);
+    const diffs = await rowDiff(a, b, pair, range);
     stats.differences += diffs.length;
     if (diffs.length > 0) await sink(table, diffs);
     return;
@@ -134,7 +146,7 @@ async function bisect(
   const [side, n] = sa.count >= sb.count ? [a, sa.count] : [b, sb.count];
   const mid = await keyAfter(side, table.name, table.primaryKey, range.lo, Math.floor(n / 2));
   if (mid === null) {
-    const diffs = await rowDiff(a, b, table, range);
+    const diffs = await rowDiff(a, b, pair, range);
     stats.differences += diffs.length;
     if (diffs.length > 0) await sink(table, diffs);
     return;
@@ -143,10 +155,9 @@ async function bisect(
     { lo: range.lo, hi: mid },
     { lo: mid, hi: range.hi },
   ]) {
-    const [ha, hb] = await Promise.all([chunkSum(a, table, half), chunkSum(b, table, half)]);
+    const [ha, hb] = await Promise.all([chunkSum(a, pair.a, half), chunkSum(b, pair.b, half)]);
     stats.bisections++;
-    if (ha.count !== hb.count || ha.sum !== hb.sum)
-      await bisect(a, b, table, half, ha, hb, leaf, stats, sink);
+    if (ha.count !== hb.count || ha.sum !== hb.sum) await bisect(a, b, pair, half, ha, hb, leaf, stats, sink);
   }
 }
 
@@ -154,10 +165,11 @@ async function bisect(
 async function rowDiff(
   a: MoveSession,
   b: MoveSession,
-  table: MoveTable,
+  pair: TablePair,
   range: KeyRange,
 ): Promise<RowDifference[]> {
-  const [ra, rb] = await Promise.all([rowHashes(a, table, range), rowHashes(b, table, range)]);
+  const table = pair.a;
+  const [ra, rb] = await Promise.all([rowHashes(a, pair.a, range), rowHashes(b, pair.b, range)]);
   const inB = new Map(rb.map((r) => [keyText(r.key), r]));
   const inA = new Set(ra.map((r) => keyText(r.key)));
   const named = (key: Key) => Object.fromEntries(table.primaryKey.map((c, i) => [c, key[i]]));
@@ -174,7 +186,7 @@ async function rowDiff(
       out.push({ table: table.name, kind: 'extra', key: named(r.key), keyParts: r.key });
   }
   if (changed.length > 0) {
-    const [ta, tb] = await Promise.all([columnTexts(a, table, changed), columnTexts(b, table, changed)]);
+    const [ta, tb] = await Promise.all([columnTexts(a, pair.a, changed), columnTexts(b, pair.b, changed)]);
     const cols = storedColumns(table);
     for (const key of changed) {
       const va = ta.get(keyText(key));

@@ -100,7 +100,7 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
         }
       };
       const out: TableStats[] = [];
-      for (const p of pairs) out.push(await compareTable(a, b, p.a, fix, options));
+      for (const p of pairs) out.push(await compareTable(a, b, p, fix, options));
       // Retry inserts that met a unique value still held by a row fixed later; stop when a pass frees none.
       let progress = true;
       while (pending.length > 0 && progress) {

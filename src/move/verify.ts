@@ -1,6 +1,6 @@
 import type { Target } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
-import { assertSameShape, type MoveTable, readMoveCatalog, selectTables } from './catalog.js';
+import { alignColumns, assertSameShape, type MoveTable, readMoveCatalog, selectTables } from './catalog.js';
 import {
   type CompareOptions,
   compareTable,
@@ -73,7 +73,7 @@ export async function comparablePairs(
   }
   const pairs = tables.map((t) => ({ a: t, b: destByName.get(t.name) as MoveTable }));
   assertSameShape(pairs, from.name, to.name);
-  return pairs;
+  return pairs.map((p) => ({ a: p.a, b: alignColumns(p.a, p.b) }));
 }
 
 /**
@@ -102,7 +102,7 @@ export async function verifyTables(
       await Promise.all([prepareSession(a), prepareSession(b)]);
       const pairs = await comparablePairs(from, a, to, b, options.tables);
       const out: TableStats[] = [];
-      for (const p of pairs) out.push(await compareTable(a, b, p.a, sink, options));
+      for (const p of pairs) out.push(await compareTable(a, b, p, sink, options));
       return out;
     }),
   );

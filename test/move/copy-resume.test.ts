@@ -53,55 +53,59 @@ describe('copy survives kill -9 and --resume converges to an exact copy', () => 
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('through the built CLI: kill -9 mid-copy, then --resume, then every row exactly once', async () => {
-    expect(existsSync(BIN), 'npm run build first: this test spawns dist/cli/bin.js').toBe(true);
-    const manifest = join(dir, 'kill.json');
-    const args = [
-      'copy',
-      '--from',
-      'azure',
-      '--to',
-      'gcp',
-      '--chunk-rows',
-      '300',
-      '--parallel',
-      '2',
-      '--insert',
-      '--manifest',
-      manifest,
-      '--json',
-    ];
-    let killedAt = -1;
-    const first = await carepool(args, pair.env, dir, (pid) => {
-      void (async () => {
-        for (let i = 0; i < 600; i++) {
-          await sleep(50);
-          const text = await readFile(manifest, 'utf8').catch(() => '');
-          const done = (text.match(/"done": true/g) ?? []).length;
-          if (done >= 20) {
-            killedAt = done;
-            process.kill(pid, 'SIGKILL');
-            return;
+  it(
+    'through the built CLI: kill -9 mid-copy, then --resume, then every row exactly once',
+    { timeout: 180_000 },
+    async () => {
+      expect(existsSync(BIN), 'npm run build first: this test spawns dist/cli/bin.js').toBe(true);
+      const manifest = join(dir, 'kill.json');
+      const args = [
+        'copy',
+        '--from',
+        'azure',
+        '--to',
+        'gcp',
+        '--chunk-rows',
+        '300',
+        '--parallel',
+        '2',
+        '--insert',
+        '--manifest',
+        manifest,
+        '--json',
+      ];
+      let killedAt = -1;
+      const first = await carepool(args, pair.env, dir, (pid) => {
+        void (async () => {
+          for (let i = 0; i < 600; i++) {
+            await sleep(50);
+            const text = await readFile(manifest, 'utf8').catch(() => '');
+            const done = (text.match(/"done": true/g) ?? []).length;
+            if (done >= 20) {
+              killedAt = done;
+              process.kill(pid, 'SIGKILL');
+              return;
+            }
           }
-        }
-      })();
-    });
-    expect(first.signal, first.stderr).toBe('SIGKILL');
-    const killed = await readManifest(manifest);
-    const done = killed.chunks.filter((c) => c.done).length;
-    expect(done).toBeGreaterThanOrEqual(killedAt);
-    expect(done).toBeLessThan(killed.chunks.length);
-    const second = await carepool([...args, '--resume'], pair.env, dir);
-    expect(second.code, second.stderr).toBe(0);
-    const report = JSON.parse(second.stdout) as { copy: { resumed: boolean; rows: number } };
-    expect(report.copy.resumed).toBe(true);
-    expect(report.copy.rows).toBeLessThan(60_000);
-    const after = await readManifest(manifest);
-    expect(after.runs).toBe(2);
-    expect(after.chunks.every((c) => c.done)).toBe(true);
-    expect(await dump(pair.gcp, 'parent', 'id')).toBe(await dump(pair.azure, 'parent', 'id'));
-    expect(await dump(pair.gcp, 'child', 'id')).toBe(await dump(pair.azure, 'child', 'id'));
-  });
+        })();
+      });
+      expect(first.signal, first.stderr).toBe('SIGKILL');
+      const killed = await readManifest(manifest);
+      const done = killed.chunks.filter((c) => c.done).length;
+      expect(done).toBeGreaterThanOrEqual(killedAt);
+      expect(done).toBeLessThan(killed.chunks.length);
+      const second = await carepool([...args, '--resume'], pair.env, dir);
+      expect(second.code, second.stderr).toBe(0);
+      const report = JSON.parse(second.stdout) as { copy: { resumed: boolean; rows: number } };
+      expect(report.copy.resumed).toBe(true);
+      expect(report.copy.rows).toBeLessThan(60_000);
+      const after = await readManifest(manifest);
+      expect(after.runs).toBe(2);
+      expect(after.chunks.every((c) => c.done)).toBe(true);
+      expect(await dump(pair.gcp, 'parent', 'id')).toBe(await dump(pair.azure, 'parent', 'id'));
+      expect(await dump(pair.gcp, 'child', 'id')).toBe(await dump(pair.azure, 'child', 'id'));
+    },
+  );
 
   it('a chunk committed but not yet recorded is redone without doubling (its range is deleted first)', async () => {
     const manifestPath = join(dir, 'redo.json');

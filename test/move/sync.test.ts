@@ -8,7 +8,7 @@ import { sql } from '../../src/db/sql.js';
 import { copyTables, syncTables, verifyTables } from '../../src/move/index.js';
 import { captureOutput } from '../harness/capture.js';
 import {
-  carepoolSource,
+  carepoolBuilt,
   createMovePair,
   diffSummary,
   EXPECTED,
@@ -76,9 +76,9 @@ describe('carepool sync between the sandbox servers', () => {
     expect(again.statements).toBe(0);
   });
 
-  it('CLI --dry-run prints SQL; the source is never a destination', async () => {
+  it('CLI --dry-run prints SQL; the source is never a destination', { timeout: 180_000 }, async () => {
     await run(pair.gcp, 'DELETE FROM p_patients WHERE id = 400');
-    const dry = await carepoolSource(
+    const dry = await carepoolBuilt(
       ['sync', '--from', 'azure', '--to', 'gcp', '--tables', 'p_patients', '--dry-run'],
       pair.env,
     );
@@ -117,7 +117,7 @@ describe('sync killed with -9 converges when run again', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('through the built CLI', async () => {
+  it('through the built CLI', { timeout: 180_000 }, async () => {
     expect(existsSync(BIN), 'npm run build first: this test spawns dist/cli/bin.js').toBe(true);
     const count = async () =>
       Number((await pair.gcp.query<{ n: number }>(sql`SELECT COUNT(*) AS n FROM parent`)).rows[0]?.n);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/index.js';
 import { copyTables, verifyTables } from '../../src/move/index.js';
 import {
-  carepoolSource as carepool,
+  carepoolBuilt as carepool,
   createMovePair,
   diffSummary,
   EXPECTED,
@@ -48,6 +48,28 @@ describe('carepool verify between the sandbox servers', () => {
     expect((keyless as Error).message).toContain('b_log');
   });
 
+  it('compares by column name: another column order or character set on the destination is no difference', async () => {
+    await run(
+      pair.azure,
+      'CREATE TABLE o_order (id INT PRIMARY KEY, x VARCHAR(10) NULL, y INT NULL) CHARACTER SET utf8mb4',
+    );
+    await run(
+      pair.gcp,
+      'CREATE TABLE o_order (id INT PRIMARY KEY, y INT NULL, x VARCHAR(10) NULL) CHARACTER SET latin1',
+    );
+    for (const conn of [pair.azure, pair.gcp])
+      await run(conn, "INSERT INTO o_order (id, x, y) VALUES (1, 'é', 1), (2, NULL, NULL)");
+    const same = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
+      tables: ['o_order'],
+    });
+    expect(same.identical).toBe(true);
+    await run(pair.gcp, "UPDATE o_order SET x = 'e' WHERE id = 1");
+    const differ = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
+      tables: ['o_order'],
+    });
+    expect(diffSummary(differ.differences)).toEqual(['o_order {"id":1} changed x']);
+  });
+
   it('names every planted difference by table and key, and nothing else', async () => {
     await run(pair.azure, 'UPDATE p_patients SET score = 0.3e0 WHERE id = 12');
     await run(pair.gcp, 'UPDATE p_patients SET score = 0.3e0 WHERE id = 12');
@@ -82,28 +104,32 @@ describe('carepool verify between the sandbox servers', () => {
     expect(slept).toBe(4);
   });
 
-  it('CLI: exit 1 and the rows named when they differ, 0 when the same, 2 on usage errors', async () => {
-    const [differ, json] = await Promise.all([
-      carepool(['verify', 'azure', 'gcp', '--tables', 'p_patients'], pair.env),
-      carepool(['verify', 'azure', 'gcp', '--tables', 'c_files', '--json'], pair.env),
-    ]);
-    expect(differ.code).toBe(1);
-    expect(differ.stdout).toContain('p_patients (id=30): missing on gcp');
-    expect(differ.stdout).toContain('p_patients (id=100000): extra on gcp');
-    expect(differ.stdout).toContain('p_patients (id=7): differs in email');
-    expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).verify.differenceCount).toBe(1);
-    await run(pair.gcp, "UPDATE c_files SET body = X'00FF0A09005C' WHERE id = 1");
-    const same = await carepool(['verify', 'azure', 'gcp', '--tables', 'c_files'], pair.env);
-    expect(same.code, same.stderr).toBe(0);
-    expect(same.stdout).toContain('azure and gcp hold the same rows');
-    const [self, unknown] = await Promise.all([
-      carepool(['verify', 'azure', 'azure'], pair.env),
-      carepool(['verify', 'azure', 'aws'], pair.env),
-    ]);
-    expect(self.code).toBe(2);
-    expect(self.stderr).toContain('CAREPOOL_MOVE_SAME_TARGET');
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('CAREPOOL_TARGET_UNKNOWN');
-  });
+  it(
+    'CLI: exit 1 and the rows named when they differ, 0 when the same, 2 on usage errors',
+    { timeout: 180_000 },
+    async () => {
+      const [differ, json] = await Promise.all([
+        carepool(['verify', 'azure', 'gcp', '--tables', 'p_patients'], pair.env),
+        carepool(['verify', 'azure', 'gcp', '--tables', 'c_files', '--json'], pair.env),
+      ]);
+      expect(differ.code).toBe(1);
+      expect(differ.stdout).toContain('p_patients (id=30): missing on gcp');
+      expect(differ.stdout).toContain('p_patients (id=100000): extra on gcp');
+      expect(differ.stdout).toContain('p_patients (id=7): differs in email');
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout).verify.differenceCount).toBe(1);
+      await run(pair.gcp, "UPDATE c_files SET body = X'00FF0A09005C' WHERE id = 1");
+      const same = await carepool(['verify', 'azure', 'gcp', '--tables', 'c_files'], pair.env);
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.stdout).toContain('azure and gcp hold the same rows');
+      const [self, unknown] = await Promise.all([
+        carepool(['verify', 'azure', 'azure'], pair.env),
+        carepool(['verify', 'azure', 'aws'], pair.env),
+      ]);
+      expect(self.code).toBe(2);
+      expect(self.stderr).toContain('CAREPOOL_MOVE_SAME_TARGET');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('CAREPOOL_TARGET_UNKNOWN');
+    },
+  );
 });
