@@ -1,5 +1,5 @@
 import { mix, random } from './random.js';
-import { CONDITIONS, FIRST_NAMES, GENDERS, LAST_NAMES } from './vocabulary.js';
+import { APPOINTMENT_REASONS, CONDITIONS, FIRST_NAMES_BY_GENDER, GENDERS, LAST_NAMES } from './vocabulary.js';
 
 /** A generated patient (explicit id, so every target gets identical rows). */
 export interface SeedPatient {
@@ -56,21 +56,27 @@ export function isoDate(ms: number): string {
 export function patientAt(seed: number, id: number): SeedPatient {
   const r = random(mix(seed, 1, id));
   const born = BIRTH_FROM + Math.floor(r.next() * ((BIRTH_TO - BIRTH_FROM) / DAY)) * DAY;
+  const gender = r.pick(GENDERS);
   return {
     id,
-    first_name: r.pick(FIRST_NAMES),
+    first_name: r.pick(FIRST_NAMES_BY_GENDER[gender]),
     last_name: r.pick(LAST_NAMES),
     date_of_birth: isoDate(born),
-    gender: r.pick(GENDERS),
+    gender,
     contact_number: r.chance(0.9)
       ? `555-${String(r.int(100, 999))}-${String(r.int(0, 9999)).padStart(4, '0')}`
       : null,
   };
 }
 
+/** How recent an admission must be to be still open: older stays were all discharged. */
+const OPEN_WITHIN_DAYS = 21;
+
 /**
  * The `count` records of patient `patient`, with ids `firstId…`. Admissions fall after birth (and after
- * 2015); 88 % are discharged 0-30 days later (never before admission); the rest are still admitted.
+ * 2015) and are discharged 0-30 days later (never before admission), except that half of those admitted in
+ * the last {@link OPEN_WITHIN_DAYS} days before the sample data's "today" are still in: no stay has been open
+ * for months.
  */
 export function recordsOf(seed: number, patient: SeedPatient, firstId: number, count: number): SeedRecord[] {
   const r = random(mix(seed, 2, patient.id));
@@ -82,7 +88,9 @@ export function recordsOf(seed: number, patient: SeedPatient, firstId: number, c
   for (let i = 0; i < count; i++) {
     const condition = r.pick(CONDITIONS);
     const admitted = from + Math.floor(r.next() * ((CARE_TO - from) / DAY)) * DAY;
-    const discharged = r.chance(0.88) ? admitted + r.int(0, 30) * DAY : null;
+    const recent = CARE_TO - admitted <= OPEN_WITHIN_DAYS * DAY;
+    const stay = r.int(0, 30) * DAY;
+    const discharged = recent && r.chance(0.5) ? null : admitted + stay;
     out.push({
       id: firstId + i,
       patient_id: patient.id,
@@ -90,6 +98,53 @@ export function recordsOf(seed: number, patient: SeedPatient, firstId: number, c
       treatment: r.chance(0.95) ? r.pick(condition.treatments) : null,
       admission_date: isoDate(admitted),
       discharge_date: discharged === null ? null : isoDate(Math.min(discharged, CARE_TO)),
+    });
+  }
+  return out;
+}
+
+/** A generated appointment. */
+export interface SeedAppointment {
+  readonly id: number;
+  readonly patient_id: number;
+  readonly scheduled_at: string;
+  readonly reason: string;
+  readonly status: 'scheduled' | 'completed' | 'cancelled' | 'no_show';
+}
+
+/** Appointments per patient at most: ids are `(patient - 1) * 2 + 1…`, the same on every target. */
+export const APPOINTMENTS_PER_PATIENT = 2;
+
+/**
+ * The appointments of patient `patient` (0-2; about 60 % of patients have some): in the 120 days before
+ * the sample data's "today" (mostly completed, some cancelled or missed) or the 90 days after it (mostly
+ * scheduled, some cancelled), on the hour or half hour between 08:00 and 17:30.
+ */
+export function appointmentsOf(seed: number, patient: SeedPatient): SeedAppointment[] {
+  const r = random(mix(seed, 3, patient.id));
+  const count = r.chance(0.6) ? r.int(1, APPOINTMENTS_PER_PATIENT) : 0;
+  const out: SeedAppointment[] = [];
+  for (let i = 0; i < count; i++) {
+    const upcoming = r.chance(0.5);
+    const day = upcoming ? CARE_TO + r.int(1, 90) * DAY : CARE_TO - r.int(0, 120) * DAY;
+    const slot = r.int(16, 35); // half hours: 08:00-17:30
+    const time = `${String(Math.floor(slot / 2)).padStart(2, '0')}:${slot % 2 ? '30' : '00'}:00`;
+    const roll = r.next();
+    const status = upcoming
+      ? roll < 0.85
+        ? 'scheduled'
+        : 'cancelled'
+      : roll < 0.75
+        ? 'completed'
+        : roll < 0.88
+          ? 'cancelled'
+          : 'no_show';
+    out.push({
+      id: (patient.id - 1) * APPOINTMENTS_PER_PATIENT + 1 + i,
+      patient_id: patient.id,
+      scheduled_at: `${isoDate(day)} ${time}`,
+      reason: r.pick(APPOINTMENT_REASONS),
+      status,
     });
   }
   return out;

@@ -4,10 +4,17 @@ import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { AppError, isAppError } from '../errors/index.js';
 import { models } from '../schema/index.js';
-import { patientAt, recordsOf, type SeedRecord } from './generate.js';
+import { appointmentsOf, patientAt, recordsOf, type SeedRecord } from './generate.js';
 import { PATIENT_COLUMNS, patientLine, RECORD_COLUMNS, recordLine } from './tsv.js';
 
-export { patientAt, recordsOf, type SeedPatient, type SeedRecord } from './generate.js';
+export {
+  appointmentsOf,
+  patientAt,
+  recordsOf,
+  type SeedAppointment,
+  type SeedPatient,
+  type SeedRecord,
+} from './generate.js';
 
 /** What to seed. */
 export interface SeedOptions {
@@ -45,6 +52,8 @@ export interface SeedResult {
   readonly target: string;
   readonly patients: number;
   readonly records: number;
+  /** Appointments written (0 when the target has no appointments table yet). */
+  readonly appointments: number;
   /** What carried the rows. */
   readonly method: 'insert' | 'load-data';
   readonly ms: number;
@@ -113,11 +122,13 @@ export async function seedTarget(target: Target, options: SeedOptions): Promise<
       }),
     );
   }
+  const appointments = await insertAppointments(target, options);
   const ms = Math.round(performance.now() - started);
   return {
     target: target.name,
     patients: options.patients,
     records: options.patients * options.recordsPerPatient,
+    appointments,
     method,
     ms,
     rowsPerSecond: Math.round(total / Math.max(ms / 1000, 0.001)),
@@ -269,4 +280,33 @@ async function emptyTables(target: Target): Promise<void> {
   }
   const childrenFirst = [...clinicalTables()].sort((a, b) => b.foreignKeys.length - a.foreignKeys.length);
   for (const table of childrenFirst) await target.sql.query(sql`DELETE FROM ${sql.ident(table.name)}`);
+}
+
+const APPOINTMENT_COLUMNS = ['id', 'patient_id', 'scheduled_at', 'reason', 'status'] as const;
+
+/**
+ * Writes every patient's appointments (about one per patient: a few percent of the rows, so plain multi-row
+ * INSERTs). A target whose schema has no `appointments` table yet (errno 1146) gets none.
+ */
+async function insertAppointments(target: Target, options: SeedOptions): Promise<number> {
+  let written = 0;
+  for (let from = 1; from <= options.patients; from += 2000) {
+    const rows: (readonly unknown[])[] = [];
+    for (let id = from; id <= Math.min(options.patients, from + 1999); id++) {
+      for (const a of appointmentsOf(options.seed, patientAt(options.seed, id))) {
+        rows.push(APPOINTMENT_COLUMNS.map((c) => a[c]));
+      }
+    }
+    if (rows.length === 0) continue;
+    try {
+      await target.sql.query(
+        sql`INSERT INTO appointments (${sql.raw(APPOINTMENT_COLUMNS.join(', '))}) VALUES ${sql.rows(rows)}`,
+      );
+    } catch (error) {
+      if (isAppError(error) && Number(error.meta.errno) === 1146) return 0;
+      throw error;
+    }
+    written += rows.length;
+  }
+  return written;
 }

@@ -236,6 +236,40 @@ export const LAST_NAMES = [
 
 export const GENDERS = ['Female', 'Male', 'Female', 'Male', 'Other'] as const;
 
+/** First names of {@link FIRST_NAMES} usually given to boys (the rest are girls' names, but for the neutral ones). */
+const MALE = new Set(
+  'Liam Noah Oliver Elijah Mateo Lucas Levi Asher James Leo Grayson Ezra Luca Ethan Aiden Wyatt Sebastian Benjamin Mason Henry Hudson Jack Jackson Owen Daniel Alexander Maverick Gabriel Carter William Logan Michael Samuel Muhammad Waylon Ezekiel Jayden Luke Lincoln Theo Jacob Josiah David Jaxon Elias Julian Theodore Isaiah Aaron Kenji Santiago Rahul Tomasz Yusuf Diego'.split(
+    ' ',
+  ),
+);
+/** Names given to anyone: the only ones the sample data pairs with gender "Other". */
+const NEUTRAL = new Set(['Avery', 'Riley', 'Kai', 'Wei', 'Oluwaseun', 'Harper', 'Nova']);
+
+/**
+ * First names that fit each gender of {@link GENDERS}, so the sample data never has a "Female" Liam:
+ * Female and Male draw from the names usually given to girls or boys (and the neutral ones), Other from
+ * the neutral names.
+ */
+export const FIRST_NAMES_BY_GENDER: Readonly<Record<(typeof GENDERS)[number], readonly string[]>> = {
+  Female: FIRST_NAMES.filter((n) => !MALE.has(n)),
+  Male: FIRST_NAMES.filter((n) => MALE.has(n) || NEUTRAL.has(n)),
+  Other: FIRST_NAMES.filter((n) => NEUTRAL.has(n)),
+};
+
+/** Reasons for an appointment (<= 200 chars). */
+export const APPOINTMENT_REASONS = [
+  'Follow-up after discharge',
+  'Blood pressure review',
+  'Medication review',
+  'Annual check-up',
+  'Wound check and dressing change',
+  'Diabetes review (HbA1c)',
+  'Physiotherapy assessment',
+  'Vaccination',
+  'Test results discussion',
+  'Pre-operative assessment',
+] as const;
+
 /** Diagnoses (<= 100 chars) with treatments that fit them (<= 200 chars). */
 export const CONDITIONS: readonly { readonly diagnosis: string; readonly treatments: readonly string[] }[] = [
   {

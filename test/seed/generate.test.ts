@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { medicalRecords, patients } from '../../src/schema/index.js';
 import { isoDate } from '../../src/seed/generate.js';
-import { patientAt, recordsOf } from '../../src/seed/index.js';
+import { appointmentsOf, patientAt, recordsOf, type SeedPatient } from '../../src/seed/index.js';
 import { patientLine, recordLine, tsvField } from '../../src/seed/tsv.js';
 
 const maxLength = (table: typeof patients.table | typeof medicalRecords.table, column: string) => {
@@ -69,5 +69,46 @@ describe('sample data generation', () => {
     ).toBe('7\tAda\tLovelace\t1915-12-10\tFemale\t\\N\n');
     const [r] = recordsOf(1, patientAt(1, 1), 5, 1);
     expect(recordLine(r as NonNullable<typeof r>).split('\t')).toHaveLength(6);
+  });
+});
+
+describe('sample data a clinician would believe', () => {
+  const MALE_ONLY = ['Liam', 'Noah', 'James', 'Muhammad', 'Diego'];
+  const FEMALE_ONLY = ['Olivia', 'Emma', 'Fatima', 'Priya', 'Ingrid'];
+  const patients = Array.from({ length: 3000 }, (_, i) => patientAt(11, i + 1));
+
+  it('gives genders that fit the first names', () => {
+    for (const p of patients) {
+      if (p.gender === 'Female') expect(MALE_ONLY).not.toContain(p.first_name);
+      if (p.gender === 'Male') expect(FEMALE_ONLY).not.toContain(p.first_name);
+      if (p.gender === 'Other')
+        expect(['Avery', 'Riley', 'Kai', 'Wei', 'Oluwaseun', 'Harper', 'Nova']).toContain(p.first_name);
+    }
+    expect(new Set(patients.map((p) => p.gender))).toEqual(new Set(['Female', 'Male', 'Other']));
+  });
+
+  it("has no open admission older than three weeks before the sample data's today (2026-10-31)", () => {
+    const open = patients.flatMap((p) => recordsOf(11, p, 1, 4)).filter((r) => r.discharge_date === null);
+    expect(open.length).toBeGreaterThan(0);
+    for (const r of open) expect(r.admission_date >= '2026-10-10').toBe(true);
+  });
+
+  it('books appointments past and upcoming in every status, the same for the same seed', () => {
+    const all = patients.flatMap((p) => appointmentsOf(11, p));
+    expect(appointmentsOf(11, patients[5] as SeedPatient)).toEqual(
+      appointmentsOf(11, patients[5] as SeedPatient),
+    );
+    expect(new Set(all.map((a) => a.status))).toEqual(
+      new Set(['scheduled', 'completed', 'cancelled', 'no_show']),
+    );
+    const past = all.filter((a) => a.scheduled_at < '2026-10-31 23:59');
+    const upcoming = all.filter((a) => a.scheduled_at > '2026-11-01');
+    expect(past.length).toBeGreaterThan(100);
+    expect(upcoming.length).toBeGreaterThan(100);
+    // Nothing in the past is still "scheduled"; nothing upcoming is completed or missed.
+    for (const a of past) expect(a.status).not.toBe('scheduled');
+    for (const a of upcoming) expect(['scheduled', 'cancelled']).toContain(a.status);
+    expect(new Set(all.map((a) => a.id)).size).toBe(all.length);
+    for (const a of all) expect(a.scheduled_at).toMatch(/^\d{4}-\d\d-\d\d (0[89]|1[0-7]):(00|30):00$/);
   });
 });

@@ -76,7 +76,7 @@ export function registerUp(program: Command, ctx: CliContext): void {
             });
             if (ctx.out.interactive) ctx.out.note('');
             ctx.out.line(
-              `${target.name}: seeded ${r.patients} patients and ${r.records} medical records in ${r.ms} ms`,
+              `${target.name}: seeded ${r.patients} patients, ${r.records} medical records and ${r.appointments} appointments in ${r.ms} ms`,
             );
           }),
         );
