@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   http: async () => (await import('./http/http.bench.js')).runHttpBench,
   migrate: async () => (await import('./migrate/migrate.bench.js')).runMigrateBench,
   seed: async () => (await import('./seed/seed.bench.js')).runSeedBench,
+  move: async () => (await import('./move/move.bench.js')).runMoveBench,
 };
 
 /** Benchmarks with a Python side (Flask, Alembic, SQLAlchemy): the reference stack is installed first. */
