@@ -4,7 +4,7 @@
  */
 import * as mariadb from 'mariadb';
 import mysql from 'mysql2/promise';
-import { compare } from '../lib/measure.js';
+import { compareRounds, median, pairedRatios } from '../lib/measure.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 import { startBenchServer } from '../lib/server.js';
 import { DRIVER_SIZES, pick } from '../sizes.js';
@@ -34,6 +34,7 @@ export async function runDriverBench(full: boolean): Promise<string> {
   const mdb = mariadb.createPool({ ...common, connectionLimit: 20, dateStrings: true, acquireTimeout: 5000 });
   const { count, rounds } = pick(DRIVER_SIZES, full);
   const rows: (string | number)[][] = [];
+  const ratios: number[] = [];
   try {
     for (const [label, sqlText, concurrency] of [
       ['SELECT 1', 'SELECT 1', 1],
@@ -41,16 +42,20 @@ export async function runDriverBench(full: boolean): Promise<string> {
       ['50-row list', LIST_50, 1],
       ['50-row list', LIST_50, 64],
     ] as const) {
-      const r = await compare(
+      const r = await compareRounds(
         { mysql2: () => m2.query(sqlText), mariadb: () => mdb.query(sqlText) },
         { count, concurrency, rounds },
       );
+      const a = r.mysql2 as number[];
+      const b = r.mariadb as number[];
+      ratios.push(median(a) / median(b));
       rows.push([
         label,
         concurrency,
-        Math.round(r.mysql2 as number),
-        Math.round(r.mariadb as number),
-        ((r.mysql2 as number) / (r.mariadb as number)).toFixed(2),
+        Math.round(median(a)),
+        Math.round(median(b)),
+        (median(a) / median(b)).toFixed(2),
+        pairedRatios(a, b),
       ]);
     }
   } finally {
@@ -63,12 +68,13 @@ export async function runDriverBench(full: boolean): Promise<string> {
     '',
     machineLine(`MariaDB ${server.state.version} on loopback, each driver's own pool of 20`),
     '',
-    'Both are within a few tens of percent of each other on these queries; carepool uses mysql2 because the',
-    'Cloud SQL Node.js connector supports only mysql2 and it is the most used driver, and runs its own pool',
-    "over single mysql2 connections (mysql2's pool lacks acquire timeout and validation). Command:",
-    '`npm run bench -- driver`.',
+    `${count.toLocaleString('en-US')} queries per round, ${rounds} interleaved rounds after a warm-up; medians, and the ratio per round.`,
+    `In this run mysql2 served ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x the MariaDB connector's queries per second.`,
+    'carepool uses mysql2 because the Cloud SQL Node.js connector supports only mysql2 and it is the most used',
+    "driver, and runs its own pool over single mysql2 connections (mysql2's pool lacks acquire timeout and",
+    'validation). Command: `npm run bench -- driver`.',
     '',
-    mdTable(['query', 'callers', 'mysql2 ops/s', 'mariadb ops/s', 'mysql2 ÷ mariadb'], rows),
+    mdTable(['query', 'callers', 'mysql2 ops/s', 'mariadb ops/s', 'mysql2 ÷ mariadb', 'per round'], rows),
   ].join('\n');
   await writeSection('driver', md);
   return md;
