@@ -53,11 +53,27 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
   );
   const server = serverRows.rows[0] ?? { version: '', comment: '' };
   const mariadb = parseServer(server.version, server.comment)?.flavor === 'mariadb';
-  const [tables, columns, indexes, fkColumns, rules, checks] = await Promise.all([
-    client.query<RawTable>(sql`
+  // SHOW CREATE TABLE of each table starts as soon as the table list is in, beside the other queries.
+  const createStatements: Record<string, string> = {};
+  const tablesQuery = client.query<RawTable>(sql`
       SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment, ENGINE AS engine,
         TABLE_COLLATION AS table_collation, CREATE_OPTIONS AS create_options, TABLE_TYPE AS table_type
-      FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE <> 'VIEW'`),
+      FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE <> 'VIEW'`);
+  const shown = tablesQuery.then((tables) =>
+    Promise.all(
+      tables.rows.map(async (t) => {
+        const r = await client.query<Record<string, string>>(
+          sql.raw(`SHOW CREATE TABLE ${ident(database)}.${ident(t.table_name)}`),
+        );
+        const row = r.rows[0];
+        if (row) createStatements[t.table_name] = row['Create Table'] ?? '';
+      }),
+    ),
+  );
+  // Awaited below; a failure there must not also surface as an unhandled rejection.
+  shown.catch(() => undefined);
+  const [tables, columns, indexes, fkColumns, rules, checks] = await Promise.all([
+    tablesQuery,
     mariadb
       ? client.query<RawColumn>(sql`
       SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
@@ -107,16 +123,7 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
         ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
       WHERE tc.TABLE_SCHEMA = ${database} AND tc.CONSTRAINT_TYPE = 'CHECK'`),
   ]);
-  const createStatements: Record<string, string> = {};
-  await Promise.all(
-    tables.rows.map(async (t) => {
-      const r = await client.query<Record<string, string>>(
-        sql.raw(`SHOW CREATE TABLE ${ident(database)}.${ident(t.table_name)}`),
-      );
-      const row = r.rows[0];
-      if (row) createStatements[t.table_name] = row['Create Table'] ?? '';
-    }),
-  );
+  await shown;
   return {
     server,
     tables: tables.rows,
