@@ -62,10 +62,14 @@ export async function runMoveBench(full: boolean): Promise<string> {
       ];
   const server = await startBenchServer();
   const dir = await mkdtemp(join(tmpdir(), 'carepool-move-bench-'));
-  const admin = await connectSingle('bench', parseConnectionUrl('bench', userUrl(server.state, 'admin', 'DISABLED')), {
-    connectTimeoutMs: 5000,
-    keepAliveMs: 0,
-  });
+  const admin = await connectSingle(
+    'bench',
+    parseConnectionUrl('bench', userUrl(server.state, 'admin', 'DISABLED')),
+    {
+      connectTimeoutMs: 5000,
+      keepAliveMs: 0,
+    },
+  );
   const cnf = join(dir, 'my.cnf');
   const u = server.state.users.admin;
   // The password goes in a 0600 defaults file, never on a command line (ps would show it).
@@ -85,10 +89,15 @@ export async function runMoveBench(full: boolean): Promise<string> {
       const myd = `bmyd${i}`;
       await fill(admin, src, size);
       await admin.query(sql.raw(`CREATE DATABASE ${dst}`));
-      const urlOf = (db: string) => userUrl(server.state, 'admin', 'DISABLED').replace(/\/clinic\?/, `/${db}?`);
+      const urlOf = (db: string) =>
+        userUrl(server.state, 'admin', 'DISABLED').replace(/\/clinic\?/, `/${db}?`);
       const registry = new TargetRegistry(
         loadConfig({
-          env: { CAREPOOL_TARGETS: 'src,dst', CAREPOOL_TARGET_SRC_URL: urlOf(src), CAREPOOL_TARGET_DST_URL: urlOf(dst) },
+          env: {
+            CAREPOOL_TARGETS: 'src,dst',
+            CAREPOOL_TARGET_SRC_URL: urlOf(src),
+            CAREPOOL_TARGET_DST_URL: urlOf(dst),
+          },
           dotenv: false,
           cwd: dir,
         }),
@@ -105,7 +114,16 @@ export async function runMoveBench(full: boolean): Promise<string> {
         clearInterval(sampler);
         const out = join(dir, `dump${i}`);
         const d0 = performance.now();
-        await run('mydumper', [`--defaults-file=${cnf}`, '-B', src, '-o', out, '-t', '4', '--trx-consistency-only']);
+        await run('mydumper', [
+          `--defaults-file=${cnf}`,
+          '-B',
+          src,
+          '-o',
+          out,
+          '-t',
+          '4',
+          '--trx-consistency-only',
+        ]);
         const dumpMs = performance.now() - d0;
         await admin.query(sql.raw(`CREATE DATABASE ${myd}`));
         const l0 = performance.now();
@@ -121,7 +139,9 @@ export async function runMoveBench(full: boolean): Promise<string> {
           `${Math.round(peakRss / 2 ** 20)} MiB`,
         ]);
         const s0 = performance.now();
-        const same = await verifyTables(registry.get('src'), registry.get('dst'), { tables: ['medical_records'] });
+        const same = await verifyTables(registry.get('src'), registry.get('dst'), {
+          tables: ['medical_records'],
+        });
         const sameMs = performance.now() - s0;
         if (!same.identical) throw new Error('the fresh copy differs from its source');
         // Verify: plant differences on the copy (counted as the server reports them), then both tools compare.
@@ -135,20 +155,28 @@ export async function runMoveBench(full: boolean): Promise<string> {
         ])
           planted += (await admin.query(sql.raw(s))).affectedRows;
         const v0 = performance.now();
-        const verified = await verifyTables(registry.get('src'), registry.get('dst'), { tables: ['medical_records'] });
+        const verified = await verifyTables(registry.get('src'), registry.get('dst'), {
+          tables: ['medical_records'],
+        });
         const verifyMs = performance.now() - v0;
         const p0 = performance.now();
         // pt-table-sync exits 2 when it found differences (its documented exit status): that is success here.
         const pt = await run(
           'pt-table-sync',
-          ['--print', `h=127.0.0.1,P=${server.state.port},F=${cnf},D=${src},t=medical_records`, `D=${dst},t=medical_records`],
+          [
+            '--print',
+            `h=127.0.0.1,P=${server.state.port},F=${cnf},D=${src},t=medical_records`,
+            `D=${dst},t=medical_records`,
+          ],
           { maxBuffer: 256 * 2 ** 20 },
         ).catch((error: { code?: number; stdout?: string }) => {
           if (error.code !== 2) throw error;
           return { stdout: error.stdout ?? '' };
         });
         const ptMs = performance.now() - p0;
-        const ptStatements = pt.stdout.split('\n').filter((l) => /^(INSERT|UPDATE|DELETE|REPLACE)/.test(l)).length;
+        const ptStatements = pt.stdout
+          .split('\n')
+          .filter((l) => /^(INSERT|UPDATE|DELETE|REPLACE)/.test(l)).length;
         verifyRows.push([
           size.records.toLocaleString('en'),
           `${seconds(sameMs)} s, ${Math.round(size.records / (sameMs / 1000))} rows/s, ${same.tables[0]?.chunks} chunks`,
@@ -168,20 +196,34 @@ export async function runMoveBench(full: boolean): Promise<string> {
   const md = [
     '## Move: carepool copy vs mydumper + myloader, carepool verify vs pt-table-sync --print',
     '',
-    machineLine('MariaDB sandbox server (gcp profile, plain TCP), mydumper/myloader 0.10.1, percona-toolkit 3.2.1'),
+    machineLine(
+      'MariaDB sandbox server (gcp profile, plain TCP), mydumper/myloader 0.10.1, percona-toolkit 3.2.1',
+    ),
     '',
     'Copy: two tables shaped like the clinic schema (patients + medical_records with an FK), from one database',
     'to another on the same server. carepool copy: 4 workers, chunks of 10,000 rows, consistent snapshot,',
     'LOAD DATA LOCAL. mydumper -t 4 --trx-consistency-only to files, then myloader -t 4 into a third database.',
     'Ratio = carepool / (dump + load); below 1.0 carepool is faster. Peak RSS is the whole benchmark process.',
     '',
-    mdTable(['patients + records', 'carepool copy', 'mydumper + myloader', 'ratio', 'copy rows/s', 'peak RSS'], copyRows),
+    mdTable(
+      ['patients + records', 'carepool copy', 'mydumper + myloader', 'ratio', 'copy rows/s', 'peak RSS'],
+      copyRows,
+    ),
     '',
     `Verify: ${PLANT} rows deleted, ${PLANT} changed (a trailing space) and ${PLANT} added on the copy of`,
     'medical_records; carepool verify and pt-table-sync --print (no --replicate: two independent databases)',
     'compare the table. Ratio = pt-table-sync time / carepool time (above 1.0 carepool is faster).',
     '',
-    mdTable(['records', 'carepool verify, identical copy', 'carepool verify, planted', 'pt-table-sync --print, planted', 'ratio (planted)'], verifyRows),
+    mdTable(
+      [
+        'records',
+        'carepool verify, identical copy',
+        'carepool verify, planted',
+        'pt-table-sync --print, planted',
+        'ratio (planted)',
+      ],
+      verifyRows,
+    ),
   ].join('\n');
   await writeSection('move', md);
   return md;
