@@ -74,7 +74,8 @@ describe('SQL injection through any parameter', () => {
     }
     expect(requests).toBeGreaterThan(1000);
     expect(await checksums()).toBe(before);
-  });
+    // Thousands of requests (ERD renders among them) on a shared 2-core machine: a bound, not a latency goal.
+  }, 300_000);
 
   it('payloads in body fields are stored as the literal text they are, touching no other row', async () => {
     const before = await checksums();
