@@ -26,7 +26,8 @@ const slow = `export default {
   id: '9003_slow', parents: ['__HEAD__'], message: 'slow data step between two DDL statements',
   up: (op) => [
     op.createTable('visits', { id: op.t.id(), note: op.nullable(op.t.varchar(100)) }),
-    op.sql('SELECT SLEEP(3)', { down: 'SELECT 1' }),
+    // The landed-check finds no row, so resume runs the step again (without one, resume would refuse).
+    op.sql('SELECT SLEEP(3)', { down: 'SELECT 1', landed: 'SELECT 1 FROM DUAL WHERE FALSE' }),
     op.addColumn('visits', 'room', op.nullable(op.t.varchar(20))),
   ],
   down: (op) => [op.dropTable('visits')],
@@ -86,7 +87,8 @@ describe('a process killed mid-migration', () => {
       const shown = await resolveTarget(gcp, 'show', { chain });
       expect(shown.revision).toBe('9003_slow');
       expect(shown.entries.map((e) => e.status)).toEqual(['done', 'pending']);
-      const resumed = await resolveTarget(gcp, 'resume', { chain });
+      // The killed client's SLEEP may still be running on the server: wait for it (resolve refuses otherwise).
+      const resumed = await resolveTarget(gcp, 'resume', { chain, running: 'wait' });
       expect(resumed.ok).toBe(true);
       expect(resumed.executed).toEqual([
         'SELECT SLEEP(3)',

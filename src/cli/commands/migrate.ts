@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { Target } from '../../db/targets.js';
 import { AppError } from '../../errors/index.js';
 import {
   autogenerate,
@@ -7,7 +6,6 @@ import {
   defaultMigrationsDir,
   describeOperation,
   diffSchemas,
-  introspectSchema,
   loadChain,
   type MigrateEvent,
   mergeHeads,
@@ -16,15 +14,14 @@ import {
   parseServer,
   planTarget,
   type Renames,
-  resolveTarget,
   schemaOf,
-  stampTarget,
   type TargetResult,
-  targetDatabase,
   targetStatus,
 } from '../../migrate/index.js';
-import { models } from '../../schema/index.js';
 import type { CliContext } from '../context.js';
+import { desiredSchema, registerMigrateAdopt } from './migrate-adopt.js';
+import { SOURCE_HELP, sourceContext } from './schema-source.js';
+import { loadSource } from '../../migrate/sources/index.js';
 import { table } from '../output.js';
 
 interface CommonOpts {
@@ -52,7 +49,12 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     )
     .requiredOption('-m, --message <msg>', 'what the migration does')
     .option('--autogenerate', 'fill up/down from the models')
-    .option('--against <target>', 'autogenerate against a live target instead of the chain in memory')
+    .option(
+      '--against <source>',
+      `autogenerate against this schema instead of the chain in memory: ${SOURCE_HELP}`,
+    )
+    .option('--models <path>', 'your own models module (default: CAREPOOL_MODELS, else the built-in models)')
+    .option('--server <flavor:version>', 'server a .sql source is normalised on')
     .option('--rename-table <from:to...>', 'a table rename (never guessed)')
     .option('--rename-column <table.from:to...>', 'a column rename (never guessed)')
     .action(
@@ -61,6 +63,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           message: string;
           autogenerate?: boolean;
           against?: string;
+          models?: string;
+          server?: string;
           renameTable?: string[];
           renameColumn?: string[];
         },
@@ -72,15 +76,11 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           ctx.out.line(`wrote ${w.file}`);
           return;
         }
-        let against: Awaited<ReturnType<typeof introspectSchema>> | undefined;
-        if (opts.against) {
-          const target = (await ctx.registry()).get(opts.against);
-          // Over the pool the catalog queries run on parallel connections.
-          against = await introspectSchema(target.sql, targetDatabase(target));
-        }
+        const sources = sourceContext(ctx, opts);
+        const against = opts.against ? (await loadSource(opts.against, sources)).schema : undefined;
         const w = await autogenerate({
           chain,
-          models,
+          models: (await loadSource('models', sources)).schema,
           message: opts.message,
           renames: parseRenames(opts),
           ...(against ? { against } : {}),
@@ -220,7 +220,16 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     });
 
   for (const name of ['current', 'history', 'check'] as const) {
-    withCommon(migrate.command(name))
+    const cmd = withCommon(migrate.command(name));
+    if (name === 'check')
+      cmd
+        .option(
+          '--schema <source>',
+          `the desired schema (default: --models/CAREPOOL_MODELS, else the chain of --dir when given, else the built-in models): ${SOURCE_HELP}`,
+        )
+        .option('--models <path>', 'your own models module')
+        .option('--server <flavor:version>', 'server a .sql source is normalised on');
+    cmd
       .description(
         name === 'current'
           ? 'the applied head revision(s) of each target'
@@ -228,13 +237,15 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
             ? 'the chain with what each target applied, when, by whom, how long'
             : 'exit 1 if any target (or the chain) differs from the models, or has edited/half-applied migrations',
       )
-      .action(async (opts: CommonOpts) => {
+      .action(async (opts: CommonOpts & { schema?: string; models?: string; server?: string }) => {
         const chain = await chainOf(opts);
         const targets = (await ctx.registry()).select(opts.target);
-        const statuses = await Promise.all(
-          targets.map((t) => targetStatus(t, chain, name === 'check' ? models : undefined)),
-        );
-        const chainDrift = name === 'check' ? diffSchemas(schemaOf(chain, new Set(chain.order)), models) : [];
+        const desired = name === 'check' ? await desiredSchema(ctx, opts) : undefined;
+        const statuses = await Promise.all(targets.map((t) => targetStatus(t, chain, desired?.schema)));
+        const chainDrift =
+          desired && desired.kind !== 'chain'
+            ? diffSchemas(schemaOf(chain, new Set(chain.order)), desired.schema)
+            : [];
         if (opts.json) {
           ctx.out.json({
             heads: chain.heads,
@@ -266,12 +277,12 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
               ...(s.pending.length ? [`pending: ${s.pending.join(', ')}`] : []),
             ];
             ctx.out.line(
-              `${s.target}: ${problems.length ? `\n  ${problems.join('\n  ')}` : 'matches the models'}`,
+              `${s.target}: ${problems.length ? `\n  ${problems.join('\n  ')}` : `matches ${desired?.label ?? 'the models'}`}`,
             );
           }
           if (chainDrift.length)
             ctx.out.line(
-              `migrations/: the models have changes no migration makes:\n  ${chainDrift.map(describeOperation).join('\n  ')}\n  run: carepool migrate revision --autogenerate -m "..."`,
+              `${chain.dir}: ${desired?.label ?? 'the models'} has changes no migration makes:\n  ${chainDrift.map(describeOperation).join('\n  ')}\n  run: carepool migrate revision --autogenerate -m "..."`,
             );
         }
         if (
@@ -307,70 +318,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       ctx.out.line(`wrote ${w.file} (parents: ${w.parents.join(', ')})`);
     });
 
-  withCommon(migrate.command('stamp <revision>'))
-    .description('adopt an existing database at REV after verifying its schema matches (no DDL runs)')
-    .option('--force', 'record it even if the schema differs')
-    .action(async (rev: string, opts: CommonOpts & { force?: boolean }) => {
-      const chain = await chainOf(opts);
-      const targets = (await ctx.registry()).select(opts.target, { required: true });
-      const results = await Promise.all(
-        targets.map((t) => stampTarget(t, rev, { chain, force: opts.force ?? false })),
-      );
-      if (opts.json)
-        ctx.out.json({
-          results: results.map((r) => ({ ...r, differences: r.differences.map(describeOperation) })),
-        });
-      else
-        for (const r of results)
-          ctx.out.line(
-            r.ok
-              ? `${r.target}: stamped ${rev} (${r.applied.length} revisions recorded)`
-              : `${r.target}: ${r.error?.code} ${r.error?.message}\n  ${r.differences.map(describeOperation).join('\n  ')}`,
-          );
-      if (results.some((r) => !r.ok)) ctx.exitCode = 1;
-    });
-
-  withCommon(migrate.command('resolve'))
-    .description('show a half-applied revision, then --resume, --mark-applied or --revert it')
-    .option('--resume', 'run the statements that did not land')
-    .option('--mark-applied', 'record it as applied (you fixed it by hand)')
-    .option('--revert', 'undo the statements that landed')
-    .action(async (opts: CommonOpts & { resume?: boolean; markApplied?: boolean; revert?: boolean }) => {
-      const chosen = [
-        opts.resume && 'resume',
-        opts.markApplied && 'mark-applied',
-        opts.revert && 'revert',
-      ].filter(Boolean) as ('resume' | 'mark-applied' | 'revert')[];
-      if (chosen.length > 1)
-        throw new AppError('CAREPOOL_USAGE', 'choose one of --resume, --mark-applied, --revert');
-      const action = chosen[0] ?? 'show';
-      const chain = await chainOf(opts);
-      const registry = await ctx.registry();
-      const targets: readonly Target[] =
-        action === 'show' ? registry.select(opts.target) : registry.select(opts.target, { required: true });
-      const results = await Promise.all(targets.map((t) => resolveTarget(t, action, { chain })));
-      if (opts.json) ctx.out.json({ results });
-      else {
-        for (const r of results) {
-          if (!r.ok) ctx.out.line(`${r.target}: ${r.error?.code} ${r.error?.message}`);
-          else if (r.revision === null) ctx.out.line(`${r.target}: nothing half-applied`);
-          else {
-            ctx.out.line(
-              `${r.target}: ${r.revision} (${r.direction}) ${action === 'show' ? 'is half-applied' : `${action}: done, ${r.executed.length} statement(s) run`}`,
-            );
-            for (const e of r.entries)
-              ctx.out.line(
-                `  ${e.seq + 1}. [${e.status}${e.status !== 'done' && e.landed !== null ? `, landed: ${e.landed}` : ''}] ${e.statement.split('\n')[0]}${e.error ? `\n     error: ${e.error}` : ''}`,
-              );
-            if (action === 'show')
-              ctx.out.line(
-                `  next: carepool migrate resolve --target ${r.target} --resume | --mark-applied | --revert`,
-              );
-          }
-        }
-      }
-      if (results.some((r) => !r.ok)) ctx.exitCode = 1;
-    });
+  registerMigrateAdopt(migrate, ctx, withCommon);
 }
 
 function parseRenames(opts: { renameTable?: string[]; renameColumn?: string[] }): Renames {

@@ -1,101 +1,73 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.js';
-import {
-  DEFAULT_OFFLINE_SERVER,
-  defaultMigrationsDir,
-  describeOperation,
-  diffSchemas,
-  EMPTY_SCHEMA,
-  introspectSchema,
-  loadChain,
-  parseServer,
-  renderOps,
-  schemaOf,
-  targetDatabase,
-} from '../../migrate/index.js';
-import { models, type Schema } from '../../schema/index.js';
+import { DEFAULT_OFFLINE_SERVER, describeOperation, diffSchemas, renderOps } from '../../migrate/index.js';
+import { scriptStatement } from '../../migrate/objects/session.js';
+import { dumpSource, loadSource } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
+import { SOURCE_HELP, type SourceOpts, serverOption, sourceContext } from './schema-source.js';
 
 /**
- * `carepool schema diff A B` (A, B: a target name, `models`, or `chain` = the migrations at head, in
- * memory) and `carepool schema dump`. diff exits 1 when they differ.
+ * `carepool schema diff FROM TO` and `carepool schema dump --target SOURCE`, where a source is a target,
+ * `models`, `chain`, or .sql files (normalised in a workspace). diff exits 1 when they differ.
  */
 export function registerSchema(program: Command, ctx: CliContext): void {
   const schema = program
     .command('schema')
-    .description('compare and print schemas of targets, the models and the migration chain');
+    .description('compare and dump schemas of targets, models, the migration chain or .sql files');
+  const withSource = (cmd: Command) =>
+    cmd
+      .option('--dir <path>', 'migrations directory (for chain)')
+      .option(
+        '--models <path>',
+        'your own models module (default: CAREPOOL_MODELS, else the built-in models)',
+      )
+      .option('--server <flavor:version>', 'server a .sql source is normalised on and SQL is rendered for');
 
-  const load = async (source: string, dir: string | undefined): Promise<Schema> => {
-    if (source === 'models') return models;
-    if (source === 'chain') {
-      const chain = await loadChain(dir ?? defaultMigrationsDir());
-      return schemaOf(chain, new Set(chain.order));
-    }
-    const target = (await ctx.registry()).get(source);
-    const conn = await target.connectMigrator();
-    try {
-      return await introspectSchema(conn, targetDatabase(target));
-    } finally {
-      await conn.close();
-    }
-  };
-
-  schema
-    .command('diff <a> <b>')
-    .description('what turns A into B (exit 1 when they differ); A and B: a target, models or chain')
+  withSource(schema.command('diff <from> <to>'))
+    .description(`what turns FROM into TO (exit 1 when they differ); each: ${SOURCE_HELP}`)
     .option('--json', 'print JSON')
     .option('--sql', 'print the statements too')
-    .option('--server <flavor:version>', 'render --sql for this server', 'mysql:8.0.36')
-    .option('--dir <path>', 'migrations directory (for chain)')
-    .action(
-      async (a: string, b: string, opts: { json?: boolean; sql?: boolean; server: string; dir?: string }) => {
-        const [sa, sb] = await Promise.all([load(a, opts.dir), load(b, opts.dir)]);
-        const ops = diffSchemas(sa, sb);
-        if (opts.json)
-          ctx.out.json({
-            from: a,
-            to: b,
-            equal: ops.length === 0,
-            operations: ops,
-            summary: ops.map(describeOperation),
-          });
-        else if (ops.length === 0) ctx.out.line(`${a} and ${b} have the same schema`);
-        else {
-          ctx.out.line(
-            `${ops.length} difference(s) from ${a} to ${b}:\n  ${ops.map(describeOperation).join('\n  ')}`,
-          );
-          if (opts.sql) {
-            const server = parseServer(opts.server) ?? DEFAULT_OFFLINE_SERVER;
-            ctx.out.line(
-              renderOps(ops, server, sa)
-                .statements.map((s) => `${s.sql};`)
-                .join('\n'),
-            );
-          }
-        }
-        if (ops.length > 0) ctx.exitCode = 1;
-      },
-    );
-
-  schema
-    .command('dump')
-    .description('print a target’s schema (or --target models|chain) as CREATE TABLE statements or JSON')
-    .option('--target <name>', 'a target, models or chain (default: the first target)')
-    .option('--json', 'print JSON')
-    .option('--server <flavor:version>', 'render for this server', 'mysql:8.0.36')
-    .option('--dir <path>', 'migrations directory (for chain)')
-    .action(async (opts: { target?: string; json?: boolean; server: string; dir?: string }) => {
-      const source = opts.target ?? (await ctx.registry()).names()[0];
-      if (!source) throw new AppError('CAREPOOL_USAGE', 'name a target with --target');
-      const s = await load(source, opts.dir);
-      if (opts.json) ctx.out.json(s);
+    .action(async (a: string, b: string, opts: SourceOpts & { json?: boolean; sql?: boolean }) => {
+      const sources = sourceContext(ctx, opts);
+      const [sa, sb] = await Promise.all([loadSource(a, sources), loadSource(b, sources)]);
+      const ops = diffSchemas(sa.schema, sb.schema);
+      if (opts.json)
+        ctx.out.json({
+          from: a,
+          to: b,
+          equal: ops.length === 0,
+          operations: ops,
+          summary: ops.map(describeOperation),
+        });
+      else if (ops.length === 0) ctx.out.line(`${a} and ${b} have the same schema`);
       else {
-        const server = parseServer(opts.server) ?? DEFAULT_OFFLINE_SERVER;
         ctx.out.line(
-          renderOps(diffSchemas(EMPTY_SCHEMA, s), server, EMPTY_SCHEMA)
-            .statements.map((st) => `${st.sql};`)
-            .join('\n\n'),
+          `${ops.length} difference(s) from ${a} to ${b}:\n  ${ops.map(describeOperation).join('\n  ')}`,
         );
+        if (opts.sql) {
+          // Statements for the server FROM lives on (they are applied to it), else --server, else MySQL 8.0.
+          const server = sa.server ?? serverOption(opts.server) ?? sb.server ?? DEFAULT_OFFLINE_SERVER;
+          ctx.out.line(renderOps(ops, server, sa.schema).statements.map(scriptStatement).join('\n'));
+        }
       }
+      if (ops.length > 0) ctx.exitCode = 1;
+    });
+
+  withSource(schema.command('dump'))
+    .description(
+      'print a loadable, faithful dump: tables in FK order, views, triggers and routines (or --json: the model)',
+    )
+    .option('--target <source>', `${SOURCE_HELP} (default: the first target)`)
+    .option(
+      '--definer',
+      'keep each view/trigger/routine’s DEFINER (default: none, they belong to the loader)',
+    )
+    .option('--json', 'print the schema model as JSON')
+    .action(async (opts: SourceOpts & { target?: string; json?: boolean; definer?: boolean }) => {
+      const source = opts.target ?? (await ctx.registry()).names()[0];
+      if (!source) throw new AppError('CAREPOOL_USAGE', 'name a schema source with --target');
+      const sources = sourceContext(ctx, opts);
+      if (opts.json) ctx.out.json((await loadSource(source, sources)).schema);
+      else ctx.out.line((await dumpSource(source, sources, { definer: opts.definer ?? false })).trimEnd());
     });
 }

@@ -6,6 +6,7 @@ import { loadChain } from '../files/load.js';
 import { writeRevision } from '../files/write.js';
 import { introspectSchema } from '../introspect/index.js';
 import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
+import { withObjects } from '../objects/diff.js';
 import { invertOps } from '../ops/invert.js';
 import { openSession } from './session.js';
 import { type StampResult, stampTarget } from './stamp.js';
@@ -40,7 +41,8 @@ export async function baselineTarget(
   }
   const session = await openSession(target, { lock: false });
   const live = await introspectSchema(session.conn, session.database).finally(() => session.close());
-  const up = diffSchemas(EMPTY_SCHEMA, live);
+  // Objects too: the baseline tracks every view, trigger and routine the database holds.
+  const up = diffSchemas({ ...EMPTY_SCHEMA, objects: [] }, withObjects(live));
   const written = await writeRevision({
     chain,
     message,

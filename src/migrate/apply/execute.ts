@@ -80,9 +80,10 @@ export async function executeStep(
   const journal = sql.ident(JOURNAL_TABLE);
   const row = (id: number | null, seq: number, status: 'pending' | 'done') => {
     const st = statements[seq] as Statement;
-    return sql`(${id}, ${runId}, ${revision.id}, ${direction}, ${seq}, ${st.sql}, ${st.inverse}, ${status}, UTC_TIMESTAMP(3), ${status === 'done' ? sql`UTC_TIMESTAMP(3)` : null}, CONCAT(${who}, ' as ', CURRENT_USER()))`;
+    return sql`(${id}, ${runId}, ${revision.id}, ${direction}, ${seq}, ${st.sql}, ${st.inverse}, ${status}, UTC_TIMESTAMP(3), ${status === 'done' ? sql`UTC_TIMESTAMP(3)` : null}, CONCAT(${who}, ' as ', CURRENT_USER()), CONNECTION_ID())`;
   };
-  const columns = sql`(id, run_id, revision, direction, seq, statement, inverse, status, started_at, finished_at, applied_by)`;
+  // conn_id: the server keeps running a statement whose client was killed; resolve finds it by this id.
+  const columns = sql`(id, run_id, revision, direction, seq, statement, inverse, status, started_at, finished_at, applied_by, conn_id)`;
   /** The statement that ran last, whose `done` is not written yet. */
   let ran: { readonly id: number; readonly seq: number } | undefined;
   try {

@@ -4,6 +4,7 @@ import type { Schema } from '../../schema/index.js';
 import { diffSchemas } from '../diff/diff-schemas.js';
 import type { Chain } from '../files/graph.js';
 import type { HistoryRow, JournalRow } from '../history/history-store.js';
+import { withObjects } from '../objects/diff.js';
 import { introspectSchema } from '../introspect/index.js';
 import type { Operation } from '../ops/operation.js';
 import { serverLabel } from '../server.js';
@@ -66,7 +67,7 @@ export async function targetStatus(target: Target, chain: Chain, models?: Schema
     const applied = chain.order.filter((id) => state.applied.has(id));
     const parents = new Set(state.history.flatMap((h) => h.parents));
     const drift = models
-      ? diffSchemas(await introspectSchema(session.conn, session.database), models)
+      ? diffSchemas(withObjects(await introspectSchema(session.conn, session.database)), models)
       : undefined;
     return {
       target: target.name,

@@ -5,7 +5,17 @@ import type { Chain } from '../files/graph.js';
 import { defaultMigrationsDir, loadChain } from '../files/load.js';
 import { JOURNAL_TABLE, type JournalRow } from '../history/history-store.js';
 import { introspectSchema } from '../introspect/index.js';
+import { runStatement } from '../objects/session.js';
+import { invertOp } from '../ops/invert.js';
 import { opLanded } from '../ops/landed.js';
+import type { Operation } from '../ops/operation.js';
+import {
+  type RunningPolicy,
+  type RunningStatement,
+  settleRunning,
+  sqlLanded,
+  stillRunning,
+} from './running.js';
 import { finishStep } from './execute.js';
 import { readTargetState } from './migrate-target.js';
 import { renderSteps } from './plan.js';
@@ -23,6 +33,8 @@ export interface ResolveEntry {
   /** For pending/failed entries: did the change land (re-introspected)? null when it cannot tell. */
   readonly landed: boolean | null;
   readonly error: string | null;
+  /** Present when the dead run's statement was still executing on the server when resolve looked. */
+  readonly running?: RunningStatement;
 }
 
 /** The outcome of {@link resolveTarget}. */
@@ -48,7 +60,15 @@ export interface ResolveResult {
 export async function resolveTarget(
   target: Target,
   action: ResolveAction,
-  options: { chain?: Chain; migrationsDir?: string; lockTimeoutSeconds?: number } = {},
+  options: {
+    chain?: Chain;
+    migrationsDir?: string;
+    lockTimeoutSeconds?: number;
+    /** What to do when a dead run's statement still runs: refuse (default), wait for it, or KILL it. */
+    running?: RunningPolicy;
+    /** How long `wait` (and `kill`, for the rollback) may take. Default 3600 s. */
+    waitSeconds?: number;
+  } = {},
 ): Promise<ResolveResult> {
   let session: MigrateSession | undefined;
   const executed: string[] = [];
@@ -75,22 +95,56 @@ export async function resolveTarget(
     const planned = rev
       ? renderSteps(chain, state.applied, [{ id: rev.id, direction: first.direction }], session.server)[0]
       : undefined;
-    const live = await introspectSchema(session.conn, session.database);
-    entries = journal.map((j) => {
+    const conn = session.conn;
+    // A statement whose client died keeps running on the server (and may still land): find it first.
+    const running = await stillRunning(conn, journal);
+    if (running.size > 0 && action !== 'show') {
+      const policy = options.running ?? 'refuse';
+      if (policy === 'refuse') {
+        const [seq, r] = [...running][0] as [number, RunningStatement];
+        throw new AppError(
+          'CAREPOOL_MIGRATE_STATEMENT_RUNNING',
+          `${target.name}: statement ${seq + 1} of ${revision} is still running on the server as connection ${r.connectionId} (${r.seconds} s): ${r.info.slice(0, 80)}`,
+          { meta: { target: target.name, revision, connectionId: r.connectionId } },
+        );
+      }
+      await settleRunning(conn, [...running.values()], policy, options.waitSeconds ?? 3600);
+      running.clear();
+    }
+    const live = await introspectSchema(conn, session.database);
+    entries = [];
+    for (const j of journal) {
       const op = planned?.statements[j.seq]?.op;
-      const landed = j.status === 'done' ? true : op ? opLanded(op, live) : null;
-      return {
+      const landed =
+        j.status === 'done'
+          ? true
+          : op?.kind === 'sql'
+            ? await sqlLanded(conn, op.landed)
+            : op
+              ? opLanded(op, live)
+              : null;
+      const r = running.get(j.seq);
+      entries.push({
         seq: j.seq,
         statement: j.statement,
         inverse: j.inverse,
         status: j.status,
         landed,
         error: j.error,
-      };
-    });
+        ...(r ? { running: r } : {}),
+      });
+    }
     if (action === 'show')
       return { target: target.name, ok: true, action, revision, direction, entries, executed };
-    const conn = session.conn;
+    // A pending step (the crash hit while it ran) whose landing cannot be checked is never re-run or undone
+    // blindly: a raw op.sql without a landed-check (issue 16: a re-run ALTER failed with 1060).
+    const blind = entries.find((e) => e.status === 'pending' && e.landed === null);
+    if (blind && (action === 'resume' || action === 'revert'))
+      throw new AppError(
+        'CAREPOOL_MIGRATE_SQL_NOT_RERUNNABLE',
+        `${target.name}: statement ${blind.seq + 1} of ${revision} was running when the run died and carepool cannot tell whether it took effect: ${blind.statement.slice(0, 80)}`,
+        { meta: { target: target.name, revision, seq: blind.seq } },
+      );
     const mark = (j: ResolveEntry, status: string) =>
       conn.query(
         sql`UPDATE ${sql.ident(JOURNAL_TABLE)} SET status = ${status}, finished_at = UTC_TIMESTAMP(3) WHERE run_id = ${first.runId} AND seq = ${j.seq}`,
@@ -104,7 +158,7 @@ export async function resolveTarget(
             `${target.name}: statement ${e.seq + 1} of ${revision} has no inverse: ${e.statement.slice(0, 80)}`,
           );
         }
-        await conn.query(sql.raw(e.inverse));
+        await runStatement(conn, { sql: e.inverse, ...inverseOp(planned?.statements[e.seq]?.op) });
         executed.push(e.inverse);
         await mark(e, 'reverted');
       }
@@ -124,13 +178,13 @@ export async function resolveTarget(
           await mark(e, 'done');
           continue;
         }
-        await conn.query(sql.raw(e.statement));
+        await runStatement(conn, { sql: e.statement, ...opOf(planned.statements[e.seq]?.op) });
         executed.push(e.statement);
         await mark(e, 'done');
       }
       // Statements the run never reached (a crash stops before journaling them).
       for (const st of planned.statements.slice(entries.length)) {
-        await conn.query(sql.raw(st.sql));
+        await runStatement(conn, st);
         executed.push(st.sql);
       }
     }
@@ -156,4 +210,12 @@ export async function resolveTarget(
   } finally {
     await session?.close();
   }
+}
+
+const opOf = (op: Operation | undefined): { op?: Operation } => (op ? { op } : {});
+
+/** The inverse operation, so an inverse creating a trigger or routine runs under the right sql_mode. */
+function inverseOp(op: Operation | undefined): { op?: Operation } {
+  const inverse = op ? invertOp(op) : null;
+  return inverse ? { op: inverse } : {};
 }

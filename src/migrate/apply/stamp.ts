@@ -8,6 +8,7 @@ import { defaultMigrationsDir, loadChain } from '../files/load.js';
 import { writeRevision } from '../files/write.js';
 import { HISTORY_TABLE, insertHistory } from '../history/history-store.js';
 import { introspectSchema } from '../introspect/index.js';
+import { withObjects } from '../objects/diff.js';
 import { invertOps } from '../ops/invert.js';
 import type { Operation } from '../ops/operation.js';
 import type { Schema } from '../../schema/index.js';
@@ -57,7 +58,7 @@ export async function stampTarget(
     const resolved = resolveRevision(chain, revision);
     const at = resolved === 'head' ? (chain.heads[0] ?? 'head') : resolved;
     let wanted = resolved === 'base' ? new Set<string>() : ancestorsOf(chain, at);
-    const live = await introspectSchema(session.conn, session.database);
+    const live = withObjects(await introspectSchema(session.conn, session.database));
     differences = diffSchemas(live, schemaOf(chain, wanted));
     if (differences.length > 0 && !options.force) {
       throw new AppError(

@@ -87,11 +87,7 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
     made.add(t.name);
   }
   out.push(...phase.cols, ...phase.ixAdd, ...phase.fkAdd, ...late);
-  const objects = diffObjects(
-    fromSchema.objects ?? [],
-    toSchema.objects ?? [],
-    new Set(dropped.map((t) => t.name)),
-  );
+  const objects = diffObjects(fromSchema.objects, toSchema.objects, new Set(dropped.map((t) => t.name)));
   return objects.before.length + objects.after.length === 0
     ? out
     : [...objects.before, ...out, ...objects.after];

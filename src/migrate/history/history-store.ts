@@ -34,6 +34,7 @@ export const BOOKKEEPING_DDL: readonly string[] = [
   \`started_at\` DATETIME(3) NOT NULL,
   \`finished_at\` DATETIME(3) NULL,
   \`applied_by\` VARCHAR(255) NOT NULL,
+  \`conn_id\` BIGINT NULL,
   PRIMARY KEY (\`id\`),
   KEY \`ix_journal_run\` (\`run_id\`, \`seq\`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
@@ -63,6 +64,12 @@ export interface JournalRow {
   readonly status: 'pending' | 'done' | 'failed' | 'reverted';
   readonly error: string | null;
   readonly appliedBy: string;
+  /**
+   * The server connection id (CONNECTION_ID()) the statement ran on: after a crash, `resolve` looks for it
+   * in the processlist, because the server keeps running a statement whose client died. null in journals
+   * written before carepool recorded it.
+   */
+  readonly connectionId: number | null;
 }
 
 let me: string | undefined;
@@ -111,6 +118,7 @@ export async function readBookkeeping(
       if (!isMissingTable(error)) throw error;
       for (const ddl of BOOKKEEPING_DDL) await client.query(sql.raw(ddl));
     }
+    await upgradeJournal(client);
   }
   return { history: await readHistory(client), journal: await readJournal(client) };
 }
@@ -140,7 +148,7 @@ async function queryHistory(client: SqlClient): Promise<HistoryRow[]> {
 
 async function queryJournal(client: SqlClient): Promise<JournalRow[]> {
   const { rows } = await client.query<Record<string, string | number | null>>(
-    sql`SELECT id, run_id, revision, direction, seq, statement, inverse, status, error, applied_by FROM ${sql.ident(JOURNAL_TABLE)} ORDER BY id`,
+    sql`SELECT * FROM ${sql.ident(JOURNAL_TABLE)} ORDER BY id`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -153,7 +161,21 @@ async function queryJournal(client: SqlClient): Promise<JournalRow[]> {
     status: String(r.status) as JournalRow['status'],
     error: r.error === null ? null : String(r.error),
     appliedBy: String(r.applied_by),
+    connectionId: r.conn_id === undefined || r.conn_id === null ? null : Number(r.conn_id),
   }));
+}
+
+/**
+ * Adds `conn_id` to a journal made before carepool recorded connection ids (a column read of zero rows
+ * tells; error 1054 = unknown column). Runs under the migration lock, before anything is journaled.
+ */
+async function upgradeJournal(client: SqlClient): Promise<void> {
+  try {
+    await client.query(sql`SELECT conn_id FROM ${sql.ident(JOURNAL_TABLE)} LIMIT 0`);
+  } catch (error) {
+    if ((error as { meta?: { errno?: number } }).meta?.errno !== 1054) throw error;
+    await client.query(sql`ALTER TABLE ${sql.ident(JOURNAL_TABLE)} ADD COLUMN conn_id BIGINT NULL`);
+  }
 }
 
 /** The recorded revision facts a history row needs. */

@@ -3,6 +3,16 @@ import { objectKey, type SchemaObject } from '../../schema/objects.js';
 import { creationOrder } from './normalize.js';
 import type { ObjectOperation } from './operation.js';
 
+/**
+ * A live schema as one that tracks objects: introspection leaves `objects` out when there are none, which
+ * would read as "does not track them". Use it where a live side is compared with a side that may have some.
+ */
+export function withObjects<S extends { readonly objects?: readonly SchemaObject[] }>(
+  schema: S,
+): S & { readonly objects: readonly SchemaObject[] } {
+  return { ...schema, objects: schema.objects ?? [] };
+}
+
 /** True when two reads of an object mean the same object (definer and charset are not compared). */
 export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
   return a.create === b.create && a.sqlMode === b.sqlMode && (a.table ?? '') === (b.table ?? '');
@@ -18,10 +28,14 @@ export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
  * writes DDL for what it could not read.
  */
 export function diffObjects(
-  from: readonly SchemaObject[],
-  to: readonly SchemaObject[],
+  from: readonly SchemaObject[] | undefined,
+  to: readonly SchemaObject[] | undefined,
   droppedTables: ReadonlySet<string> = new Set(),
 ): { before: ObjectOperation[]; after: ObjectOperation[] } {
+  // A side without `objects` does not track them (the built-in models; a chain that never created one;
+  // a live schema with none, see withObjects): nothing to compare. Triggers made by raw op.sql steps
+  // (the audit table's) are therefore never proposed for dropping.
+  if (from === undefined || to === undefined) return { before: [], after: [] };
   const a = new Map(from.map((o) => [objectKey(o), o]));
   const b = new Map(to.map((o) => [objectKey(o), o]));
   const refuse = (o: SchemaObject, why: string) => {

@@ -104,10 +104,10 @@ describe('adopting a database made by SQLAlchemy create_all (the seeds’ own st
     const dir = await tempMigrationsDir();
     try {
       let chain = await loadChain(dir.dir);
-      const refused = await stampTarget(gcp, '0004', { chain });
+      const refused = await stampTarget(gcp, 'head', { chain });
       expect(refused.ok).toBe(false);
       expect(refused.error?.code).toBe('CAREPOOL_MIGRATE_STAMP_MISMATCH');
-      const stamped = await stampTarget(gcp, '0004', { chain, force: true });
+      const stamped = await stampTarget(gcp, 'head', { chain, force: true });
       expect(stamped.error).toBeUndefined();
       expect(stamped.adopted?.written).toBe(true);
       expect(stamped.applied.at(-1)).toBe(stamped.adopted?.id);

@@ -1,0 +1,42 @@
+import { AppError } from '../../errors/index.js';
+import { defaultMigrationsDir, parseServer, type ServerInfo } from '../../migrate/index.js';
+import type { SourceContext } from '../../migrate/sources/index.js';
+import type { CliContext } from '../context.js';
+
+/** The options every command naming a schema source shares. */
+export interface SourceOpts {
+  dir?: string;
+  models?: string;
+  server?: string;
+}
+
+/** Parses `--server flavor:version`, or a usage error quoting it. */
+export function serverOption(value: string | undefined): ServerInfo | undefined {
+  if (value === undefined) return undefined;
+  const server = parseServer(value);
+  if (!server)
+    throw new AppError(
+      'CAREPOOL_USAGE',
+      `--server "${value}" is not FLAVOR:VERSION (e.g. mysql:8.0.36, mariadb:10.11)`,
+    );
+  return server;
+}
+
+/** The {@link SourceContext} of a command: its --dir, --models (or CAREPOOL_MODELS) and --server. */
+export function sourceContext(ctx: CliContext, opts: SourceOpts): SourceContext {
+  const server = serverOption(opts.server);
+  const modelsPath = opts.models ?? process.env.CAREPOOL_MODELS;
+  return {
+    targets: async () => (await ctx.registry()).list(),
+    migrationsDir: opts.dir ?? defaultMigrationsDir(),
+    ...(modelsPath ? { modelsPath } : {}),
+    ...(server ? { server } : {}),
+    home: ctx.config().home,
+    cwd: process.cwd(),
+    onNote: (m) => ctx.out.note(m),
+  };
+}
+
+/** Help text of a SOURCE argument. */
+export const SOURCE_HELP =
+  'a target, models (--models PATH), chain (--dir), a .sql file or a directory of .sql files';

@@ -1,0 +1,210 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Target } from '../../db/targets.js';
+import { AppError, isAppError } from '../../errors/index.js';
+import { models as builtInModels, type Schema } from '../../schema/index.js';
+import { readServer, targetDatabase } from '../apply/session.js';
+import { type Chain, schemaOf } from '../files/graph.js';
+import { loadChain } from '../files/load.js';
+import { introspectSchema } from '../introspect/index.js';
+import { withObjects } from '../objects/diff.js';
+import { dumpDatabase, dumpModel } from '../objects/dump.js';
+import { DEFAULT_OFFLINE_SERVER, type ServerInfo } from '../server.js';
+import { sandboxHosts, targetHost, type WorkspaceHost } from '../workspace/host.js';
+import { splitScript } from '../workspace/script.js';
+import { type Workspace, withWorkspace } from '../workspace/workspace.js';
+
+/** Where the named schemas come from; the CLI fills it from its options and config. */
+export interface SourceContext {
+  /** Configured targets (or the sandbox's); absent when none are configured and no sandbox runs. */
+  readonly targets: () => Promise<readonly Target[]>;
+  /** The migrations folder `chain` means (`--dir`). */
+  readonly migrationsDir: string;
+  /** A user's models module (`--models PATH` / `CAREPOOL_MODELS`); default: the built-in models. */
+  readonly modelsPath?: string;
+  /** `--server flavor:version`: the server a .sql source is normalised on (default: the first target's). */
+  readonly server?: ServerInfo;
+  /** carepool's home (for the sandbox servers used as workspace fallback). */
+  readonly home: string;
+  readonly cwd: string;
+  readonly onNote?: (message: string) => void;
+}
+
+/** What a source names: its kind, a label for messages, and its schema. */
+export interface LoadedSource {
+  readonly kind: 'target' | 'models' | 'chain' | 'sql';
+  readonly label: string;
+  readonly schema: Schema;
+  /** Flavor and version it was read on (targets, .sql workspaces). */
+  readonly server?: ServerInfo;
+  readonly target?: Target;
+  readonly chain?: Chain;
+}
+
+const ACCEPTED =
+  'a target name, `models` (with --models PATH), `chain` (with --dir), a .sql file or a directory of .sql files';
+
+/**
+ * Resolves a schema source: `models` (built-in or `modelsPath`), `chain` (the migrations folder at its
+ * heads, in memory), a configured target name (introspected live), or a path to a `.sql` file or a directory
+ * of them (applied in a workspace on a server of the right flavor and read back by the same introspection,
+ * so both sides of a diff are spelled by the server). Anything else: CAREPOOL_SCHEMA_UNKNOWN_SOURCE.
+ */
+export async function loadSource(spec: string, ctx: SourceContext): Promise<LoadedSource> {
+  if (spec === 'models')
+    return { kind: 'models', label: ctx.modelsPath ?? 'models', schema: await loadModels(ctx) };
+  if (spec === 'chain') {
+    const chain = await loadChain(ctx.migrationsDir);
+    return {
+      kind: 'chain',
+      label: `chain (${ctx.migrationsDir})`,
+      schema: schemaOf(chain, new Set(chain.order)),
+      chain,
+    };
+  }
+  const target = (await targetsOrNone(ctx)).find((t) => t.name === spec);
+  if (target) {
+    const conn = await target.connectMigrator();
+    try {
+      const [server, schema] = await Promise.all([
+        readServer(conn),
+        introspectSchema(conn, targetDatabase(target)),
+      ]);
+      return { kind: 'target', label: `target ${spec}`, schema: withObjects(schema), server, target };
+    } finally {
+      await conn.close();
+    }
+  }
+  const files = await sqlFiles(spec, ctx);
+  if (files) {
+    return withSqlWorkspace(files, ctx, async (ws) => ({
+      kind: 'sql',
+      label: spec,
+      schema: withObjects(await ws.introspect()),
+      server: ws.server,
+    }));
+  }
+  const names = (await targetsOrNone(ctx)).map((t) => t.name);
+  throw new AppError(
+    'CAREPOOL_SCHEMA_UNKNOWN_SOURCE',
+    `"${spec}" is not a schema source: expected ${ACCEPTED}${names.length ? ` (targets: ${names.join(', ')})` : ' (no targets configured)'}`,
+    { meta: { source: spec } },
+  );
+}
+
+/**
+ * A faithful, loadable dump of a source: live targets and .sql workspaces through their own SHOW CREATE
+ * text (see {@link dumpDatabase}); models and chain rendered for `ctx.server` (default MySQL 8.0).
+ */
+export async function dumpSource(
+  spec: string,
+  ctx: SourceContext,
+  options: { definer?: boolean } = {},
+): Promise<string> {
+  if (spec === 'models' || spec === 'chain') {
+    const s = await loadSource(spec, ctx);
+    return dumpModel(s.schema, ctx.server ?? DEFAULT_OFFLINE_SERVER, { source: s.label, ...options });
+  }
+  const target = (await targetsOrNone(ctx)).find((t) => t.name === spec);
+  if (target) {
+    const conn = await target.connectMigrator();
+    try {
+      return await dumpDatabase(conn, targetDatabase(target), await readServer(conn), {
+        source: `target ${spec}`,
+        ...options,
+      });
+    } finally {
+      await conn.close();
+    }
+  }
+  const files = await sqlFiles(spec, ctx);
+  if (!files) return (await loadSource(spec, ctx)).label; // throws the unknown-source error
+  return withSqlWorkspace(files, ctx, async (ws) => {
+    await ws.introspect(); // refuses a workspace holding rows
+    return dumpDatabase(ws.conn, ws.database, ws.server, { source: spec, ...options });
+  });
+}
+
+async function targetsOrNone(ctx: SourceContext): Promise<readonly Target[]> {
+  try {
+    return await ctx.targets();
+  } catch (error) {
+    if (isAppError(error, 'CAREPOOL_CONFIG_NO_TARGETS')) return [];
+    throw error;
+  }
+}
+
+/** The .sql files a path names (a file, or a directory's *.sql in name order), or null when it is neither. */
+async function sqlFiles(spec: string, ctx: SourceContext): Promise<string[] | null> {
+  const path = resolve(ctx.cwd, spec);
+  const info = await stat(path).catch(() => null);
+  if (!info) return null;
+  if (info.isFile()) return spec.toLowerCase().endsWith('.sql') ? [path] : null;
+  if (!info.isDirectory()) return null;
+  const names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.sql')).sort();
+  if (names.length === 0)
+    throw new AppError('CAREPOOL_SCHEMA_UNKNOWN_SOURCE', `the directory ${spec} holds no .sql files`, {
+      meta: { source: spec },
+    });
+  return names.map((n) => join(path, n));
+}
+
+/**
+ * Loads .sql files into a workspace on the wanted server: the targets' own servers first (each target's
+ * user may lack CREATE DATABASE: then the next), then the sandbox's. Without --server, the first target's
+ * flavor and major.minor is wanted, so the source is spelled the way that target spells it.
+ */
+async function withSqlWorkspace<T>(
+  files: readonly string[],
+  ctx: SourceContext,
+  fn: (ws: Workspace) => Promise<T>,
+): Promise<T> {
+  const targets = await targetsOrNone(ctx);
+  const hosts: WorkspaceHost[] = [...targets.map(targetHost), ...(await sandboxHosts(ctx.home))];
+  let want = ctx.server;
+  if (!want && targets[0]) {
+    const conn = await targets[0].connectMigrator().catch(() => undefined);
+    if (conn) want = await readServer(conn).finally(() => conn.close());
+  }
+  return withWorkspace(
+    hosts,
+    async (ws) => {
+      for (const file of files) await ws.exec(splitScript(await readFile(file, 'utf8')), file);
+      return fn(ws);
+    },
+    { ...(want ? { server: want } : {}), ...(ctx.onNote ? { onNote: ctx.onNote } : {}) },
+  );
+}
+
+/** The built-in models, or the schema a user's module exports (`default` or `models`). */
+async function loadModels(ctx: SourceContext): Promise<Schema> {
+  if (!ctx.modelsPath) return builtInModels;
+  const path = resolve(ctx.cwd, ctx.modelsPath);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new AppError(
+      'CAREPOOL_SCHEMA_MODELS_INVALID',
+      `cannot load the models module ${ctx.modelsPath}: ${(error as Error).message}`,
+      {
+        cause: error,
+        ...(path.endsWith('.ts')
+          ? {
+              hint: 'Node runs JavaScript: compile the module (tsc) and pass the .js file, or run carepool under tsx.',
+            }
+          : {}),
+      },
+    );
+  }
+  const found = [mod.default, mod.models, mod.schema].find(
+    (x): x is Schema => typeof x === 'object' && x !== null && Array.isArray((x as Schema).tables),
+  );
+  if (!found)
+    throw new AppError(
+      'CAREPOOL_SCHEMA_MODELS_INVALID',
+      `${ctx.modelsPath} exports no schema (looked at default, models and schema exports for { tables: [...] })`,
+    );
+  return found;
+}
