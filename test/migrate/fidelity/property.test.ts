@@ -134,16 +134,32 @@ const genColumn = fc.record({
   nullable: fc.boolean(),
   comment: fc.option(word, { nil: undefined }),
   invisible: fc.boolean(),
+  latin1: fc.boolean(),
 });
 
-/** A random table within the model: an INT primary key, 1-8 columns, 0-3 indexes over them. */
+const TEXTUAL = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
+const FULLTEXT_OK = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext']);
+
+/**
+ * A random table within the model: an INT primary key, 1-8 columns (some latin1), maybe a generated column,
+ * 0-3 indexes over them (plain, unique, prefix, DESC, FULLTEXT), maybe a CHECK, a table collation and row format.
+ */
 const genTable: fc.Arbitrary<Table> = fc
   .record({
     cols: fc.array(genColumn, { minLength: 1, maxLength: 8 }),
-    picks: fc.array(fc.record({ at: fc.nat(), desc: fc.boolean(), unique: fc.boolean() }), { maxLength: 3 }),
+    picks: fc.array(
+      fc.record({ at: fc.nat(), desc: fc.boolean(), unique: fc.boolean(), fulltext: fc.boolean() }),
+      {
+        maxLength: 3,
+      },
+    ),
     comment: fc.option(word, { nil: undefined }),
+    generated: fc.option(fc.boolean(), { nil: undefined }),
+    check: fc.boolean(),
+    collation: fc.constantFrom('utf8mb4_unicode_ci', 'utf8mb4_bin', 'utf8mb4_general_ci'),
+    rowFormat: fc.option(fc.constantFrom('DYNAMIC', 'COMPACT'), { nil: undefined }),
   })
-  .map(({ cols, picks, comment }) => {
+  .map(({ cols, picks, comment, generated, check, collation, rowFormat }) => {
     const columns: Column[] = [
       { name: 'id', type: { kind: 'int' }, nullable: false },
       ...cols.map((c, i): Column => {
@@ -156,14 +172,29 @@ const genTable: fc.Arbitrary<Table> = fc
           ...(c.gen.def ? { default: c.gen.def } : {}),
           ...(c.comment ? { comment: c.comment } : {}),
           ...(c.invisible ? { invisible: true } : {}),
+          ...(c.latin1 && TEXTUAL.has(c.gen.type.kind) ? { charset: 'latin1', collation: 'latin1_bin' } : {}),
         };
       }),
+      ...(generated === undefined
+        ? []
+        : [
+            {
+              name: 'g',
+              type: { kind: 'int' },
+              nullable: true,
+              generated: { expression: '`id` + 1', stored: generated },
+            } as Column,
+          ]),
     ];
     const indexes: Index[] = [];
     picks.forEach((p, k) => {
       const i = p.at % cols.length;
       const g = cols[i]?.gen;
       if (!g || g.index === 'no' || indexes.some((ix) => ix.columns[0] === `c${i}`)) return;
+      if (p.fulltext && FULLTEXT_OK.has(g.type.kind)) {
+        indexes.push({ name: `ix${k}`, columns: [`c${i}`], unique: false, type: 'fulltext' });
+        return;
+      }
       const unique = p.unique && g.index === 'plain';
       const part = {
         column: `c${i}`,
@@ -184,6 +215,13 @@ const genTable: fc.Arbitrary<Table> = fc
       indexes,
       foreignKeys: [],
       ...(comment ? { comment } : {}),
+      ...(check ? { checks: [{ name: 'ck_id', clause: '`id` >= 0' }] } : {}),
+      options: {
+        engine: 'InnoDB',
+        charset: 'utf8mb4',
+        collation,
+        ...(rowFormat ? { createOptions: [`row_format=${rowFormat}`] } : {}),
+      },
     };
   });
 
