@@ -9,7 +9,7 @@ export const liveTemplate = `<% layout('@layout') %>
   <p class="lead">Connection pool gauges and acquire waits of every target, streamed every <%= it.intervalMs %> ms. Start a simulation with <code>carepool load --url <%= it.origin %></code> (or open this page on the server <code>carepool load</code> starts) to watch queueing as it happens.</p>
   <p class="muted" id="live-status" role="status">Snapshot at <%= it.renderedAt %>. <noscript>JavaScript is off: reload the page to refresh.</noscript></p>
 </div>
-<div class="cards" id="live-targets">
+<div class="cards cards-wide" id="live-targets">
 <% it.targets.forEach(function (t) { %>
 <section class="card" aria-labelledby="live-<%= t.name %>" data-live-target="<%= t.name %>">
   <div class="card-head">
@@ -26,7 +26,14 @@ export const liveTemplate = `<% layout('@layout') %>
     <div><dt>Acquire timeouts (total)</dt><dd data-k="timeouts"><%= t.timeoutsTotal %></dd></div>
   </dl>
   <div class="gauge"><meter min="0" max="<%= t.pool.max %>" value="<%= t.pool.active %>" data-k="meter" aria-label="active connections of <%= t.name %>"><%= t.pool.active %> of <%= t.pool.max %></meter></div>
-  <figure class="live-chart" data-k="chart" aria-label="last 60 seconds of <%= t.name %>" style="margin:12px 0 0"></figure>
+  <figure class="live-chart">
+    <div class="live-plot" data-k="chart" role="img" aria-label="active and waiting connections and acquire p99 of <%= t.name %> over the last minute"><p class="muted">The chart starts with the first update.</p></div>
+    <figcaption><ul class="chart-legend">
+      <li><span class="key key-active"></span>active connections (left axis)</li>
+      <li><span class="key key-waiting"></span>callers waiting for a connection (left axis)</li>
+      <li><span class="key key-p99"></span>acquire wait p99, ms (right axis)</li>
+    </ul></figcaption>
+  </figure>
 </section>
 <% }) %>
 </div>

@@ -106,4 +106,8 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .attention-list{list-style:none;margin:0;padding:0}.attention-list li{padding:8px 0;border-bottom:1px solid var(--line)}
 .attention-list li:last-child{border-bottom:0}.attention-list a{margin:0 6px}
 .fold{margin-top:10px}.fold>summary{cursor:pointer;color:var(--muted);font-weight:500;padding:6px 0}.fold[open]>summary{margin-bottom:8px}
+.cards-wide{grid-template-columns:1fr}.live-chart{margin:14px 0 0}.live-plot{min-height:220px}.live-plot svg{display:block;width:100%;height:auto}
+.chart-legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;margin:6px 0 0;padding:0;font-size:13px;color:var(--ink)}
+.key{display:inline-block;width:22px;height:0;border-top:3px solid;vertical-align:middle;margin-right:6px}
+.key-active{border-color:#0072B2}.key-waiting{border-color:#D55E00}.key-p99{border-color:#CC79A7;border-top-style:dashed}
 `;
