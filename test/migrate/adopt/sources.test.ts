@@ -1,0 +1,102 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { isAppError } from '../../../src/errors/index.js';
+import { describeOperation, diffSchemas, migrateTarget } from '../../../src/migrate/index.js';
+import { dumpSource, loadSource, type SourceContext } from '../../../src/migrate/sources/index.js';
+import { models } from '../../../src/schema/index.js';
+import { createScratchDatabases, MIGRATIONS_DIR, type ScratchDatabases } from '../../harness/migrate.js';
+
+let scratch: ScratchDatabases;
+let dir: string;
+beforeAll(async () => {
+  scratch = await createScratchDatabases('clinic_src');
+  dir = await mkdtemp(join(tmpdir(), 'carepool-sources-'));
+});
+afterAll(async () => {
+  await scratch?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const context = (extra: Partial<SourceContext> = {}): SourceContext => ({
+  targets: async () => scratch.registry.list(),
+  migrationsDir: MIGRATIONS_DIR,
+  home: inject('sandboxHome'),
+  cwd: dir,
+  ...extra,
+});
+
+const SQL = `-- a schema as a .sql file, with a view and a routine
+CREATE TABLE patients (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, last_name VARCHAR(50) NOT NULL);
+CREATE VIEW v_names AS SELECT last_name FROM patients;
+DELIMITER $$
+CREATE FUNCTION f_one() RETURNS INT DETERMINISTIC BEGIN RETURN 1; END$$
+DELIMITER ;
+`;
+
+describe('schema sources', () => {
+  it('a .sql file is normalised in a workspace (the sandbox when the target user may not create one)', async () => {
+    await writeFile(join(dir, 'schema.sql'), SQL);
+    const notes: string[] = [];
+    const s = await loadSource('schema.sql', context({ onNote: (m) => notes.push(m) }));
+    expect(s.kind).toBe('sql');
+    expect(s.server?.flavor).toBe('mariadb');
+    expect(s.schema.tables.map((t) => t.name)).toEqual(['patients']);
+    expect(s.schema.objects?.map((o) => `${o.kind}:${o.name}`)).toEqual(['function:f_one', 'view:v_names']);
+    expect(notes.join('\n')).toMatch(/no CREATE DATABASE grant/);
+  });
+
+  it('a directory of .sql files loads in name order; the dump of it is loadable and complete', async () => {
+    const sub = join(dir, 'parts');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(sub, { recursive: true });
+    await writeFile(join(sub, '01_tables.sql'), 'CREATE TABLE a (id INT PRIMARY KEY);\n');
+    await writeFile(
+      join(sub, '02_more.sql'),
+      'CREATE TABLE b (id INT PRIMARY KEY, a_id INT, FOREIGN KEY (a_id) REFERENCES a (id));\n',
+    );
+    const dump = await dumpSource('parts', context());
+    expect(dump.indexOf('CREATE TABLE `a`')).toBeLessThan(dump.indexOf('CREATE TABLE `b`'));
+    const again = join(dir, 'again.sql');
+    await writeFile(again, dump);
+    const [x, y] = await Promise.all([loadSource('parts', context()), loadSource('again.sql', context())]);
+    expect(diffSchemas(x.schema, y.schema)).toEqual([]);
+  });
+
+  it('a target and a .sql file compare, objects included', async () => {
+    const gcp = scratch.registry.get('gcp');
+    await writeFile(join(dir, 'want.sql'), SQL);
+    const before = await loadSource('gcp', context());
+    expect(before.kind).toBe('target');
+    const ops = diffSchemas(before.schema, (await loadSource('want.sql', context())).schema);
+    expect(ops.map(describeOperation)).toEqual(
+      expect.arrayContaining(['create function f_one', 'create view v_names']),
+    );
+    expect(gcp.name).toBe('gcp');
+  });
+
+  it('chain honours the migrations folder; models can come from a module', async () => {
+    const chain = await loadSource('chain', context({ migrationsDir: dir }));
+    expect(chain.schema.tables).toEqual([]);
+    await writeFile(join(dir, 'my-models.mjs'), 'export default { tables: [] };\n');
+    const mine = await loadSource('models', context({ modelsPath: 'my-models.mjs' }));
+    expect(mine.schema.tables).toEqual([]);
+    expect((await loadSource('models', context())).schema).toBe(models);
+    const bad = await loadSource('models', context({ modelsPath: 'nope.mjs' })).catch((e: unknown) => e);
+    expect(isAppError(bad, 'CAREPOOL_SCHEMA_MODELS_INVALID')).toBe(true);
+  });
+
+  it('an unknown source is a coded error listing what is accepted and the targets', async () => {
+    const error = await loadSource('nowhere', context()).catch((e: unknown) => e);
+    expect(isAppError(error, 'CAREPOOL_SCHEMA_UNKNOWN_SOURCE')).toBe(true);
+    expect((error as Error).message).toMatch(/a target name, `models`.*targets: azure, gcp/);
+  });
+
+  it('a migrated target equals the chain it was migrated with', async () => {
+    const gcp = scratch.registry.get('gcp');
+    expect((await migrateTarget(gcp, { to: 'heads', migrationsDir: MIGRATIONS_DIR })).ok).toBe(true);
+    const [live, chain] = await Promise.all([loadSource('gcp', context()), loadSource('chain', context())]);
+    expect(diffSchemas(live.schema, chain.schema)).toEqual([]);
+  });
+});
