@@ -8,7 +8,7 @@ import { createScratchDatabases, type ScratchDatabases } from '../harness/migrat
 
 async function checksums(target: Target): Promise<Record<string, string>> {
   const { rows } = await target.sql.query<{ Table: string; Checksum: string }>(
-    sql`CHECKSUM TABLE patients, medical_records`,
+    sql`CHECKSUM TABLE patients, medical_records, appointments`,
   );
   return Object.fromEntries(rows.map((r) => [r.Table.split('.').pop() as string, String(r.Checksum)]));
 }
@@ -52,6 +52,18 @@ describe('carepool seed on real servers', () => {
       ['gcp', 1500, 4500],
     ]);
     for (const t of targets) expect(await counts(t)).toEqual([1500, 4500]);
+    // Appointments too: the same on both targets, about 0.9 per patient, every status present.
+    expect(results[0]?.appointments).toBe(results[1]?.appointments);
+    expect(results[0]?.appointments).toBeGreaterThan(500);
+    const { rows: statuses } = await (targets[0] as Target).sql.query<{ status: string }>(
+      sql`SELECT DISTINCT status FROM appointments`,
+    );
+    expect(statuses.map((r) => String(r.status)).sort()).toEqual([
+      'cancelled',
+      'completed',
+      'no_show',
+      'scheduled',
+    ]);
     const [a, b] = await Promise.all(targets.map(checksums));
     expect(a).toEqual(b);
     expect(Number(a?.patients)).toBeGreaterThan(0);
