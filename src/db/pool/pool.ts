@@ -1,6 +1,13 @@
 import type { PoolSettings } from '../../config/index.js';
-import { AppError } from '../../errors/index.js';
-import { type QueryResult, type RawConnection, STATEMENT_TIMEOUT_CODE } from '../driver.js';
+import type { AppError } from '../../errors/index.js';
+import type { RawConnection } from '../driver.js';
+import { Lease, type PooledConnection, type Slot } from './lease.js';
+import {
+  poolClosedError,
+  poolSaturatedError,
+  poolTimeoutError,
+  poolUnavailableError,
+} from './pool-errors.js';
 import { WaitQueue } from './wait-queue.js';
 import type { DestroyReason, PoolObserver } from './observer.js';
 
@@ -61,25 +68,7 @@ export interface PoolStats {
   readonly circuit: 'closed' | 'open';
 }
 
-/** A connection lent to one caller. Give it back exactly once with `release()` (or `discard()` if it is suspect). */
-export interface PooledConnection {
-  readonly threadId: number;
-  readonly tls: boolean;
-  /** Runs one statement; driver errors arrive wrapped as {@link AppError}. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
-  release(): void;
-  /** Returns the connection and closes it (after an error that may have left the session dirty). */
-  discard(): void;
-}
-
-interface Slot {
-  readonly conn: RawConnection;
-  readonly retireAt: number;
-  lastUsedAt: number;
-  checkedOutAt: number;
-  label: string | undefined;
-  leakReported: boolean;
-}
+export type { PooledConnection } from './lease.js';
 
 interface Waiter {
   readonly start: number;
@@ -560,85 +549,18 @@ export class Pool {
   }
 
   #timeoutError(waitedMs: number): AppError {
-    const s = this.stats();
-    return new AppError(
-      'CAREPOOL_DB_POOL_TIMEOUT',
-      `target "${this.name}": no connection became free within ${this.#o.acquireTimeoutMs} ms (waited ${waitedMs} ms; total=${s.total}, active=${s.active}, idle=${s.idle}, waiting=${s.waiting}, max=${s.max})`,
-      { meta: { target: this.name, acquireTimeoutMs: this.#o.acquireTimeoutMs, retryAfterS: 1 } },
-    );
+    return poolTimeoutError(this.stats(), this.#o.acquireTimeoutMs, waitedMs);
   }
 
   #unavailableError(): AppError {
-    const cause = this.#lastError;
-    return new AppError(
-      'CAREPOOL_DB_UNAVAILABLE',
-      `target "${this.name}" is unavailable: ${cause?.message ?? 'recent connects failed'}`,
-      {
-        meta: {
-          target: this.name,
-          retryAfterS: Math.max(1, Math.ceil(this.#cooldownMs / 1000)),
-          cause: cause?.code ?? null,
-        },
-        cause,
-        ...(cause ? { hint: cause.hint } : {}),
-      },
-    );
+    return poolUnavailableError(this.name, this.#lastError, this.#cooldownMs);
   }
 
   #saturatedError(): AppError {
-    const s = this.stats();
-    return new AppError(
-      'CAREPOOL_DB_POOL_SATURATED',
-      `target "${this.name}": ${s.waiting} callers already wait for ${s.max} connections (held ~${Math.round(this.#holdMs)} ms each); a new one could not be served within the acquire timeout of ${this.#o.acquireTimeoutMs} ms`,
-      { meta: { target: this.name, waiting: s.waiting, max: s.max, retryAfterS: 1 } },
-    );
+    return poolSaturatedError(this.stats(), this.#holdMs, this.#o.acquireTimeoutMs);
   }
 
   #closedError(): AppError {
-    return new AppError('CAREPOOL_DB_POOL_CLOSED', `target "${this.name}": the pool is closed`, {
-      meta: { target: this.name },
-    });
-  }
-}
-
-class Lease implements PooledConnection {
-  readonly #pool: Pool;
-  readonly #slot: Slot;
-  #done = false;
-
-  constructor(pool: Pool, slot: Slot) {
-    this.#pool = pool;
-    this.#slot = slot;
-  }
-
-  get threadId(): number {
-    return this.#slot.conn.threadId;
-  }
-
-  get tls(): boolean {
-    return this.#slot.conn.tls;
-  }
-
-  async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-    if (this.#done) throw new Error('query on a released connection');
-    try {
-      return await this.#slot.conn.query<Row>(sql, params, this.#pool.statementTimeoutMs);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === STATEMENT_TIMEOUT_CODE)
-        this.#pool.statementTimedOut(this.#slot.conn.threadId);
-      throw this.#pool.wrapError(error);
-    }
-  }
-
-  release(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#pool.giveBack(this.#slot, false);
-  }
-
-  discard(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#pool.giveBack(this.#slot, true);
+    return poolClosedError(this.name);
   }
 }
