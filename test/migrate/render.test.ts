@@ -6,8 +6,9 @@ import {
   renderOps,
   type ServerInfo,
 } from '../../src/migrate/index.js';
+import { applyOps } from '../../src/migrate/ops/apply-ops.js';
 import { columnChangeLoss } from '../../src/migrate/render/destructive.js';
-import { type Column, models } from '../../src/schema/index.js';
+import { type Column, models, type Schema } from '../../src/schema/index.js';
 
 const server = (s: string): ServerInfo => {
   const v = parseServer(s);
@@ -170,5 +171,46 @@ describe('destructive check and classification for every type family', () => {
       ),
     ).toBe('INPLACE');
     expect(algo(c({ kind: 'varchar', length: 10 }), c({ kind: 'varchar', length: 200 }))).toBe('COPY');
+  });
+});
+
+describe('in-memory replay keeps index parts in step with their columns', () => {
+  it('drop and rename a column that an index uses with a prefix and DESC', () => {
+    const start: Schema = {
+      tables: [
+        {
+          name: 't',
+          columns: [
+            { name: 'id', type: { kind: 'int' }, nullable: false },
+            { name: 'a', type: { kind: 'text' }, nullable: true },
+            { name: 'b', type: { kind: 'int' }, nullable: true },
+          ],
+          primaryKey: ['id'],
+          indexes: [
+            {
+              name: 'ix',
+              columns: ['a', 'b'],
+              unique: false,
+              parts: [
+                { column: 'a', length: 10 },
+                { column: 'b', desc: true },
+              ],
+            },
+          ],
+          foreignKeys: [],
+        },
+      ],
+    };
+    const renamed = applyOps(start, [{ kind: 'renameColumn', table: 't', from: 'b', to: 'c' }]);
+    expect(renamed.tables[0]?.indexes[0]?.parts).toEqual([
+      { column: 'a', length: 10 },
+      { column: 'c', desc: true },
+    ]);
+    const dropped = applyOps(renamed, [
+      { kind: 'dropColumn', table: 't', column: { name: 'a', type: { kind: 'text' }, nullable: true } },
+    ]);
+    expect(dropped.tables[0]?.indexes).toEqual([
+      { name: 'ix', columns: ['c'], unique: false, parts: [{ column: 'c', desc: true }] },
+    ]);
   });
 });

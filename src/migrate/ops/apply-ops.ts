@@ -83,9 +83,13 @@ function applyTableOp(schema: Schema, op: Exclude<Operation, ObjectOperation>): 
         return {
           ...t,
           columns: t.columns.filter((c) => c.name !== op.column.name),
+          // As the server does: the column leaves every index; an index left without parts is dropped.
           indexes: t.indexes
-            .map((ix) => ({ ...ix, columns: drop(ix.columns) }))
-            .filter((ix) => ix.columns.length > 0),
+            .map((ix) => {
+              const parts = ix.parts?.filter((p) => p.column !== op.column.name);
+              return { ...ix, columns: drop(ix.columns), ...(parts ? { parts } : {}) };
+            })
+            .filter((ix) => (ix.parts ? ix.parts.length : ix.columns.length) > 0),
         };
       });
     case 'alterColumn':
@@ -103,7 +107,15 @@ function applyTableOp(schema: Schema, op: Exclude<Operation, ObjectOperation>): 
             ...t,
             columns: own ? t.columns.map((c) => (c.name === op.from ? { ...c, name: op.to } : c)) : t.columns,
             primaryKey: own ? ren(t.primaryKey) : t.primaryKey,
-            indexes: own ? t.indexes.map((ix) => ({ ...ix, columns: ren(ix.columns) })) : t.indexes,
+            indexes: own
+              ? t.indexes.map((ix) => ({
+                  ...ix,
+                  columns: ren(ix.columns),
+                  ...(ix.parts
+                    ? { parts: ix.parts.map((p) => (p.column === op.from ? { ...p, column: op.to } : p)) }
+                    : {}),
+                }))
+              : t.indexes,
             foreignKeys: t.foreignKeys.map((fk) => ({
               ...fk,
               columns: own ? ren(fk.columns) : fk.columns,
