@@ -27,10 +27,12 @@ export {
 export { type ResolveAction, type ResolveEntry, type ResolveResult, resolveTarget } from './apply/resolve.js';
 export { type MigrateSession, openSession, targetDatabase } from './apply/session.js';
 export { type StampResult, stampTarget } from './apply/stamp.js';
+export { type BaselineResult, baselineTarget } from './apply/baseline.js';
+export { type RunningPolicy, type RunningStatement } from './apply/running.js';
 export { canonicalSchema } from './diff/canonical.js';
 export { describe as describeOperation } from './diff/describe.js';
 export { diffSchemas, type Renames, schemasEqual } from './diff/diff-schemas.js';
-export { ancestorsOf, type Chain, schemaOf } from './files/graph.js';
+export { ancestorsOf, type Chain, resolveRevision, schemaOf } from './files/graph.js';
 export { defaultMigrationsDir, loadChain } from './files/load.js';
 export type { MigrationModule, Revision } from './files/revision.js';
 export {

@@ -37,8 +37,9 @@ describe('carepool migrate / schema CLI', () => {
       carepool(['migrate', 'check']),
       carepool(['schema', 'diff', 'azure', 'gcp']),
     ]);
-    expect(check.stdout).toContain('azure: matches the models');
-    expect(check.stdout).toContain('gcp: matches the models');
+    // With --dir, check compares the targets with that chain (the project's: the same as the models).
+    expect(check.stdout).toMatch(/azure: matches chain \(/);
+    expect(check.stdout).toMatch(/gcp: matches chain \(/);
     expect(check.code).toBe(0);
     expect(diff.stdout).toContain('azure and gcp have the same schema');
     expect(diff.code).toBe(0);
@@ -59,5 +60,21 @@ describe('carepool migrate / schema CLI', () => {
     );
     expect(noTarget.code).toBe(2);
     expect(noTarget.stderr).toContain('--target');
+  });
+
+  it('schema sources and revision prefixes: unknown source and ambiguous prefix are coded usage errors', async () => {
+    const [unknown, ambiguous, models] = await Promise.all([
+      carepool(['schema', 'diff', 'gcp', 'no-such-source']),
+      carepool(['migrate', 'stamp', '000', '--target', 'gcp']),
+      carepool(['migrate', 'check', '--schema', 'models', '--target', 'gcp']),
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('CAREPOOL_SCHEMA_UNKNOWN_SOURCE');
+    expect(unknown.stderr).toMatch(/targets: azure, gcp/);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('CAREPOOL_MIGRATE_AMBIGUOUS_REVISION');
+    expect(ambiguous.stderr).toContain('0001_initial, 0002_appointments');
+    expect(models.stdout).toContain('gcp: matches models');
+    expect(models.code).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import {
   defaultMigrationsDir,
   describeOperation,
   loadChain,
+  resolveRevision,
   resolveTarget,
   stampTarget,
 } from '../../migrate/index.js';
@@ -50,6 +51,8 @@ export function registerMigrateAdopt(
       'stamp even if the schema differs: the difference is written as an adopt revision on top of REV',
     )
     .action(async (rev: string, opts: CommonOpts & { force?: boolean }) => {
+      // A prefix naming no revision, or several, is a usage error before any target is touched.
+      resolveRevision(await chainOf(opts), rev);
       const targets = (await ctx.registry()).select(opts.target, { required: true });
       const results = [];
       // One at a time: a forced stamp may write an adopt revision the next target can reuse.
