@@ -128,18 +128,18 @@ describe('migrations under fault', () => {
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/resolve/);
     const resumed = await cli(['migrate', 'resolve', '--target', 'gcp', '--resume']);
-    expect(resumed.code).toBe(0);
+    expect(resumed.code, resumed.out).toBe(0);
     expect(await schemaMatches('9002_slow_b')).toBe(true);
   });
 
   it('a statement failing half-way is journaled; revert restores the schema of the previous revision', async () => {
     await writeFile(join(dir, '9003_failing.ts'), failing('9003_failing', '9002_slow_b'));
     const failed = await cli(['migrate', 'up', '--target', 'gcp']);
-    expect(failed.code).toBe(1);
+    expect(failed.code, failed.out).toBe(1);
     expect(failed.out).toContain('CAREPOOL_MIGRATE_STATEMENT_FAILED');
     expect(await schemaMatches('9002_slow_b')).toBe(false); // `wards` was created before the failure
     const reverted = await cli(['migrate', 'resolve', '--target', 'gcp', '--revert']);
-    expect(reverted.code).toBe(0);
+    expect(reverted.code, reverted.out).toBe(0);
     expect(await schemaMatches('9002_slow_b')).toBe(true);
     const current = await cli(['migrate', 'current', '--target', 'gcp']);
     expect(current.out).toContain('9002_slow_b');
