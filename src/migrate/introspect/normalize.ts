@@ -127,7 +127,7 @@ function toTable(rt: RawTable, rows: TableRows): Table {
     let type: ColumnType;
     try {
       const srid = c.srs_id === null || c.srs_id === undefined ? undefined : Number(c.srs_id);
-      type = parseColumnType(c.column_type, c.data_type, srid);
+      type = cachedType(c.column_type, c.data_type, srid);
     } catch (error) {
       if (!(error instanceof UnsupportedType)) throw error;
       problems.push(`${c.column_name}: ${error.message}`);
@@ -139,7 +139,12 @@ function toTable(rt: RawTable, rows: TableRows): Table {
     );
   }
   const partsOf = groupBy(rows.indexParts, (p) => p.index_name);
-  const keyLines = keyLinesOf(rows.createStatement);
+  // USING and WITH PARSER are only in SHOW CREATE; most tables have neither.
+  const create = rows.createStatement ?? '';
+  const keyLines =
+    create.includes(' USING ') || create.includes('WITH PARSER')
+      ? keyLinesOf(create)
+      : new Map<string, string>();
   const pkParts = partsOf.get('PRIMARY');
   let primaryKey = pkParts ? sortParts(pkParts).map((p) => p.column_name ?? '') : [];
   if (gipk && primaryKey.length === 1 && primaryKey[0] === gipk.column_name) primaryKey = [];
@@ -182,6 +187,28 @@ function toTable(rt: RawTable, rows: TableRows): Table {
   if (Object.keys(options).length > 0) table.options = options;
   if (gipk) table.gipk = true;
   return table;
+}
+
+/**
+ * A schema repeats a handful of column types: each COLUMN_TYPE is parsed once per process (types are
+ * immutable and canonicalSchema copies them, so sharing is safe). Bounded: cleared past 10,000 entries.
+ */
+const TYPES = new Map<string, ColumnType | UnsupportedType>();
+function cachedType(columnType: string, dataType: string, srid: number | undefined): ColumnType {
+  const key = `${columnType}\u0000${dataType}\u0000${srid ?? ''}`;
+  let hit = TYPES.get(key);
+  if (hit === undefined) {
+    try {
+      hit = parseColumnType(columnType, dataType, srid);
+    } catch (error) {
+      if (!(error instanceof UnsupportedType)) throw error;
+      hit = error;
+    }
+    if (TYPES.size > 10_000) TYPES.clear();
+    TYPES.set(key, hit);
+  }
+  if (hit instanceof UnsupportedType) throw hit;
+  return hit;
 }
 
 const isJsonCheck = (clause: string, column: string) =>
@@ -249,6 +276,17 @@ const sameCols = (a: readonly string[], b: readonly string[]) =>
 const KNOWN_EXTRA =
   /^(auto_increment|default_generated|invisible|(virtual|stored|persistent) generated|on update \S+)$/i;
 
+/** EXTRA as tokens: MariaDB separates them with ", ", MySQL 8 with spaces (`DEFAULT_GENERATED on update …`). */
+function extraTokens(extra: string): string[] {
+  return extra
+    .replace(/DEFAULT_GENERATED/gi, ',DEFAULT_GENERATED,')
+    .replace(/INVISIBLE/gi, ',INVISIBLE,')
+    .replace(/auto_increment/gi, ',auto_increment,')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+}
+
 function toColumn(
   c: RawColumn,
   type: ColumnType,
@@ -259,18 +297,13 @@ function toColumn(
 ): Column {
   const extra = c.extra ?? '';
   // MariaDB separates EXTRA tokens with ", "; MySQL 8 with spaces (`DEFAULT_GENERATED on update …`).
-  const tokens = extra
-    .replace(/DEFAULT_GENERATED/gi, ',DEFAULT_GENERATED,')
-    .replace(/INVISIBLE/gi, ',INVISIBLE,')
-    .replace(/auto_increment/gi, ',auto_increment,')
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
+  const tokens = extra === '' ? [] : extraTokens(extra);
   for (const token of tokens)
     if (!KNOWN_EXTRA.test(token)) problems.push(`${c.column_name}: attribute "${token}" is not in the model`);
-  const generatedKind = /\b(virtual|stored|persistent) generated\b/i.exec(extra)?.[1]?.toLowerCase();
+  const generatedKind =
+    extra === '' ? undefined : /\b(virtual|stored|persistent) generated\b/i.exec(extra)?.[1]?.toLowerCase();
   const def = generatedKind ? undefined : toDefault(c.column_default, extra, mariadb);
-  const onUpdate = /on update\s+(\S+(?:\(\d*\))?)/i.exec(extra)?.[1];
+  const onUpdate = extra === '' ? undefined : /on update\s+(\S+(?:\(\d*\))?)/i.exec(extra)?.[1];
   // Built by assignment, not conditional spreads: this runs once per column (1,600 on 200 tables), mostly
   // before the JIT has optimised it. Same keys, same order.
   const column: Mutable<Column> = {
@@ -279,7 +312,7 @@ function toColumn(
     nullable: c.is_nullable.toUpperCase() === 'YES',
   };
   if (def !== undefined) column.default = def;
-  if (/auto_increment/i.test(extra)) column.autoIncrement = true;
+  if (extra !== '' && /auto_increment/i.test(extra)) column.autoIncrement = true;
   if (onUpdate) column.onUpdate = canonicalExpression(onUpdate);
   if (c.column_comment) column.comment = c.column_comment;
   const collation = c.collation_name ?? undefined;
@@ -289,7 +322,7 @@ function toColumn(
   }
   if (generatedKind)
     column.generated = { expression: c.generation_expression ?? '', stored: generatedKind !== 'virtual' };
-  if (/\binvisible\b/i.test(extra)) column.invisible = true;
+  if (extra !== '' && /\binvisible\b/i.test(extra)) column.invisible = true;
   const check = columnChecks.get(c.column_name);
   if (check !== undefined) column.check = check;
   return column;
