@@ -77,4 +77,16 @@ describe('carepool migrate / schema CLI', () => {
     expect(models.stdout).toContain('gcp: matches models');
     expect(models.code).toBe(0);
   });
+
+  it('schema dump of a live target is loadable SQL: tables in FK order, the audit triggers, no DEFINER', async () => {
+    const dump = await carepool(['schema', 'dump', '--target', 'gcp']);
+    expect(dump.code).toBe(0);
+    expect(dump.stdout).toMatch(/^-- carepool schema dump of target gcp \(mariadb /);
+    expect(dump.stdout.indexOf('CREATE TABLE `patients`')).toBeGreaterThan(0);
+    expect(dump.stdout.indexOf('CREATE TABLE `patients`')).toBeLessThan(
+      dump.stdout.indexOf('CREATE TABLE `medical_records`'),
+    );
+    expect(dump.stdout).toContain('CREATE TRIGGER carepool_audit_no_update');
+    expect(dump.stdout).not.toContain('DEFINER=');
+  });
 });
