@@ -1,5 +1,6 @@
 import type { ForeignKey, Schema, Table } from '../schema/index.js';
 import { formatColumnType, formatDefault } from './column-type.js';
+import { isInternalTable } from './internal.js';
 import type { Cardinality, ErdAttribute, ErdEntity, ErdModel, ErdRelationship, KeyMarker } from './types.js';
 
 /**
@@ -7,7 +8,11 @@ import type { Cardinality, ErdAttribute, ErdEntity, ErdModel, ErdRelationship, K
  * per foreign key with its crow's-foot cardinality read from the constraints (see {@link ErdRelationship}).
  */
 export function buildErdModel(schema: Schema, title = 'schema'): ErdModel {
-  const entities = [...schema.tables].sort((a, b) => a.name.localeCompare(b.name)).map(toEntity);
+  // Clinical tables first, carepool's own (carepool_*) after them: the diagram is laid out in this order.
+  const rank = (name: string) => (isInternalTable(name) ? 1 : 0);
+  const entities = [...schema.tables]
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
+    .map(toEntity);
   const relationships = schema.tables
     .flatMap((t) => t.foreignKeys.map((fk) => toRelationship(t, fk)))
     .sort((a, b) => a.child.localeCompare(b.child) || a.name.localeCompare(b.name));

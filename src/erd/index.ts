@@ -16,6 +16,7 @@ export { compareErdModels, hasDifferences, listDifferences } from './compare.js'
 export { DOT_FONT, renderDot } from './dot.js';
 export { type PngFonts, pngFonts } from './fonts.js';
 export { dotToSvg, type PngOptions, svgToPng } from './image.js';
+export { INTERNAL_PREFIX, internalCount, isInternalTable, withoutInternal } from './internal.js';
 export { readTargetSchemas } from './live.js';
 export { renderMarkdown } from './markdown.js';
 export { mermaidType, renderMermaid } from './mermaid.js';

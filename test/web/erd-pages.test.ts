@@ -49,6 +49,23 @@ describe('ERD pages of the sandbox targets', () => {
     expect(res.body).toMatch(/<a href="\/targets\/azure\/erd" aria-current="page">azure<\/a>/);
   });
 
+  it("hides carepool's internal tables by default, with a toggle that shows them (downloads follow)", async () => {
+    const hidden = await f.app.inject({ url: '/targets/azure/erd' });
+    const clinical = inlineSvg(hidden.body);
+    expect(clinical).not.toMatch(/<text[^>]*>carepool_\w+<\/text>/);
+    expect(hidden.body).toMatch(/data-internal="hidden">carepool's \d+ internal tables/);
+    expect(hidden.body).toContain('href="/targets/azure/erd?internal=1">Show them</a>');
+    const shown = await f.app.inject({ url: '/targets/azure/erd?internal=1' });
+    expect(inlineSvg(shown.body)).toMatch(/<text[^>]*>carepool_users<\/text>/);
+    expect(shown.body).toContain('href="/targets/azure/erd">Hide them</a>');
+    expect(shown.body).toContain('href="/targets/azure/erd.md?internal=1"');
+    const md = await f.app.inject({ url: '/targets/azure/erd.md' });
+    expect(md.body).not.toContain('carepool_users');
+    expect((await f.app.inject({ url: '/targets/azure/erd.md?internal=1' })).body).toContain(
+      'carepool_users',
+    );
+  });
+
   it('serves every download with its type, an attachment name and the diagram', async () => {
     const get = (url: string) => f.app.inject({ url });
     const expectAttachment = (headers: Record<string, unknown>, name: string) =>

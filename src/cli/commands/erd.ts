@@ -5,6 +5,7 @@ import {
   ERD_FORMATS,
   type ErdFormat,
   erdFor,
+  withoutInternal,
   isErdFormat,
   listDifferences,
   type NamedSchema,
@@ -21,6 +22,7 @@ interface ErdOptions {
   format?: string;
   out?: string;
   json?: boolean;
+  includeInternal?: boolean;
 }
 
 const BY_EXTENSION: Readonly<Record<string, ErdFormat>> = {
@@ -48,10 +50,12 @@ export function registerErd(program: Command, ctx: CliContext): void {
     .option('--format <format>', `${ERD_FORMATS.join('|')} (default: from --out, else mermaid)`)
     .option('--out <file>', 'write to this file (required for png)')
     .option('--json', 'print the ERD model and its differences as JSON')
+    .option('--include-internal', "also draw carepool's own carepool_* tables (users, tokens, audit trail)")
     .action(async (opts: ErdOptions) => {
       const format = chooseFormat(opts);
       const schemas = await loadSchemas(opts, ctx);
-      const model = erdFor(schemas);
+      const full = erdFor(schemas);
+      const model = opts.includeInternal ? full : withoutInternal(full);
       if (model.entities.length === 0) {
         throw new AppError('CAREPOOL_ERD_EMPTY_SCHEMA', `target "${schemas[0].name}" has no tables to draw`, {
           meta: { target: schemas[0].name },

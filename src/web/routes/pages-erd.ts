@@ -3,9 +3,11 @@ import {
   type ErdFormat,
   type ErdModel,
   erdFor,
+  internalCount,
   listDifferences,
   type NamedSchema,
   readTargetSchemas,
+  withoutInternal,
 } from '../../erd/index.js';
 import { AppError } from '../../errors/index.js';
 import { models } from '../../schema/index.js';
@@ -33,10 +35,19 @@ export const ERD_DOWNLOADS = [
 const ACCESS = { access: 'ops:read' } as const;
 const compareQuery = {
   type: 'object',
-  properties: { a: { type: 'string', maxLength: 32 }, b: { type: 'string', maxLength: 32 } },
+  properties: {
+    a: { type: 'string', maxLength: 32 },
+    b: { type: 'string', maxLength: 32 },
+    internal: { type: 'string', maxLength: 1 },
+  },
 } as const;
 
-type CompareQuery = { a?: string; b?: string };
+type CompareQuery = { a?: string; b?: string; internal?: string };
+
+/** `?internal=1` shows carepool's own carepool_* tables, hidden by default (they are not the clinical schema). */
+function showsInternal(request: FastifyRequest): boolean {
+  return (request.query as { internal?: unknown } | undefined)?.internal === '1';
+}
 
 /**
  * The ERD pages: `/targets/:target/erd` (the live schema), `/erd/models` (the TypeScript models) and
@@ -74,10 +85,12 @@ export function registerErdPages(app: FastifyInstance, deps: PageDeps): void {
       let s: Subject | undefined;
       try {
         s = subject(request);
-        const model = await modelOf(deps, s);
+        const internal = showsInternal(request);
+        const full = await modelOf(deps, s);
+        const model = internal ? full : withoutInternal(full);
         const svg = await cache.render(model, 'svg');
         return sendPage(reply, deps, 'erd', meta(s), {
-          ...pageData(deps, s, model),
+          ...pageData(deps, s, model, { shown: internal, count: internalCount(full) }),
           svg: svg.content,
           error: null,
         });
@@ -91,7 +104,7 @@ export function registerErdPages(app: FastifyInstance, deps: PageDeps): void {
           deps,
           'erd',
           { ...meta(s), banners },
-          { ...pageData(deps, s, null), svg: '', error: error.toJSON() },
+          { ...pageData(deps, s, null, { shown: false, count: 0 }), svg: '', error: error.toJSON() },
           503,
         );
       }
@@ -104,7 +117,9 @@ export function registerErdPages(app: FastifyInstance, deps: PageDeps): void {
         async (request, reply) => {
           try {
             const s = subject(request);
-            const file = await cache.render(await modelOf(deps, s), d.format);
+            const full = await modelOf(deps, s);
+            const model = showsInternal(request) ? full : withoutInternal(full);
+            const file = await cache.render(model, d.format);
             return sendDownload(request, reply, file, `carepool-erd-${slug(s)}.${d.ext}`);
           } catch (error) {
             return failPage(request, reply, deps, error);
@@ -173,8 +188,14 @@ function meta(s: Subject): { title: string; nav: string } {
   return { title, nav: 'erd' };
 }
 
-function pageData(deps: PageDeps, s: Subject, model: ErdModel | null): Record<string, unknown> {
-  const { path, query } = pagePath(s);
+function pageData(
+  deps: PageDeps,
+  s: Subject,
+  model: ErdModel | null,
+  internal: { shown: boolean; count: number },
+): Record<string, unknown> {
+  const { path, query: base } = pagePath(s);
+  const query = internal.shown ? `${base ? `${base}&` : '?'}internal=1` : base;
   const names = deps.registry.names();
   const tabs = [
     ...names.map((n) => ({
@@ -204,6 +225,10 @@ function pageData(deps: PageDeps, s: Subject, model: ErdModel | null): Record<st
     tabs,
     compareForm: s.kind === 'compare' ? { a: s.a, b: s.b, names } : null,
     downloads: ERD_DOWNLOADS.map((d) => ({ href: `${path}.${d.ext}${query}`, label: d.label })),
+    internal: {
+      ...internal,
+      href: internal.shown ? `${path}${base}` : `${path}${base ? `${base}&` : '?'}internal=1`,
+    },
     compared: model?.compared ?? null,
     differences: model?.compared ? listDifferences(model) : null,
     alt: `Entity-relationship diagram of ${tables.length} tables: ${tables.join(', ')}`,

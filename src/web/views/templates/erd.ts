@@ -45,6 +45,9 @@ export const erd = `<% layout('@layout') %>
 <p class="downloads">Download:
 <% it.downloads.forEach(function (d) { %><a class="button" href="<%= d.href %>" download><%= d.label %></a><% }) %>
 </p>
+<% if (it.internal.count > 0) { %>
+<p class="erd-internal" data-internal="<%= it.internal.shown ? 'shown' : 'hidden' %>"><% if (it.internal.shown) { %>Showing carepool's <%= it.internal.count %> internal tables (carepool_*: users, tokens, audit trail). <a href="<%= it.internal.href %>">Hide them</a><% } else { %>carepool's <%= it.internal.count %> internal tables (carepool_*: users, tokens, audit trail) are hidden. <a href="<%= it.internal.href %>">Show them</a><% } %></p>
+<% } %>
 <figure class="erd">
   <div class="erd-canvas" role="img" aria-label="<%= it.alt %>">
 <%~ it.svg %>
