@@ -18,3 +18,11 @@ export type { SchemaVia } from './schema.js';
 export type { SnapshotInfo, SnapshotMode, SourcePosition } from './snapshot.js';
 export { type VerifyOptions, type VerifyResult, verifyTables } from './verify.js';
 export { type SyncOptions, type SyncResult, syncTables } from './sync.js';
+export {
+  type PreflightFinding,
+  type ReplicationStatus,
+  replicationPreflight,
+  replicationStatus,
+  startReplication,
+  stopReplication,
+} from './replicate.js';

@@ -6,6 +6,7 @@ import { registerDoctor } from './doctor.js';
 import { registerErd } from './erd.js';
 import { registerLoad } from './load.js';
 import { registerMigrate } from './migrate.js';
+import { registerReplicate } from './replicate.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSchema } from './schema.js';
 import { registerSeed } from './seed.js';
@@ -36,4 +37,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCopy(program, ctx);
   registerVerify(program, ctx);
   registerSync(program, ctx);
+  registerReplicate(program, ctx);
 }

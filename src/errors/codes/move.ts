@@ -61,4 +61,11 @@ export const moveCodes = defineCodes({
       'The destination kept fewer rows of a chunk than copy sent (a key already present there, or a concurrent writer).',
     hint: 'Stop other writers on the destination; with --append the destination held a row with a key the source also has: run carepool verify to list them, or copy again with --truncate.',
   },
+  CAREPOOL_MOVE_REPLICATION_PREFLIGHT: {
+    exit: 1,
+    http: 409,
+    title:
+      'Server replication between the two targets cannot start: a preflight check failed (each is named with its fix).',
+    hint: 'Fix what the message lists on the named server (binary log, ROW format, server ids, lower_case_table_names, primary keys), then run carepool replicate start again; carepool replicate preflight shows the checks alone.',
+  },
 });

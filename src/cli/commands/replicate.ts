@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { defaultManifestPath } from '../../move/index.js';
+import {
+  type ReplicationStatus,
+  replicationPreflight,
+  replicationStatus,
+  startReplication,
+  stopReplication,
+} from '../../move/replicate.js';
+import type { CliContext } from '../context.js';
+import { table } from '../output.js';
+
+/** The human form of a replication status. */
+export function statusText(s: ReplicationStatus): string {
+  return [
+    `replication: ${s.running ? 'running' : 'NOT running'} (io ${s.io}, sql ${s.sql})`,
+    `lag: ${s.secondsBehind === null ? '-' : `${s.secondsBehind} s`}; applied gtid ${s.appliedGtid ?? '-'}; source gtid ${s.sourceGtid ?? '-'}`,
+    ...(s.lastError ? [`last error: ${s.lastError}`] : []),
+  ].join('\n');
+}
+
+interface Opts {
+  from: string;
+  to: string;
+  manifest?: string;
+  json?: boolean;
+}
+
+/** `carepool replicate preflight|start|status|stop --from A --to B`: the servers' own replication. */
+export function registerReplicate(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('replicate')
+    .description("keep a copy current with the servers' own replication (MariaDB → MariaDB; docs/move.md)");
+  const common = (c: Command) =>
+    c
+      .requiredOption('--from <target>', 'source target')
+      .requiredOption('--to <target>', 'destination (replica) target')
+      .option('--json', 'print JSON');
+  common(
+    cmd.command('preflight').description('check binary log, format, server ids, keys (no changes)'),
+  ).action(async (opts: Opts) => {
+    const r = await ctx.registry();
+    const findings = await replicationPreflight(r.get(opts.from), r.get(opts.to));
+    if (opts.json) ctx.out.json({ preflight: findings });
+    else
+      ctx.out.line(
+        findings.length === 0
+          ? 'preflight: every check passed'
+          : table(
+              ['target', 'check', 'found', 'fix'],
+              findings.map((f) => [f.target, f.check, f.found, f.fix]),
+            ),
+      );
+    if (findings.length > 0) ctx.exitCode = 1;
+  });
+  common(cmd.command('start').description('start replication at the position the copy recorded'))
+    .option('--manifest <file>', 'copy manifest (default: <home>/move/<from>-to-<to>.json)')
+    .action(async (opts: Opts) => {
+      const r = await ctx.registry();
+      const from = r.get(opts.from);
+      const to = r.get(opts.to);
+      const status = await startReplication(
+        from,
+        to,
+        opts.manifest ?? defaultManifestPath(ctx.config().home, from.name, to.name),
+      );
+      if (opts.json) ctx.out.json({ replicate: status });
+      else ctx.out.line(statusText(status));
+    });
+  common(cmd.command('status').description('lag (GTID positions, seconds) and errors')).action(
+    async (opts: Opts) => {
+      const r = await ctx.registry();
+      const status = await replicationStatus(r.get(opts.from), r.get(opts.to));
+      if (opts.json) ctx.out.json({ replicate: status });
+      else ctx.out.line(statusText(status));
+      if (!status.running) ctx.exitCode = 1;
+    },
+  );
+  common(
+    cmd.command('stop').description('stop replication and remove the channel on the destination'),
+  ).action(async (opts: Opts) => {
+    const r = await ctx.registry();
+    await stopReplication(r.get(opts.from), r.get(opts.to));
+    if (opts.json) ctx.out.json({ replicate: { stopped: true } });
+    else ctx.out.line('replication stopped');
+  });
+}

@@ -1,0 +1,171 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
+import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
+import { TargetRegistry } from '../../src/db/targets.js';
+import { isAppError } from '../../src/errors/index.js';
+import {
+  copyTables,
+  replicationPreflight,
+  replicationStatus,
+  startReplication,
+  stopReplication,
+  verifyTables,
+} from '../../src/move/index.js';
+import { type ServerState, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
+import { createMovePair, type MovePair, run } from './helpers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within ${ms} ms: ${JSON.stringify(v)}`);
+    await sleep(500);
+  }
+}
+
+describe('replicate preflight on the shared sandbox (binary log off)', () => {
+  let pair: MovePair;
+  beforeAll(async () => {
+    pair = await createMovePair({ adminMigrator: true });
+  });
+  afterAll(async () => pair?.drop());
+
+  it('names each failed check with its fix, and start refuses', async () => {
+    const findings = await replicationPreflight(pair.registry.get('azure'), pair.registry.get('gcp'));
+    expect(findings.map((f) => f.check)).toContain('binary log');
+    expect(findings.find((f) => f.check === 'binary log')?.fix).toContain('--log-bin');
+    const error = await startReplication(
+      pair.registry.get('azure'),
+      pair.registry.get('gcp'),
+      '/nonexistent',
+    ).catch((e: unknown) => e);
+    expect(isAppError(error, 'CAREPOOL_MOVE_REPLICATION_PREFLIGHT')).toBe(true);
+  });
+});
+
+/** Two private servers with binary logs and their own server ids (the shared sandbox runs without). */
+describe('replicate start/status/stop between two private MariaDB servers', { timeout: 240_000 }, () => {
+  const homes: string[] = [];
+  let source: ServerState;
+  let replica: ServerState;
+  let registry: TargetRegistry;
+  let a: SingleConnection;
+  let b: SingleConnection;
+  const binlog = (id: number) => ['--log-bin=binlog', '--binlog-format=ROW', `--server-id=${id}`];
+
+  beforeAll(async () => {
+    for (const _ of [0, 1]) homes.push(await mkdtemp(join(tmpdir(), 'carepool-repl-')));
+    source = (
+      await startSandbox({
+        home: homes[0] as string,
+        profiles: ['azure'],
+        ports: 'free',
+        extraArgs: binlog(11),
+      })
+    ).servers.azure as ServerState;
+    replica = (
+      await startSandbox({
+        home: homes[1] as string,
+        profiles: ['gcp'],
+        ports: 'free',
+        extraArgs: binlog(12),
+      })
+    ).servers.gcp as ServerState;
+    const admin = (s: ServerState) => userUrl(s, 'admin').replace(/\/clinic\?/, '/rdb?');
+    const open = (s: ServerState) =>
+      connectSingle(s.name, parseConnectionUrl('admin', userUrl(s, 'admin')), {
+        connectTimeoutMs: 5000,
+        keepAliveMs: 0,
+      });
+    a = await open(source);
+    b = await open(replica);
+    for (const c of [a, b]) await run(c, 'CREATE DATABASE rdb', 'USE rdb');
+    registry = new TargetRegistry(
+      loadConfig({
+        env: {
+          CAREPOOL_TARGETS: 'src,dst',
+          CAREPOOL_TARGET_SRC_URL: admin(source),
+          CAREPOOL_TARGET_DST_URL: admin(replica),
+        },
+        dotenv: false,
+        cwd: homes[0] as string,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await registry?.close(1000);
+    await a?.close().catch(() => undefined);
+    await b?.close().catch(() => undefined);
+    for (const h of homes) {
+      await stopSandbox(h).catch(() => undefined);
+      await rm(h, { recursive: true, force: true });
+    }
+  });
+
+  it('copy records the GTID position; replication from it keeps the copy identical; a source restart shows and heals', async () => {
+    await run(
+      a,
+      'CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20) NULL)',
+      "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_500",
+    );
+    const manifest = join(homes[0] as string, 'm.json');
+    const copied = await copyTables(registry.get('src'), registry.get('dst'), { manifestPath: manifest });
+    expect(copied.snapshot.position.gtid).toMatch(/^0-11-\d+$/);
+    expect(await replicationPreflight(registry.get('src'), registry.get('dst'))).toEqual([]);
+    await startReplication(registry.get('src'), registry.get('dst'), manifest);
+    await run(
+      a,
+      "INSERT INTO t VALUES (1000, 'new')",
+      "UPDATE t SET v = 'changed' WHERE id = 7",
+      'DELETE FROM t WHERE id = 9',
+    );
+    const caught = await until(
+      'replica catching up',
+      () => replicationStatus(registry.get('src'), registry.get('dst')),
+      (s) => s.running && s.appliedGtid !== null && s.appliedGtid === s.sourceGtid,
+    );
+    expect(caught.lastError).toBeNull();
+    expect((await verifyTables(registry.get('src'), registry.get('dst'))).identical).toBe(true);
+
+    // The source goes away: status says so; it comes back on the same port and replication resumes.
+    await stopSandbox(homes[0] as string);
+    const broken = await until(
+      'status showing the broken link',
+      () => replicationStatus(registry.get('src'), registry.get('dst')),
+      (s) => !s.running,
+    );
+    expect(broken.sourceGtid).toBeNull();
+    expect(broken.lastError).toContain('source src unreachable');
+    expect(broken.running).toBe(false);
+    await startSandbox({
+      home: homes[0] as string,
+      profiles: ['azure'],
+      ports: 'free',
+      extraArgs: binlog(11),
+    });
+    await a.close().catch(() => undefined);
+    a = await connectSingle('src', parseConnectionUrl('admin', userUrl(source, 'admin')), {
+      connectTimeoutMs: 5000,
+      keepAliveMs: 0,
+    });
+    await run(a, 'USE rdb', "INSERT INTO t VALUES (1001, 'after restart')");
+    await until(
+      'replication resuming',
+      () => replicationStatus(registry.get('src'), registry.get('dst')),
+      (s) => s.running && s.appliedGtid === s.sourceGtid,
+    );
+    expect((await verifyTables(registry.get('src'), registry.get('dst'))).identical).toBe(true);
+
+    await stopReplication(registry.get('src'), registry.get('dst'));
+    const stopped = await replicationStatus(registry.get('src'), registry.get('dst'));
+    expect(stopped.running).toBe(false);
+    expect(stopped.io).toBe('No');
+  });
+});
