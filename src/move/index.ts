@@ -12,6 +12,13 @@ export {
   copyTables,
 } from './copy.js';
 export type { LoadMethod } from './load.js';
+export {
+  type CutoverOptions,
+  type CutoverPhase,
+  type CutoverResult,
+  cutover,
+  type PhaseReport,
+} from './cutover.js';
 export type { CompareOptions, DifferenceKind, RowDifference, TableStats } from './compare.js';
 export { type CopyManifest, defaultManifestPath, readManifest } from './manifest.js';
 export type { SchemaVia } from './schema.js';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAudit } from './audit.js';
 import { registerCopy } from './copy.js';
+import { registerCutover } from './cutover.js';
 import { registerDoctor } from './doctor.js';
 import { registerErd } from './erd.js';
 import { registerLoad } from './load.js';
@@ -38,4 +39,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerVerify(program, ctx);
   registerSync(program, ctx);
   registerReplicate(program, ctx);
+  registerCutover(program, ctx);
 }
