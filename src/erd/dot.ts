@@ -32,7 +32,17 @@ export function renderDot(model: ErdModel): string {
   ];
   for (const entity of model.entities)
     lines.push(`  ${quote(entity.name)} [label=<${entityLabel(entity, model)}>];`);
-  for (const rel of model.relationships) lines.push(`  ${edge(rel, model)};`);
+  // Several foreign keys to one parent column leave from the same port: one multiplicity label there is
+  // enough (two drawn on the same spot read as "11"); a different one is turned aside instead.
+  const tailLabels = new Map<string, string[]>();
+  for (const rel of model.relationships) {
+    const port = `${rel.parent}.${rel.parentColumns[0] ?? ''}`;
+    const label = MULTIPLICITY[rel.parentCardinality];
+    const seen = tailLabels.get(port) ?? [];
+    const tail = seen.includes(label) ? 'none' : seen.length === 0 ? 'plain' : 'aside';
+    tailLabels.set(port, [...seen, label]);
+    lines.push(`  ${edge(rel, model, tail)};`);
+  }
   if (model.compared && listDifferences(model).length > 0) lines.push(`  ${legend(model.compared)}`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
@@ -69,7 +79,7 @@ function attributeRow(a: ErdAttribute, model: ErdModel): string {
   return (
     `<TR><TD ALIGN="LEFT" PORT="${html(`${a.name}.w`)}"${attr}>${muted(a.keys.join(' '))}</TD>` +
     `<TD ALIGN="LEFT"${attr}>${name}</TD>` +
-    `<TD ALIGN="LEFT"${attr}>${type}${side ? ` (${html(side)})` : ''}</TD>` +
+    `<TD ALIGN="LEFT"${attr}>${type}${side ? ` (${html(side)})` : ''}${gap(a.type)}</TD>` +
     `<TD ALIGN="LEFT" PORT="${html(`${a.name}.e`)}"${attr}>${muted(a.nullable ? 'NULL' : 'NOT NULL', 9)}</TD></TR>`
   );
 }
@@ -81,15 +91,17 @@ function indexRow(ix: ErdIndex, model: ErdModel): string {
   return `<TR><TD COLSPAN="4" ALIGN="LEFT"${bg ? ` BGCOLOR="${bg}"` : ''}>${muted(text, 9)}</TD></TR>`;
 }
 
-function edge(rel: ErdRelationship, model: ErdModel): string {
+function edge(rel: ErdRelationship, model: ErdModel, tail: 'plain' | 'aside' | 'none'): string {
   // parent -> child keeps parents left of children in the LR layout; the tail end is the parent's.
   const attrs: string[] = [
     'dir=both',
     `arrowtail=${GRAPHVIZ_ARROW[rel.parentCardinality]}`,
     `arrowhead=${GRAPHVIZ_ARROW[rel.childCardinality]}`,
-    `taillabel=${quote(MULTIPLICITY[rel.parentCardinality])}`,
+    ...(tail === 'none' ? [] : [`taillabel=${quote(MULTIPLICITY[rel.parentCardinality])}`]),
     `headlabel=${quote(MULTIPLICITY[rel.childCardinality])}`,
-    'labeldistance=2.2',
+    // Labels a little off the line and the crow's foot, so a "1" never sits on its own edge.
+    'labeldistance=2.6',
+    `labelangle=${tail === 'aside' ? -40 : 30}`,
     `tooltip=${quote(`${rel.name}: ${rel.child}(${rel.childColumns.join(', ')}) references ${rel.parent}(${rel.parentColumns.join(', ')})`)}`,
   ];
   if (!rel.identifying) attrs.push('style=dashed');
@@ -114,6 +126,15 @@ function legend(sides: NonNullable<ErdModel['compared']>): string {
     row(COLORS.changed, 'different on the two'),
   ].join('');
   return `"legend" [label=<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" COLOR="${COLORS.border}"><TR><TD><B>legend</B></TD></TR>${rows}</TABLE>>];`;
+}
+
+/**
+ * Trailing no-break spaces after a type. Graphviz sizes the cell with Helvetica's metrics and the PNG draws
+ * DejaVu Sans Condensed, a few percent wider on long runs of letters and quotes: without the slack a long
+ * enum ran into its NOT NULL. About one space per 12 characters covers that difference.
+ */
+function gap(type: string): string {
+  return '&#160;'.repeat(1 + Math.ceil(type.length / 12));
 }
 
 /** Grey text; Graphviz rejects an empty FONT element, so empty text stays bare. */

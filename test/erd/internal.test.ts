@@ -25,3 +25,14 @@ describe("carepool's internal tables in the ERD", () => {
     expect(clinical.relationships.map((r) => r.child)).toContain('medical_records');
   });
 });
+
+describe('the DOT layout', () => {
+  it('labels a parent column once when several foreign keys leave it, and leaves slack after long types', async () => {
+    const { renderDot } = await import('../../src/erd/index.js');
+    const dot = renderDot(withoutInternal(buildErdModel(models, 'models')));
+    const fromPatients = dot.split('\n').filter((l) => l.includes('"patients":"id.e":e ->'));
+    expect(fromPatients.length).toBeGreaterThanOrEqual(2);
+    expect(fromPatients.filter((l) => l.includes('taillabel=')).length).toBe(1);
+    expect(dot).toMatch(/enum\('scheduled'[^<]*\)(&#160;){4,}<\/TD>/);
+  });
+});
