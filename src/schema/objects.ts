@@ -36,3 +36,74 @@ export interface SchemaObject {
 export function objectKey(o: Pick<SchemaObject, 'kind' | 'name'>): string {
   return `${o.kind}:${o.name}`;
 }
+
+/** Options of {@link view}. */
+export interface ViewOptions {
+  readonly algorithm?: 'UNDEFINED' | 'MERGE' | 'TEMPTABLE';
+  readonly security?: 'DEFINER' | 'INVOKER';
+  readonly checkOption?: 'CASCADED' | 'LOCAL';
+}
+
+const q = (name: string) => `\`${name.replaceAll('`', '``')}\``;
+
+/**
+ * A view for a models module: `view('v_active', 'SELECT id FROM patients WHERE is_deceased = 0')`. The text
+ * is what you write; carepool normalises it on a server (a workspace) before comparing, so it matches the
+ * server's own spelling of the same view.
+ */
+export function view(name: string, select: string, options: ViewOptions = {}): SchemaObject {
+  const create = [
+    'CREATE',
+    options.algorithm ? `ALGORITHM=${options.algorithm}` : '',
+    options.security ? `SQL SECURITY ${options.security}` : '',
+    `VIEW ${q(name)} AS ${select}`,
+    options.checkOption ? `WITH ${options.checkOption} CHECK OPTION` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { kind: 'view', name, create, sqlMode: '' };
+}
+
+/**
+ * A trigger for a models module. `body` is one statement or a `BEGIN … END` block; `sqlMode` is the mode it
+ * is created (and runs) under (default: the server's).
+ */
+export function trigger(
+  name: string,
+  spec: {
+    readonly table: string;
+    readonly timing: 'BEFORE' | 'AFTER';
+    readonly event: 'INSERT' | 'UPDATE' | 'DELETE';
+    readonly body: string;
+    readonly sqlMode?: string;
+  },
+): SchemaObject {
+  return {
+    kind: 'trigger',
+    name,
+    table: spec.table,
+    create: `CREATE TRIGGER ${q(name)} ${spec.timing} ${spec.event} ON ${q(spec.table)} FOR EACH ROW ${spec.body}`,
+    sqlMode: spec.sqlMode ?? SERVER_SQL_MODE,
+  };
+}
+
+/**
+ * A stored procedure or function for a models module: `definition` is everything after the name, e.g.
+ * `'(x INT) RETURNS INT DETERMINISTIC RETURN x * 2'`.
+ */
+export function routine(
+  kind: 'procedure' | 'function',
+  name: string,
+  definition: string,
+  options: { readonly sqlMode?: string } = {},
+): SchemaObject {
+  return {
+    kind,
+    name,
+    create: `CREATE ${kind.toUpperCase()} ${q(name)}${definition}`,
+    sqlMode: options.sqlMode ?? SERVER_SQL_MODE,
+  };
+}
+
+/** sqlMode of a model object that takes the server's default mode (resolved when normalised on a server). */
+export const SERVER_SQL_MODE = '@@GLOBAL';

@@ -1,4 +1,4 @@
-import type { SchemaObject } from '../../schema/objects.js';
+import { type SchemaObject, SERVER_SQL_MODE } from '../../schema/objects.js';
 import { quoteName } from './quote.js';
 import { definerClause } from './normalize.js';
 import type { ObjectOperation } from './operation.js';
@@ -44,5 +44,10 @@ export function objectSession(
   op: ObjectOperation,
 ): { sqlMode: string | null; charset: SchemaObject['charset'] } | null {
   if (op.action === 'drop') return null;
-  return { sqlMode: op.object.kind === 'view' ? null : op.object.sqlMode, charset: op.object.charset };
+  const mode = op.object.sqlMode;
+  // Views store no sql_mode; a model object declared without one takes the session's (the server's).
+  return {
+    sqlMode: op.object.kind === 'view' || mode === SERVER_SQL_MODE ? null : mode,
+    charset: op.object.charset,
+  };
 }

@@ -8,7 +8,13 @@ import { readServer, targetDatabase } from '../apply/session.js';
 import { type Chain, schemaOf } from '../files/graph.js';
 import { loadChain } from '../files/load.js';
 import { introspectSchema } from '../introspect/index.js';
+import { diffSchemas } from '../diff/diff-schemas.js';
 import { withObjects } from '../objects/diff.js';
+import { creationOrder } from '../objects/normalize.js';
+import { createSql } from '../objects/render.js';
+import { runStatement } from '../objects/session.js';
+import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
+import { renderOps } from '../render/render-op.js';
 import { dumpDatabase, dumpModel } from '../objects/dump.js';
 import { DEFAULT_OFFLINE_SERVER, type ServerInfo } from '../server.js';
 import { sandboxHosts, targetHost, type WorkspaceHost } from '../workspace/host.js';
@@ -53,7 +59,11 @@ const ACCEPTED =
  */
 export async function loadSource(spec: string, ctx: SourceContext): Promise<LoadedSource> {
   if (spec === 'models')
-    return { kind: 'models', label: ctx.modelsPath ?? 'models', schema: await loadModels(ctx) };
+    return {
+      kind: 'models',
+      label: ctx.modelsPath ?? 'models',
+      schema: await normaliseObjects(await loadModels(ctx), ctx),
+    };
   if (spec === 'chain') {
     const chain = await loadChain(ctx.migrationsDir);
     return {
@@ -160,6 +170,14 @@ async function withSqlWorkspace<T>(
   ctx: SourceContext,
   fn: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
+  return withSourceWorkspace(ctx, async (ws) => {
+    for (const file of files) await ws.exec(splitScript(await readFile(file, 'utf8')), file);
+    return fn(ws);
+  });
+}
+
+/** A workspace on the server sources are normalised on (see {@link withSqlWorkspace}). */
+async function withSourceWorkspace<T>(ctx: SourceContext, fn: (ws: Workspace) => Promise<T>): Promise<T> {
   const targets = await targetsOrNone(ctx);
   const hosts: WorkspaceHost[] = [...targets.map(targetHost), ...(await sandboxHosts(ctx.home))];
   let want = ctx.server;
@@ -167,14 +185,10 @@ async function withSqlWorkspace<T>(
     const conn = await targets[0].connectMigrator().catch(() => undefined);
     if (conn) want = await readServer(conn).finally(() => conn.close());
   }
-  return withWorkspace(
-    hosts,
-    async (ws) => {
-      for (const file of files) await ws.exec(splitScript(await readFile(file, 'utf8')), file);
-      return fn(ws);
-    },
-    { ...(want ? { server: want } : {}), ...(ctx.onNote ? { onNote: ctx.onNote } : {}) },
-  );
+  return withWorkspace(hosts, fn, {
+    ...(want ? { server: want } : {}),
+    ...(ctx.onNote ? { onNote: ctx.onNote } : {}),
+  });
 }
 
 /** The built-in models, or the schema a user's module exports (`default` or `models`). */
@@ -207,4 +221,37 @@ async function loadModels(ctx: SourceContext): Promise<Schema> {
       `${ctx.modelsPath} exports no schema (looked at default, models and schema exports for { tables: [...] })`,
     );
   return found;
+}
+
+/**
+ * A models module's views, triggers and routines as the server spells them: its tables and objects are
+ * created in a workspace and the objects read back (the tables stay as the model says). Without objects,
+ * nothing runs and no server is needed.
+ */
+async function normaliseObjects(schema: Schema, ctx: SourceContext): Promise<Schema> {
+  if (!schema.objects?.length) return schema;
+  const objects = schema.objects;
+  return withSourceWorkspace(ctx, async (ws) => {
+    const tables = renderOps(diffSchemas(EMPTY_SCHEMA, { tables: schema.tables }), ws.server, EMPTY_SCHEMA);
+    await ws.exec(
+      tables.statements.map((st) => st.sql),
+      'models',
+    );
+    for (const o of creationOrder(objects)) {
+      try {
+        await runStatement(ws.conn, {
+          sql: createSql(o),
+          op: { kind: 'object', action: 'create', object: o },
+        });
+      } catch (error) {
+        throw new AppError(
+          'CAREPOOL_MIGRATE_WORKSPACE_FAILED',
+          `models: ${o.kind} ${o.name} could not be created on ${ws.host}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }
+    const read = await ws.introspect();
+    return { ...schema, objects: read.objects ?? [] };
+  });
 }

@@ -6,6 +6,7 @@ import { isAppError } from '../../../src/errors/index.js';
 import { describeOperation, diffSchemas, migrateTarget } from '../../../src/migrate/index.js';
 import { dumpSource, loadSource, type SourceContext } from '../../../src/migrate/sources/index.js';
 import { models } from '../../../src/schema/index.js';
+import { routine, trigger, view } from '../../../src/schema/objects.js';
 import { createScratchDatabases, MIGRATIONS_DIR, type ScratchDatabases } from '../../harness/migrate.js';
 
 let scratch: ScratchDatabases;
@@ -98,5 +99,44 @@ describe('schema sources', () => {
     expect((await migrateTarget(gcp, { to: 'heads', migrationsDir: MIGRATIONS_DIR })).ok).toBe(true);
     const [live, chain] = await Promise.all([loadSource('gcp', context()), loadSource('chain', context())]);
     expect(diffSchemas(live.schema, chain.schema)).toEqual([]);
+  });
+
+  it('a models module may declare views, triggers and routines; they are normalised on a server', async () => {
+    await writeFile(
+      join(dir, 'objects.sql'),
+      [
+        'CREATE TABLE patients (id INT NOT NULL PRIMARY KEY, last_name VARCHAR(50) NOT NULL);',
+        'CREATE FUNCTION f_one() RETURNS INT DETERMINISTIC RETURN 1;',
+        'CREATE VIEW v_names AS SELECT last_name, f_one() AS one FROM patients;',
+        // The server keeps a trigger's text as written (views and routines it re-prints): same spelling here.
+        'CREATE TRIGGER `trg_p` BEFORE INSERT ON `patients` FOR EACH ROW SET NEW.last_name = UPPER(NEW.last_name);',
+      ].join('\n'),
+    );
+    const fromSql = await loadSource('objects.sql', context());
+    const mine = {
+      tables: fromSql.schema.tables,
+      objects: [
+        view('v_names', 'SELECT last_name, f_one() AS one FROM patients'),
+        routine('function', 'f_one', '() RETURNS INT DETERMINISTIC RETURN 1'),
+        trigger('trg_p', {
+          table: 'patients',
+          timing: 'BEFORE',
+          event: 'INSERT',
+          body: 'SET NEW.last_name = UPPER(NEW.last_name)',
+        }),
+      ],
+    };
+    await writeFile(join(dir, 'with-objects.mjs'), `export default ${JSON.stringify(mine)};\n`);
+    const models = await loadSource('models', context({ modelsPath: 'with-objects.mjs' }));
+    expect(models.schema.objects?.map((o) => o.create)).toEqual(fromSql.schema.objects?.map((o) => o.create));
+    expect(diffSchemas(models.schema, fromSql.schema)).toEqual([]);
+    // A changed view in the models is a replace.
+    const changed = {
+      ...mine,
+      objects: [view('v_names', 'SELECT last_name FROM patients'), ...mine.objects.slice(1)],
+    };
+    await writeFile(join(dir, 'changed.mjs'), `export default ${JSON.stringify(changed)};\n`);
+    const next = await loadSource('models', context({ modelsPath: 'changed.mjs' }));
+    expect(diffSchemas(fromSql.schema, next.schema).map(describeOperation)).toEqual(['replace view v_names']);
   });
 });
