@@ -48,8 +48,23 @@ function createOption(opt: string): string {
 /** A back-quoted identifier as SHOW CREATE prints it (back quotes doubled). */
 export const ident = (name: string): string => `\`${name.replaceAll('`', '``')}\``;
 
-/** A string literal as SHOW CREATE prints it: quotes doubled, backslashes doubled. */
-export const quote = (value: string): string => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+/**
+ * A string literal as SHOW CREATE prints it (the servers' append_unescaped): quotes doubled, backslash,
+ * NUL, newline, carriage return and Ctrl-Z escaped.
+ */
+export const quote = (value: string): string => `'${value.replace(SPECIAL, (ch) => ESCAPES[ch] ?? ch)}'`;
+
+/** The characters {@link quote} escapes (built from a string: the lint rule forbids control characters in regex literals). */
+const SPECIAL = new RegExp(`[\\\\'${String.fromCharCode(0, 10, 13, 26)}]`, 'g');
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  "'": "''",
+  '\0': '\\0',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\x1a': '\\Z',
+};
 
 const NUMERIC = new Set([
   'tinyint',

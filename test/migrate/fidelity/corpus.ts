@@ -51,7 +51,7 @@ export const SYNTHETIC_TABLES: readonly string[] = [
     CONSTRAINT ck_pair CHECK (ti IS NULL OR si IS NOT NULL)
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci ROW_FORMAT=DYNAMIC COMMENT='every column type'`,
   `CREATE TABLE parent_a (
-    id INT NOT NULL, b_id INT NULL, code VARCHAR(10) NOT NULL,
+    id INT NOT NULL, b_id INT NULL, code VARCHAR(10) NOT NULL COMMENT 'two\\nlines, a \\\\ and a tab\t',
     PRIMARY KEY (id), UNIQUE KEY uq_code (code)
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci STATS_PERSISTENT=1`,
   `CREATE TABLE child_b (
