@@ -52,6 +52,12 @@ async function adminToken(): Promise<string> {
   return server.users.createToken(name, 'layout-test');
 }
 
+/** Pages whose screenshot goes to docs/screenshots, by "size path". */
+const DOC_SHOTS: Readonly<Record<string, string>> = {
+  'phone /targets/azure/patients': 'phone-patients',
+  'desktop /audit': 'audit',
+};
+
 /** The pages a signed-in admin can open (path, and what its h1 says). */
 function pages(): readonly { path: string; h1: RegExp }[] {
   return [
@@ -115,6 +121,9 @@ describe.each(SIZES)('every page at $name size ($width x $height)', (size) => {
       await expect(page.getByRole('button', { name: 'Sign out' }).isVisible(), path).resolves.toBe(true);
       const shot = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'dashboard';
       await snap(page, `layout-${size.name}-${shot}`);
+      // A few of these are the README's screenshots (refreshed with CAREPOOL_SCREENSHOTS=1).
+      const docName = DOC_SHOTS[`${size.name} ${path}`];
+      if (docName) await snap(page, docName, { docs: true });
     }
     expect(errors).toEqual([]);
   });
@@ -138,6 +147,7 @@ describe.each(SIZES)('every page at $name size ($width x $height)', (size) => {
       await expect(page.getByRole('link', { name: 'Compare', exact: true }).isVisible()).resolves.toBe(true);
       await expect(page.getByRole('link', { name: 'Audit', exact: true }).isVisible()).resolves.toBe(true);
       await snap(page, `layout-${size.name}-menu-open`);
+      await snap(page, 'phone-menu', { docs: true });
       await page.getByRole('link', { name: 'Compare', exact: true }).click();
       await page.waitForURL((u) => u.pathname === '/compare');
     }
@@ -164,7 +174,9 @@ describe.each(SIZES)('every page at $name size ($width x $height)', (size) => {
       `parseFloat(getComputedStyle(document.querySelector('[data-live-target="azure"] .chart-legend li')).fontSize)`,
     );
     expect(size).toBeGreaterThanOrEqual(12);
-    await snap(page, `layout-${size === 0 ? '' : ''}live-chart-${(await page.viewportSize())?.width ?? 0}`);
+    const width = (await page.viewportSize())?.width ?? 0;
+    await snap(page, `layout-live-chart-${width}`);
+    if (width >= 1024) await snap(page, 'live', { docs: true });
     expect(errors).toEqual([]);
   });
 });

@@ -93,7 +93,7 @@ describe('pages in a real browser', () => {
     await expect(page.locator('.banner-info').textContent()).resolves.toContain('Medical record added.');
     const row = page.locator('table tbody tr').filter({ hasText: 'Community-acquired pneumonia' });
     await expect(row.textContent()).resolves.toContain('2025-03-14');
-    await snap(page, 'patient-with-record');
+    await snap(page, 'patient-with-record', { docs: true });
     await page.getByRole('link', { name: 'Book appointment' }).click();
     await page.getByLabel('Scheduled at').fill('2025-09-01T08:30');
     await page.getByLabel('Reason').fill('Follow-up chest X-ray');
