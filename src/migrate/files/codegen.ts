@@ -104,7 +104,7 @@ export function opSource(op: Operation, indent = '    '): string {
     case 'alterTable':
       return `op.raw(${JSON.stringify(op)})`;
     case 'sql':
-      return `op.sql(${s(op.up)}${op.down === undefined && !op.destructive ? '' : `, { ${[op.down === undefined ? '' : `down: ${s(op.down)}`, op.destructive ? 'destructive: true' : ''].filter(Boolean).join(', ')} }`})`;
+      return `op.sql(${s(op.up)}${op.down === undefined && !op.destructive && op.landed === undefined ? '' : `, { ${[op.down === undefined ? '' : `down: ${s(op.down)}`, op.destructive ? 'destructive: true' : '', op.landed === undefined ? '' : `landed: ${s(op.landed)}`].filter(Boolean).join(', ')} }`})`;
     default: {
       const never: never = op;
       return never;
