@@ -172,12 +172,15 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
         { meta: { tables: keyless.map((c) => c.table) } },
       );
     }
+    // After one worker fails the others finish their chunk and stop, so the error is reported promptly and
+    // no chunk starts on sessions about to be closed.
+    let failed = false;
     const worker = async (reader: MoveSession) => {
       const loader = await openMoveSession(to);
       try {
         await prepareLoader(loader, manifest.existing === 'append');
         for (;;) {
-          const chunk = todo[next++];
+          const chunk = failed ? undefined : todo[next++];
           if (chunk === undefined) return;
           const table = byName.get(chunk.table) as MoveTable;
           const copied = await copyChunk(reader, loader, table, chunk, methods[table.name] ?? 'insert', {
@@ -196,11 +199,16 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
             elapsedMs: Date.now() - started,
           });
         }
+      } catch (error) {
+        failed = true;
+        throw error;
       } finally {
         await loader.close().catch(() => loader.destroy());
       }
     };
-    await Promise.all(snapshot.readers.map((r) => worker(r)));
+    const outcomes = await Promise.allSettled(snapshot.readers.map((r) => worker(r)));
+    const failure = outcomes.find((o) => o.status === 'rejected');
+    if (failure) throw failure.reason;
     manifest.finishedAt = new Date().toISOString();
     await writer.save(manifest);
     const ms = Date.now() - started;
