@@ -22,11 +22,16 @@ const COLORS = {
   edgeRight: '#2c7a3f',
 } as const;
 
-/** Renders an ERD as Graphviz DOT: one HTML-label box per table, crow's-foot edges per foreign key. */
+/**
+ * Renders an ERD as Graphviz DOT: one HTML-label box per table, crow's-foot edges per foreign key. Tables
+ * not linked to each other are packed in a grid (`pack`, `packmode=array_t`) instead of dot's default of
+ * stacking every unconnected table in one column: eight tables with four unconnected ones went from
+ * 1200 x 1960 pt to 1132 x 896 pt.
+ */
 export function renderDot(model: ErdModel): string {
   const lines = [
     `digraph ${quote(model.title)} {`,
-    `  graph [rankdir=LR, fontname=${quote(DOT_FONT)}, fontsize=12, nodesep=0.6, ranksep=1.2, pad=0.3, label=${quote(caption(model))}, labelloc=t];`,
+    `  graph [rankdir=LR, fontname=${quote(DOT_FONT)}, fontsize=12, nodesep=0.6, ranksep=1.2, pad=0.3, pack=true, packmode="array_t", label=${quote(caption(model))}, labelloc=t];`,
     `  node [shape=plain, fontname=${quote(DOT_FONT)}, fontsize=11];`,
     `  edge [fontname=${quote(DOT_FONT)}, fontsize=10, color=${quote(COLORS.edge)}, penwidth=1.2, arrowsize=1.1];`,
   ];

@@ -36,3 +36,13 @@ describe('the DOT layout', () => {
     expect(dot).toMatch(/enum\('scheduled'[^<]*\)(&#160;){4,}<\/TD>/);
   });
 });
+
+describe('compact layout', () => {
+  it('packs tables that are not linked in a grid instead of one tall column', async () => {
+    const { renderDot, dotToSvg } = await import('../../src/erd/index.js');
+    const svg = await dotToSvg(renderDot(buildErdModel(models, 'models')));
+    const [, , width, height] = (/viewBox="([^"]+)"/.exec(svg)?.[1] ?? '').split(' ').map(Number);
+    // 8 tables, 4 of them unconnected: stacked in one column this was 1200 x 1960 pt.
+    expect(height).toBeLessThan((width ?? 0) * 1.2);
+  });
+});
