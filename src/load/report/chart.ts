@@ -1,3 +1,13 @@
+/*
+ * Why the report's charts are drawn here and not by a charting library: every chart is a handful of line
+ * series over one x axis (seconds, or pool sizes), and the same SVG must become a PNG on a server with no
+ * browser and no native build (resvg, png.ts). Vega-Lite → SVG → resvg would be the library route that fits
+ * those limits; it was weighed for issue 15 and not taken in that session for lack of time, not on the
+ * merits: it adds about 2 MB of dependencies for charts that already have axes with units, gridlines, a
+ * legend, phase bands and an Okabe-Ito palette (see lineChart). Revisit if the report needs chart types
+ * beyond lines (stacked areas, histograms).
+ */
+
 /** One line of a chart. */
 export interface Series {
   readonly label: string;
