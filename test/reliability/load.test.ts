@@ -93,7 +93,8 @@ describe('load: 1000 concurrent clients', () => {
       max_503_ms: Math.max(0, ...unavailable.map((s) => s.ms)),
       contract_ms: CONTRACT_MS,
       // Server side: responses the app itself sent later than their deadline + 1 s (src/web/plugins/load-shed.ts).
-      server_late: (carepool.output().match(/event loop was stalled/g) ?? []).length,
+      server_late: (carepool.output().match(/deadline missed/g) ?? []).length,
+      server_stalled: (carepool.output().match(/event loop was stalled/g) ?? []).length,
       server_deadline_503: (carepool.output().match(/passed its deadline/g) ?? []).length,
       rss_mib: { start: rss[0], max: Math.max(...rss) },
     };
@@ -111,12 +112,12 @@ describe('load: 1000 concurrent clients', () => {
     expect(unavailable.every((s) => s.retryAfter)).toBe(true);
     // It kept serving: 200s throughout (how many depends on the machine's load, so only that there are).
     expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
-    // Nothing hung. Server side, the contract: a data response later than acquire timeout + statement
-    // timeout + 1 s after the app took the request is logged. Without statement deadlines every one of
-    // gcp's 20 connections would hold a request on the locked table for the whole lock (8 s): at least
-    // POOL_MAX late responses. With them, lateness comes only from this starved machine stalling the event
-    // loop itself for over a second, which it did for 0-2 responses per run: fewer than half a pool.
-    expect(report.server_late).toBeLessThan(POOL_MAX / 2);
+    // Nothing hung. Server side, the contract: no data response later than acquire timeout + statement
+    // timeout + 1 s after the app took the request, unless the process itself did not run for over a second
+    // meanwhile (the app logs both kinds apart; a starved CPU stalls the event loop, which no deadline can
+    // fix, and the figure is reported above). Without statement deadlines every one of gcp's 20 connections
+    // would hold a request on the locked table for the whole lock: late without a stall.
+    expect(report.server_late).toBe(0);
     // Client side, where the kernel's queues and the load generator's own event loop add what no server
     // can bound: no timeout and no socket error.
 

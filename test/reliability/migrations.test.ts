@@ -70,7 +70,13 @@ describe('migrations under fault', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack({ profiles: ['gcp'], patients: 50 });
+    // These scenarios are about migrations under fault, not connect speed: on a starved machine a TLS
+    // handshake can pass the default 3 s connect timeout, which is not what they test.
+    stack = await startStack({
+      profiles: ['gcp'],
+      patients: 50,
+      env: { CAREPOOL_CONNECT_TIMEOUT_MS: '15000' },
+    });
     dir = await mkdtemp(join(tmpdir(), 'carepool-migs-'));
     for (const f of await readdir(join(ROOT, 'migrations')))
       await cp(join(ROOT, 'migrations', f), join(dir, f));

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findGateways, readState } from '../../src/sandbox/index.js';
 import { hammer } from './http.js';
@@ -109,5 +110,21 @@ describe('sandbox crash recovery', () => {
     expect(stop.code, stop.out).toBe(0);
     expect((await findGateways()).filter((g) => g.port === current.port)).toEqual([]);
     expect(alive(current.gatewayPid)).toBe(false);
+  });
+
+  it('refuses to move a recorded server to another port: CAREPOOL_SANDBOX_PORT_TAKEN when a foreign process holds it', async () => {
+    const current = (await readState(stack.home)).servers.azure;
+    if (current === undefined) throw new Error('no azure server recorded');
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(current.port, '127.0.0.1', resolve));
+    try {
+      const start = await cli(stack.home, ['sandbox', 'start', '--json']);
+      expect(start.code).toBe(1);
+      expect(start.out).toContain('CAREPOOL_SANDBOX_PORT_TAKEN');
+      expect(start.out).toContain(String(current.port));
+      expect((await readState(stack.home)).servers.azure?.port).toBe(current.port);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });

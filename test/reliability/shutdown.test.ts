@@ -53,7 +53,7 @@ describe('graceful shutdown', () => {
 
     const all = [...looped, ...heldOutcomes];
     const inFlight = all.filter((o) => o.sentAt < signalledAt && o.endedAt > signalledAt);
-    const dropped = inFlight.filter((o) => o.status !== 200);
+    const dropped = inFlight.filter((o) => o.status === 0);
     const between = all.filter((o) => o.sentAt >= signalledAt && o.sentAt < exitedAt);
     const late = [...all.filter((o) => o.sentAt >= exitedAt), ...afterExit];
     const tally = (list: readonly Outcome[]) => {
@@ -79,10 +79,14 @@ describe('graceful shutdown', () => {
     expect(code).toBe(0);
     expect(exitedAt - signalledAt).toBeLessThan(EXIT_BOUND_MS);
     expect(all.filter((o) => o.endedAt <= signalledAt && o.status === 200).length).toBeGreaterThan(0);
-    // Every request the server had received before the signal was answered 200: none was reset or refused.
+    // Every request the server had received before the signal got its answer: none was reset or refused.
+    // The answer is 200, or — for one that queued for a connection longer than the acquire timeout behind the
+    // lock (38 requests, 20 connections) — the pool's 503 + Retry-After, as at any other time.
     expect(heldOutcomes.every((o) => o.endedAt > signalledAt)).toBe(true);
     expect(inFlight.length).toBeGreaterThanOrEqual(heldOutcomes.length);
     expect(dropped).toEqual([]);
+    for (const o of inFlight) expect(o.status === 200 || (o.status === 503 && o.retryAfter)).toBe(true);
+    expect(inFlight.filter((o) => o.status === 200).length).toBeGreaterThan(0);
     // Between signal and exit: answered (200, or 503 + Retry-After on a kept-alive connection) or refused
     // because the server no longer listens. A reset is possible only for a request written onto an idle
     // kept-alive socket at the moment the server closed it (the keep-alive race every HTTP server has).

@@ -17,6 +17,7 @@ const TICK_MS = 100;
 
 interface InFlight {
   readonly reply: FastifyReply;
+  readonly start: number;
   readonly deadline: number;
   readonly budgetMs: number;
 }
@@ -82,6 +83,9 @@ export function registerLoadShed(
   let completed = 0;
   let rate = 0;
   let timer: NodeJS.Timeout | undefined;
+  /** When the sweep last ran, and when it last found the event loop had not run it for over a second. */
+  let lastSweep = 0;
+  let lastStallAt = -1;
 
   const sweep = () => {
     // Completions per second, smoothed over about a second of ticks.
@@ -90,6 +94,8 @@ export function registerLoadShed(
     rate = rate === 0 ? perSecond : rate * 0.8 + perSecond * 0.2;
     limit = Math.max(minInFlight, Math.ceil((rate * targetLatencyMs) / 1000));
     const t = now();
+    if (lastSweep > 0 && t - lastSweep > TICK_MS + 1000) lastStallAt = t;
+    lastSweep = t;
     for (const [request, entry] of inFlight) {
       const { reply } = entry;
       if (reply.sent || reply.raw.headersSent || request.raw.destroyed) {
@@ -186,7 +192,8 @@ export function registerLoadShed(
     }
     const target = (request.params as { target?: unknown }).target;
     const budgetMs = (typeof target === 'string' ? budgets.get(target) : undefined) ?? anyBudget;
-    inFlight.set(request, { reply, deadline: now() + budgetMs, budgetMs });
+    const start = now();
+    inFlight.set(request, { reply, start, deadline: start + budgetMs, budgetMs });
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -194,17 +201,21 @@ export function registerLoadShed(
     if (entry !== undefined) {
       inFlight.delete(request);
       completed++;
-      // The sweep runs every TICK_MS; a response much later than its budget means the event loop itself
-      // was stalled, which no deadline can fix: say so.
-      if (reply.elapsedTime > entry.budgetMs + 1000)
+      // A response more than 1 s past its deadline: either the process itself did not run for over a second
+      // meanwhile (a starved CPU; no deadline can fix that), or the deadline failed, which is a bug.
+      if (reply.elapsedTime > entry.budgetMs + 1000) {
+        const stalled = lastStallAt >= entry.start || now() - lastSweep > TICK_MS + 1000;
         request.log.warn(
           {
             route: request.routeOptions.url,
             elapsedMs: Math.round(reply.elapsedTime),
             budgetMs: entry.budgetMs,
           },
-          'response later than its deadline: the event loop was stalled',
+          stalled
+            ? 'response later than its deadline: the event loop was stalled'
+            : 'response later than its deadline: deadline missed',
         );
+      }
     }
     done();
   });
