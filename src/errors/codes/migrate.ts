@@ -83,12 +83,6 @@ export const migrateCodes = defineCodes({
     title: 'The live schema does not match the revision being stamped, so it was not adopted.',
     hint: 'Look at the differences listed; align the database (or pick the matching revision), or use `stamp --force` if you are sure.',
   },
-  CAREPOOL_MIGRATE_DRIFT: {
-    exit: 1,
-    http: 409,
-    title: 'A target’s schema differs from the models (drift).',
-    hint: 'Generate a migration with `carepool migrate revision --autogenerate -m MSG`, or find who changed the database by hand.',
-  },
   CAREPOOL_MIGRATE_NOTHING_TO_RESOLVE: {
     exit: 1,
     http: 409,

@@ -21,12 +21,6 @@ export const sandboxCodes = defineCodes({
       'A sandbox server must restart on the port recorded in .carepool/sandbox/state.json (running carepool processes point there), but another process holds it.',
     hint: 'Stop the process that listens on that port (ss -ltnp), or accept new ports with: carepool sandbox start --free-ports (then restart carepool serve).',
   },
-  CAREPOOL_SANDBOX_NOT_RUNNING: {
-    exit: 1,
-    http: 500,
-    title: 'The sandbox is not running.',
-    hint: 'Start it with: carepool sandbox start.',
-  },
   CAREPOOL_SANDBOX_TOOL_MISSING: {
     exit: 2,
     http: 500,
