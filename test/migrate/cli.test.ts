@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
@@ -76,6 +78,25 @@ describe('carepool migrate / schema CLI', () => {
     expect(ambiguous.stderr).toContain('0001_initial, 0002_appointments');
     expect(models.stdout).toContain('gcp: matches models');
     expect(models.code).toBe(0);
+  });
+
+  it('schema diff --sql of two .sql files prints the proven statements: BLOB stays binary, SET stays SET', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'carepool-diff-sql-'));
+    const a = join(dir, 'a.sql');
+    const b = join(dir, 'b.sql');
+    await writeFile(a, "CREATE TABLE pics (id INT PRIMARY KEY, picture BLOB, tags SET('x','y') NOT NULL);\n");
+    await writeFile(
+      b,
+      "CREATE TABLE pics (id INT PRIMARY KEY, picture MEDIUMBLOB, tags SET('x','y','z') NOT NULL);\n",
+    );
+    const diff = await carepool(['schema', 'diff', a, b, '--sql']);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toMatch(/MODIFY (COLUMN )?`picture` MEDIUMBLOB/);
+    expect(diff.stdout).not.toContain('MEDIUMTEXT');
+    expect(diff.stdout).toMatch(/SET\('x','y','z'\)/);
+    expect(diff.stdout).not.toMatch(/ENUM\(/);
+    // Proven before shown: replayed on a scratch copy and re-diffed clean.
+    expect(diff.stderr).toMatch(/verified on (target|sandbox) \w+: pics/);
   });
 
   it('schema dump of a live target is loadable SQL: tables in FK order, the audit triggers, no DEFINER', async () => {

@@ -20,8 +20,8 @@ import {
 } from '../../migrate/index.js';
 import type { CliContext } from '../context.js';
 import { desiredSchema, registerMigrateAdopt } from './migrate-adopt.js';
-import { SOURCE_HELP, sourceContext } from './schema-source.js';
-import { loadSource } from '../../migrate/sources/index.js';
+import { SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
+import { loadSource, verifyChange } from '../../migrate/sources/index.js';
 import { table } from '../output.js';
 
 interface CommonOpts {
@@ -77,13 +77,23 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           return;
         }
         const sources = sourceContext(ctx, opts);
-        const against = opts.against ? (await loadSource(opts.against, sources)).schema : undefined;
+        const againstSource = opts.against ? await loadSource(opts.against, sources) : undefined;
+        const against = againstSource?.schema;
+        const renames = parseRenames(opts);
+        const server = againstSource?.server ?? serverOption(opts.server);
         const w = await autogenerate({
           chain,
           models: (await loadSource('models', sources)).schema,
           message: opts.message,
-          renames: parseRenames(opts),
+          renames,
           ...(against ? { against } : {}),
+          verify: async (from, to) => {
+            const proof = await verifyChange(sources, from, to, server, renames);
+            if (!proof.verified)
+              ctx.out.note(`NOT verified (${proof.reason}); review the revision before applying it`);
+            else if (proof.plan.host)
+              ctx.out.note(`verified on ${proof.plan.host}: ${proof.plan.tables.join(', ')}`);
+          },
         });
         if (!w) {
           ctx.out.line('no changes: the models match the migration chain');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../errors/index.js';
 import { DEFAULT_OFFLINE_SERVER, describeOperation, diffSchemas, renderOps } from '../../migrate/index.js';
 import { scriptStatement } from '../../migrate/objects/session.js';
-import { dumpSource, loadSource } from '../../migrate/sources/index.js';
+import { dumpSource, loadSource, verifyChange } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
 import { SOURCE_HELP, type SourceOpts, serverOption, sourceContext } from './schema-source.js';
 
@@ -47,6 +47,12 @@ export function registerSchema(program: Command, ctx: CliContext): void {
         if (opts.sql) {
           // Statements for the server FROM lives on (they are applied to it), else --server, else MySQL 8.0.
           const server = sa.server ?? serverOption(opts.server) ?? sb.server ?? DEFAULT_OFFLINE_SERVER;
+          // Proven before shown: replayed on a scratch copy of the affected tables, re-read, re-diffed.
+          const proof = await verifyChange(sources, sa.schema, sb.schema, server);
+          if (proof.verified) {
+            if (proof.plan.host)
+              ctx.out.note(`verified on ${proof.plan.host}: ${proof.plan.tables.join(', ')}`);
+          } else ctx.out.note(`NOT verified (${proof.reason}); review the statements before applying them`);
           ctx.out.line(renderOps(ops, server, sa.schema).statements.map(scriptStatement).join('\n'));
         }
       }

@@ -1,8 +1,9 @@
 import { AppError } from '../../errors/index.js';
-import type { Column, Schema } from '../../schema/index.js';
+import type { Schema } from '../../schema/index.js';
 import { ancestorsOf, type Chain, resolveRevision, schemaOf, unknownRevision } from '../files/graph.js';
 import type { Revision } from '../files/revision.js';
 import type { Operation } from '../ops/operation.js';
+import { columnChangeLoss } from '../render/destructive.js';
 import { renderOps, type Statement } from '../render/render-op.js';
 import type { ServerInfo } from '../server.js';
 
@@ -89,16 +90,6 @@ export function renderSteps(
   });
 }
 
-const WIDER: Record<string, number> = {
-  tinyint: 1,
-  smallint: 2,
-  int: 4,
-  bigint: 8,
-  text: 1,
-  mediumtext: 2,
-  longtext: 3,
-};
-
 /** Why an operation may lose data, or null. NOT NULL changes are data-dependent: see {@link nullChecks}. */
 export function destructiveReason(op: Operation): string | null {
   switch (op.kind) {
@@ -107,47 +98,12 @@ export function destructiveReason(op: Operation): string | null {
     case 'dropColumn':
       return `drops column ${op.table}.${op.column.name}`;
     case 'alterColumn':
-      return narrowing(op.table, op.from, op.to);
+      return columnChangeLoss(op.table, op.from, op.to);
     case 'sql':
       return op.destructive ? `raw SQL marked destructive: ${op.up.slice(0, 60)}` : null;
     default:
       return null;
   }
-}
-
-function narrowing(table: string, a: Column, b: Column): string | null {
-  const where = `${table}.${a.name}`;
-  const ta = a.type;
-  const tb = b.type;
-  if (JSON.stringify(ta) === JSON.stringify(tb)) return null;
-  if ((ta.kind === 'varchar' || ta.kind === 'char') && (tb.kind === 'varchar' || tb.kind === 'char')) {
-    return tb.length < ta.length ? `narrows ${where} from ${ta.length} to ${tb.length} characters` : null;
-  }
-  if (
-    ta.kind in WIDER &&
-    tb.kind in WIDER &&
-    ('unsigned' in ta ? ta.unsigned : false) === ('unsigned' in tb ? tb.unsigned : false)
-  ) {
-    const textish = (k: string) => k.endsWith('text');
-    if (textish(ta.kind) === textish(tb.kind)) {
-      return (WIDER[tb.kind] ?? 0) < (WIDER[ta.kind] ?? 0)
-        ? `narrows ${where} from ${ta.kind} to ${tb.kind}`
-        : null;
-    }
-  }
-  if (ta.kind === 'decimal' && tb.kind === 'decimal') {
-    return tb.scale < ta.scale || tb.precision - tb.scale < ta.precision - ta.scale
-      ? `narrows ${where} (DECIMAL)`
-      : null;
-  }
-  if (ta.kind === 'enum' && tb.kind === 'enum') {
-    const lost = ta.values.filter((v) => !tb.values.includes(v));
-    return lost.length > 0 ? `removes ENUM values ${lost.join(', ')} from ${where}` : null;
-  }
-  if ((ta.kind === 'datetime' || ta.kind === 'timestamp') && ta.kind === tb.kind) {
-    return (tb.fsp ?? 0) < (ta.fsp ?? 0) ? `reduces the precision of ${where}` : null;
-  }
-  return `changes the type of ${where} (${ta.kind} → ${tb.kind})`;
 }
 
 /** NOT NULL changes in `steps`: each must find no NULLs in the live table. */

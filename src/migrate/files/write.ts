@@ -78,6 +78,8 @@ export interface AutogenerateOptions {
   /** Renames to use instead of drop + add. Never guessed. */
   readonly renames?: Renames;
   readonly apiPath?: string;
+  /** Proves the change from → models before the file is written (throws to refuse it). */
+  readonly verify?: (from: Schema, to: Schema) => Promise<void>;
 }
 
 /**
@@ -98,6 +100,8 @@ export async function autogenerate(options: AutogenerateOptions): Promise<Writte
   const from = options.against ?? schemaOf(chain, new Set(chain.order));
   const up = diffSchemas(from, options.models, options.renames ?? {});
   if (up.length === 0) return null;
+  // Proven before it is written (the caller replays it in a workspace); a refusal throws.
+  await options.verify?.(from, options.models);
   const source = options.against ? 'a live target' : 'the migration chain at head';
   return writeRevision({
     chain,

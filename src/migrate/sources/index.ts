@@ -3,4 +3,11 @@
  * --target`, `migrate revision --autogenerate --against`, `migrate check`, `migrate stamp`), it may be a
  * target, `models`, `chain`, or .sql files normalised in a workspace.
  */
-export { dumpSource, type LoadedSource, loadSource, type SourceContext } from './sources.js';
+export {
+  type ChangeVerification,
+  dumpSource,
+  type LoadedSource,
+  loadSource,
+  type SourceContext,
+  verifyChange,
+} from './sources.js';

@@ -8,7 +8,8 @@ import { readServer, targetDatabase } from '../apply/session.js';
 import { type Chain, schemaOf } from '../files/graph.js';
 import { loadChain } from '../files/load.js';
 import { introspectSchema } from '../introspect/index.js';
-import { diffSchemas } from '../diff/diff-schemas.js';
+import { diffSchemas, type Renames } from '../diff/diff-schemas.js';
+import { affectedTables, type VerifiedPlan, verifiedPlan, verifyIn } from '../diff/verify.js';
 import { withObjects } from '../objects/diff.js';
 import { creationOrder } from '../objects/normalize.js';
 import { createSql } from '../objects/render.js';
@@ -254,4 +255,53 @@ async function normaliseObjects(schema: Schema, ctx: SourceContext): Promise<Sch
     const read = await ws.introspect();
     return { ...schema, objects: read.objects ?? [] };
   });
+}
+
+/** What {@link verifyChange} found: the proven plan, or why nothing could prove it. */
+export type ChangeVerification =
+  | { readonly verified: true; readonly plan: VerifiedPlan }
+  | { readonly verified: false; readonly reason: string };
+
+/**
+ * Proves the change `from` → `to` in a workspace (see {@link verifiedPlan}) on the targets' servers or a
+ * running sandbox server: of `server`'s flavor and major.minor when given, else on the first server that
+ * allows a workspace (statements rendered for it). A change that does not converge throws
+ * CAREPOOL_MIGRATE_NOT_CONVERGED. When no such server can be reached (e.g. MySQL SQL rendered on a machine
+ * with only MariaDB), the change is NOT silently called verified: the result says why, and the caller
+ * prints it.
+ */
+export async function verifyChange(
+  ctx: SourceContext,
+  from: Schema,
+  to: Schema,
+  server?: ServerInfo,
+  renames: Renames = {},
+): Promise<ChangeVerification> {
+  const targets = await targetsOrNone(ctx);
+  const hosts: WorkspaceHost[] = [...targets.map(targetHost), ...(await sandboxHosts(ctx.home))];
+  if (hosts.length === 0)
+    return { verified: false, reason: 'no target and no running sandbox server to verify on' };
+  const workspace = ctx.onNote ? { onNote: ctx.onNote } : {};
+  try {
+    if (server)
+      return { verified: true, plan: await verifiedPlan(hosts, from, to, server, { workspace, renames }) };
+    const plan = await withWorkspace(
+      hosts,
+      async (ws) => {
+        const ops = diffSchemas(from, to, renames);
+        const { statements } = renderOps(ops, ws.server, from);
+        const names = affectedTables(ops.filter((op) => op.kind !== 'object' && op.kind !== 'sql'));
+        if (names.size === 0) return { ops, statements, tables: [], host: null };
+        const only = (schema: Schema): Schema => ({ tables: schema.tables.filter((t) => names.has(t.name)) });
+        await verifyIn(ws, only(from), only(to), statements, ws.server);
+        return { ops, statements, tables: [...names].sort(), host: ws.host };
+      },
+      workspace,
+    );
+    return { verified: true, plan };
+  } catch (error) {
+    if (isAppError(error, 'CAREPOOL_MIGRATE_WORKSPACE_NO_SERVER'))
+      return { verified: false, reason: error.message };
+    throw error;
+  }
 }
