@@ -34,16 +34,18 @@ describe('carepool load exhaust (pool max 2, acquire timeout 300 ms, slow reques
     expect(run?.summary.status['200']).toBeGreaterThan(0);
   });
 
-  it('answers 503 CAREPOOL_DB_POOL_TIMEOUT with Retry-After, within the acquire timeout', () => {
+  it('answers 503 (pool timeout or saturated) with Retry-After, within the acquire timeout', () => {
     const s = result.runs[0]?.summary;
     if (!s) throw new Error('no run');
     const unavailable = s.status['503'] ?? 0;
     expect(unavailable).toBeGreaterThan(0);
-    expect(s.errors.CAREPOOL_DB_POOL_TIMEOUT).toBeGreaterThan(0);
+    // The pool refuses a caller at once when it cannot be served within the acquire timeout
+    // (CAREPOOL_DB_POOL_SATURATED), else the caller times out waiting (CAREPOOL_DB_POOL_TIMEOUT).
+    const timeouts = s.errors.CAREPOOL_DB_POOL_TIMEOUT ?? 0;
+    const shed = s.errors.CAREPOOL_DB_POOL_SATURATED ?? 0;
+    expect(timeouts + shed).toBeGreaterThan(0);
     // Sign-in and audit are on: a read whose audit event could not get a connection in time is refused too.
-    expect((s.errors.CAREPOOL_DB_POOL_TIMEOUT ?? 0) + (s.errors.CAREPOOL_AUDIT_WRITE_FAILED ?? 0)).toBe(
-      unavailable,
-    );
+    expect(timeouts + shed + (s.errors.CAREPOOL_AUDIT_WRITE_FAILED ?? 0)).toBe(unavailable);
     expect(s.retryAfter).toBe(unavailable);
     // Each pool timeout is one 503, except an audit batch's: it fails every read of its batch at once.
     expect(s.targets.gcp?.timeouts).toBeGreaterThanOrEqual(s.errors.CAREPOOL_DB_POOL_TIMEOUT ?? 0);
