@@ -91,7 +91,7 @@ export async function header(full: boolean, names: readonly string[], startedAt:
     `- Versions: Node ${process.version}; ${server} (the sandbox's private servers, plain TCP on loopback);`,
     `  ${python} at /usr/bin/python3; reference stack: ${stack.versions}.`,
     `- Last run: \`npm run bench -- ${[...names, ...(full ? ['--full'] : [])].join(' ')}\` from ${startedAt.toISOString().slice(0, 16)}Z to ${new Date().toISOString().slice(0, 16)}Z, completed; every section carries its own date.`,
-    '- Commands: `npm run bench` (short: a few minutes on 2 cores), `npm run bench -- --full` (long: the',
+    '- Commands: `npm run bench` (short mode), `npm run bench -- --full` (long: the sizes in the table below and the',
     '  1,000,000-record seed), `npm run bench -- seed migrate` (only those). The Python reference stack is',
     "  Debian's `python3-alembic python3-sqlalchemy python3-pymysql python3-flask gunicorn`; the run installs",
     '  it with `bench/reference/install.sh` (apt-get, root or sudo) when it is absent.',
