@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
@@ -95,6 +96,33 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     await registry.close(1000);
     throw error;
   }
+  // Requests still being answered, counted on the raw server: shutdown waits for them before it closes the
+  // pools (a request whose statement is still running must not have its connection destroyed under it).
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  app.server.on('request', (_req, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+  });
+  const waitForRequests = (maxMs: number) =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, maxMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+  // The longest a data request may take (its deadline), plus a second.
+  const longestRequestMs =
+    Math.max(
+      0,
+      ...options.config.targets.map((t) => t.pool.acquireTimeoutMs + (t.pool.statementTimeoutMs ?? 0)),
+    ) + 1000;
   const address = app.server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -112,6 +140,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     close() {
       closing ??= (async () => {
         await app.close();
+        await waitForRequests(longestRequestMs);
         await registry.close(2000);
       })();
       return closing;
