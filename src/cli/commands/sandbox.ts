@@ -14,9 +14,14 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
 
   sandbox
     .command('start')
-    .description('start the sandbox servers (idempotent); data is kept in .carepool/sandbox')
+    .description(
+      'start the sandbox servers (idempotent; a crashed one restarts on its recorded port); data is kept in .carepool/sandbox',
+    )
     .option('--json', 'print JSON')
-    .option('--free-ports', 'use OS-chosen ports instead of 33061/33062')
+    .option(
+      '--free-ports',
+      'new servers get OS-chosen ports instead of 33061/33062; a server restarting after a crash may move to one when its recorded port is taken',
+    )
     .action(async (opts: { json?: boolean; freePorts?: boolean }) => {
       const home = ctx.config().home;
       const started = performance.now();
