@@ -71,7 +71,7 @@ export function registerMigrateAdopt(
                     ? `\n  the database differs from ${rev}: ${r.adopted.written ? 'wrote' : 'reused'} ${r.adopted.file}, recorded as applied:\n  ${r.differences.map(describeOperation).join('\n  ')}`
                     : ''
                 }`
-              : `${r.target}: ${r.error?.code} ${r.error?.message}\n  ${r.differences.map(describeOperation).join('\n  ')}`,
+              : `${r.target}: ${r.error?.code} ${r.error?.message}\n  hint: ${r.error?.hint}${r.differences.length ? `\n  ${r.differences.map(describeOperation).join('\n  ')}` : ''}`,
           );
       if (results.some((r) => !r.ok)) ctx.exitCode = 1;
     });
@@ -91,7 +91,7 @@ export function registerMigrateAdopt(
         ctx.out.line(
           b.stamp.ok
             ? `wrote ${b.file} (${b.operations} operations) and stamped ${b.target} at ${b.id}`
-            : `wrote ${b.file}, but stamping ${b.target} failed: ${b.stamp.error?.code} ${b.stamp.error?.message}`,
+            : `wrote ${b.file}, but stamping ${b.target} failed: ${b.stamp.error?.code} ${b.stamp.error?.message}\n  hint: ${b.stamp.error?.hint}`,
         );
       if (!b.stamp.ok) ctx.exitCode = 1;
     });

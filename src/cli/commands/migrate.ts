@@ -213,7 +213,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       } else {
         for (const p of plans) {
           ctx.out.line(`== ${p.target} (${p.server ?? 'unreachable'})`);
-          if (p.error) ctx.out.line(`  ${p.error.code}: ${p.error.message}`);
+          if (p.error) ctx.out.line(`  ${p.error.code}: ${p.error.message}\n  hint: ${p.error.hint}`);
           if (p.ok && p.steps.length === 0) ctx.out.line('  up to date');
           for (const s of p.steps) {
             ctx.out.line(`-- ${s.revision.id} (${s.direction})`);
@@ -279,7 +279,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         } else {
           for (const s of statuses) {
             const problems = [
-              ...(s.error ? [`${s.error.code}: ${s.error.message}`] : []),
+              ...(s.error ? [`${s.error.code}: ${s.error.message}`, `hint: ${s.error.hint}`] : []),
               ...(s.drift ?? []).map((o) => `drift: ${describeOperation(o)}`),
               ...s.edited.map((r) => `edited after apply: ${r}`),
               ...s.unknown.map((r) => `unknown applied revision: ${r}`),
