@@ -75,6 +75,19 @@ describe('per-target failures (built binary)', () => {
     expect(text).toMatch(/\n {2}hint: \S/);
   });
 
+  it('migrate plan and check on a target that is down print the code and the hint in text mode', async () => {
+    for (const args of [
+      ['migrate', 'plan'],
+      ['migrate', 'check'],
+    ]) {
+      const r = await w.run(args, env());
+      expect(r.code, args.join(' ')).toBe(1);
+      const text = r.stdout + r.stderr;
+      expect(text, args.join(' ')).toMatch(/CAREPOOL_DB_\w+: /);
+      expect(text, args.join(' ')).toMatch(/\n {2}hint: \S/);
+    }
+  });
+
   it('the same failure under --json carries the code and the hint', async () => {
     const r = await w.run(['migrate', 'up', 'head', '--target', 'down', '--json'], env());
     expect(r.code).toBe(1);
