@@ -3,6 +3,7 @@ import { sql } from '../db/sql.js';
 import { AppError } from '../errors/index.js';
 import { BOOKKEEPING_TABLES } from '../migrate/introspect/index.js';
 import { parseServer, type ServerInfo } from '../migrate/server.js';
+import { SPATIAL_KINDS } from '../schema/index.js';
 
 /** One column as the move commands need it: how to read, write and hash it. */
 export interface MoveColumn {
@@ -46,14 +47,7 @@ export const BINARY_TYPES = new Set([
   'mediumblob',
   'longblob',
   'bit',
-  'geometry',
-  'point',
-  'linestring',
-  'polygon',
-  'multipoint',
-  'multilinestring',
-  'multipolygon',
-  'geometrycollection',
+  ...SPATIAL_KINDS,
 ]);
 
 /** Columns the move commands copy and compare (generated ones excluded). */

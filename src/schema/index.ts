@@ -52,3 +52,4 @@ export type {
   TextKind,
   Unsupported,
 } from './types.js';
+export { SPATIAL_KINDS } from './types.js';

@@ -24,6 +24,18 @@ export type SpatialKind =
   | 'multipolygon'
   | 'geometrycollection';
 
+/** Every {@link SpatialKind}, for code that tests a kind at run time. */
+export const SPATIAL_KINDS: readonly SpatialKind[] = [
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+];
+
 /**
  * Column data types. `boolean` is TINYINT(1), as MySQL stores it. `width` is an integer display width and
  * is set only when it differs from the server's default for the type (MariaDB prints `int(11)`, MySQL

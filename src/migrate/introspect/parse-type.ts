@@ -1,5 +1,5 @@
 import { DEFAULT_INT_WIDTH } from '../../erd/column-type.js';
-import type { ColumnType, IntegerKind } from '../../schema/index.js';
+import { type ColumnType, type IntegerKind, SPATIAL_KINDS } from '../../schema/index.js';
 
 /** A COLUMN_TYPE this model cannot represent: the reason, for the table's "unsupported" report. */
 export class UnsupportedType extends Error {}
@@ -15,14 +15,7 @@ const SIMPLE = new Set([
   'longblob',
   'date',
   'json',
-  'geometry',
-  'point',
-  'linestring',
-  'polygon',
-  'multipoint',
-  'multilinestring',
-  'multipolygon',
-  'geometrycollection',
+  ...SPATIAL_KINDS,
   'uuid',
   'inet4',
   'inet6',

@@ -1,4 +1,4 @@
-import type { Column, ColumnType } from '../../schema/index.js';
+import { type Column, type ColumnType, SPATIAL_KINDS } from '../../schema/index.js';
 
 /** Integer ranges as [bits, signed]; boolean is TINYINT(1). */
 const INT_BITS: Readonly<Record<string, number>> = {
@@ -36,16 +36,7 @@ const TEXTUAL = new Set([
   'json',
 ]);
 const BINARY = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
-const SPATIAL = new Set([
-  'geometry',
-  'point',
-  'linestring',
-  'polygon',
-  'multipoint',
-  'multilinestring',
-  'multipolygon',
-  'geometrycollection',
-]);
+const SPATIAL = new Set<string>(SPATIAL_KINDS);
 
 /** Character sets every value of which the target character set can hold. */
 const WIDENS_TO: Readonly<Record<string, readonly string[]>> = {
