@@ -27,7 +27,9 @@ const slow = (id: string, parent: string, table: string) => `export default {
   id: '${id}', parents: ['${parent}'], message: 'slow step between two DDL statements',
   up: (op) => [
     op.createTable('${table}', { id: op.t.id(), note: op.nullable(op.t.varchar(100)) }),
-    op.sql('SELECT SLEEP(3)', { down: 'SELECT 1' }),
+    // A raw step is never re-run blindly after a kill (issue 16 item 7): it carries a landed-check. A SLEEP
+    // changes nothing, so it counts as landed whenever the run died during it.
+    op.sql('SELECT SLEEP(3)', { down: 'SELECT 1', landed: 'SELECT 1' }),
     op.addColumn('${table}', 'room', op.nullable(op.t.varchar(20))),
   ],
   down: (op) => [op.dropTable('${table}')],
@@ -133,7 +135,8 @@ describe('migrations under fault', () => {
     const refused = await cli(['migrate', 'up', '--target', 'gcp']);
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/resolve/);
-    const resumed = await cli(['migrate', 'resolve', '--target', 'gcp', '--resume']);
+    // The dead run's SLEEP may still run on the server: resolve waits for it (never decides while it runs).
+    const resumed = await cli(['migrate', 'resolve', '--target', 'gcp', '--resume', '--wait']);
     expect(resumed.code, resumed.out).toBe(0);
     expect(await schemaMatches('9002_slow_b')).toBe(true);
   });
