@@ -3,6 +3,7 @@ import type { SqlClient } from './client.js';
 import type { QueryResult, RawConnection } from './driver.js';
 import { openConnection } from './driver.js';
 import { wrapDriverError } from './errors.js';
+import { infileStream } from './infile.js';
 import type { SqlQuery } from './sql.js';
 import { tlsPlan } from './tls.js';
 
@@ -20,6 +21,12 @@ export async function connectSingle(
   target: string,
   spec: ConnectionSpec,
   settings: Pick<PoolSettings, 'connectTimeoutMs' | 'keepAliveMs'>,
+  options: {
+    /** Answer the server's `LOAD DATA LOCAL INFILE` requests with streams carepool offered (./infile.ts). */
+    readonly infile?: boolean;
+    /** The variable TLS errors name (default: "the target URL"). */
+    readonly urlVariable?: string;
+  } = {},
 ): Promise<SingleConnection> {
   const ctx = { target, host: spec.host, port: spec.port, user: spec.user, password: spec.password };
   let raw: RawConnection;
@@ -27,7 +34,8 @@ export async function connectSingle(
     raw = await openConnection(spec, {
       connectTimeoutMs: settings.connectTimeoutMs,
       keepAliveMs: settings.keepAliveMs,
-      tls: tlsPlan(spec),
+      tls: tlsPlan(spec, options.urlVariable),
+      ...(options.infile ? { infileStreamFactory: infileStream } : {}),
     });
   } catch (error) {
     throw wrapDriverError(error, ctx);
