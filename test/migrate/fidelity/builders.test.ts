@@ -10,21 +10,17 @@ import {
   withDefaultSql,
   withOptions,
 } from '../../../src/schema/index.js';
-import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
-import { connections, dropAll, introspect, run } from './live-helpers.js';
+import { dropAll, introspect, openScratchPair, run, type ScratchPair } from './live-helpers.js';
 
-let scratch: ScratchDatabases;
+let pair: ScratchPair;
 let a: SingleConnection;
 let dbA: string;
 
 beforeAll(async () => {
-  scratch = await createScratchDatabases('fid_bu');
-  ({ a, dbA } = await connections(scratch));
+  pair = await openScratchPair('fid_bu');
+  ({ a, dbA } = pair);
 });
-afterAll(async () => {
-  await a?.close();
-  await scratch?.drop();
-});
+afterAll(() => pair?.close());
 
 /** The TypeScript builders say every type and attribute of the model: the same table written as SQL by hand. */
 const written = table(

@@ -1,8 +1,14 @@
 import { sql } from '../../../src/db/sql.js';
 import type { SingleConnection } from '../../../src/db/connect.js';
-import { readCatalog, normalizeCatalog, targetDatabase } from '../../../src/migrate/index.js';
+import {
+  normalizeCatalog,
+  parseServer,
+  readCatalog,
+  type ServerInfo,
+  targetDatabase,
+} from '../../../src/migrate/index.js';
 import type { Schema } from '../../../src/schema/index.js';
-import type { ScratchDatabases } from '../../harness/migrate.js';
+import { createScratchDatabases } from '../../harness/migrate.js';
 
 /** Runs statements one by one on a connection (FK checks off while loading a corpus). */
 export async function run(conn: SingleConnection, statements: readonly string[]): Promise<void> {
@@ -30,15 +36,37 @@ export async function introspect(conn: SingleConnection, database: string): Prom
   return normalizeCatalog(await readCatalog(conn, database));
 }
 
-/** The `azure` and `gcp` scratch targets' migrator connections and database names. */
-export async function connections(scratch: ScratchDatabases) {
-  const a = scratch.registry.get('azure');
-  const b = scratch.registry.get('gcp');
+/** Two scratch databases (on the azure and gcp servers) with a migrator connection to each. */
+export interface ScratchPair {
+  readonly a: SingleConnection;
+  readonly b: SingleConnection;
+  readonly dbA: string;
+  readonly dbB: string;
+  /** The flavor and version of the servers (both sandbox servers run the same binary). */
+  readonly server: ServerInfo;
+  /** Closes both connections and drops both databases. */
+  close(): Promise<void>;
+}
+
+/** Creates the scratch databases `prefix_*` and opens a {@link ScratchPair} on them. */
+export async function openScratchPair(prefix: string): Promise<ScratchPair> {
+  const scratch = await createScratchDatabases(prefix);
+  const ta = scratch.registry.get('azure');
+  const tb = scratch.registry.get('gcp');
+  const a = await ta.connectMigrator();
+  const b = await tb.connectMigrator();
+  const v = await a.query<{ v: string }>(sql`SELECT VERSION() AS v`);
   return {
-    a: await a.connectMigrator(),
-    b: await b.connectMigrator(),
-    dbA: targetDatabase(a),
-    dbB: targetDatabase(b),
+    a,
+    b,
+    dbA: targetDatabase(ta),
+    dbB: targetDatabase(tb),
+    server: parseServer(v.rows[0]?.v ?? '') as ServerInfo,
+    async close() {
+      await a.close();
+      await b.close();
+      await scratch.drop();
+    },
   };
 }
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
-import { diffSchemas, parseServer, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
+import { diffSchemas, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
 import { columnChangeLoss } from '../../../src/migrate/render/destructive.js';
-import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
-import { connections, dropAll, introspect, run } from './live-helpers.js';
+import { dropAll, introspect, run, openScratchPair, type ScratchPair } from './live-helpers.js';
 
-let scratch: ScratchDatabases;
+let pair: ScratchPair;
 let a: SingleConnection;
 let b: SingleConnection;
 let dbA: string;
@@ -13,16 +12,10 @@ let dbB: string;
 let server: ServerInfo;
 
 beforeAll(async () => {
-  scratch = await createScratchDatabases('fid_mu');
-  ({ a, b, dbA, dbB } = await connections(scratch));
-  const v = await a.query<{ v: string }>({ text: 'SELECT VERSION() AS v', values: [] } as never);
-  server = parseServer(v.rows[0]?.v ?? '') as ServerInfo;
+  pair = await openScratchPair('fid_mu');
+  ({ a, b, dbA, dbB, server } = pair);
 });
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await scratch?.drop();
-});
+afterAll(() => pair?.close());
 
 const BASE = [
   `CREATE TABLE film (

@@ -1,32 +1,20 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
-import {
-  diffSchemas,
-  EMPTY_SCHEMA,
-  parseServer,
-  renderOps,
-  type ServerInfo,
-} from '../../../src/migrate/index.js';
+import { diffSchemas, EMPTY_SCHEMA, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
 import type { Column, ColumnDefault, ColumnType, Index, Table } from '../../../src/schema/index.js';
-import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
-import { connections, dropAll, introspect, run } from './live-helpers.js';
+import { dropAll, introspect, openScratchPair, run, type ScratchPair } from './live-helpers.js';
 
-let scratch: ScratchDatabases;
+let pair: ScratchPair;
 let a: SingleConnection;
 let dbA: string;
 let server: ServerInfo;
 
 beforeAll(async () => {
-  scratch = await createScratchDatabases('fid_pr');
-  ({ a, dbA } = await connections(scratch));
-  const v = await a.query<{ v: string }>({ text: 'SELECT VERSION() AS v', values: [] } as never);
-  server = parseServer(v.rows[0]?.v ?? '') as ServerInfo;
+  pair = await openScratchPair('fid_pr');
+  ({ a, dbA, server } = pair);
 });
-afterAll(async () => {
-  await a?.close();
-  await scratch?.drop();
-});
+afterAll(() => pair?.close());
 
 /** A column type of the model with, when it has one, a default that fits it. */
 interface Gen {

@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
-import {
-  diffSchemas,
-  EMPTY_SCHEMA,
-  parseServer,
-  renderOps,
-  type ServerInfo,
-} from '../../../src/migrate/index.js';
+import { diffSchemas, EMPTY_SCHEMA, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
 import { renderShowCreate } from '../../../src/migrate/render/show-create.js';
-import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
 import { EMPLOYEES_TABLES, REFUSED_TABLES, SAKILA_TABLES, SYNTHETIC_TABLES } from './corpus.js';
-import { connections, dropAll, introspect, run, showCreates } from './live-helpers.js';
+import { dropAll, introspect, run, showCreates, openScratchPair, type ScratchPair } from './live-helpers.js';
 
-let scratch: ScratchDatabases;
+let pair: ScratchPair;
 let a: SingleConnection;
 let b: SingleConnection;
 let dbA: string;
@@ -20,16 +13,10 @@ let dbB: string;
 let server: ServerInfo;
 
 beforeAll(async () => {
-  scratch = await createScratchDatabases('fid_rt');
-  ({ a, b, dbA, dbB } = await connections(scratch));
-  const v = await a.query<{ v: string }>({ text: 'SELECT VERSION() AS v', values: [] } as never);
-  server = parseServer(v.rows[0]?.v ?? '') as ServerInfo;
+  pair = await openScratchPair('fid_rt');
+  ({ a, b, dbA, dbB, server } = pair);
 });
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await scratch?.drop();
-});
+afterAll(() => pair?.close());
 
 /**
  * Loads `ddl` into A, introspects it, renders every table from the model alone into the empty B (in the
