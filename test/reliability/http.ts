@@ -8,6 +8,10 @@ export interface Seen {
   readonly retryAfter: boolean;
   /** Which request (path) it answered. */
   readonly path: string;
+  /** The client's request count when it answered: 0 for a connection's first request. */
+  readonly nth: number;
+  /** When the response arrived (ms since the run started). */
+  readonly at: number;
 }
 
 /** Options of {@link hammer}. */
@@ -38,6 +42,7 @@ export interface HammerResult {
  */
 export function hammer(options: HammerOptions): Promise<HammerResult> {
   const seen: Seen[] = [];
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -59,7 +64,9 @@ export function hammer(options: HammerOptions): Promise<HammerResult> {
           };
           client.on('headers', onHeaders as never);
           client.on('response', (status: number, _bytes: number, ms: number) => {
-            seen.push({ status, ms, retryAfter, path: options.paths[n++ % options.paths.length] ?? '' });
+            const nth = n++;
+            const path = options.paths[nth % options.paths.length] ?? '';
+            seen.push({ status, ms, retryAfter, path, nth, at: performance.now() - started });
           });
         },
       },

@@ -97,6 +97,11 @@ describe('load: 1000 concurrent clients', () => {
       server_stalled: (carepool.output().match(/event loop was stalled/g) ?? []).length,
       server_deadline_503: (carepool.output().match(/passed its deadline/g) ?? []).length,
       rss_mib: { start: rss[0], max: Math.max(...rss) },
+      // The slowest responses at the client: which request of its connection (0 = the first) and when.
+      slowest: [...run.seen]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 5)
+        .map((s) => ({ ms: Math.round(s.ms), at: Math.round(s.at), nth: s.nth, status: s.status })),
     };
     console.log('load scenario:', JSON.stringify(report));
 
