@@ -73,3 +73,21 @@ export class Lease implements PooledConnection {
     this.#pool.giveBack(this.#slot, true);
   }
 }
+
+/**
+ * @internal A fresh slot for a connection opened at `now`. It retires at `lifetimeMs` (0: never) minus up to
+ * 2.5 % jitter, so connections opened together do not all reconnect at once.
+ */
+export function newSlot(conn: RawConnection, now: number, lifetimeMs: number, random: () => number): Slot {
+  return {
+    conn,
+    retireAt:
+      lifetimeMs > 0
+        ? now + lifetimeMs - Math.floor(random() * lifetimeMs * 0.025)
+        : Number.POSITIVE_INFINITY,
+    lastUsedAt: now,
+    checkedOutAt: 0,
+    label: undefined,
+    leakReported: false,
+  };
+}

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/index.js';
-import type { PoolStats } from './pool.js';
+import type { PoolStats } from './pool-options.js';
 
 /** CAREPOOL_DB_POOL_TIMEOUT: the caller waited the whole acquire timeout (HikariCP's message, with the gauges). */
 export function poolTimeoutError(s: PoolStats, acquireTimeoutMs: number, waitedMs: number): AppError {

@@ -1,82 +1,20 @@
-import type { PoolSettings } from '../../config/index.js';
 import type { AppError } from '../../errors/index.js';
-import type { RawConnection } from '../driver.js';
-import { Lease, type PooledConnection, type Slot } from './lease.js';
+import { AbandonedThreads } from './abandoned.js';
+import { Circuit } from './circuit.js';
+import { evictIdle, reportLeaks } from './housekeeping.js';
+import { Lease, newSlot, type PooledConnection, type Slot } from './lease.js';
+import type { DestroyReason, PoolObserver } from './observer.js';
+import { CLIENT_TIMEOUT_GRACE_MS, type PoolOptions, type PoolStats } from './pool-options.js';
 import {
   poolClosedError,
   poolSaturatedError,
   poolTimeoutError,
   poolUnavailableError,
 } from './pool-errors.js';
-import { WaitQueue } from './wait-queue.js';
-import type { DestroyReason, PoolObserver } from './observer.js';
+import { Waiters } from './waiters.js';
 
-/** What a {@link Pool} needs besides its settings. */
-export interface PoolOptions extends PoolSettings {
-  /** Target name, used in messages and metrics labels. */
-  readonly name: string;
-  /** Opens one new connection (already bounded by the connect timeout). */
-  readonly open: () => Promise<RawConnection>;
-  /** Turns a driver error into an AppError (wrapped once at the db edge). */
-  readonly wrapError: (error: unknown) => AppError;
-  readonly observer?: PoolObserver;
-  /** Injected clock (ms) for tests. */
-  readonly now?: () => number;
-  readonly random?: () => number;
-  /** Consecutive failed connects that open the circuit. Default 3. */
-  readonly failureThreshold?: number;
-  /** First cool-down of an open circuit; doubles per failed probe up to 5 s. Default 500 ms. */
-  readonly circuitCooldownMs?: number;
-  /** How often the housekeeper runs. Default 1000 ms. */
-  readonly housekeepingMs?: number;
-  /**
-   * Stops a statement the client gave up on (KILL over another connection). Best effort: the server's own
-   * statement timeout normally fires first; this covers a server that stopped answering.
-   */
-  readonly kill?: (threadId: number) => Promise<void>;
-  /** Hard cap on queued (non-urgent) callers. Default 50 × `max`. */
-  readonly maxWaiting?: number;
-}
-
-/**
- * The client-side statement timer fires this long after the server-side timeout would have, so a server
- * that is merely slow answers with its own error first and the connection survives.
- */
-export const CLIENT_TIMEOUT_GRACE_MS = 1000;
-
-/** A point-in-time view of the pool, for metrics, /api/v1/targets and the load sampler. */
-export interface PoolStats {
-  readonly name: string;
-  readonly max: number;
-  readonly min: number;
-  /** Open connections plus those being opened. */
-  readonly total: number;
-  readonly active: number;
-  readonly idle: number;
-  /** Callers queued for a connection. */
-  readonly waiting: number;
-  readonly connecting: number;
-  readonly acquired: number;
-  readonly created: number;
-  readonly destroyed: number;
-  readonly timeouts: number;
-  readonly createErrors: number;
-  /** Callers refused at once because the queue could not serve them within the acquire timeout. */
-  readonly shed?: number;
-  /** Statements abandoned by the client-side statement timer. */
-  readonly statementTimeouts?: number;
-  readonly circuit: 'closed' | 'open';
-}
-
+export { CLIENT_TIMEOUT_GRACE_MS, type PoolOptions, type PoolStats } from './pool-options.js';
 export type { PooledConnection } from './lease.js';
-
-interface Waiter {
-  readonly start: number;
-  readonly deadline: number;
-  readonly label: string | undefined;
-  resolve(lease: PooledConnection): void;
-  reject(error: unknown): void;
-}
 
 /**
  * A HikariCP-grade connection pool over {@link RawConnection}s.
@@ -101,18 +39,13 @@ export class Pool {
   readonly #observer: PoolObserver;
   readonly #idle: Slot[] = [];
   readonly #active = new Set<Slot>();
-  readonly #waiters = new WaitQueue<Waiter>();
+  readonly #waiters: Waiters;
+  readonly #circuit: Circuit;
   readonly #housekeeper: NodeJS.Timeout;
   readonly #validationTimeoutMs: number;
-  /** One timer for the whole queue: waiters share one timeout, so the earliest lane head expires first. */
-  #expiry: NodeJS.Timeout | undefined;
   #connecting = 0;
   #closed = false;
   #drained: (() => void) | undefined;
-  #failures = 0;
-  #circuitOpenUntil = 0;
-  #cooldownMs: number;
-  #probing = false;
   #lastError: AppError | undefined;
   #acquired = 0;
   #created = 0;
@@ -121,10 +54,8 @@ export class Pool {
   #createErrors = 0;
   #shed = 0;
   #statementTimeouts = 0;
-  /** KILL connections in flight. */
-  #killing = 0;
   /** Connections the client dropped whose server thread may still run: they count against `max`. */
-  #dying = 0;
+  readonly #abandoned: AbandonedThreads;
   /** Moving average of how long a connection is held (ms); 0 until the first one comes back. */
   #holdMs = 0;
 
@@ -134,8 +65,14 @@ export class Pool {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#observer = options.observer ?? {};
-    this.#cooldownMs = options.circuitCooldownMs ?? 500;
+    this.#circuit = new Circuit(options.failureThreshold ?? 3, options.circuitCooldownMs ?? 500);
+    this.#waiters = new Waiters(this.#now, (waiter, waited) => {
+      this.#timeouts++;
+      this.#observer.timedOut?.(waited);
+      waiter.reject(this.#timeoutError(waited));
+    });
     this.#validationTimeoutMs = Math.max(50, Math.min(1000, Math.floor(options.acquireTimeoutMs / 2)));
+    this.#abandoned = new AbandonedThreads(options.kill, options.statementTimeoutMs ?? 0, () => this.#fill());
     this.#housekeeper = setInterval(() => this.#housekeep(), options.housekeepingMs ?? 1000);
     this.#housekeeper.unref();
     this.#fill();
@@ -159,13 +96,13 @@ export class Pool {
       createErrors: this.#createErrors,
       shed: this.#shed,
       statementTimeouts: this.#statementTimeouts,
-      circuit: this.#circuitOpen() ? 'open' : 'closed',
+      circuit: this.#circuit.open ? 'open' : 'closed',
     };
   }
 
   /** The last connect error, while the circuit is open (for health views). */
   get lastError(): AppError | undefined {
-    return this.#circuitOpen() ? this.#lastError : undefined;
+    return this.#circuit.open ? this.#lastError : undefined;
   }
 
   /**
@@ -202,8 +139,7 @@ export class Pool {
         return this.#validate(slot, start, label, urgent);
       return Promise.resolve(this.#lend(slot, start));
     }
-    if (this.#circuitOpen() && this.#probing) throw this.#unavailableError();
-    if (this.#circuitOpen() && this.#now() < this.#circuitOpenUntil) throw this.#unavailableError();
+    if (this.#circuit.refuses(this.#now())) throw this.#unavailableError();
     if (!urgent && this.#waiters.size >= this.#waitLimit()) {
       this.#shed++;
       throw this.#saturatedError();
@@ -213,7 +149,6 @@ export class Pool {
         { start, deadline: start + this.#o.acquireTimeoutMs, label, resolve, reject },
         urgent,
       );
-      this.#armExpiry();
       this.#fill();
     });
   }
@@ -242,26 +177,7 @@ export class Pool {
    */
   statementTimedOut(threadId: number): void {
     this.#statementTimeouts++;
-    // Until the server thread is gone, it still holds one of the server's connections: count it (and the
-    // KILL's own connection) against `max`, so the pool never has more than `max` on the server.
-    this.#dying++;
-    const settled = () => {
-      this.#dying--;
-      this.#fill();
-    };
-    const kill = this.#o.kill;
-    if (kill === undefined || this.#killing >= 2 || this.#closed) {
-      // No KILL now: the server's own statement timeout ends it; give it that long.
-      setTimeout(settled, this.#o.statementTimeoutMs ?? 0).unref();
-      return;
-    }
-    this.#killing++;
-    kill(threadId)
-      .catch(() => undefined)
-      .finally(() => {
-        this.#killing--;
-        settled();
-      });
+    this.#abandoned.add(threadId, this.#closed);
   }
 
   #lend(slot: Slot, start: number): PooledConnection {
@@ -292,36 +208,6 @@ export class Pool {
     return this.#lend(slot, start);
   }
 
-  #armExpiry(): void {
-    if (this.#expiry !== undefined) return;
-    const head = this.#waiters.peekEarliest();
-    if (head === undefined) return;
-    this.#expiry = setTimeout(() => this.#expire(), Math.max(0, head.deadline - this.#now()));
-  }
-
-  /** Fails every waiter at the head of the queue whose deadline has passed, then re-arms for the next. */
-  #expire(): void {
-    this.#expiry = undefined;
-    const now = this.#now();
-    for (
-      let head = this.#waiters.peekEarliest();
-      head !== undefined && head.deadline <= now;
-      head = this.#waiters.peekEarliest()
-    ) {
-      this.#waiters.shiftEarliest();
-      const waited = now - head.start;
-      this.#timeouts++;
-      this.#observer.timedOut?.(waited);
-      head.reject(this.#timeoutError(waited));
-    }
-    this.#armExpiry();
-  }
-
-  #stopExpiry(): void {
-    clearTimeout(this.#expiry);
-    this.#expiry = undefined;
-  }
-
   /**
    * Runs `fn` with a borrowed connection and always gives it back; a connection whose query broke it is
    * closed instead of returned.
@@ -347,7 +233,6 @@ export class Pool {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#housekeeper);
-    this.#stopExpiry();
     for (const waiter of this.#waiters.drain()) waiter.reject(this.#closedError());
     const closing = this.#idle.splice(0).map((slot) => this.#close(slot, 'closed'));
     if (this.#active.size > 0) {
@@ -399,7 +284,7 @@ export class Pool {
   }
 
   #total(): number {
-    return this.#idle.length + this.#active.size + this.#connecting + this.#dying + this.#killing;
+    return this.#idle.length + this.#active.size + this.#connecting + this.#abandoned.count;
   }
 
   #checkout(slot: Slot, label: string | undefined): void {
@@ -415,22 +300,17 @@ export class Pool {
       this.#idle.push(slot);
       return;
     }
-    if (this.#waiters.size === 0) this.#stopExpiry();
     this.#checkout(slot, waiter.label);
     waiter.resolve(this.#lend(slot, waiter.start));
-  }
-
-  #circuitOpen(): boolean {
-    return this.#circuitOpenUntil > 0;
   }
 
   /** Opens connections for waiters (and up to `min`), never beyond `max`. */
   #fill(): void {
     if (this.#closed) return;
-    if (this.#circuitOpen()) {
+    if (this.#circuit.open) {
       // One probe per cool-down while the target looks down.
-      if (this.#probing || this.#now() < this.#circuitOpenUntil || this.#waiters.size === 0) return;
-      this.#probing = true;
+      if (!this.#circuit.mayProbe(this.#now()) || this.#waiters.size === 0) return;
+      this.#circuit.startProbe();
       this.#create(true);
       return;
     }
@@ -448,28 +328,11 @@ export class Pool {
     this.#o.open().then(
       (conn) => {
         this.#connecting--;
-        if (probe) this.#probing = false;
-        this.#failures = 0;
-        if (this.#circuitOpen()) {
-          this.#circuitOpenUntil = 0;
-          this.#cooldownMs = this.#o.circuitCooldownMs ?? 500;
-          this.#observer.circuit?.('closed', undefined);
-        }
+        if (this.#circuit.succeeded(probe)) this.#observer.circuit?.('closed', undefined);
         const now = this.#now();
         this.#created++;
         this.#observer.created?.(now - started);
-        const lifetime = this.#o.maxLifetimeMs;
-        const slot: Slot = {
-          conn,
-          retireAt:
-            lifetime > 0
-              ? now + lifetime - Math.floor(this.#random() * lifetime * 0.025)
-              : Number.POSITIVE_INFINITY,
-          lastUsedAt: now,
-          checkedOutAt: 0,
-          label: undefined,
-          leakReported: false,
-        };
+        const slot = newSlot(conn, now, this.#o.maxLifetimeMs, this.#random);
         conn.onBroken(() => {
           const at = this.#idle.indexOf(slot);
           if (at >= 0) {
@@ -487,22 +350,15 @@ export class Pool {
       },
       (error: unknown) => {
         this.#connecting--;
-        if (probe) this.#probing = false;
         this.#createErrors++;
-        this.#failures++;
         const wrapped = this.#o.wrapError(error);
         this.#lastError = wrapped;
         this.#observer.createFailed?.(wrapped);
-        const threshold = this.#o.failureThreshold ?? 3;
-        const wasOpen = this.#circuitOpen();
-        if (wasOpen && !probe) return; // a late failure of a connect started before the circuit opened
-        if (this.#failures >= threshold) {
-          // Back off only when a probe fails, not for every connect that was already in flight.
-          if (wasOpen) this.#cooldownMs = Math.min(this.#cooldownMs * 2, 5000);
-          this.#circuitOpenUntil = this.#now() + this.#cooldownMs;
-          if (!wasOpen) this.#observer.circuit?.('open', wrapped);
+        const outcome = this.#circuit.failed(probe, this.#now());
+        if (outcome === 'ignored') return; // a late failure of a connect started before the circuit opened
+        if (outcome !== 'counted') {
+          if (outcome === 'opened') this.#observer.circuit?.('open', wrapped);
           // The target looks down: everyone queued fails now rather than at the acquire timeout.
-          this.#stopExpiry();
           for (const waiter of this.#waiters.drain()) waiter.reject(wrapped);
           return;
         }
@@ -527,40 +383,15 @@ export class Pool {
 
   #housekeep(): void {
     const now = this.#now();
-    // LIFO lending leaves the least recently used connections at the bottom of the stack: evict from there.
-    for (let i = 0; i < this.#idle.length && this.#idle.length > this.#o.min;) {
-      const slot = this.#idle[i] as Slot;
-      const idleTooLong = this.#o.idleTimeoutMs > 0 && now - slot.lastUsedAt > this.#o.idleTimeoutMs;
-      if (idleTooLong || now >= slot.retireAt || slot.conn.broken) {
-        this.#idle.splice(i, 1);
-        this.#destroy(slot, slot.conn.broken ? 'broken' : idleTooLong ? 'idle' : 'lifetime');
-      } else i++;
-    }
-    if (this.#o.leakDetectionMs > 0) {
-      for (const slot of this.#active) {
-        const held = now - slot.checkedOutAt;
-        if (!slot.leakReported && held > this.#o.leakDetectionMs) {
-          slot.leakReported = true;
-          this.#observer.leak?.({ threadId: slot.conn.threadId, heldMs: held, label: slot.label });
-        }
-      }
-    }
+    evictIdle(this.#idle, this.#o, now, (slot, reason) => this.#destroy(slot, reason));
+    reportLeaks(this.#active, this.#o.leakDetectionMs, now, this.#observer);
     this.#fill();
   }
 
-  #timeoutError(waitedMs: number): AppError {
-    return poolTimeoutError(this.stats(), this.#o.acquireTimeoutMs, waitedMs);
-  }
-
-  #unavailableError(): AppError {
-    return poolUnavailableError(this.name, this.#lastError, this.#cooldownMs);
-  }
-
-  #saturatedError(): AppError {
-    return poolSaturatedError(this.stats(), this.#holdMs, this.#o.acquireTimeoutMs);
-  }
-
-  #closedError(): AppError {
-    return poolClosedError(this.name);
-  }
+  #timeoutError = (waitedMs: number): AppError =>
+    poolTimeoutError(this.stats(), this.#o.acquireTimeoutMs, waitedMs);
+  #unavailableError = (): AppError =>
+    poolUnavailableError(this.name, this.#lastError, this.#circuit.cooldownMs);
+  #saturatedError = (): AppError => poolSaturatedError(this.stats(), this.#holdMs, this.#o.acquireTimeoutMs);
+  #closedError = (): AppError => poolClosedError(this.name);
 }
