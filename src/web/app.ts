@@ -34,6 +34,7 @@ import { registerPatientPages } from './routes/pages-patients.js';
 import { registerRecordPages } from './routes/pages-records.js';
 import { registerStaticRoutes } from './routes/static.js';
 import { registerSecurity, registerSecurityHeaders, type SecurityOptions } from './security/index.js';
+import { registerInputGuard } from './security/input-guard.js';
 import { Views } from './views/render.js';
 
 /** What {@link buildApp} needs; everything else has a default. */
@@ -106,6 +107,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLoadShed(app, pageDeps);
 
   await app.register(formbody);
+  // Strict input applies to every app, secured or not: an embedding with `security: 'none'` must not turn
+  // `/patients/0x10` into patient 16 either.
+  registerInputGuard(app);
   registerIdentity(app, security === undefined);
   registerSecurityHeaders(app, security?.https === true);
   if (security) {

@@ -60,7 +60,7 @@ describe('ids are decimal digits within INT range (issue 14 item 6)', () => {
     expect(sixteen.json().first_name).not.toBe('Hacked');
   });
 
-  it('pages refuse the same ids (400), including their form posts', async () => {
+  it('pages refuse the same ids (404 naming the id), including their form posts', async () => {
     const { cookie, csrf } = await f.login(f.user.clinician);
     for (const id of ['0x10', '1e1', '2147483648']) {
       const page = await f.app.inject({
@@ -68,14 +68,15 @@ describe('ids are decimal digits within INT range (issue 14 item 6)', () => {
         url: `/targets/azure/patients/${id}`,
         headers: { cookie },
       });
-      expect(page.statusCode, id).toBe(400);
+      expect(page.statusCode, id).toBe(404);
+      expect(page.body).toContain(`there is no patient &quot;${id}&quot;`);
       const del = await f.app.inject({
         method: 'POST',
         url: `/targets/azure/patients/${id}/delete`,
         headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ _csrf: csrf }).toString(),
       });
-      expect(del.statusCode, id).toBe(400);
+      expect(del.statusCode, id).toBe(404);
     }
     expect(await count()).toBe(17);
   });

@@ -5,7 +5,6 @@ import { AppError } from '../../errors/index.js';
 import type { PageDeps } from '../routes/page-helpers.js';
 import { registerAuthentication } from './authenticate.js';
 import { registerIdempotencyPurge } from './idempotency-purge.js';
-import { registerInputGuard } from './input-guard.js';
 import { registerLoginRoutes } from './login-routes.js';
 import type { SecurityOptions } from './options.js';
 
@@ -15,7 +14,7 @@ export { cookieNames, DEFAULT_LOGIN_LIMIT, type SecurityOptions } from './option
 
 /**
  * Sign-in for the web app: cookies, the per-address sign-in rate limit, authentication and route
- * authorisation hooks, anti-forgery checks, strict input at the edge (input-guard.ts), and the /login and /logout routes. The audit side (the access
+ * authorisation hooks, anti-forgery checks and the /login and /logout routes. The audit side (the access
  * guard around every patient-data access) is wired by buildApp into the clinic service.
  */
 export async function registerSecurity(
@@ -36,7 +35,6 @@ export async function registerSecurity(
       ),
   });
   registerAuthentication(app, options, deps.registry);
-  registerInputGuard(app);
   registerIdempotencyPurge(app, deps.registry, options.idempotencyTtlMs);
   registerLoginRoutes(app, options, deps);
 }

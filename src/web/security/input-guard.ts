@@ -30,7 +30,8 @@ const isIdParam = (name: string) => name === 'id' || /(Id|_id)$/.test(name);
 
 /**
  * Strict input at the HTTP edge, before schema validation (whose type coercion turns `0x10` into 16, `true`
- * into "true" and drops unknown keys): every id in a path (API and pages) is decimal digits within INT range;
+ * into "true" and drops unknown keys): every id in an API path is decimal digits within INT range (pages
+ * check theirs themselves and answer 404);
  * whole-number query parameters are decimal digits; a JSON body's fields have exactly the JSON type their
  * schema declares (no coercion) and a body with unknown fields is refused, naming the allowed ones. Each
  * problem is a 400 CAREPOOL_VALIDATION naming the field.
@@ -44,7 +45,10 @@ export function registerInputGuard(app: FastifyInstance): void {
 
 function problems(request: FastifyRequest): Record<string, string> {
   const fields: Record<string, string> = {};
-  const params = (request.params ?? {}) as Record<string, unknown>;
+  // Pages parse their ids just as strictly (page-helpers.ts `idParam`) but answer a 404 page naming what was
+  // asked for ("there is no patient "0x10""), which reads better in a browser than a validation error.
+  const api = (request.routeOptions.url ?? '').startsWith('/api/');
+  const params = (api ? (request.params ?? {}) : {}) as Record<string, unknown>;
   for (const [name, value] of Object.entries(params)) {
     if (!isIdParam(name) || typeof value !== 'string') continue;
     if (!DIGITS.test(value) || Number(value) < 1 || Number(value) > INT_MAX)
