@@ -34,7 +34,9 @@ export class CliContext {
     const config = this.config();
     if (config.targets.length > 0) return { ...config, sandbox: false };
     const state = await readState(config.home);
-    const alive = await Promise.all(Object.values(state.servers).map((s) => isServerAlive(s)));
+    // A dead read replica is the router's business (it reads from the primary), not a reason to refuse.
+    const primaries = Object.values(state.servers).filter((s) => !s.replicaOf);
+    const alive = await Promise.all(primaries.map((s) => isServerAlive(s)));
     if (alive.length > 0 && alive.every(Boolean)) {
       const sandboxConfig = loadConfig({ cwd: this.#cwd, env: { ...sandboxEnv(state), ...process.env } });
       return { ...sandboxConfig, sandbox: true };

@@ -3,6 +3,7 @@ import { findServerBinary } from './binary.js';
 import { freePort, isListening, isPortFree } from './ports.js';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.js';
 import { reapGateways, waitForFreePort } from './reap.js';
+import { preferredReplicaPort, replicaName, startReplica } from './replica.js';
 import { isServerAlive, isServerProcessAlive, startServer, stopServer, userUrl } from './server.js';
 import { AppError } from '../errors/index.js';
 import { readState, type SandboxState, type ServerState, writeState } from './state.js';
@@ -28,6 +29,11 @@ export interface SandboxOptions {
   readonly binary?: string;
   /** Extra server options for every server. */
   readonly extraArgs?: readonly string[];
+  /**
+   * Read replicas per primary (./replica.ts). Default: as many as each primary has recorded (none at first);
+   * recorded replicas above this number are stopped and forgotten (their data directories stay).
+   */
+  readonly replicas?: number;
 }
 
 /** A running sandbox server as reported by {@link sandboxStatus}. */
@@ -40,6 +46,8 @@ export interface ServerStatus {
   readonly flavor: string;
   readonly version: string;
   readonly description: string;
+  /** Set on a read replica: the primary it replicates from. */
+  readonly replicaOf?: string;
 }
 
 /**
@@ -72,19 +80,74 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
         port,
         binary,
         ...(old ? { users: old.users, serverPort: old.serverPort } : {}),
+        ...(old?.replication ? { replication: old.replication } : {}),
         ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
       });
     }),
   );
   // Record every server that did start, even when another failed, so `sandbox stop` can always find it.
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const state: SandboxState = {
+  let state: SandboxState = {
     servers: { ...previous.servers, ...Object.fromEntries(started.map((s) => [s.name, s])) },
   };
   await writeState(options.home, state);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
+  state = await startReplicas(options, state, started, binary, taken);
   return state;
+}
+
+/** Starts (or restarts on their recorded ports) each primary's replicas; records them as they come up. */
+async function startReplicas(
+  options: SandboxOptions,
+  state: SandboxState,
+  primaries: readonly ServerState[],
+  binary: Awaited<ReturnType<typeof findServerBinary>>,
+  taken: Set<number>,
+): Promise<SandboxState> {
+  const servers: Record<string, ServerState> = { ...state.servers };
+  const recorded = (p: string) => Object.values(servers).filter((s) => s.replicaOf === p);
+  const extra = primaries.flatMap((p) =>
+    recorded(p.name).filter((r) => options.replicas !== undefined && replicaIndex(r) > options.replicas),
+  );
+  await Promise.all(extra.map((r) => stopServer(r)));
+  for (const r of extra) delete servers[r.name];
+  const results = await Promise.allSettled(
+    primaries.flatMap((primary) => {
+      const count = options.replicas ?? recorded(primary.name).length;
+      return Array.from({ length: count }, async (_, i): Promise<ServerState> => {
+        const old = servers[replicaName(primary.name, i + 1)];
+        if (old && (await isServerAlive(old)) && (await isListening(old.port))) return old;
+        if (old) await clearRemains(old);
+        const port =
+          old && (await reclaimPort(old, options.ports ?? 'fixed', taken))
+            ? old.port
+            : await pickPort(
+                options.ports === 'free' ? undefined : preferredReplicaPort(primary, i + 1),
+                taken,
+              );
+        return startReplica({
+          home: options.home,
+          primary,
+          index: i + 1,
+          port,
+          binary,
+          ...(old ? { old } : {}),
+          ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+        });
+      });
+    }),
+  );
+  for (const r of results) if (r.status === 'fulfilled') servers[r.value.name] = r.value;
+  const next: SandboxState = { servers };
+  await writeState(options.home, next);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return next;
+}
+
+function replicaIndex(server: ServerState): number {
+  return Number(/-replica-(\d+)$/.exec(server.name)?.[1] ?? 0);
 }
 
 /** Stops every sandbox server (or the named ones). Their data stays for the next start. */
@@ -117,7 +180,10 @@ export async function sandboxStatus(home: string): Promise<readonly ServerStatus
       pid: s.pid,
       flavor: s.flavor,
       version: s.version,
-      description: PROFILES[s.profile].description,
+      description: s.replicaOf
+        ? `read replica of ${s.replicaOf} (GTID replication over TLS, read_only)`
+        : PROFILES[s.profile].description,
+      ...(s.replicaOf ? { replicaOf: s.replicaOf } : {}),
     })),
   );
 }
@@ -127,12 +193,15 @@ export async function sandboxStatus(home: string): Promise<readonly ServerStatus
  * They contain passwords: callers print them only when the user asked to see secrets.
  */
 export function sandboxEnv(state: SandboxState): Record<string, string> {
-  const servers = Object.values(state.servers).filter((s) => isProfileName(s.profile));
+  const all = Object.values(state.servers);
+  const servers = all.filter((s) => isProfileName(s.profile) && !s.replicaOf);
   const env: Record<string, string> = { CAREPOOL_TARGETS: servers.map((s) => s.name).join(',') };
   for (const s of servers) {
     const prefix = `CAREPOOL_TARGET_${s.name.toUpperCase()}_`;
     env[`${prefix}URL`] = userUrl(s, 'app');
     env[`${prefix}MIGRATE_URL`] = userUrl(s, 'migrator');
+    const replicas = all.filter((r) => r.replicaOf === s.name).sort((a, b) => replicaIndex(a) - replicaIndex(b));
+    if (replicas.length > 0) env[`${prefix}REPLICAS`] = replicas.map((r) => userUrl(r, 'app')).join(',');
   }
   return env;
 }

@@ -11,6 +11,8 @@ export interface Profile {
   /** Preferred fixed port (a free one is used if taken). */
   readonly port: number;
   readonly description: string;
+  /** The server's `server_id` (and MariaDB `gtid_domain_id`); replicas get 100 x this + their number. */
+  readonly serverId: number;
   /** Front the server with the TLS-enforcing gateway (./gateway.ts) so plain clients get error 3159. */
   readonly gateway: boolean;
 }
@@ -30,6 +32,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     description:
       'Azure Database for MySQL imitation: TLS required (error 3159 without it), max_connections 171',
     gateway: true,
+    serverId: 1,
   },
   gcp: {
     name: 'gcp',
@@ -38,6 +41,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     port: 33062,
     description: 'Cloud SQL imitation: TLS optional, max_connections 250',
     gateway: false,
+    serverId: 2,
   },
 };
 

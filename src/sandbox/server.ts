@@ -34,6 +34,12 @@ export interface StartServerOptions {
   readonly extraArgs?: readonly string[];
   /** Give up waiting for the server after this long. Default 60 s. */
   readonly readyTimeoutMs?: number;
+  /** Unique `server_id` (and MariaDB `gtid_domain_id`); default: the profile's (azure 1, gcp 2). */
+  readonly serverId?: number;
+  /** Override the profile's TLS gateway (replicas are reached on their own port, without one). */
+  readonly gateway?: boolean;
+  /** The replication user to (re)create, with REPLICATION SLAVE over TLS; a new one when absent. */
+  readonly replication?: SandboxUser;
 }
 
 const DATABASE = 'clinic';
@@ -64,10 +70,12 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
     migrator: { user: 'carepool_migrator', password: generatePassword() },
     admin: { user: 'carepool_admin', password: generatePassword() },
   };
+  const replication = options.replication ?? { user: 'carepool_replica', password: generatePassword() };
   const initFile = join(dir, 'init.sql');
-  await writeFile(initFile, initSql(users), { mode: 0o600 });
+  await writeFile(initFile, initSql(users, replication), { mode: 0o600 });
   const log = join(dir, 'server.log');
-  const serverPort = profile.gateway
+  const gateway = options.gateway ?? profile.gateway;
+  const serverPort = gateway
     ? options.serverPort !== undefined && (await isPortFree(options.serverPort))
       ? options.serverPort
       : await freePort()
@@ -94,7 +102,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
     '--innodb-buffer-pool-size=128M',
     // The sandbox trades crash durability of the OS page cache for speed; a killed server loses nothing.
     '--innodb-flush-log-at-trx-commit=2',
-    '--skip-log-bin',
+    ...binlogArgs(binary.flavor, options.serverId ?? profile.serverId),
     '--performance-schema=OFF',
     ...(binary.flavor === 'mariadb' ? ['--skip-host-cache'] : []),
     ...(process.getuid?.() === 0 ? ['--user=root'] : []),
@@ -111,7 +119,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   });
   child.unref();
   const pid = child.pid ?? 0;
-  const gatewayPid = profile.gateway ? spawnGateway(port, serverPort, dir) : 0;
+  const gatewayPid = gateway ? spawnGateway(port, serverPort, dir) : 0;
 
   const state: ServerState = {
     name: options.name,
@@ -126,6 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
     caPath: certs.ca,
     database: DATABASE,
     users,
+    replication,
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
@@ -253,9 +262,33 @@ function spawnGateway(port: number, upstreamPort: number, dir: string): number {
   return child.pid ?? 0;
 }
 
-function initSql(users: ServerState['users']): string {
+/**
+ * Binary log with GTIDs on every server, so `carepool replicate` and read replicas work between sandbox
+ * servers: a unique server_id (and, on MariaDB, the same number as gtid_domain_id, so two primaries'
+ * transactions never collide in one strict-mode GTID sequence), ROW events, replicas log what they apply,
+ * binlogs kept 2 days. Relay logs get a fixed name (the default embeds the host name).
+ */
+function binlogArgs(flavor: ServerBinary['flavor'], serverId: number): string[] {
+  const common = [
+    `--server-id=${serverId}`,
+    '--log-bin=binlog',
+    '--relay-log=relay-bin',
+    '--binlog-format=ROW',
+    '--log-slave-updates=ON',
+    '--log-bin-trust-function-creators=1',
+    '--binlog-expire-logs-seconds=172800',
+  ];
+  return flavor === 'mariadb'
+    ? [...common, `--gtid-domain-id=${serverId}`, '--gtid-strict-mode=ON']
+    : [...common, '--gtid-mode=ON', '--enforce-gtid-consistency=ON'];
+}
+
+function initSql(users: ServerState['users'], replication: SandboxUser): string {
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
   const lines = [
+    // Users and grants are each server's own (replicas create theirs): never in the binary log, so neither a
+    // replica nor `carepool replicate` to another server re-applies them.
+    'SET SESSION sql_log_bin = 0;',
     `CREATE DATABASE IF NOT EXISTS ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
   ];
   for (const u of Object.values(users)) {
@@ -267,6 +300,10 @@ function initSql(users: ServerState['users']): string {
     `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, LOCK TABLES, TRIGGER ON ${DATABASE}.* TO '${users.migrator.user}'@'%';`,
   );
   lines.push(`GRANT ALL PRIVILEGES ON *.* TO '${users.admin.user}'@'%' WITH GRANT OPTION;`);
+  const r = replication;
+  lines.push(`CREATE USER IF NOT EXISTS '${r.user}'@'%' IDENTIFIED BY '${esc(r.password)}' REQUIRE SSL;`);
+  lines.push(`ALTER USER '${r.user}'@'%' IDENTIFIED BY '${esc(r.password)}' REQUIRE SSL;`);
+  lines.push(`GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${r.user}'@'%';`);
   lines.push('FLUSH PRIVILEGES;');
   return `${lines.join('\n')}\n`;
 }

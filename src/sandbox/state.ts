@@ -25,6 +25,10 @@ export interface ServerState {
   readonly caPath: string;
   readonly database: string;
   readonly users: { readonly app: SandboxUser; readonly migrator: SandboxUser; readonly admin: SandboxUser };
+  /** The replication user (REPLICATION SLAVE, TLS required); absent in states written before replicas. */
+  readonly replication?: SandboxUser;
+  /** Set on a read replica: the name of the server it replicates from (with GTIDs, over TLS). */
+  readonly replicaOf?: string;
 }
 
 /** The whole sandbox state file (`<home>/sandbox/state.json`, mode 0600: it holds passwords). */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { redactUrl } from '../../config/index.js';
 import { readState, sandboxEnv, sandboxStatus, startSandbox, stopSandbox } from '../../sandbox/index.js';
+import { AppError } from '../../errors/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 
@@ -22,10 +23,19 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       '--free-ports',
       'new servers get OS-chosen ports instead of 33061/33062; a server restarting after a crash may move to one when its recorded port is taken',
     )
-    .action(async (opts: { json?: boolean; freePorts?: boolean }) => {
+    .option(
+      '--replicas <n>',
+      'read replicas per server (GTID replication over TLS, read_only); default: as many as recorded, 0 at first',
+    )
+    .action(async (opts: { json?: boolean; freePorts?: boolean; replicas?: string }) => {
       const home = ctx.config().home;
       const started = performance.now();
-      await startSandbox({ home, ports: opts.freePorts ? 'free' : 'fixed' });
+      const replicas = opts.replicas === undefined ? undefined : parseReplicas(opts.replicas);
+      await startSandbox({
+        home,
+        ports: opts.freePorts ? 'free' : 'fixed',
+        ...(replicas === undefined ? {} : { replicas }),
+      });
       const status = await sandboxStatus(home);
       const ms = Math.round(performance.now() - started);
       if (opts.json) ctx.out.json({ servers: status, ms });
@@ -77,6 +87,14 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       else
         for (const [k, v] of Object.entries(shown)) ctx.out.line(`${k}=${opts.showSecrets ? `'${v}'` : v}`);
     });
+}
+
+function parseReplicas(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 5)
+    throw new AppError('CAREPOOL_USAGE', `--replicas must be a whole number from 0 to 5, got "${value}"`, {
+      meta: { example: '--replicas 1' },
+    });
+  return Number(value);
 }
 
 function statusTable(status: Awaited<ReturnType<typeof sandboxStatus>>): string {

@@ -25,7 +25,8 @@ export function targetHost(target: Target): WorkspaceHost {
 
 /** Every running sandbox server, as its admin user (who may create and drop databases). */
 export async function sandboxHosts(home: string, state?: SandboxState): Promise<WorkspaceHost[]> {
-  const servers = Object.values((state ?? (await readState(home))).servers);
+  // Read replicas are read_only copies: a workspace database there would be a local write.
+  const servers = Object.values((state ?? (await readState(home))).servers).filter((s) => !s.replicaOf);
   const alive = await Promise.all(servers.map((s) => isServerAlive(s)));
   return servers
     .filter((_, i) => alive[i])
