@@ -1,6 +1,7 @@
 import { type CarepoolConfig, loadConfig } from '../config/index.js';
 import { TargetRegistry, type TargetRegistryOptions } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
+import { readGaleraState, withGaleraEnv } from '../sandbox/galera-sandbox.js';
 import { isServerAlive, readState, sandboxEnv } from '../sandbox/index.js';
 import { type Output, StdOutput } from './output.js';
 
@@ -38,7 +39,8 @@ export class CliContext {
     const primaries = Object.values(state.servers).filter((s) => !s.replicaOf);
     const alive = await Promise.all(primaries.map((s) => isServerAlive(s)));
     if (alive.length > 0 && alive.every(Boolean)) {
-      const sandboxConfig = loadConfig({ cwd: this.#cwd, env: { ...sandboxEnv(state), ...process.env } });
+      const env = withGaleraEnv(sandboxEnv(state), await readGaleraState(config.home));
+      const sandboxConfig = loadConfig({ cwd: this.#cwd, env: { ...env, ...process.env } });
       return { ...sandboxConfig, sandbox: true };
     }
     throw new AppError(

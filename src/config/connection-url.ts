@@ -17,6 +17,11 @@ export interface ConnectionSpec {
   readonly sslKey?: string;
   /** The URL with its password masked: safe to print. */
   readonly redacted: string;
+  /**
+   * Every host when the URL lists several (`mysql://u:p@h1:3306,h2:3306/db`, a Galera cluster); `host` and
+   * `port` are then the first one. Absent for a one-host URL. How they are used: src/galera/router.ts.
+   */
+  readonly hosts?: readonly { readonly host: string; readonly port: number }[];
 }
 
 const EXAMPLE = 'mysql://app:secret@db.example.com:3306/clinic?ssl-mode=VERIFY_IDENTITY&ssl-ca=certs/ca.pem';
@@ -37,9 +42,10 @@ export function parseConnectionUrl(variable: string, raw: string): ConnectionSpe
   };
   const ENCODE =
     'if the password contains / ? # or %, percent-encode it (e.g. encodeURIComponent, or / as %2F, @ as %40)';
+  const multi = splitHosts(raw.trim(), fail);
   let url: URL;
   try {
-    url = new URL(raw.trim());
+    url = new URL(multi?.firstOnly ?? raw.trim());
   } catch {
     return fail(raw.includes('@') ? `not a URL; ${ENCODE}` : 'not a URL');
   }
@@ -84,7 +90,39 @@ export function parseConnectionUrl(variable: string, raw: string): ConnectionSpe
     ...(sslCert === undefined ? {} : { sslCert }),
     ...(sslKey === undefined ? {} : { sslKey }),
     redacted: shown,
+    ...(multi ? { hosts: multi.hosts } : {}),
   };
+}
+
+/**
+ * A URL whose host part lists several `host[:port]` separated by commas: each host is checked (empty
+ * entries, bad ports and duplicates are refused by name) and the URL is rewritten with only the first
+ * host for the WHATWG parser. Null for a one-host URL.
+ */
+function splitHosts(
+  raw: string,
+  fail: (problem: string) => never,
+): { firstOnly: string; hosts: { host: string; port: number }[] } | null {
+  // scheme://[userinfo@]hostlist[/path][?query]; userinfo runs to the LAST @ before the path.
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)((?:[^/?#]*@)?)([^/?#]*)(.*)$/i.exec(raw);
+  if (!m || !m[3]!.includes(',')) return null;
+  const hosts = m[3]!.split(',').map((entry, i) => {
+    const e = /^(\[[0-9a-f:.]+\]|[^:[\]]*)(?::(\d*))?$/i.exec(entry.trim());
+    if (!e || e[1] === '')
+      fail(`host ${i + 1} of the host list "${m[3]}" is empty or malformed (use host1:port1,host2:port2)`);
+    const port = e![2] === undefined || e![2] === '' ? 3306 : Number(e![2]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      fail(`host ${i + 1} of the host list has port "${e![2]}", not 1-65535`);
+    return { host: e![1]!.replace(/^\[|\]$/g, ''), port };
+  });
+  const seen = new Set<string>();
+  for (const h of hosts) {
+    const key = `${h.host}:${h.port}`;
+    if (seen.has(key)) fail(`host ${key} is listed twice in the host list`);
+    seen.add(key);
+  }
+  const first = m[3]!.split(',')[0]!.trim();
+  return { firstOnly: `${m[1]}${m[2]}${first}${m[4]}`, hosts };
 }
 
 function safeDecode(value: string): string {

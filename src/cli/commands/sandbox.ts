@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
 import { redactUrl } from '../../config/index.js';
+import {
+  galeraSandboxStatus,
+  readGaleraState,
+  startGaleraSandbox,
+  stopGaleraSandbox,
+  withGaleraEnv,
+} from '../../sandbox/galera-sandbox.js';
 import { readState, sandboxEnv, sandboxStatus, startSandbox, stopSandbox } from '../../sandbox/index.js';
 import { AppError } from '../../errors/index.js';
 import type { CliContext } from '../context.js';
@@ -27,7 +34,11 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       '--replicas <n>',
       'read replicas per server (GTID replication over TLS, read_only); default: as many as recorded, 0 at first',
     )
-    .action(async (opts: { json?: boolean; freePorts?: boolean; replicas?: string }) => {
+    .option(
+      '--galera <nodes>',
+      'also start target "onprem": a MariaDB Galera cluster of N (3-7) nodes on loopback (needs galera-4 and rsync); once created it restarts with every sandbox start',
+    )
+    .action(async (opts: { json?: boolean; freePorts?: boolean; replicas?: string; galera?: string }) => {
       const home = ctx.config().home;
       const started = performance.now();
       const replicas = opts.replicas === undefined ? undefined : parseReplicas(opts.replicas);
@@ -36,11 +47,17 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
         ports: opts.freePorts ? 'free' : 'fixed',
         ...(replicas === undefined ? {} : { replicas }),
       });
+      await startGaleraSandbox(home, {
+        ports: opts.freePorts ? 'free' : 'fixed',
+        ...(opts.galera === undefined ? {} : { size: Number(opts.galera) }),
+      });
       const status = await sandboxStatus(home);
+      const galera = await galeraSandboxStatus(home);
       const ms = Math.round(performance.now() - started);
-      if (opts.json) ctx.out.json({ servers: status, ms });
+      if (opts.json) ctx.out.json({ servers: status, ...(galera.length ? { galera } : {}), ms });
       else {
         ctx.out.line(statusTable(status));
+        if (galera.length) ctx.out.line(`\n${galeraTable(galera)}`);
         ctx.out.line(`\nsandbox ready in ${ms} ms. carepool uses it whenever no targets are configured.`);
       }
     });
@@ -50,7 +67,10 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .description('stop the sandbox servers (their data stays)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const stopped = await stopSandbox(ctx.config().home);
+      const stopped = [
+        ...(await stopGaleraSandbox(ctx.config().home)),
+        ...(await stopSandbox(ctx.config().home)),
+      ];
       if (opts.json) ctx.out.json({ stopped });
       else
         ctx.out.line(stopped.length ? `stopped: ${stopped.join(', ')}` : 'no sandbox servers are recorded');
@@ -62,12 +82,15 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const status = await sandboxStatus(ctx.config().home);
-      if (opts.json) ctx.out.json({ servers: status });
-      else
+      const galera = await galeraSandboxStatus(ctx.config().home);
+      if (opts.json) ctx.out.json({ servers: status, ...(galera.length ? { galera } : {}) });
+      else {
         ctx.out.line(
           status.length ? statusTable(status) : 'no sandbox servers; start them with: carepool sandbox start',
         );
-      if (status.length === 0 || status.some((s) => !s.running)) ctx.exitCode = 1;
+        if (galera.length) ctx.out.line(`\n${galeraTable(galera)}`);
+      }
+      if (status.length === 0 || [...status, ...galera].some((s) => !s.running)) ctx.exitCode = 1;
     });
 
   sandbox
@@ -79,7 +102,8 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       'print the real passwords, e.g. for: eval "$(carepool sandbox env --show-secrets)"',
     )
     .action(async (opts: { json?: boolean; showSecrets?: boolean }) => {
-      const env = sandboxEnv(await readState(ctx.config().home));
+      const home = ctx.config().home;
+      const env = withGaleraEnv(sandboxEnv(await readState(home)), await readGaleraState(home));
       const shown = Object.fromEntries(
         Object.entries(env).map(([k, v]) => [k, opts.showSecrets ? v : redactUrl(v)]),
       );
@@ -106,6 +130,18 @@ function statusTable(status: Awaited<ReturnType<typeof sandboxStatus>>): string 
       s.port,
       `${s.flavor} ${s.version}`,
       s.description,
+    ]),
+  );
+}
+
+function galeraTable(nodes: Awaited<ReturnType<typeof galeraSandboxStatus>>): string {
+  return table(
+    ['galera node (target onprem)', 'state', 'port', 'wsrep'],
+    nodes.map((n) => [
+      n.name,
+      n.running ? 'running' : 'stopped',
+      n.port,
+      n.wsrep ? `${n.wsrep.state}, ${n.wsrep.clusterStatus}, cluster size ${n.wsrep.clusterSize}` : '-',
     ]),
   );
 }

@@ -69,6 +69,13 @@ export const dbCodes = defineCodes({
       'The pool refused the request at once: more callers already wait than it can serve within the acquire timeout.',
     hint: 'Retry after the Retry-After delay. If it persists, the target is overloaded: find the slow queries, add capacity, or raise CAREPOOL_POOL_MAX if the server has headroom.',
   },
+  CAREPOOL_DB_NO_HEALTHY_NODE: {
+    exit: 1,
+    http: 503,
+    title:
+      'A target URL lists several hosts and none can take connections: each is unreachable or, on Galera, not Synced, ready and Primary.',
+    hint: 'Run carepool doctor --target <name> for each node\'s state. A Galera cluster that lost its majority is Non-Primary everywhere: bootstrap it from the most advanced node (galera_new_cluster).',
+  },
   CAREPOOL_DB_STATEMENT_TIMEOUT: {
     exit: 1,
     http: 503,
