@@ -1,8 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isListening } from '../../src/sandbox/ports.js';
+
+/** Debian installs it in /usr/sbin, which is not on every user's PATH. */
+const HAPROXY = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
 
 /** Options of {@link startHaproxy}. */
 export interface HaproxyOptions {
@@ -70,7 +74,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   const config = haproxyConfig(port, options);
   const file = join(dir, 'haproxy.cfg');
   await writeFile(file, config);
-  const child: ChildProcess = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   for (let i = 0; i < 100 && !(await isListening(port)); i++) {
