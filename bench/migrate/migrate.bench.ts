@@ -5,14 +5,12 @@
  * - introspection + diff of a live 200-table schema vs Alembic `revision --autogenerate` against the same
  *   database and an equivalent SQLAlchemy metadata.
  * Goals: chain <= 1.0x Alembic's time; autogenerate >= 10x faster. Writes the `migrate` section.
- * Run: `npm run bench -- migrate [--full]`.
+ * Run: `npm run bench -- migrate [--full]`. Pieces: harness.ts (Alembic, timers), corpus.ts, profile.ts.
  */
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
@@ -29,138 +27,26 @@ import {
 import { connectSingle } from '../../src/db/connect.js';
 import { verifiedPlan } from '../../src/migrate/diff/verify.js';
 import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
-import { type ServerState, userUrl } from '../../src/sandbox/index.js';
-import { type Schema, schema, t, table } from '../../src/schema/index.js';
+import { userUrl } from '../../src/sandbox/index.js';
 import { median } from '../lib/measure.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 import { startBenchServer } from '../lib/server.js';
-import { SAKILA_TABLES } from '../../test/migrate/fidelity/corpus.js';
-import { PYTHON, referenceStack } from '../reference/stack.js';
+import { referenceStack } from '../reference/stack.js';
+import {
+  AlembicDriver,
+  mirroredRevisions,
+  cliProcesses,
+  pymysqlUrl,
+  type Step,
+  syntheticSchema,
+  timed,
+  withExtraColumn,
+} from './harness.js';
+import { runCorpus } from './corpus.js';
 import { BEFORE_AFTER, profileCatalog, profileText, serverWork } from './profile.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const ALEMBIC_DIR = join(ROOT, 'bench', 'reference', 'alembic');
 const TABLES = 200;
-
-/** A synthetic schema of `n` tables (8 columns, one index, one FK to the previous table). */
-export function syntheticSchema(n: number): Schema {
-  const models = Array.from({ length: n }, (_, i) =>
-    table(
-      `t${String(i).padStart(3, '0')}`,
-      {
-        id: t.id(),
-        parent_id: t.int(),
-        name: t.varchar(100),
-        code: t.char(8),
-        amount: t.decimal(10, 2),
-        active: t.boolean(),
-        created: t.datetime(3),
-        note: t.text(),
-      },
-      {
-        indexes: [{ columns: ['name', 'code'] }],
-        ...(i > 0
-          ? {
-              foreignKeys: [
-                {
-                  columns: ['parent_id'],
-                  references: { table: `t${String(i - 1).padStart(3, '0')}`, columns: ['id'] },
-                },
-              ],
-            }
-          : {}),
-      },
-    ),
-  );
-  return schema(...models);
-}
-
-/** Wall ms and CPU seconds of one timed step. */
-interface Step {
-  readonly ms: number;
-  readonly cpu: number;
-  readonly ops?: number | null;
-}
-
-/** SQLAlchemy URL of a sandbox user (handed to Python through the environment only). */
-function pymysqlUrl(state: ServerState, role: 'migrator' | 'app'): string {
-  const { user, password } = state.users[role];
-  return `mysql+pymysql://${user}:${encodeURIComponent(password)}@127.0.0.1:${state.port}/${state.database}?charset=utf8mb4`;
-}
-
-/** The long-lived Python process of bench/reference/alembic_bench.py: one command, one JSON answer. */
-class AlembicDriver {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #lines: AsyncIterator<string>;
-  #stderr = '';
-
-  constructor(url: string) {
-    this.#child = spawn(PYTHON, [join(ROOT, 'bench', 'reference', 'alembic_bench.py')], {
-      env: { ...process.env, CAREPOOL_BENCH_DB_URL: url },
-    });
-    this.#child.stderr.on('data', (d: Buffer) => {
-      this.#stderr = (this.#stderr + d.toString()).slice(-4000);
-    });
-    this.#lines = createInterface({ input: this.#child.stdout })[Symbol.asyncIterator]();
-  }
-
-  async #next(): Promise<Record<string, unknown>> {
-    for (;;) {
-      const line = await this.#lines.next();
-      if (line.done) throw new Error(`Alembic driver exited: ${this.#stderr}`);
-      if (line.value.startsWith('{')) return JSON.parse(line.value) as Record<string, unknown>;
-    }
-  }
-
-  async ready(): Promise<string> {
-    return String((await this.#next()).alembic);
-  }
-
-  async run(command: string): Promise<Step> {
-    this.#child.stdin.write(`${command}\n`);
-    const answer = await this.#next();
-    return { ms: Number(answer.ms), cpu: Number(answer.cpu), ops: answer.ops as number | null };
-  }
-
-  close(): void {
-    this.#child.stdin.end();
-  }
-}
-
-/** Times a carepool step in this process. */
-async function timed<T>(fn: () => Promise<T>): Promise<Step & { value: T }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1e6, value };
-}
-
-/** Wall time of a whole command-line process, as a user runs it. */
-function processMs(
-  file: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) =>
-    execFile(file, args, { env, cwd }, (error, _stdout, stderr) =>
-      error
-        ? reject(new Error(`${file} ${args.join(' ')} failed: ${stderr.slice(-1500)}`))
-        : resolve(performance.now() - t0),
-    ),
-  );
-}
-
-/** Revision ids Alembic mirrors (bench/reference/alembic/versions/<id>.py). */
-function mirroredRevisions(): Set<string> {
-  return new Set(
-    readdirSync(join(ALEMBIC_DIR, 'versions'))
-      .filter((f) => f.endsWith('.py'))
-      .map((f) => f.slice(0, -3)),
-  );
-}
 
 /** Runs the benchmark and returns its markdown section. */
 export async function runMigrateBench(full: boolean): Promise<string> {
@@ -186,8 +72,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
   try {
     const alembicVersion = alembic ? await alembic.ready() : null;
     const chain = await loadChain(join(ROOT, 'migrations'));
-    // Compare like with like: carepool runs up to the last revision Alembic mirrors (all of them today;
-    // a newer carepool revision without an Alembic twin is timed separately, not compared).
+    // Like with like: up to the last revision Alembic mirrors; newer ones are timed, not compared.
     const mirrored = mirroredRevisions();
     const compared = chain.order.filter((id) => mirrored.has(id));
     const to = compared.at(-1) ?? 'head';
@@ -246,29 +131,11 @@ export async function runMigrateBench(full: boolean): Promise<string> {
     }
 
     // The same, as command-line processes (interpreter start and imports included): what a user waits for.
-    const cli: Record<string, number[]> = { carepool: [], alembic: [] };
     const bin = join(ROOT, 'dist', 'cli', 'bin.js');
-    const hasDist = existsSync(bin);
-    if (hasDist && alembic) {
-      const carepoolEnv = { ...process.env, ...env };
-      const alembicEnv = { ...process.env, CAREPOOL_BENCH_DB_URL: alembicUrl };
-      const ini = join(ALEMBIC_DIR, 'alembic.ini');
-      for (let round = 0; round < cliRounds; round++) {
-        cli.carepool?.push(
-          await processMs(process.execPath, [bin, 'migrate', 'up', to, '--target', 'all'], carepoolEnv, cwd),
-        );
-        await processMs(
-          process.execPath,
-          [bin, 'migrate', 'down', 'base', '--target', 'all', '--allow-destructive'],
-          carepoolEnv,
-          cwd,
-        );
-        cli.alembic?.push(
-          await processMs(PYTHON, ['-m', 'alembic', '-c', ini, 'upgrade', 'head'], alembicEnv, cwd),
-        );
-        await processMs(PYTHON, ['-m', 'alembic', '-c', ini, 'downgrade', 'base'], alembicEnv, cwd);
-      }
-    }
+    const cli =
+      existsSync(bin) && alembic
+        ? await cliProcesses({ bin, to, rounds: cliRounds, cwd, carepoolEnv: env, alembicUrl })
+        : { carepool: [], alembic: [] };
 
     // 200 tables on target a, created through carepool's renderer; then carepool introspect + diff and
     // Alembic autogenerate (reflect + compare + write a revision file) against the same live database.
@@ -287,19 +154,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
     // "With verification on": the desired schema differs in one table (a new column on t100, in the middle
     // of the FK chain); carepool introspects, diffs, renders and proves the statements on a scratch copy in
     // a workspace on the same server (verifiedPlan), as `schema diff --sql` and autogenerate do.
-    const changed: Schema = {
-      tables: big.tables.map((tb) =>
-        tb.name === 't100'
-          ? {
-              ...tb,
-              columns: [
-                ...tb.columns,
-                { name: 'extra', type: { kind: 'varchar', length: 20 }, nullable: true },
-              ],
-            }
-          : tb,
-      ),
-    };
+    const changed = withExtraColumn(big, 't100', 'extra');
     const wsHost: WorkspaceHost = {
       label: 'bench server a',
       connect: () =>
@@ -314,7 +169,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
     };
     const mariadb = { flavor: 'mariadb', version: [10, 11, 0] } as const;
     let catalog: Awaited<ReturnType<typeof profileCatalog>> | undefined;
-    const corpus = { steps: [] as Step[], tables: 0, unsupported: 0 };
+    let corpusRows: string[][] = [];
     let alembicOps: number | null | undefined;
     try {
       // Alembic's ledger is not part of either model; carepool's ledger is excluded on both sides.
@@ -369,24 +224,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       for (const st of statements)
         if (st.op.kind === 'createTable')
           await conn.query(sql`DROP TABLE IF EXISTS ${sql.ident(st.op.table.name)}`);
-      // The fidelity corpus: Sakila's 16 tables, introspected (with the SHOW CREATE check) and self-diffed.
-      for (const ddl of SAKILA_TABLES) await conn.query(sql.raw(ddl));
-      for (let round = 0; round <= genRounds; round++) {
-        const step = await timed(async () => {
-          const live = normalizeCatalog(await readCatalog(target.sql, targetDatabase(target)));
-          return { live, ops: diffSchemas(live, live).length };
-        });
-        corpus.unsupported = step.value.live.tables.filter((tb) => tb.unsupported).length;
-        corpus.tables = step.value.live.tables.length;
-        if (round > 0) corpus.steps.push(step);
-      }
-      for (const name of ['payment', 'rental', 'customer', 'inventory', 'film_actor', 'film_category'])
-        await conn.query(sql.raw(`DROP TABLE IF EXISTS \`${name}\``));
-      await conn.query(sql.raw('SET FOREIGN_KEY_CHECKS = 0'));
-      for (const ddl of SAKILA_TABLES) {
-        const name = /CREATE TABLE\s+`?(\w+)/i.exec(ddl)?.[1];
-        if (name) await conn.query(sql.raw(`DROP TABLE IF EXISTS \`${name}\``));
-      }
+      corpusRows = await runCorpus(conn, target, wsHost, genRounds);
     } finally {
       await conn.close();
     }
@@ -460,8 +298,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
         ),
       );
       if (!cli.carepool?.length) lines.push('', 'CLI rows skipped: `dist/` is not built (`npm run build`).');
-      // Rounds interleave, so each carepool run has an Alembic run beside it: the ratio per round is less
-      // exposed to load that comes and goes than the ratio of the medians.
+      // Interleaved rounds: the per-round ratio is less exposed to passing load than that of the medians.
       const paired = (cp: readonly Step[] = [], al: readonly Step[] = []) =>
         cp.map((s, i) => s.ms / (al[i]?.ms ?? Number.NaN)).filter(Number.isFinite);
       const spread = (v: readonly number[]) => {
@@ -512,10 +349,12 @@ export async function runMigrateBench(full: boolean): Promise<string> {
         'Introspection now also reads SHOW CREATE TABLE of every table and checks each against the model rendered',
         'back (the fidelity check, docs/schema-model.md); that is part of the catalog and normalise times above.',
         '',
-        `Fidelity corpus: Sakila's ${SAKILA_TABLES.length} tables (ENUM, SET, YEAR, BLOB, GEOMETRY + SPATIAL, FULLTEXT on MyISAM, a circular FK;`,
-        `the database held ${corpus.tables} tables in all, Alembic's alembic_version included)`,
-        `introspected with the SHOW CREATE check and diffed against itself in ${fmt(ms(corpus.steps))} (median of ${corpus.steps.length});`,
-        `${corpus.unsupported} table(s) read as unsupported.`,
+        'Fidelity corpus (the schemas of test/migrate/fidelity/corpus, loaded into the same database after the',
+        '200 tables are dropped): introspected with the SHOW CREATE check and diffed against itself, then with',
+        'a one-column change verified in a workspace (median of the rounds; Alembic has no models of these',
+        'schemas, so they are timed for carepool only):',
+        '',
+        mdTable(['schema', 'tables', 'unsupported', 'introspect + self-diff', 'introspect + diff + verification'], corpusRows),
         '',
         ...(catalog
           ? [

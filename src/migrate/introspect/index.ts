@@ -35,8 +35,8 @@ interface RawRule {
 
 /**
  * Reads one database's catalog in batched information_schema queries however many tables it has:
- * server version first (the STATISTICS and CHECK columns differ by flavour), then tables, columns, index
- * parts, FK columns, FK rules and CHECKs in parallel, plus each table's SHOW CREATE TABLE (kept for the
+ * the server version, tables, FK columns and FK rules at once; columns, index parts and CHECKs once the
+ * version is known (their columns differ by flavour), plus each table's SHOW CREATE TABLE (kept for the
  * fidelity check: the model rendered back must equal it). Over a pool the queries run on parallel
  * connections; over one connection they queue. No ORDER BY: {@link normalizeCatalog} groups and sorts.
  *
@@ -48,11 +48,11 @@ interface RawRule {
  * makes TABLES open every table in the engine (Open_full_table) instead of reading its definition only.
  */
 export async function readCatalog(client: SqlClient, database: string): Promise<RawCatalog> {
-  const serverRows = await client.query<{ version: string; comment: string }>(
+  // The queries that read the same on both flavours start at once, beside the version query; only the
+  // COLUMNS, STATISTICS and CHECK queries wait for the flavour (their columns differ).
+  const serverQuery = client.query<{ version: string; comment: string }>(
     sql`SELECT VERSION() AS version, @@version_comment AS comment`,
   );
-  const server = serverRows.rows[0] ?? { version: '', comment: '' };
-  const mariadb = parseServer(server.version, server.comment)?.flavor === 'mariadb';
   // SHOW CREATE TABLE of each table starts as soon as the table list is in, beside the other queries.
   const createStatements: Record<string, string> = {};
   const tablesQuery = client.query<RawTable>(sql`
@@ -70,8 +70,20 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
       }),
     ),
   );
+  const fkQuery = client.query<Omit<RawForeignKeyPart, 'update_rule' | 'delete_rule'>>(sql`
+      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, COLUMN_NAME AS column_name,
+        ORDINAL_POSITION AS ordinal_position, REFERENCED_TABLE_NAME AS referenced_table_name,
+        REFERENCED_COLUMN_NAME AS referenced_column_name
+      FROM information_schema.KEY_COLUMN_USAGE
+      WHERE TABLE_SCHEMA = ${database} AND REFERENCED_TABLE_NAME IS NOT NULL`);
+  const rulesQuery = client.query<RawRule>(sql`
+      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, UPDATE_RULE AS update_rule,
+        DELETE_RULE AS delete_rule
+      FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`);
   // Awaited below; a failure there must not also surface as an unhandled rejection.
-  shown.catch(() => undefined);
+  for (const p of [shown, tablesQuery, fkQuery, rulesQuery]) p.catch(() => undefined);
+  const server = (await serverQuery).rows[0] ?? { version: '', comment: '' };
+  const mariadb = parseServer(server.version, server.comment)?.flavor === 'mariadb';
   const [tables, columns, indexes, fkColumns, rules, checks] = await Promise.all([
     tablesQuery,
     mariadb
@@ -101,16 +113,8 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
         COLLATION AS collation, INDEX_TYPE AS index_type, INDEX_COMMENT AS index_comment,
         IS_VISIBLE AS is_visible, EXPRESSION AS expression
       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database}`),
-    client.query<Omit<RawForeignKeyPart, 'update_rule' | 'delete_rule'>>(sql`
-      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, COLUMN_NAME AS column_name,
-        ORDINAL_POSITION AS ordinal_position, REFERENCED_TABLE_NAME AS referenced_table_name,
-        REFERENCED_COLUMN_NAME AS referenced_column_name
-      FROM information_schema.KEY_COLUMN_USAGE
-      WHERE TABLE_SCHEMA = ${database} AND REFERENCED_TABLE_NAME IS NOT NULL`),
-    client.query<RawRule>(sql`
-      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, UPDATE_RULE AS update_rule,
-        DELETE_RULE AS delete_rule
-      FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`),
+    fkQuery,
+    rulesQuery,
     mariadb
       ? client.query<RawCheck>(sql`
       SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, CHECK_CLAUSE AS check_clause,

@@ -4,7 +4,7 @@ import { sql } from '../../db/sql.js';
 import { AppError, isAppError } from '../../errors/index.js';
 import type { Schema } from '../../schema/index.js';
 import { readServer } from '../apply/session.js';
-import { introspectSchema } from '../introspect/index.js';
+import { introspectSchema, normalizeCatalog, readCatalog } from '../introspect/index.js';
 import { quoteName, sqlString } from '../objects/quote.js';
 import type { ServerInfo } from '../server.js';
 import { describeHosts, serverMatches, type WorkspaceHost } from './host.js';
@@ -33,8 +33,10 @@ export interface Workspace {
   /**
    * The workspace's schema through the same introspection as live targets. Refuses
    * (CAREPOOL_MIGRATE_WORKSPACE_NOT_EMPTY) when a table holds rows: a workspace holds DDL only.
+   * `tablesOnly`: tables through the same introspection, without objects and without the rows check
+   * (for verification, whose workspace holds only what carepool itself created there).
    */
-  introspect(): Promise<Schema>;
+  introspect(options?: { readonly tablesOnly?: boolean }): Promise<Schema>;
 }
 
 /** Options of {@link withWorkspace}. */
@@ -138,7 +140,8 @@ function makeWorkspace(
         }
       }
     },
-    async introspect() {
+    async introspect(options = {}) {
+      if (options.tablesOnly) return normalizeCatalog(await readCatalog(conn, database));
       const full = await tablesWithRows(conn, database);
       if (full.length > 0)
         throw new AppError(

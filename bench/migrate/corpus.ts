@@ -1,0 +1,75 @@
+/**
+ * The fidelity corpus in the migrate benchmark: Sakila and employees (test/migrate/fidelity/corpus), one at
+ * a time in the bench database, introspected with the SHOW CREATE check and diffed against themselves, then
+ * a one-column change verified in a workspace. carepool only: Alembic has no models of these schemas.
+ */
+import type { SingleConnection } from '../../src/db/connect.js';
+import { sql } from '../../src/db/sql.js';
+import type { Target } from '../../src/db/targets.js';
+import { verifiedPlan } from '../../src/migrate/diff/verify.js';
+import { diffSchemas, normalizeCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
+import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
+import { EMPLOYEES_TABLES, SAKILA_TABLES } from '../../test/migrate/fidelity/corpus.js';
+import { median } from '../lib/measure.js';
+import { type Step, timed, withExtraColumn } from './harness.js';
+
+const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(0)} ms`);
+const ms = (v: readonly Step[]) => median(v.map((s) => s.ms));
+const mariadb = { flavor: 'mariadb', version: [10, 11, 0] } as const;
+
+/**
+ * Times each corpus schema (`rounds` after a warm-up) on `target`, whose database must hold no tables of
+ * the corpus; returns one table row per schema: name, tables, unsupported, self-diff, with verification.
+ */
+export async function runCorpus(
+  conn: SingleConnection,
+  target: Target,
+  wsHost: WorkspaceHost,
+  genRounds: number,
+): Promise<string[][]> {
+  const corpus = [
+    { name: 'Sakila', ddl: SAKILA_TABLES },
+    { name: 'employees', ddl: EMPLOYEES_TABLES },
+  ].map((c) => ({ ...c, steps: [] as Step[], verified: [] as Step[], tables: 0, unsupported: 0 }));
+  // The fidelity corpus, one schema at a time: introspected (with the SHOW CREATE check), self-diffed,
+  // and a one-column change verified in a workspace.
+  for (const c of corpus) {
+    for (const ddl of c.ddl) await conn.query(sql.raw(ddl));
+    for (let round = 0; round <= genRounds; round++) {
+      const step = await timed(async () => {
+        const live = normalizeCatalog(await readCatalog(target.sql, targetDatabase(target)));
+        return { live, ops: diffSchemas(live, live).length };
+      });
+      const own = step.value.live.tables.filter((tb) => tb.name !== 'alembic_version');
+      c.unsupported = own.filter((tb) => tb.unsupported).length;
+      c.tables = own.length;
+      const first = own.find((tb) => !tb.unsupported);
+      const verify = first
+        ? await timed(() =>
+            verifiedPlan(
+              wsHost,
+              { tables: own },
+              withExtraColumn({ tables: own }, first.name, 'bench_extra'),
+              mariadb,
+            ),
+          )
+        : undefined;
+      if (round > 0) {
+        c.steps.push(step);
+        if (verify) c.verified.push({ ms: step.ms + verify.ms, cpu: step.cpu + verify.cpu });
+      }
+    }
+    await conn.query(sql.raw('SET FOREIGN_KEY_CHECKS = 0'));
+    for (const ddl of c.ddl) {
+      const name = /CREATE TABLE\s+`?(\w+)/i.exec(ddl)?.[1];
+      if (name) await conn.query(sql.raw(`DROP TABLE IF EXISTS \`${name}\``));
+    }
+  }
+  return corpus.map((c) => [
+    c.name,
+    String(c.tables),
+    String(c.unsupported),
+    fmt(ms(c.steps)),
+    c.verified.length ? fmt(ms(c.verified)) : 'n/a',
+  ]);
+}

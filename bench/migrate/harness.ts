@@ -1,0 +1,176 @@
+/**
+ * The pieces of the migrate benchmark that are not the run itself: the synthetic 200-table schema, the
+ * long-lived Alembic process, and the timers (in-process steps and whole command-line processes).
+ */
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ServerState } from '../../src/sandbox/index.js';
+import { type Schema, schema, t, table } from '../../src/schema/index.js';
+import { PYTHON } from '../reference/stack.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** The Alembic twin of the chain (bench/reference/alembic). */
+export const ALEMBIC_DIR = join(ROOT, 'bench', 'reference', 'alembic');
+
+/** A synthetic schema of `n` tables (8 columns, one index, one FK to the previous table). */
+export function syntheticSchema(n: number): Schema {
+  const models = Array.from({ length: n }, (_, i) =>
+    table(
+      `t${String(i).padStart(3, '0')}`,
+      {
+        id: t.id(),
+        parent_id: t.int(),
+        name: t.varchar(100),
+        code: t.char(8),
+        amount: t.decimal(10, 2),
+        active: t.boolean(),
+        created: t.datetime(3),
+        note: t.text(),
+      },
+      {
+        indexes: [{ columns: ['name', 'code'] }],
+        ...(i > 0
+          ? {
+              foreignKeys: [
+                {
+                  columns: ['parent_id'],
+                  references: { table: `t${String(i - 1).padStart(3, '0')}`, columns: ['id'] },
+                },
+              ],
+            }
+          : {}),
+      },
+    ),
+  );
+  return schema(...models);
+}
+
+/** Wall ms and CPU seconds of one timed step. */
+export interface Step {
+  readonly ms: number;
+  readonly cpu: number;
+  readonly ops?: number | null;
+}
+
+/** SQLAlchemy URL of a sandbox user (handed to Python through the environment only). */
+export function pymysqlUrl(state: ServerState, role: 'migrator' | 'app'): string {
+  const { user, password } = state.users[role];
+  return `mysql+pymysql://${user}:${encodeURIComponent(password)}@127.0.0.1:${state.port}/${state.database}?charset=utf8mb4`;
+}
+
+/** The long-lived Python process of bench/reference/alembic_bench.py: one command, one JSON answer. */
+export class AlembicDriver {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #lines: AsyncIterator<string>;
+  #stderr = '';
+
+  constructor(url: string) {
+    this.#child = spawn(PYTHON, [join(ROOT, 'bench', 'reference', 'alembic_bench.py')], {
+      env: { ...process.env, CAREPOOL_BENCH_DB_URL: url },
+    });
+    this.#child.stderr.on('data', (d: Buffer) => {
+      this.#stderr = (this.#stderr + d.toString()).slice(-4000);
+    });
+    this.#lines = createInterface({ input: this.#child.stdout })[Symbol.asyncIterator]();
+  }
+
+  async #next(): Promise<Record<string, unknown>> {
+    for (;;) {
+      const line = await this.#lines.next();
+      if (line.done) throw new Error(`Alembic driver exited: ${this.#stderr}`);
+      if (line.value.startsWith('{')) return JSON.parse(line.value) as Record<string, unknown>;
+    }
+  }
+
+  async ready(): Promise<string> {
+    return String((await this.#next()).alembic);
+  }
+
+  async run(command: string): Promise<Step> {
+    this.#child.stdin.write(`${command}\n`);
+    const answer = await this.#next();
+    return { ms: Number(answer.ms), cpu: Number(answer.cpu), ops: answer.ops as number | null };
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+  }
+}
+
+/** Times a carepool step in this process. */
+export async function timed<T>(fn: () => Promise<T>): Promise<Step & { value: T }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpu: (c.user + c.system) / 1e6, value };
+}
+
+/** Wall time of a whole command-line process, as a user runs it. */
+export function processMs(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) =>
+    execFile(file, args, { env, cwd }, (error, _stdout, stderr) =>
+      error
+        ? reject(new Error(`${file} ${args.join(' ')} failed: ${stderr.slice(-1500)}`))
+        : resolve(performance.now() - t0),
+    ),
+  );
+}
+
+/** Revision ids Alembic mirrors (bench/reference/alembic/versions/<id>.py). */
+export function mirroredRevisions(): Set<string> {
+  return new Set(
+    readdirSync(join(ALEMBIC_DIR, 'versions'))
+      .filter((f) => f.endsWith('.py'))
+      .map((f) => f.slice(0, -3)),
+  );
+}
+
+
+/** `rounds` of `migrate up` then `down` as command-line processes, carepool and Alembic, in wall ms. */
+export async function cliProcesses(o: {
+  readonly bin: string;
+  readonly to: string;
+  readonly rounds: number;
+  readonly cwd: string;
+  readonly carepoolEnv: Record<string, string>;
+  readonly alembicUrl: string;
+}): Promise<{ carepool: number[]; alembic: number[] }> {
+  const cli = { carepool: [] as number[], alembic: [] as number[] };
+  const carepoolEnv = { ...process.env, ...o.carepoolEnv };
+  const alembicEnv = { ...process.env, CAREPOOL_BENCH_DB_URL: o.alembicUrl };
+  const ini = join(ALEMBIC_DIR, 'alembic.ini');
+  for (let round = 0; round < o.rounds; round++) {
+    cli.carepool.push(
+      await processMs(process.execPath, [o.bin, 'migrate', 'up', o.to, '--target', 'all'], carepoolEnv, o.cwd),
+    );
+    await processMs(
+      process.execPath,
+      [o.bin, 'migrate', 'down', 'base', '--target', 'all', '--allow-destructive'],
+      carepoolEnv,
+      o.cwd,
+    );
+    cli.alembic.push(await processMs(PYTHON, ['-m', 'alembic', '-c', ini, 'upgrade', 'head'], alembicEnv, o.cwd));
+    await processMs(PYTHON, ['-m', 'alembic', '-c', ini, 'downgrade', 'base'], alembicEnv, o.cwd);
+  }
+  return cli;
+}
+
+/** `schema` with one more nullable VARCHAR(20) column on `table`: the one-table change verification proves. */
+export function withExtraColumn(schema: Schema, table: string, column: string): Schema {
+  return {
+    tables: schema.tables.map((tb) =>
+      tb.name === table
+        ? { ...tb, columns: [...tb.columns, { name: column, type: { kind: 'varchar', length: 20 }, nullable: true }] }
+        : tb,
+    ),
+  };
+}
