@@ -1,4 +1,5 @@
 import { nullable, type RowOf, schema, t, table, withDefault } from './builders.js';
+import { fleetInstances } from './fleet.js';
 import { apiTokens, auditEvents, idempotencyKeys, loginThrottle, users } from './security.js';
 
 /**
@@ -64,6 +65,7 @@ export const models = schema(
   auditEvents,
   idempotencyKeys,
   loginThrottle,
+  fleetInstances,
 );
 
 /** A row of `patients`. */

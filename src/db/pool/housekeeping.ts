@@ -38,3 +38,15 @@ export function reportLeaks(
     }
   }
 }
+
+/** Resolves when the callback handed to `arm` is called, or after `ms` (unref'd timer), whichever is first. */
+export function untilOrTimeout(ms: number, arm: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    arm(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

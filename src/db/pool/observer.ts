@@ -1,5 +1,13 @@
 /** Why a pooled connection was closed. */
-export type DestroyReason = 'broken' | 'validation' | 'lifetime' | 'idle' | 'closed' | 'discarded';
+export type DestroyReason =
+  | 'broken'
+  | 'validation'
+  | 'lifetime'
+  | 'idle'
+  | 'closed'
+  | 'discarded'
+  /** The pool shrank (the fleet's share of the server went down). */
+  | 'resized';
 
 /**
  * Hooks the pool calls as things happen, so metrics (prom-client), logs and the load sampler can watch it

@@ -1,7 +1,7 @@
 import type { AppError } from '../../errors/index.js';
 import { AbandonedThreads } from './abandoned.js';
 import { Circuit } from './circuit.js';
-import { evictIdle, reportLeaks } from './housekeeping.js';
+import { evictIdle, reportLeaks, untilOrTimeout } from './housekeeping.js';
 import { Lease, newSlot, type PooledConnection, type Slot } from './lease.js';
 import type { DestroyReason, PoolObserver } from './observer.js';
 import { CLIENT_TIMEOUT_GRACE_MS, type PoolOptions, type PoolStats } from './pool-options.js';
@@ -11,7 +11,7 @@ import {
   poolTimeoutError,
   poolUnavailableError,
 } from './pool-errors.js';
-import { Waiters } from './waiters.js';
+import { Waiters, waitLimit } from './waiters.js';
 
 export { CLIENT_TIMEOUT_GRACE_MS, type PoolOptions, type PoolStats } from './pool-options.js';
 export type { PooledConnection } from './lease.js';
@@ -43,17 +43,22 @@ export class Pool {
   readonly #circuit: Circuit;
   readonly #housekeeper: NodeJS.Timeout;
   readonly #validationTimeoutMs: number;
+  /** The most connections now: the configured `max`, or less while the fleet's share is smaller. */
+  #max: number;
   #connecting = 0;
   #closed = false;
   #drained: (() => void) | undefined;
   #lastError: AppError | undefined;
-  #acquired = 0;
-  #created = 0;
-  #destroyed = 0;
-  #timeouts = 0;
-  #createErrors = 0;
-  #shed = 0;
-  #statementTimeouts = 0;
+  /** The counters {@link stats} reports. */
+  readonly #count = {
+    acquired: 0,
+    created: 0,
+    destroyed: 0,
+    timeouts: 0,
+    createErrors: 0,
+    shed: 0,
+    statementTimeouts: 0,
+  };
   /** Connections the client dropped whose server thread may still run: they count against `max`. */
   readonly #abandoned: AbandonedThreads;
   /** Moving average of how long a connection is held (ms); 0 until the first one comes back. */
@@ -65,9 +70,10 @@ export class Pool {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#observer = options.observer ?? {};
+    this.#max = options.max;
     this.#circuit = new Circuit(options.failureThreshold ?? 3, options.circuitCooldownMs ?? 500);
     this.#waiters = new Waiters(this.#now, (waiter, waited) => {
-      this.#timeouts++;
+      this.#count.timeouts++;
       this.#observer.timedOut?.(waited);
       waiter.reject(this.#timeoutError(waited));
     });
@@ -78,24 +84,32 @@ export class Pool {
     this.#fill();
   }
 
+  /**
+   * Changes the most connections the pool holds, clamped to 1 ..the configured `max` (the fleet's share of
+   * the server's `max_connections`, src/fleet/). Shrinking closes idle connections at once and lent ones as
+   * they come back; growing serves waiters at once.
+   */
+  resize(max: number): void {
+    const next = Math.max(1, Math.min(this.#o.max, Math.floor(max)));
+    if (next === this.#max || this.#closed) return;
+    this.#max = next;
+    while (this.#total() > this.#max && this.#idle.length > 0)
+      this.#destroy(this.#idle.shift() as Slot, 'resized');
+    this.#fill();
+  }
+
   /** Current gauges and counters. */
   stats(): PoolStats {
     return {
       name: this.name,
-      max: this.#o.max,
+      max: this.#max,
       min: this.#o.min,
       total: this.#total(),
       active: this.#active.size,
       idle: this.#idle.length,
       waiting: this.#waiters.size,
       connecting: this.#connecting,
-      acquired: this.#acquired,
-      created: this.#created,
-      destroyed: this.#destroyed,
-      timeouts: this.#timeouts,
-      createErrors: this.#createErrors,
-      shed: this.#shed,
-      statementTimeouts: this.#statementTimeouts,
+      ...this.#count,
       circuit: this.#circuit.open ? 'open' : 'closed',
     };
   }
@@ -126,12 +140,8 @@ export class Pool {
     if (this.#closed) throw this.#closedError();
     while (this.#idle.length > 0) {
       const slot = this.#idle.pop() as Slot;
-      if (slot.conn.broken) {
-        this.#destroy(slot, 'broken');
-        continue;
-      }
-      if (start >= slot.retireAt) {
-        this.#destroy(slot, 'lifetime');
+      if (slot.conn.broken || start >= slot.retireAt) {
+        this.#destroy(slot, slot.conn.broken ? 'broken' : 'lifetime');
         continue;
       }
       this.#checkout(slot, label);
@@ -140,8 +150,8 @@ export class Pool {
       return Promise.resolve(this.#lend(slot, start));
     }
     if (this.#circuit.refuses(this.#now())) throw this.#unavailableError();
-    if (!urgent && this.#waiters.size >= this.#waitLimit()) {
-      this.#shed++;
+    if (!urgent && this.#waiters.size >= waitLimit(this.#max, this.#o, this.#holdMs)) {
+      this.#count.shed++;
       throw this.#saturatedError();
     }
     return new Promise<PooledConnection>((resolve, reject) => {
@@ -151,18 +161,6 @@ export class Pool {
       );
       this.#fill();
     });
-  }
-
-  /**
-   * How many callers may queue: no more than the pool can serve within the acquire timeout at the recent
-   * hold time (a FIFO queue position q waits about q × hold ÷ max), and never more than `maxWaiting`. A
-   * caller beyond that would only time out later while holding memory and a socket: refuse it now.
-   */
-  #waitLimit(): number {
-    const cap = this.#o.maxWaiting ?? this.#o.max * 50;
-    if (this.#holdMs <= 0) return cap;
-    const servable = Math.floor((this.#o.max * this.#o.acquireTimeoutMs) / this.#holdMs);
-    return Math.min(cap, Math.max(this.#o.max, servable));
   }
 
   /** The client-side deadline of one statement on a lent connection (0: none). */
@@ -176,12 +174,12 @@ export class Pool {
    * may still be running the statement, so ask it to stop (at most two KILLs in flight per pool).
    */
   statementTimedOut(threadId: number): void {
-    this.#statementTimeouts++;
+    this.#count.statementTimeouts++;
     this.#abandoned.add(threadId, this.#closed);
   }
 
   #lend(slot: Slot, start: number): PooledConnection {
-    this.#acquired++;
+    this.#count.acquired++;
     this.#observer.acquired?.(this.#now() - start);
     return new Lease(this, slot);
   }
@@ -235,16 +233,7 @@ export class Pool {
     clearInterval(this.#housekeeper);
     for (const waiter of this.#waiters.drain()) waiter.reject(this.#closedError());
     const closing = this.#idle.splice(0).map((slot) => this.#close(slot, 'closed'));
-    if (this.#active.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, drainMs);
-        timer.unref();
-        this.#drained = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    if (this.#active.size > 0) await untilOrTimeout(drainMs, (done) => (this.#drained = done));
     for (const slot of [...this.#active]) {
       this.#active.delete(slot);
       this.#destroy(slot, 'closed');
@@ -269,8 +258,8 @@ export class Pool {
       this.#fill();
       return;
     }
-    if (now >= slot.retireAt) {
-      this.#destroy(slot, 'lifetime');
+    if (now >= slot.retireAt || this.#total() >= this.#max) {
+      this.#destroy(slot, now >= slot.retireAt ? 'lifetime' : 'resized');
       this.#fill();
       return;
     }
@@ -315,7 +304,7 @@ export class Pool {
       return;
     }
     while (
-      this.#total() < this.#o.max &&
+      this.#total() < this.#max &&
       (this.#waiters.size > this.#connecting || this.#total() < this.#o.min)
     ) {
       this.#create(false);
@@ -330,7 +319,7 @@ export class Pool {
         this.#connecting--;
         if (this.#circuit.succeeded(probe)) this.#observer.circuit?.('closed', undefined);
         const now = this.#now();
-        this.#created++;
+        this.#count.created++;
         this.#observer.created?.(now - started);
         const slot = newSlot(conn, now, this.#o.maxLifetimeMs, this.#random);
         conn.onBroken(() => {
@@ -350,7 +339,7 @@ export class Pool {
       },
       (error: unknown) => {
         this.#connecting--;
-        this.#createErrors++;
+        this.#count.createErrors++;
         const wrapped = this.#o.wrapError(error);
         this.#lastError = wrapped;
         this.#observer.createFailed?.(wrapped);
@@ -369,14 +358,14 @@ export class Pool {
   }
 
   #destroy(slot: Slot, reason: DestroyReason): void {
-    this.#destroyed++;
+    this.#count.destroyed++;
     this.#observer.destroyed?.(reason);
     if (reason === 'broken' || reason === 'validation' || reason === 'discarded') slot.conn.destroy();
     else void slot.conn.close();
   }
 
   #close(slot: Slot, reason: DestroyReason): Promise<void> {
-    this.#destroyed++;
+    this.#count.destroyed++;
     this.#observer.destroyed?.(reason);
     return slot.conn.close();
   }

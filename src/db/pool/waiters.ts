@@ -76,3 +76,19 @@ export class Waiters {
     this.#timer = undefined;
   }
 }
+
+/**
+ * How many callers may queue: no more than the pool can serve within the acquire timeout at the recent hold
+ * time `holdMs` (a FIFO queue position q waits about q × hold ÷ max), and never more than `maxWaiting`
+ * (default 50 × max). A caller beyond that would only time out later while holding memory and a socket.
+ */
+export function waitLimit(
+  max: number,
+  settings: { readonly acquireTimeoutMs: number; readonly maxWaiting?: number },
+  holdMs: number,
+): number {
+  const cap = settings.maxWaiting ?? max * 50;
+  if (holdMs <= 0) return cap;
+  const servable = Math.floor((max * settings.acquireTimeoutMs) / holdMs);
+  return Math.min(cap, Math.max(max, servable));
+}

@@ -8,12 +8,15 @@ export interface OpsOptions {
   readonly registry: TargetRegistry;
   readonly metrics: Registry;
   readonly readRevision?: RevisionReader;
+  /** True while the instance drains (SIGTERM): `/readyz` then answers 503 so load balancers move on. */
+  readonly draining?: () => boolean;
 }
 
 /**
  * `/healthz` (the process answers), `/readyz` (each target answers a query; 200 while at least one does, so
  * one cloud being down does not take the app out of rotation for the others; `?target=` checks one) and
- * `/metrics` (Prometheus text, pool metrics included).
+ * `/metrics` (Prometheus text, pool metrics included). While the instance drains, `/readyz` answers 503
+ * `draining` at once, without probing the targets.
  */
 export function registerOpsRoutes(app: FastifyInstance, options: OpsOptions): void {
   app.get(
@@ -35,6 +38,10 @@ export function registerOpsRoutes(app: FastifyInstance, options: OpsOptions): vo
       },
     },
     async (request, reply) => {
+      if (options.draining?.()) {
+        reply.code(503).header('retry-after', '1');
+        return { status: 'draining', targets: {} };
+      }
       const chosen = request.query.target
         ? [options.registry.get(request.query.target)]
         : options.registry.list();
