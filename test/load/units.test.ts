@@ -143,26 +143,44 @@ describe('summaries and observations', () => {
     expect(knee[1]).toContain('The knee is at a pool of 5');
   });
 
-  it('draws charts as self-contained SVG with escaped text', () => {
-    const svg = lineChart({
+  it('draws charts with Vega as self-contained SVG: escaped text, gaps at nulls, one legend entry per series', async () => {
+    const svg = await lineChart({
       title: 'A <b> & c',
-      xLabel: 's',
+      xLabel: 'seconds',
       yLabel: 'ms',
       series: [
         {
           label: 'p99',
-          color: '#000',
+          color: '#000000',
           points: [
             [0, 1],
-            [1, null],
-            [2, 3],
+            [1, 2],
+            [2, null],
+            [3, 3],
+            [4, 4],
+          ],
+        },
+        {
+          label: 'p50',
+          color: '#D55E00',
+          dashed: true,
+          points: [
+            [0, 1],
+            [4, 2],
           ],
         },
       ],
     });
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.startsWith('<svg ')).toBe(true);
+    expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+    expect(svg).not.toContain('<script');
     expect(svg).toContain('A &lt;b&gt; &amp; c');
-    expect(svg.match(/<path d="M[^"]*"/g)?.[0]).not.toContain('L');
+    // The p99 line is broken at the null: its path has two pieces.
+    const p99 = svg.match(/<path aria-label="[^"]*series: p99"[^>]* d="([^"]*)"/)?.[1] ?? '';
+    expect(p99.match(/M/g)?.length).toBe(2);
+    // Dashed series draw dashed, in the plot and in the legend.
+    expect(svg.match(/stroke="#D55E00"[^>]*stroke-dasharray="6,4"/g)?.length).toBe(2);
+    for (const label of ['seconds', 'ms', 'p99', 'p50']) expect(svg).toMatch(new RegExp(`>${label}</text>`));
   });
 });
 

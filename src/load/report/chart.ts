@@ -1,12 +1,15 @@
 /*
- * Why the report's charts are drawn here and not by a charting library: every chart is a handful of line
- * series over one x axis (seconds, or pool sizes), and the same SVG must become a PNG on a server with no
- * browser and no native build (resvg, png.ts). Vega-Lite → SVG → resvg would be the library route that fits
- * those limits; it was weighed for issue 15 and not taken in that session for lack of time, not on the
- * merits: it adds about 2 MB of dependencies for charts that already have axes with units, gridlines, a
- * legend, phase bands and an Okabe-Ito palette (see lineChart). Revisit if the report needs chart types
- * beyond lines (stacked areas, histograms).
+ * Why Vega-Lite (with Vega, BSD-3-Clause) for the report's charts: it is the declarative grammar the field
+ * uses for exactly this kind of chart (Altair/Jupyter, Observable, the Vega editor), a chart is a JSON spec
+ * built from data, and `vega.View.toSVG()` renders it in Node with no browser, no canvas and no native build
+ * (renderer 'none'). resvg (png.ts) turns that SVG into the PNG; the HTML report embeds the same SVG. The
+ * charts here are data-driven: a chart is a list of {@link Series}, so adding one (a replica's pool, say) is
+ * one more entry, and the colour, dash and legend follow from the list.
  */
+import type * as VegaModule from 'vega';
+import type * as VegaLiteModule from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { vegaTextWidth } from './text-width.js';
 
 /** One line of a chart. */
 export interface Series {
@@ -27,12 +30,17 @@ export interface Band {
 /** What {@link lineChart} draws. */
 export interface ChartSpec {
   readonly title: string;
+  /** A second, smaller title line (what is measured, how often). */
+  readonly subtitle?: string;
+  /** The y values are counts: whole-number ticks only. */
+  readonly integer?: boolean;
   readonly xLabel: string;
   readonly yLabel: string;
   readonly series: readonly Series[];
   readonly bands?: readonly Band[];
   /** Draw the x values as categories (sweep pool sizes) rather than a continuous axis. */
   readonly categories?: boolean;
+  /** Outer size in px, legend and title included. */
   readonly width?: number;
   readonly height?: number;
 }
@@ -40,123 +48,153 @@ export interface ChartSpec {
 /** A colour-blind-safe palette (Okabe–Ito). */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
 
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Default outer size: three charts side by side fit a 1280 px window at their natural size. */
+export const CHART_SIZE = { width: 400, height: 290 } as const;
 
-/** Round tick step for a span: 1, 2 or 5 × 10^k, about `count` ticks. */
-export function niceStep(span: number, count = 5): number {
-  if (!(span > 0)) return 1;
-  const raw = span / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / mag;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-}
-
-const fmt = (v: number) =>
-  Math.abs(v) >= 1000 ? `${Math.round(v / 100) / 10}k` : `${Math.round(v * 100) / 100}`;
+const FONT = 'sans-serif';
 
 /**
- * A self-contained SVG line chart (axes, ticks, legend, optional phase bands), text in `sans-serif` so the
- * PNG renderer can map it to the bundled font. Pure: same data, same bytes.
+ * The Vega-Lite spec of a line chart: one layer of shaded phase bands (with their labels), one of lines
+ * (colour and dash per series, one legend below the plot), points too when x is categorical. Axes carry
+ * their titles with units; every text is at least 11 px (legend and axis labels 12 px).
  */
-export function lineChart(spec: ChartSpec): string {
-  const W = spec.width ?? 760;
-  const H = spec.height ?? 300;
-  const m = { top: 34, right: 16, bottom: 62, left: 62 };
-  const pw = W - m.left - m.right;
-  const ph = H - m.top - m.bottom;
-  const xs = spec.series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = spec.series.flatMap((s) => s.points.map((p) => p[1]).filter((v): v is number => v !== null));
-  const cats = spec.categories ? [...new Set(xs)].sort((a, b) => a - b) : [];
-  const xMin = spec.categories ? 0 : Math.min(0, ...xs);
-  const xMax = spec.categories ? Math.max(1, cats.length - 1) : Math.max(1, ...xs);
-  const yStep = niceStep(Math.max(...ys, 1));
-  const yMax = Math.max(yStep, Math.ceil(Math.max(...ys, 1) / yStep) * yStep);
-  const X = (x: number) => {
-    const v = spec.categories ? cats.indexOf(x) : x;
-    return m.left + ((v - xMin) / (xMax - xMin || 1)) * pw;
+export function lineSpec(spec: ChartSpec): TopLevelSpec {
+  const labels = spec.series.map((s) => s.label);
+  const width = spec.width ?? CHART_SIZE.width;
+  const yMax = Math.max(0, ...spec.series.flatMap((s) => s.points.map((p) => p[1] ?? 0)));
+  // Fewer legend columns as labels get longer, so none is cut: three, two, or one per line.
+  const longest = Math.max(...labels.map((l) => l.length));
+  const columns = Math.min(labels.length, longest > 20 ? 1 : longest > 12 ? 2 : 3);
+  const rows = spec.series.flatMap((s) => s.points.map(([x, y]) => ({ series: s.label, x, y })));
+  const xType = spec.categories ? ('ordinal' as const) : ('quantitative' as const);
+  const x = {
+    field: 'x',
+    type: xType,
+    title: spec.xLabel,
+    ...(spec.categories ? { axis: { labelAngle: 0 } } : { scale: { nice: false, zero: true } }),
   };
-  const Y = (y: number) => m.top + ph - (y / yMax) * ph;
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12" role="img" aria-label="${esc(spec.title)}">`,
-    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${m.left}" y="20" font-size="14" font-weight="bold" fill="#222">${esc(spec.title)}</text>`,
-  );
-  for (const [i, b] of (spec.bands ?? []).entries()) {
-    const x1 = X(b.from);
-    const x2 = X(b.to);
-    out.push(
-      `<rect x="${r(x1)}" y="${m.top}" width="${r(Math.max(0, x2 - x1))}" height="${ph}" fill="${i % 2 === 0 ? '#f1efe8' : '#e6f0f5'}"/>`,
-      `<text x="${r(x1 + 3)}" y="${m.top + 12}" font-size="10" fill="#777">${esc(b.label)}</text>`,
+  const bands = (spec.bands ?? []).map((b, i) => ({ ...b, shade: i % 2 }));
+  const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [];
+  if (bands.length > 0 && !spec.categories) {
+    layers.push(
+      {
+        data: { values: bands },
+        mark: { type: 'rect', opacity: 0.6 },
+        encoding: {
+          x: { field: 'from', type: 'quantitative' },
+          x2: { field: 'to' },
+          fill: {
+            field: 'shade',
+            type: 'nominal',
+            scale: { domain: [0, 1], range: ['#f1efe8', '#e6f0f5'] },
+            legend: null,
+          },
+        },
+      },
+      {
+        data: { values: bands },
+        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 11, color: '#666' },
+        encoding: {
+          x: { field: 'from', type: 'quantitative' },
+          y: { value: 0 },
+          text: { field: 'label' },
+        },
+      },
     );
   }
-  for (let y = 0; y <= yMax + yStep / 2; y += yStep) {
-    out.push(
-      `<line x1="${m.left}" x2="${m.left + pw}" y1="${r(Y(y))}" y2="${r(Y(y))}" stroke="#e3e3e3"/>`,
-      `<text x="${m.left - 6}" y="${r(Y(y) + 4)}" text-anchor="end" fill="#555">${fmt(y)}</text>`,
-    );
-  }
-  const xTicks = spec.categories ? cats : ticks(xMin, xMax);
-  for (const x of xTicks) {
-    out.push(`<text x="${r(X(x))}" y="${m.top + ph + 16}" text-anchor="middle" fill="#555">${fmt(x)}</text>`);
-  }
-  out.push(
-    `<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${m.top + ph}" stroke="#999"/>`,
-    `<line x1="${m.left}" x2="${m.left + pw}" y1="${m.top + ph}" y2="${m.top + ph}" stroke="#999"/>`,
-    `<text x="${m.left + pw / 2}" y="${m.top + ph + 32}" text-anchor="middle" fill="#333">${esc(spec.xLabel)}</text>`,
-    `<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#333">${esc(spec.yLabel)}</text>`,
-  );
-  for (const s of spec.series) {
-    const d = path(s.points, X, Y);
-    if (d) {
-      out.push(
-        `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
-      );
-    }
-    if (spec.categories) {
-      for (const [x, y] of s.points) {
-        if (y !== null) out.push(`<circle cx="${r(X(x))}" cy="${r(Y(y))}" r="3.5" fill="${s.color}"/>`);
-      }
-    }
-  }
-  let lx = m.left;
-  const ly = H - 12;
-  for (const s of spec.series) {
-    out.push(
-      `<line x1="${r(lx)}" x2="${r(lx + 18)}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="3"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
-      `<text x="${r(lx + 22)}" y="${ly}" fill="#333">${esc(s.label)}</text>`,
-    );
-    lx += 30 + s.label.length * 6.5;
-  }
-  out.push('</svg>');
-  return out.join('\n');
+  const colour = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: labels, range: spec.series.map((s) => s.color) },
+    legend: {
+      orient: 'bottom' as const,
+      direction: 'horizontal' as const,
+      columns,
+      symbolStrokeWidth: 3,
+      labelLimit: Math.floor((width - 40) / Math.max(1, columns)) - 24,
+    },
+  };
+  layers.push({
+    data: { values: rows },
+    mark: {
+      type: 'line',
+      strokeWidth: 2,
+      point: spec.categories === true,
+      invalid: 'break-paths-filter-domains',
+    },
+    encoding: {
+      x,
+      y: {
+        field: 'y',
+        type: 'quantitative',
+        title: spec.yLabel,
+        // An all-zero series (no errors) still gets a readable 0-1 axis rather than a collapsed one.
+        scale: yMax > 0 ? { zero: true } : { domain: [0, 1] },
+        axis: spec.integer ? { tickCount: 5, tickMinStep: 1, format: 'd' } : { tickCount: 5 },
+      },
+      color: colour,
+      strokeDash: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        // Same field, same (empty) title as the colour: Vega-Lite merges the two into one legend.
+        scale: { domain: labels, range: spec.series.map((s) => (s.dashed ? [6, 4] : [1, 0])) },
+      },
+    },
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    // The title is limited to the chart's width (an ellipsis past it) so it never widens the chart.
+    title: {
+      text: spec.title,
+      ...(spec.subtitle ? { subtitle: spec.subtitle, subtitleFontSize: 12, subtitleColor: '#555' } : {}),
+      anchor: 'start',
+      fontSize: 14,
+      font: FONT,
+      limit: width - 20,
+    },
+    width,
+    height: spec.height ?? CHART_SIZE.height,
+    autosize: { type: 'fit', contains: 'padding' },
+    background: '#ffffff',
+    config: {
+      font: FONT,
+      axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e6e6e6' },
+      legend: { labelFontSize: 12, labelLimit: 260 },
+      view: { stroke: '#bbb' },
+    },
+    layer: layers,
+  };
 }
 
-function ticks(min: number, max: number): number[] {
-  const step = niceStep(max - min, 8);
-  const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step)
-    out.push(Math.round(v * 1000) / 1000);
-  return out;
-}
+type Vega = typeof VegaModule;
+type VegaLite = typeof VegaLiteModule;
+let engines: Promise<[Vega, VegaLite]> | undefined;
 
-function path(
-  points: readonly (readonly [number, number | null])[],
-  X: (x: number) => number,
-  Y: (y: number) => number,
-): string {
-  let d = '';
-  let pen = false;
-  for (const [x, y] of points) {
-    if (y === null) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${r(X(x))} ${r(Y(y))} `;
-    pen = true;
+/**
+ * A self-contained SVG line chart (title, axes with units, legend, optional phase bands), rendered by Vega
+ * in Node. Text is in `sans-serif` so the PNG renderer maps it to the bundled font. Same data, same SVG.
+ */
+export async function lineChart(spec: ChartSpec): Promise<string> {
+  engines ??= Promise.all([import('vega'), import('vega-lite')]).then((loaded) => {
+    // Real text widths (see text-width.ts) instead of Vega's 0.8 em per character without a canvas.
+    // vega re-exports vega-scenegraph's textMetrics at run time; its typings leave it out.
+    const metrics = (loaded[0] as unknown as { textMetrics: { width: typeof vegaTextWidth } }).textMetrics;
+    metrics.width = vegaTextWidth;
+    return loaded;
+  });
+  const [vega, vl] = await engines;
+  // Warnings go nowhere: the CLI's --json output must stay clean (the specs are fixed and tested).
+  const compiled = vl.compile(lineSpec(spec), { logger: vega.logger(vega.Error) }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
+  try {
+    const svg = await view.toSVG();
+    return svg.replace('<svg ', `<svg role="img" aria-label="${esc(spec.title)}" `);
+  } finally {
+    view.finalize();
   }
-  return d.trim();
 }
 
-const r = (v: number) => Math.round(v * 10) / 10;
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -16,10 +16,12 @@ const pcts = (key: string, p: Percentiles | null) =>
     .map((k) => cell(`${key}.${k}`, p ? p[k as keyof Percentiles] : null, ' ms'))
     .join('');
 
-// Fits a 1280 px window: wide tables scroll inside their own box, the charts sit in a grid of two columns.
+// Fits a 1280 px window: wide tables scroll inside their own box; the charts sit in a grid, one row for the
+// whole run and one per target (its pool, acquire-wait and server charts side by side), three columns wide
+// from 1000 px, fewer on narrower windows.
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;color:#1f2328;max-width:1220px;margin:2rem auto;padding:0 1rem}
 .scroll{overflow-x:auto;max-width:100%}.scroll table{font-size:14px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,540px),1fr));gap:1rem}.charts figure{margin:0}
+.chart-row{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,380px),1fr));gap:.8rem;margin:.4rem 0 1.2rem}.chart-row figure{margin:0;min-width:0}h3{font-size:1.05rem;margin:1rem 0 .2rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f6f8fa}.muted{color:#666}figure{margin:1rem 0}
@@ -52,13 +54,26 @@ export function renderHtml(result: LoadResult, charts: readonly Chart[]): string
     parts.push(runTables(run, i, result.runs.length > 1));
   });
   parts.push('<h2>Charts</h2><div class="charts">');
-  for (const c of charts) parts.push(`<figure id="chart-${esc(c.name)}">${c.svg}</figure>`);
+  for (const [row, list] of rows(charts)) {
+    parts.push(
+      `<section class="chart-group" data-row="${esc(row)}"><h3>${esc(list[0]?.rowTitle ?? row)}</h3><div class="chart-row">`,
+      ...list.map((c) => `<figure id="chart-${esc(c.name)}">${c.svg}</figure>`),
+      '</div></section>',
+    );
+  }
   parts.push('</div>');
   parts.push(
     '<h2>How to read this</h2><p>Each point is one ~250 ms window. Latency is measured by the load generator (autocannon) from request sent to response received; acquire wait is the time a request waited inside the pool for a connection; the server view comes from a separate monitoring connection (<code>SHOW GLOBAL STATUS</code>, <code>information_schema.PROCESSLIST</code>). The raw samples are in <code>report.json</code>.</p>',
     '</body></html>',
   );
   return parts.join('\n');
+}
+
+/** Charts grouped by their row, in first-seen order. */
+function rows(charts: readonly Chart[]): Map<string, Chart[]> {
+  const out = new Map<string, Chart[]>();
+  for (const c of charts) out.set(c.row, [...(out.get(c.row) ?? []), c]);
+  return out;
 }
 
 function runTables(run: RunResult, index: number, many: boolean): string {

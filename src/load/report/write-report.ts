@@ -25,8 +25,8 @@ export function defaultReportDir(cwd: string, startedAt: string): string {
  * (self-contained), `observations.md` and the charts as PNG into `dir`.
  */
 export async function writeReport(result: LoadResult, dir: string): Promise<ReportFiles> {
-  const charts = reportCharts(result);
   try {
+    const charts = await reportCharts(result);
     await mkdir(dir, { recursive: true });
     const json = join(dir, 'report.json');
     const html = join(dir, 'report.html');
