@@ -7,6 +7,7 @@ import { type ExplainContext, explainConnectError, tlsRequiredFix } from './expl
 import { readSessionFacts, type SessionFacts, visibleDatabases } from './facts.js';
 import { DDL_PRIVILEGES, DML_PRIVILEGES, has, privilegesOn } from './grants.js';
 import { elapsed } from './probe-network.js';
+import { fleetFinding } from './fleet-check.js';
 import { evaluateSettings } from './settings.js';
 import type { Finding, MigrationState } from './types.js';
 
@@ -34,6 +35,7 @@ const LATER = [
   'grants',
   'require_secure_transport',
   'max_connections',
+  'fleet',
   'wait_timeout',
   'sql_mode',
   'time_zone',
@@ -91,6 +93,13 @@ export async function sessionChecks(
       }),
       await migrationsFinding(config, conn, facts, options.migrationState),
     ];
+    const fleet = await fleetFinding(
+      conn,
+      Number(facts.variables.max_connections),
+      config.pool,
+      options.appInstances,
+    ).catch(() => undefined);
+    if (fleet) findings.splice(findings.findIndex((f) => f.check === 'max_connections') + 1, 0, fleet);
     return { findings, facts };
   } finally {
     await conn.close();

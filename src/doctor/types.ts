@@ -19,6 +19,7 @@ export const CHECKS = [
   'migrator',
   'require_secure_transport',
   'max_connections',
+  'fleet',
   'wait_timeout',
   'sql_mode',
   'time_zone',
