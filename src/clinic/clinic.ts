@@ -223,9 +223,23 @@ export class Clinic {
   ): Promise<T> {
     const target = this.registry.get(event.target);
     checkIds(event);
-    return this.#guard({ ...event, target: target.name }, ctx, (scope) => fn(target.db, target.name, scope));
+    const router = target.replicas;
+    if (router === undefined)
+      return this.#guard({ ...event, target: target.name }, ctx, (scope) =>
+        fn(target.db, target.name, scope),
+      );
+    // Reads may go to a replica within the lag bound; writes go to the primary and make this actor's later
+    // reads wait for them (read-your-writes, src/replicas). The guard's own audit writes stay outside.
+    const client = `${ctx.actor.via ?? 'local'}:${ctx.actor.id}`;
+    const route = READS.has(event.action) ? router.read.bind(router) : router.write.bind(router);
+    return this.#guard({ ...event, target: target.name }, ctx, (scope) =>
+      route(client, (t) => fn(t.db, target.name, scope)),
+    );
   }
 }
+
+/** Actions that only read: they may be served by a read replica. */
+const READS: ReadonlySet<AccessEvent['action']> = new Set(['list', 'search', 'read', 'compare']);
 
 /**
  * Ids are MySQL INT keys. Checked here as well as by the route schemas: Ajv coerces "1e309" to Infinity and

@@ -10,3 +10,4 @@ export {
 } from './schema.js';
 export { redact, redactUrl, Secret } from './secret.js';
 export { isSslMode, SSL_MODES, type SslMode } from './ssl-mode.js';
+export { DEFAULT_READ_MAX_LAG_MS, type ReplicaConfig, readReplicaConfig } from './replicas.js';

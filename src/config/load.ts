@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { parseConnectionUrl } from './connection-url.js';
 import { parseDuration } from './duration.js';
+import { readReplicaConfig } from './replicas.js';
 import { Secret } from './secret.js';
 import {
   type CarepoolConfig,
@@ -71,13 +72,15 @@ export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
         );
       }
       const migrateRaw = get(`${prefix}MIGRATE_URL`);
+      const url = parseConnectionUrl(urlVar, raw as string);
       targets.push({
         name,
-        url: parseConnectionUrl(urlVar, raw as string),
+        url,
         ...(migrateRaw === undefined
           ? {}
           : { migrateUrl: parseConnectionUrl(`${prefix}MIGRATE_URL`, migrateRaw) }),
         pool: readPool(get, prefix, globalPool),
+        ...readReplicaConfig(get, prefix, url),
       });
     }
   } else {

@@ -1,3 +1,4 @@
+import type { ReplicaConfig } from './replicas.js';
 import { z } from 'zod';
 import type { ConnectionSpec } from './connection-url.js';
 import type { Secret } from './secret.js';
@@ -94,6 +95,8 @@ export interface TargetConfig {
   /** The migrator connection (DDL user); falls back to `url`. */
   readonly migrateUrl?: ConnectionSpec;
   readonly pool: PoolSettings;
+  /** Read replicas (`CAREPOOL_TARGET_<NAME>_REPLICAS`) and the lag bound; see src/replicas. */
+  readonly replicas?: ReplicaConfig;
 }
 
 /** The web server: where it listens, how it serves, how sessions behave. */

@@ -9,6 +9,7 @@
 import type { Readable } from 'node:stream';
 import mysql, { type Connection, type FieldPacket, type ResultSetHeader, type TypeCast } from 'mysql2';
 import type { ConnectionSpec } from '../config/index.js';
+import { currentGtidCapture, gtidOfStateChanges } from './gtid.js';
 import type { TlsPlan } from './tls.js';
 
 /** The result of one statement. */
@@ -176,6 +177,8 @@ class Mysql2Connection implements RawConnection {
   }
 
   query<Row>(sql: string, params: readonly unknown[] = [], timeoutMs = 0): Promise<QueryResult<Row>> {
+    // Read in the caller's async context: mysql2's callback runs in the socket's.
+    const capture = currentGtidCapture();
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
@@ -206,6 +209,10 @@ class Mysql2Connection implements RawConnection {
             resolve({ rows: result as Row[], affectedRows: 0, insertId: 0 });
           } else {
             const header = result as ResultSetHeader;
+            if (capture !== undefined) {
+              const gtid = gtidOfStateChanges((header as { stateChanges?: unknown }).stateChanges);
+              if (gtid !== undefined) capture.last = gtid;
+            }
             resolve({
               rows: [],
               affectedRows: header.affectedRows ?? 0,

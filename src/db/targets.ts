@@ -14,6 +14,8 @@ import { ObserverHub, type PoolObserver } from './pool/observer.js';
 import { applyStatementTimeout, killThread } from './statement-timeout.js';
 import { Pool, type PoolStats } from './pool/pool.js';
 import { tlsPlan } from './tls.js';
+import { trackGtids } from './gtid.js';
+import { ReplicaRouter, type RouterOptions } from '../replicas/router.js';
 
 /** One configured database with its pool and query interfaces. */
 export interface Target {
@@ -28,6 +30,8 @@ export interface Target {
   readonly events: ObserverHub;
   /** Opens a dedicated connection as the migrator user (falls back to the app user). */
   connectMigrator(): Promise<SingleConnection>;
+  /** Read routing over `CAREPOOL_TARGET_<NAME>_REPLICAS`; absent when the target has none. */
+  readonly replicas?: ReplicaRouter;
 }
 
 /** Options for {@link TargetRegistry}. */
@@ -36,6 +40,8 @@ export interface TargetRegistryOptions {
   readonly observers?: (target: string) => readonly PoolObserver[];
   /** Logs leaks, circuit changes and failed connects of every pool. */
   readonly logger?: Logger;
+  /** Tuning of the replica routers (poll interval, causal wait). */
+  readonly replicas?: RouterOptions;
 }
 
 /**
@@ -102,14 +108,17 @@ export class TargetRegistry {
     ].map((n) => this.get(n));
   }
 
-  /** Stats of every pool. */
+  /** Stats of every pool (replicas' pools after their target's). */
   poolStats(): readonly PoolStats[] {
-    return this.list().map((t) => t.pool.stats());
+    return this.list().flatMap((t) => [
+      t.pool.stats(),
+      ...(t.replicas?.replicas.map((r) => r.pool.stats()) ?? []),
+    ]);
   }
 
   /** Drains and closes every pool. */
   async close(drainMs = 5000): Promise<void> {
-    await Promise.all(this.list().map((t) => t.pool.close(drainMs)));
+    await Promise.all(this.list().flatMap((t) => [t.pool.close(drainMs), t.replicas?.close(drainMs)]));
   }
 }
 
@@ -141,11 +150,14 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
         ...openOptions,
         // LOAD DATA LOCAL (the seed's fast path) gets only streams carepool offered, never a file.
         infileStreamFactory: infileStream,
-      }).then((conn) => applyStatementTimeout(conn, statementTimeoutMs)),
+      })
+        .then((conn) => applyStatementTimeout(conn, statementTimeoutMs))
+        // Writes then report their GTID, for read-your-writes on the replicas (src/replicas).
+        .then((conn) => (config.replicas ? trackGtids(conn) : conn)),
     kill: (threadId) => killThread(spec, { ...openOptions, keepAliveMs: 0 }, threadId),
     wrapError: (error) => wrapDriverError(error, ctx),
   });
-  return {
+  const target: Target = {
     name: config.name,
     config,
     pool,
@@ -154,4 +166,12 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
     events,
     connectMigrator: () => connectSingle(config.name, config.migrateUrl ?? config.url, config.pool),
   };
+  if (!config.replicas) return target;
+  const replicas = new ReplicaRouter(
+    target,
+    config.replicas,
+    (c) => makeTarget(c, options),
+    options.replicas,
+  );
+  return { ...target, replicas };
 }

@@ -200,7 +200,9 @@ export function sandboxEnv(state: SandboxState): Record<string, string> {
     const prefix = `CAREPOOL_TARGET_${s.name.toUpperCase()}_`;
     env[`${prefix}URL`] = userUrl(s, 'app');
     env[`${prefix}MIGRATE_URL`] = userUrl(s, 'migrator');
-    const replicas = all.filter((r) => r.replicaOf === s.name).sort((a, b) => replicaIndex(a) - replicaIndex(b));
+    const replicas = all
+      .filter((r) => r.replicaOf === s.name)
+      .sort((a, b) => replicaIndex(a) - replicaIndex(b));
     if (replicas.length > 0) env[`${prefix}REPLICAS`] = replicas.map((r) => userUrl(r, 'app')).join(',');
   }
   return env;

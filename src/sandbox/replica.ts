@@ -162,7 +162,9 @@ function runTool(tool: string, args: readonly string[], env: NodeJS.ProcessEnv):
         }),
       );
     child.once('error', (error) => fail(error.message));
-    child.once('exit', (code) => (code === 0 ? resolve() : fail(stderr.trim().slice(-500) || `exit ${code}`)));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : fail(stderr.trim().slice(-500) || `exit ${code}`),
+    );
   });
 }
 

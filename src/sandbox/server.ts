@@ -72,7 +72,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerSt
   };
   const replication = options.replication ?? { user: 'carepool_replica', password: generatePassword() };
   const initFile = join(dir, 'init.sql');
-  await writeFile(initFile, initSql(users, replication), { mode: 0o600 });
+  await writeFile(initFile, initSql(users, replication, binary.flavor), { mode: 0o600 });
   const log = join(dir, 'server.log');
   const gateway = options.gateway ?? profile.gateway;
   const serverPort = gateway
@@ -283,7 +283,11 @@ function binlogArgs(flavor: ServerBinary['flavor'], serverId: number): string[] 
     : [...common, '--gtid-mode=ON', '--enforce-gtid-consistency=ON'];
 }
 
-function initSql(users: ServerState['users'], replication: SandboxUser): string {
+function initSql(
+  users: ServerState['users'],
+  replication: SandboxUser,
+  flavor: ServerBinary['flavor'],
+): string {
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
   const lines = [
     // Users and grants are each server's own (replicas create theirs): never in the binary log, so neither a
@@ -300,6 +304,10 @@ function initSql(users: ServerState['users'], replication: SandboxUser): string 
     `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, LOCK TABLES, TRIGGER ON ${DATABASE}.* TO '${users.migrator.user}'@'%';`,
   );
   lines.push(`GRANT ALL PRIVILEGES ON *.* TO '${users.admin.user}'@'%' WITH GRANT OPTION;`);
+  // The read router's lag monitor reads SHOW SLAVE STATUS on replicas as the app user (src/replicas).
+  lines.push(
+    `GRANT ${flavor === 'mariadb' ? 'SLAVE MONITOR' : 'REPLICATION CLIENT'} ON *.* TO '${users.app.user}'@'%';`,
+  );
   const r = replication;
   lines.push(`CREATE USER IF NOT EXISTS '${r.user}'@'%' IDENTIFIED BY '${esc(r.password)}' REQUIRE SSL;`);
   lines.push(`ALTER USER '${r.user}'@'%' IDENTIFIED BY '${esc(r.password)}' REQUIRE SSL;`);

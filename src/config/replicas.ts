@@ -1,0 +1,82 @@
+import { AppError } from '../errors/index.js';
+import { type ConnectionSpec, parseConnectionUrl } from './connection-url.js';
+
+/** A target's read replicas (`CAREPOOL_TARGET_<NAME>_REPLICAS`) and how stale a read from them may be. */
+export interface ReplicaConfig {
+  /** One URL per replica; each gets its own pool with the target's pool settings. */
+  readonly urls: readonly ConnectionSpec[];
+  /**
+   * Replicas lagging more than this (milliseconds) are skipped (`CAREPOOL_READ_MAX_LAG_MS`, default 1000;
+   * per target `CAREPOOL_TARGET_<NAME>_READ_MAX_LAG_MS`).
+   */
+  readonly maxLagMs: number;
+}
+
+/** Default lag bound: one second, the resolution of Seconds_Behind_Master. */
+export const DEFAULT_READ_MAX_LAG_MS = 1000;
+const MAX_LAG_LIMIT = 3_600_000;
+const MAX_REPLICAS = 10;
+
+/**
+ * Reads `<prefix>REPLICAS` (comma-separated URLs) and the lag bound for one target. Absent or empty: no
+ * replicas. Bad values throw CAREPOOL_CONFIG_INVALID naming the variable, with an example.
+ */
+export function readReplicaConfig(
+  get: (name: string) => string | undefined,
+  prefix: string,
+  primary: ConnectionSpec,
+): { readonly replicas?: ReplicaConfig } {
+  const variable = `${prefix}REPLICAS`;
+  const globalLag = readLag(get, 'CAREPOOL_READ_MAX_LAG_MS', DEFAULT_READ_MAX_LAG_MS);
+  const maxLagMs = readLag(get, `${prefix}READ_MAX_LAG_MS`, globalLag);
+  const raw = get(variable);
+  if (raw === undefined) return {};
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === ''))
+    invalid(variable, 'has an empty entry (two commas, or a comma at an end)', `${EXAMPLE},${EXAMPLE2}`);
+  if (parts.length > MAX_REPLICAS)
+    invalid(variable, `lists ${parts.length} replicas; at most ${MAX_REPLICAS} are supported`, EXAMPLE);
+  const urls = parts.map((p, i) => parseConnectionUrl(`${variable} (entry ${i + 1})`, p));
+  const seen = new Set<string>([`${primary.host}:${primary.port}`]);
+  for (const [i, u] of urls.entries()) {
+    const key = `${u.host}:${u.port}`;
+    if (u.hosts && u.hosts.length > 1)
+      invalid(variable, `entry ${i + 1} lists several hosts; give each replica its own URL`, EXAMPLE);
+    if (seen.has(key))
+      invalid(
+        variable,
+        `entry ${i + 1} (${key}) is the primary or another entry again; each replica is a different server`,
+        `${EXAMPLE},${EXAMPLE2}`,
+      );
+    seen.add(key);
+    if (u.database !== primary.database)
+      invalid(
+        variable,
+        `entry ${i + 1} names database "${u.database}" but the target uses "${primary.database}"`,
+        EXAMPLE,
+      );
+  }
+  return { replicas: { urls, maxLagMs } };
+}
+
+const EXAMPLE = 'mysql://app:secret@replica1.example.com:3306/clinic?ssl-mode=VERIFY_IDENTITY';
+const EXAMPLE2 = 'mysql://app:secret@replica2.example.com:3306/clinic?ssl-mode=VERIFY_IDENTITY';
+
+function readLag(get: (name: string) => string | undefined, name: string, fallback: number): number {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > MAX_LAG_LIMIT)
+    invalid(
+      name,
+      `"${raw.slice(0, 40)}" is not a whole number from 0 to ${MAX_LAG_LIMIT} (milliseconds)`,
+      '1000',
+    );
+  return value;
+}
+
+function invalid(variable: string, problem: string, example: string): never {
+  throw new AppError('CAREPOOL_CONFIG_INVALID', `${variable} ${problem}. Example: ${variable}=${example}`, {
+    meta: { variable },
+  });
+}

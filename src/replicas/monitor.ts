@@ -1,0 +1,331 @@
+import { sql } from '../db/sql.js';
+import type { Target } from '../db/targets.js';
+import { type GtidFlavor, gtidCovers, gtidMissing } from './gtid-set.js';
+
+/** Why a replica is or is not used for reads. */
+export type ReplicaState = 'ok' | 'lagging' | 'stopped' | 'down' | 'unknown';
+
+/** One replica as the lag monitor last saw it (what /metrics, the API, `targets` and the doctor show). */
+export interface ReplicaStatus {
+  readonly name: string;
+  /** host:port of the replica. */
+  readonly address: string;
+  readonly state: ReplicaState;
+  /** True when reads may go there now (state ok and lag within the bound). */
+  readonly eligible: boolean;
+  /** Why the replica is skipped, in words; absent when eligible. */
+  readonly reason?: string;
+  /** Estimated lag (ms): age of the newest primary GTID position the replica has applied; null = unknown. */
+  readonly lagMs: number | null;
+  readonly maxLagMs: number;
+  /** `Seconds_Behind_Master` (null when the SQL thread stopped or status is not readable). */
+  readonly secondsBehind: number | null;
+  /** The replica's applied GTID position and the primary's, sampled one after the other. */
+  readonly replicaGtid: string | null;
+  readonly primaryGtid: string | null;
+  /** Transactions of the primary's position the replica has not applied (null = unknown). */
+  readonly missingTransactions: number | null;
+  /** `Slave_IO_Running` / `Slave_SQL_Running` (Yes, No, Connecting), null when not readable. */
+  readonly ioThread: string | null;
+  readonly sqlThread: string | null;
+  /** The replication error (IO or SQL) with its number, or the monitor's own connection error. */
+  readonly lastError: string | null;
+  /** When the last poll of this replica finished (ISO time); null before the first. */
+  readonly sampledAt: string | null;
+  /** Reads served by this replica, and reads it was skipped for or failed (served by the primary). */
+  readonly reads: number;
+  readonly failovers: number;
+}
+
+interface Sample {
+  readonly position: string;
+  readonly at: number;
+}
+
+interface Slot {
+  status: ReplicaStatus;
+  /** Until this time (ms) the replica is skipped whatever the last poll said: a read just failed there. */
+  downUntil: number;
+}
+
+const HISTORY = 64;
+
+/**
+ * Polls a target's primary and replicas every `intervalMs` and keeps each replica's {@link ReplicaStatus}.
+ *
+ * Lag: the primary's GTID position is sampled first, then each replica's applied position. When the replica
+ * covers the newest primary sample its lag is 0; otherwise it is the age of the newest older sample it
+ * covers (an upper bound, resolution one poll interval), and never below `Seconds_Behind_Master`. A replica
+ * whose threads are not both running, whose status cannot be read, or whose last sample is older than three
+ * intervals is ineligible: NULL or unknown lag counts as too far behind.
+ */
+export class LagMonitor {
+  readonly #primary: Target;
+  readonly #replicas: readonly Target[];
+  readonly #maxLagMs: number;
+  readonly #intervalMs: number;
+  readonly #slots: Slot[];
+  readonly #history: Sample[] = [];
+  #flavor: GtidFlavor | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #polling: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(primary: Target, replicas: readonly Target[], maxLagMs: number, intervalMs = 500) {
+    this.#primary = primary;
+    this.#replicas = replicas;
+    this.#maxLagMs = maxLagMs;
+    this.#intervalMs = intervalMs;
+    this.#slots = replicas.map((r) => ({ status: initial(r, maxLagMs), downUntil: 0 }));
+  }
+
+  /** Starts polling (idempotent); the first poll runs at once. Timers never keep the process alive. */
+  start(): Promise<void> {
+    if (this.#timer === undefined && !this.#closed) {
+      this.#timer = setInterval(() => void this.poll(), this.#intervalMs);
+      this.#timer.unref();
+      return this.poll();
+    }
+    return this.#polling ?? Promise.resolve();
+  }
+
+  /** Stops polling. */
+  stop(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The GTID flavour of the primary once known (MariaDB until the first poll says otherwise). */
+  get flavor(): GtidFlavor {
+    return this.#flavor ?? 'mariadb';
+  }
+
+  /** Every replica's current status, re-judged for staleness now. */
+  statuses(): readonly ReplicaStatus[] {
+    return this.#slots.map((s) => this.#judge(s));
+  }
+
+  /** The status of replica `i`, re-judged now. */
+  status(i: number): ReplicaStatus {
+    return this.#judge(this.#slots[i] as Slot);
+  }
+
+  /** Skips replica `i` at once (a read there failed) until a later poll finds it healthy. */
+  markDown(i: number, why: string): void {
+    const slot = this.#slots[i] as Slot;
+    slot.downUntil = Date.now() + 2 * this.#intervalMs;
+    slot.status = { ...slot.status, state: 'down', eligible: false, reason: why, lastError: why };
+  }
+
+  /** Counts a read served by replica `i`, or one it could not serve (`failover`). */
+  count(i: number, what: 'read' | 'failover'): void {
+    const slot = this.#slots[i] as Slot;
+    slot.status =
+      what === 'read'
+        ? { ...slot.status, reads: slot.status.reads + 1 }
+        : { ...slot.status, failovers: slot.status.failovers + 1 };
+  }
+
+  /** True when replica `i` has applied `gtid` as of its last sample (no wait needed there). */
+  hasApplied(i: number, gtid: string): boolean {
+    const have = this.#slots[i]?.status.replicaGtid;
+    return have !== null && have !== undefined && gtidCovers(this.flavor, have, gtid);
+  }
+
+  /** One poll of the primary and every replica (also what a test calls to avoid waiting for the timer). */
+  poll(): Promise<void> {
+    this.#polling ??= this.#pollOnce().finally(() => {
+      this.#polling = undefined;
+    });
+    return this.#polling;
+  }
+
+  async #pollOnce(): Promise<void> {
+    let primary: Sample | undefined;
+    try {
+      const flavor = this.#flavor ?? (await detectFlavor(this.#primary));
+      this.#flavor = flavor;
+      const { rows } = await this.#primary.sql.query<{ g: string | null }>(
+        flavor === 'mariadb'
+          ? sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`
+          : sql`SELECT @@GLOBAL.gtid_executed AS g`,
+      );
+      primary = { position: rows[0]?.g ?? '', at: Date.now() };
+      this.#history.push(primary);
+      if (this.#history.length > HISTORY) this.#history.shift();
+    } catch {
+      // Without the primary's position lag is unknown: the replicas' own samples age and become ineligible.
+    }
+    await Promise.all(this.#replicas.map((r, i) => this.#pollReplica(r, i, primary)));
+  }
+
+  async #pollReplica(replica: Target, i: number, primary: Sample | undefined): Promise<void> {
+    const slot = this.#slots[i] as Slot;
+    const flavor = this.flavor;
+    try {
+      const { rows } = await replica.sql.query<{ g: string | null }>(
+        flavor === 'mariadb'
+          ? sql`SELECT @@GLOBAL.gtid_slave_pos AS g`
+          : sql`SELECT @@GLOBAL.gtid_executed AS g`,
+      );
+      const position = rows[0]?.g ?? '';
+      const threads = await readThreads(replica, flavor);
+      const now = Date.now();
+      const gtidLag = primary ? lagFrom(this.#history, flavor, position, now) : null;
+      const secondsBehind = threads?.secondsBehind ?? null;
+      const lagMs =
+        gtidLag === null ? null : Math.max(gtidLag, secondsBehind === null ? 0 : secondsBehind * 1000);
+      slot.status = {
+        ...slot.status,
+        lagMs,
+        secondsBehind,
+        replicaGtid: position,
+        primaryGtid: primary?.position ?? slot.status.primaryGtid,
+        missingTransactions: primary ? gtidMissing(flavor, position, primary.position) : null,
+        ioThread: threads?.io ?? null,
+        sqlThread: threads?.sql ?? null,
+        lastError: threads?.error ?? null,
+        sampledAt: new Date(now).toISOString(),
+        state: 'ok',
+      };
+      if (now >= slot.downUntil) slot.downUntil = 0;
+    } catch (error) {
+      slot.status = {
+        ...slot.status,
+        state: 'down',
+        lagMs: null,
+        lastError: `cannot query the replica: ${(error as Error).message}`,
+        sampledAt: new Date().toISOString(),
+      };
+    }
+  }
+
+  #judge(slot: Slot): ReplicaStatus {
+    const s = slot.status;
+    const skip = (state: ReplicaState, reason: string): ReplicaStatus => ({
+      ...s,
+      state,
+      eligible: false,
+      reason,
+    });
+    if (slot.downUntil > Date.now()) return skip('down', s.reason ?? 'a read there just failed');
+    if (s.state === 'down') return skip('down', s.lastError ?? 'the replica does not answer');
+    if (s.sampledAt === null) return skip('unknown', 'not polled yet');
+    if (Date.now() - Date.parse(s.sampledAt) > 3 * this.#intervalMs)
+      return skip('unknown', 'no recent lag sample');
+    if (s.ioThread !== null && s.ioThread !== 'Yes')
+      return skip(
+        'stopped',
+        `replication IO thread is ${s.ioThread}${s.lastError ? `: ${s.lastError}` : ''}`,
+      );
+    if (s.sqlThread !== null && s.sqlThread !== 'Yes')
+      return skip(
+        'stopped',
+        `replication SQL thread is ${s.sqlThread}${s.lastError ? `: ${s.lastError}` : ''}`,
+      );
+    if (s.lagMs === null) return skip('unknown', 'lag unknown (the primary position could not be read)');
+    if (s.lagMs > this.#maxLagMs)
+      return skip('lagging', `lag ${s.lagMs} ms is above the bound ${this.#maxLagMs} ms`);
+    const { reason: _reason, ...rest } = s;
+    return { ...rest, state: 'ok', eligible: true };
+  }
+}
+
+function initial(replica: Target, maxLagMs: number): ReplicaStatus {
+  return {
+    name: replica.name,
+    address: `${replica.config.url.host}:${replica.config.url.port}`,
+    state: 'unknown',
+    eligible: false,
+    reason: 'not polled yet',
+    lagMs: null,
+    maxLagMs,
+    secondsBehind: null,
+    replicaGtid: null,
+    primaryGtid: null,
+    missingTransactions: null,
+    ioThread: null,
+    sqlThread: null,
+    lastError: null,
+    sampledAt: null,
+    reads: 0,
+    failovers: 0,
+  };
+}
+
+/** Age of the newest primary sample the replica covers (0 when it covers the newest); null if none is. */
+function lagFrom(
+  history: readonly Sample[],
+  flavor: GtidFlavor,
+  position: string,
+  now: number,
+): number | null {
+  const newest = history[history.length - 1];
+  if (newest && gtidCovers(flavor, position, newest.position)) return 0;
+  for (let k = history.length - 2; k >= 0; k--) {
+    const sample = history[k] as Sample;
+    if (gtidCovers(flavor, position, sample.position)) return now - sample.at;
+  }
+  // Behind every sample we kept: at least as old as the oldest one.
+  const oldest = history[0];
+  return oldest ? now - oldest.at : null;
+}
+
+async function detectFlavor(target: Target): Promise<GtidFlavor> {
+  const { rows } = await target.sql.query<{ v: string }>(sql`SELECT VERSION() AS v`);
+  return /mariadb/i.test(rows[0]?.v ?? '') ? 'mariadb' : 'mysql';
+}
+
+interface Threads {
+  readonly io: string | null;
+  readonly sql: string | null;
+  readonly secondsBehind: number | null;
+  readonly error: string | null;
+}
+
+/**
+ * `SHOW SLAVE STATUS` (MariaDB) / `SHOW REPLICA STATUS` (MySQL). Needs REPLICATION CLIENT (MySQL) or
+ * SLAVE MONITOR (MariaDB 10.5+); without it thread states stay unknown and only GTID lag is judged.
+ */
+async function readThreads(replica: Target, flavor: GtidFlavor): Promise<Threads | null> {
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (
+      await replica.sql.query<Record<string, unknown>>(
+        flavor === 'mariadb' ? sql`SHOW SLAVE STATUS` : sql`SHOW REPLICA STATUS`,
+      )
+    ).rows;
+  } catch (error) {
+    if ((error as { meta?: { errno?: number } }).meta?.errno === 1227) return null;
+    throw error;
+  }
+  const row = rows[0];
+  if (row === undefined)
+    return {
+      io: 'No',
+      sql: 'No',
+      secondsBehind: null,
+      error: 'replication is not configured on this server',
+    };
+  const pick = (...names: string[]) => {
+    for (const n of names) if (row[n] !== undefined && row[n] !== null) return String(row[n]);
+    return null;
+  };
+  const behind = pick('Seconds_Behind_Master', 'Seconds_Behind_Source');
+  const sqlErr = pick('Last_SQL_Error');
+  const ioErr = pick('Last_IO_Error');
+  const sqlNo = pick('Last_SQL_Errno');
+  const ioNo = pick('Last_IO_Errno');
+  const error = sqlErr
+    ? `SQL thread error ${sqlNo ?? ''}: ${sqlErr}`
+    : ioErr
+      ? `IO thread error ${ioNo ?? ''}: ${ioErr}`
+      : null;
+  return {
+    io: pick('Slave_IO_Running', 'Replica_IO_Running'),
+    sql: pick('Slave_SQL_Running', 'Replica_SQL_Running'),
+    secondsBehind: behind === null ? null : Number(behind),
+    error,
+  };
+}

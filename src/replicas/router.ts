@@ -1,0 +1,203 @@
+import type { ReplicaConfig, TargetConfig } from '../config/index.js';
+import { captureGtids } from '../db/gtid.js';
+import { sql } from '../db/sql.js';
+import type { Target } from '../db/targets.js';
+import { AppError } from '../errors/index.js';
+import { LagMonitor, type ReplicaStatus } from './monitor.js';
+
+/** Tuning for {@link ReplicaRouter} (defaults suit production; tests shorten them). */
+export interface RouterOptions {
+  /** Lag poll interval. Default 500 ms. */
+  readonly pollIntervalMs?: number;
+  /** Longest wait on a replica for a client's last write (MASTER_GTID_WAIT). Default min(bound, 500 ms), >= 50. */
+  readonly waitMs?: number;
+  /** How many clients' last writes are remembered (oldest forgotten first). Default 100,000. */
+  readonly maxClients?: number;
+}
+
+/** Where the router sent reads, for tests, metrics and the load view. */
+export interface RouteCounts {
+  /** Reads the primary served (no eligible replica, read-your-writes, or a replica failed). */
+  readonly primaryReads: number;
+  /** Reads a replica served. */
+  readonly replicaReads: number;
+  /** Reads that waited on a replica for the client's write, and waits that timed out (read on the primary). */
+  readonly causalWaits: number;
+  readonly causalWaitTimeouts: number;
+}
+
+interface Token {
+  /** GTID of the client's last write; absent when the server reported none (then: primary until `until`). */
+  readonly gtid?: string;
+  /** Until when (ms) this token matters: afterwards every eligible replica has applied the write. */
+  readonly until: number;
+}
+
+/**
+ * Routes a target's reads to its replicas within the lag bound, and keeps read-your-writes per client.
+ *
+ * - Reads ({@link read}) go to the least busy eligible replica ({@link LagMonitor}); none eligible: primary.
+ * - Writes ({@link write}) always run on the primary; the write's GTID (session tracking) is remembered for
+ *   the client. That client's next reads wait on the chosen replica for that GTID (MariaDB
+ *   `MASTER_GTID_WAIT`, MySQL `WAIT_FOR_EXECUTED_GTID_SET`) for at most `waitMs`, else read the primary. A
+ *   write whose GTID is unknown sends the client's reads to the primary until the token expires.
+ * - A replica read that fails with a database error marks that replica down at once and the read is
+ *   retried on the primary: the caller never sees a replica's failure. Application errors (not found,
+ *   validation) pass through unchanged.
+ *
+ * Clients are remembered in this process's memory only (see docs/scale-out.md "Read replicas").
+ */
+export class ReplicaRouter {
+  readonly primary: Target;
+  readonly replicas: readonly Target[];
+  readonly monitor: LagMonitor;
+  readonly maxLagMs: number;
+  readonly #waitMs: number;
+  readonly #ttlMs: number;
+  readonly #maxClients: number;
+  readonly #tokens = new Map<string, Token>();
+  #started: Promise<void> | undefined;
+  #next = 0;
+  #counts = { primaryReads: 0, replicaReads: 0, causalWaits: 0, causalWaitTimeouts: 0 };
+
+  constructor(
+    primary: Target,
+    config: ReplicaConfig,
+    makeReplica: (config: TargetConfig) => Target,
+    options: RouterOptions = {},
+  ) {
+    this.primary = primary;
+    this.maxLagMs = config.maxLagMs;
+    this.replicas = config.urls.map((url, i) =>
+      makeReplica({ name: `${primary.name}-replica-${i + 1}`, url, pool: primary.config.pool }),
+    );
+    const interval = options.pollIntervalMs ?? 500;
+    this.monitor = new LagMonitor(primary, this.replicas, config.maxLagMs, interval);
+    this.#waitMs = options.waitMs ?? Math.max(50, Math.min(config.maxLagMs, 500));
+    // A write older than the bound plus a poll (and a minute's margin) is on every replica we would pick.
+    this.#ttlMs = config.maxLagMs + interval + 60_000;
+    this.#maxClients = options.maxClients ?? 100_000;
+  }
+
+  /** Starts the lag monitor (once) and resolves after its first poll. */
+  start(): Promise<void> {
+    this.#started ??= this.monitor.start();
+    return this.#started;
+  }
+
+  /** Every replica's status (starts the monitor on first use). */
+  async statuses(): Promise<readonly ReplicaStatus[]> {
+    await this.start();
+    return this.monitor.statuses();
+  }
+
+  /** Where reads went so far. */
+  counts(): RouteCounts {
+    return { ...this.#counts };
+  }
+
+  /**
+   * Runs the read `fn` on an eligible replica (or the primary), honouring `client`'s last write. `fn` gets the
+   * Target to query; it must not write.
+   */
+  async read<T>(client: string | undefined, fn: (target: Target) => Promise<T>): Promise<T> {
+    await this.start();
+    const token = client === undefined ? undefined : this.#token(client);
+    if (token && token.gtid === undefined) return this.#onPrimary(fn);
+    const i = this.#pick();
+    if (i === undefined) return this.#onPrimary(fn);
+    const replica = this.replicas[i] as Target;
+    if (token?.gtid !== undefined && !this.monitor.hasApplied(i, token.gtid)) {
+      this.#counts.causalWaits++;
+      if (!(await this.#waitFor(replica, token.gtid))) {
+        this.#counts.causalWaitTimeouts++;
+        this.monitor.count(i, 'failover');
+        return this.#onPrimary(fn);
+      }
+    }
+    try {
+      const result = await fn(replica);
+      this.#counts.replicaReads++;
+      this.monitor.count(i, 'read');
+      return result;
+    } catch (error) {
+      if (!isDatabaseFailure(error)) throw error;
+      this.monitor.markDown(i, `a read failed: ${(error as Error).message}`);
+      this.monitor.count(i, 'failover');
+      return this.#onPrimary(fn);
+    }
+  }
+
+  /** Runs the write `fn` on the primary and remembers its GTID for `client`'s later reads. */
+  async write<T>(client: string | undefined, fn: (target: Target) => Promise<T>): Promise<T> {
+    const { result, gtid } = await captureGtids(() => fn(this.primary));
+    if (client !== undefined) {
+      this.#tokens.delete(client);
+      this.#tokens.set(client, { ...(gtid === undefined ? {} : { gtid }), until: Date.now() + this.#ttlMs });
+      if (this.#tokens.size > this.#maxClients) {
+        const oldest = this.#tokens.keys().next().value;
+        if (oldest !== undefined) this.#tokens.delete(oldest);
+      }
+    }
+    return result;
+  }
+
+  /** Stops the monitor and closes the replicas' pools. */
+  async close(drainMs = 5000): Promise<void> {
+    this.monitor.stop();
+    await Promise.all(this.replicas.map((r) => r.pool.close(drainMs)));
+  }
+
+  #token(client: string): Token | undefined {
+    const token = this.#tokens.get(client);
+    if (token === undefined) return undefined;
+    if (token.until > Date.now()) return token;
+    this.#tokens.delete(client);
+    return undefined;
+  }
+
+  /** The least busy eligible replica (pool in use + queued); ties rotate. */
+  #pick(): number | undefined {
+    const statuses = this.monitor.statuses();
+    let best: number | undefined;
+    let bestLoad = Number.POSITIVE_INFINITY;
+    const n = this.replicas.length;
+    const start = this.#next++ % n;
+    for (let k = 0; k < n; k++) {
+      const i = (start + k) % n;
+      if (!statuses[i]?.eligible) continue;
+      const stats = (this.replicas[i] as Target).pool.stats();
+      const load = stats.active + stats.waiting;
+      if (load < bestLoad) {
+        best = i;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  async #waitFor(replica: Target, gtid: string): Promise<boolean> {
+    const seconds = this.#waitMs / 1000;
+    try {
+      const { rows } = await replica.sql.query<{ r: number | string | null }>(
+        this.monitor.flavor === 'mariadb'
+          ? sql`SELECT MASTER_GTID_WAIT(${gtid}, ${seconds}) AS r`
+          : sql`SELECT WAIT_FOR_EXECUTED_GTID_SET(${gtid}, ${seconds}) AS r`,
+      );
+      return Number(rows[0]?.r) === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  #onPrimary<T>(fn: (target: Target) => Promise<T>): Promise<T> {
+    this.#counts.primaryReads++;
+    return fn(this.primary);
+  }
+}
+
+/** A failure of the server or connection (retry elsewhere), not an answer about the data. */
+function isDatabaseFailure(error: unknown): boolean {
+  if (!(error instanceof AppError)) return true;
+  return error.code.startsWith('CAREPOOL_DB_') && error.code !== 'CAREPOOL_DB_CONSTRAINT';
+}
