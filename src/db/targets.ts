@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { CarepoolConfig, TargetConfig } from '../config/index.js';
 import { AppError } from '../errors/index.js';
+import { HostRouter, healthySpec } from '../galera/router.js';
 import type { Logger } from '../log/logger.js';
 import { PoolClient, type SqlClient } from './client.js';
 import { connectSingle, type SingleConnection } from './connect.js';
 import type { Database } from './database.js';
-import { openConnection } from './driver.js';
 import { wrapDriverError } from './errors.js';
 import { infileStream } from './infile.js';
 import { createKysely } from './kysely.js';
@@ -28,6 +28,8 @@ export interface Target {
   readonly sql: SqlClient;
   /** Attach observers (metrics, logs, samplers) to the pool. */
   readonly events: ObserverHub;
+  /** The hosts of the target's URL: one, or a cluster's nodes with their health and traffic (src/galera). */
+  readonly hosts: HostRouter;
   /** Opens a dedicated connection as the migrator user (falls back to the app user). */
   connectMigrator(): Promise<SingleConnection>;
   /** Read routing over `CAREPOOL_TARGET_<NAME>_REPLICAS`; absent when the target has none. */
@@ -50,6 +52,7 @@ export interface TargetRegistryOptions {
  */
 export class TargetRegistry {
   readonly #targets: Map<string, Target>;
+  #redirects: ReadonlyMap<string, string> = new Map();
 
   constructor(config: Pick<CarepoolConfig, 'targets'>, options: TargetRegistryOptions = {}) {
     this.#targets = new Map(config.targets.map((t) => [t.name, makeTarget(t, options)]));
@@ -65,9 +68,19 @@ export class TargetRegistry {
     return [...this.#targets.keys()];
   }
 
-  /** The named target, or CAREPOOL_TARGET_UNKNOWN listing the configured ones. */
+  /**
+   * Sends every later {@link get} of a key to its value's target: a finished `carepool cutover` moved that
+   * target's data (src/move/cutover-record.ts; only the web app follows cutovers). Redirects to a target not
+   * configured here are ignored.
+   */
+  setRedirects(redirects: ReadonlyMap<string, string>): void {
+    this.#redirects = new Map([...redirects].filter(([, to]) => this.#targets.has(to)));
+  }
+
+  /** The named target (or where a cutover moved it), or CAREPOOL_TARGET_UNKNOWN listing the configured ones. */
   get(name: string): Target {
-    const target = this.#targets.get(name.toLowerCase());
+    const lower = name.toLowerCase();
+    const target = this.#targets.get(this.#redirects.get(lower) ?? lower);
     if (target === undefined) {
       throw new AppError(
         'CAREPOOL_TARGET_UNKNOWN',
@@ -141,20 +154,27 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
     keepAliveMs: config.pool.keepAliveMs,
     tls,
   };
+  // Every host of the URL: a Galera cluster's nodes get connections only while Synced (src/galera/router.ts).
+  const router = new HostRouter(config.name, spec, {
+    ...openOptions,
+    // LOAD DATA LOCAL (the seed's fast path) gets only streams carepool offered, never a file.
+    infileStreamFactory: infileStream,
+  });
   const pool = new Pool({
     ...config.pool,
     name: config.name,
     observer: events,
     open: () =>
-      openConnection(spec, {
-        ...openOptions,
-        // LOAD DATA LOCAL (the seed's fast path) gets only streams carepool offered, never a file.
-        infileStreamFactory: infileStream,
-      })
+      router
+        .open()
         .then((conn) => applyStatementTimeout(conn, statementTimeoutMs))
         // Writes then report their GTID, for read-your-writes on the replicas (src/replicas).
         .then((conn) => (config.replicas ? trackGtids(conn) : conn)),
-    kill: (threadId) => killThread(spec, { ...openOptions, keepAliveMs: 0 }, threadId),
+    // KILL goes to the node that owns the thread (thread ids are per node).
+    kill: async (threadId) => {
+      const at = router.killTarget(threadId);
+      if (at) await killThread(at, { ...openOptions, keepAliveMs: 0 }, threadId);
+    },
     wrapError: (error) => wrapDriverError(error, ctx),
   });
   const target: Target = {
@@ -164,7 +184,17 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
     db: createKysely<Database>(pool),
     sql: new PoolClient(pool),
     events,
-    connectMigrator: () => connectSingle(config.name, config.migrateUrl ?? config.url, config.pool),
+    hosts: router,
+    connectMigrator: async () => {
+      // Several hosts: the first reachable (on Galera: Synced) one; DDL there replicates in TOI.
+      const url = config.migrateUrl ?? config.url;
+      const at = await healthySpec(config.name, url, { ...openOptions, tls: tlsPlan(url) }).catch(
+        (error: unknown) => {
+          throw wrapDriverError(error, ctx);
+        },
+      );
+      return connectSingle(config.name, at, config.pool);
+    },
   };
   if (!config.replicas) return target;
   const replicas = new ReplicaRouter(

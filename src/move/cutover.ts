@@ -1,7 +1,9 @@
 import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { assertDifferentTargets } from './copy-plan.js';
-import { replicationStatus, stopReplication } from './replicate.js';
+import { recordCutover } from './cutover-record.js';
+import { writeMoveState } from './move-state.js';
+import { replicationStatus, sourceCaPath, startReplicationAt, stopReplication } from './replicate.js';
 import { withMoveSession } from './session.js';
 import { verifyTables } from './verify.js';
 
@@ -13,6 +15,8 @@ export type CutoverPhase =
   | 'wait-for-replica'
   | 'final-verify'
   | 'promote'
+  | 'switch-app'
+  | 'reverse-replication'
   | 'rollback';
 
 /** One phase as it ran. */
@@ -30,6 +34,15 @@ export interface CutoverOptions {
   /** Run a final verify while the source is read-only (default true). */
   readonly verify?: boolean;
   readonly tables?: readonly string[];
+  /**
+   * carepool's home: the switch is recorded in `<home>/move/cutover.json` (a running web app on this home
+   * sends the source's requests to the destination from then on) and each phase in `last-cutover.json`.
+   */
+  readonly home?: string;
+  /** After the switch, replicate the destination back into the source (which stays read-only). */
+  readonly reverse?: boolean;
+  /** CA of the destination's certificate for the reverse channel (else as `replicate start` finds it). */
+  readonly reverseCa?: string;
 }
 
 /** What {@link cutover} did. */
@@ -38,7 +51,10 @@ export interface CutoverResult {
   readonly to: string;
   readonly ok: boolean;
   readonly phases: readonly PhaseReport[];
-  /** From the source turning read-only to the destination writable (null when it did not finish). */
+  /**
+   * From the source turning read-only to the destination writable and, with `home`, the switch recorded
+   * (null when it did not finish). A web app following the record adds at most its poll interval (200 ms).
+   */
   readonly writeDowntimeMs: number | null;
   /** The source position the destination reached. */
   readonly position: string | null;
@@ -52,9 +68,8 @@ class PhaseFailed extends Error {}
  * Switches writes from `from` to `to` (replicating from it, `replicate start`) as a checked state machine:
  * preflight (replication running without errors) → source `read_only=ON` → capture its GTID position →
  * wait (bounded) for the destination to reach it (MASTER_GTID_WAIT) → final verify → stop replication and
- * make the destination writable. Any failed phase after the source went read-only turns it writable again.
- * Pointing the application at the destination is left to the operator (carepool's web app writes to every
- * configured target; see docs/move.md).
+ * make the destination writable → record the switch for the web app → optionally replicate back (`reverse`).
+ * Any failed phase before the switch turns the source writable again (`rollback`).
  */
 export async function cutover(
   from: Target,
@@ -66,11 +81,19 @@ export async function cutover(
   let position: string | null = null;
   let readOnlyAt: number | null = null;
   let writableAt: number | null = null;
+  let switched = false;
+  const save = (state: string) =>
+    options.home === undefined
+      ? Promise.resolve()
+      : writeMoveState(options.home, 'cutover', { from: from.name, to: to.name, state, phases }).catch(
+          () => undefined,
+        );
   const phase = async (name: CutoverPhase, fn: () => Promise<string>): Promise<void> => {
     const started = performance.now();
     try {
       const detail = await fn();
       phases.push({ phase: name, ok: true, ms: Math.round(performance.now() - started), detail });
+      await save('running');
     } catch (error) {
       phases.push({
         phase: name,
@@ -81,13 +104,24 @@ export async function cutover(
       throw new PhaseFailed((error as Error).message);
     }
   };
+  let reverseCa: string | null = null;
+  let reverseFrom: string | null = null;
   try {
+    await save('running');
     await phase('preflight', async () => {
       const s = await replicationStatus(from, to);
       if (!s.running || s.lastError)
         throw new Error(
           `replication ${from.name} → ${to.name} is not running cleanly (io ${s.io}, sql ${s.sql}${s.lastError ? `, ${s.lastError}` : ''}); run carepool replicate start first`,
         );
+      // The reverse channel's CA is found before any write stops, so a missing one costs no downtime.
+      if (options.reverse) {
+        const caOptions = {
+          ...(options.reverseCa ? { sourceCa: options.reverseCa } : {}),
+          ...(options.home ? { home: options.home } : {}),
+        };
+        reverseCa = await sourceCaPath(to, caOptions);
+      }
       return `replication running, lag ${s.secondsBehind ?? '?'} s`;
     });
     await phase('source-read-only', async () => {
@@ -126,12 +160,38 @@ export async function cutover(
     }
     await phase('promote', async () => {
       await stopReplication(from, to);
-      await withMoveSession(to, (b) => b.query(sql`SET GLOBAL read_only = 0`));
+      reverseFrom = await withMoveSession(to, async (b) => {
+        // Where the destination's own binary log stands before its first write: the reverse channel's start.
+        const { rows } = await b.query<{ g: string | null }>(sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`);
+        await b.query(sql`SET GLOBAL read_only = 0`);
+        return rows[0]?.g ?? '';
+      });
       writableAt = performance.now();
-      return `replication stopped; ${to.name} writable; point the application's writes at ${to.name}`;
+      return `replication stopped; ${to.name} writable`;
     });
+    const home = options.home;
+    if (home !== undefined) {
+      await phase('switch-app', async () => {
+        await recordCutover(home, from.name, to.name);
+        writableAt = performance.now();
+        return `recorded ${from.name} → ${to.name}: a web app on this home sends ${from.name}'s requests to ${to.name}`;
+      });
+    }
+    switched = true;
+    if (options.reverse && reverseCa !== null) {
+      const ca: string = reverseCa;
+      await phase('reverse-replication', async () => {
+        const s = await startReplicationAt(to, from, reverseFrom ?? '', ca);
+        return `${from.name} (read-only) replicates from ${to.name} from ${reverseFrom || 'the start'} (io ${s.io}, sql ${s.sql})`;
+      });
+    }
   } catch (error) {
     if (!(error instanceof PhaseFailed)) throw error;
+    if (switched) {
+      // Only the reverse channel failed: the switch itself stands.
+      await save('done; reverse replication failed');
+      return result(true);
+    }
     if (readOnlyAt !== null) {
       const started = performance.now();
       await withMoveSession(from, (a) => a.query(sql`SET GLOBAL read_only = 0`));
@@ -139,27 +199,26 @@ export async function cutover(
         phase: 'rollback',
         ok: true,
         ms: Math.round(performance.now() - started),
-        detail: `${from.name} writable again; replication left as it was`,
+        detail: `${from.name} writable again`,
       });
     }
+    await save('failed');
+    return result(false);
+  }
+  await save('done');
+  return result(true);
+
+  function result(ok: boolean): CutoverResult {
+    const downtime =
+      ok && readOnlyAt !== null && writableAt !== null ? Math.round(writableAt - readOnlyAt) : null;
     return {
       from: from.name,
       to: to.name,
-      ok: false,
+      ok,
       phases,
-      writeDowntimeMs: null,
+      writeDowntimeMs: downtime,
       position,
-      rolledBack: readOnlyAt !== null,
+      rolledBack: !ok && readOnlyAt !== null,
     };
   }
-  const downtime = readOnlyAt !== null && writableAt !== null ? Math.round(writableAt - readOnlyAt) : null;
-  return {
-    from: from.name,
-    to: to.name,
-    ok: true,
-    phases,
-    writeDowntimeMs: downtime,
-    position,
-    rolledBack: false,
-  };
 }

@@ -1,116 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
-import { parseServer, type ServerInfo } from '../migrate/server.js';
-import { readMoveCatalog } from './catalog.js';
+import { readState } from '../sandbox/index.js';
 import { assertDifferentTargets } from './copy-plan.js';
 import { readManifest } from './manifest.js';
-import { type MoveSession, moveSpec, withMoveSession } from './session.js';
+import { replicationPreflight } from './replicate-preflight.js';
+import { moveSpec, withMoveSession } from './session.js';
+
+export { type PreflightFinding, replicationPreflight } from './replicate-preflight.js';
 
 /** The replication channel carepool owns on the destination (MariaDB multi-source connection name). */
 export const CHANNEL = 'carepool';
 /** The replication user carepool creates on the source; its password is new on every `start`. */
 export const REPL_USER = 'carepool_repl';
-
-/** One failed preflight check: what, why it matters, and the fix. */
-export interface PreflightFinding {
-  readonly target: string;
-  readonly check: string;
-  readonly found: string;
-  readonly fix: string;
-}
-
-interface Facts {
-  readonly server: ServerInfo;
-  readonly logBin: boolean;
-  readonly format: string;
-  readonly serverId: number;
-  readonly lowerCase: number;
-}
-
-async function facts(s: MoveSession): Promise<Facts> {
-  const { rows } = await s.query<Record<string, string | number | null>>(
-    sql`SELECT VERSION() AS v, @@version_comment AS c, @@log_bin AS log_bin, @@binlog_format AS fmt,
-          @@server_id AS sid, @@lower_case_table_names AS lc`,
-  );
-  const r = rows[0] ?? {};
-  return {
-    server: parseServer(String(r.v ?? ''), String(r.c ?? '')) ?? { flavor: 'mysql', version: [0, 0, 0] },
-    logBin: Number(r.log_bin) === 1,
-    format: String(r.fmt ?? ''),
-    serverId: Number(r.sid ?? 0),
-    lowerCase: Number(r.lc ?? 0),
-  };
-}
-
-/**
- * Checks what server replication from `from` to `to` needs, like the doctor: binary log on and ROW on the
- * source, distinct server ids, the same lower_case_table_names, a primary key on every table (row events
- * find rows by key), and both MariaDB (MariaDB and MySQL GTIDs do not mix).
- */
-export async function replicationPreflight(from: Target, to: Target): Promise<PreflightFinding[]> {
-  return withMoveSession(from, (a) =>
-    withMoveSession(to, async (b) => {
-      const [fa, fb] = await Promise.all([facts(a), facts(b)]);
-      const out: PreflightFinding[] = [];
-      const add = (target: string, check: string, found: string, fix: string) =>
-        out.push({ target, check, found, fix });
-      if (!fa.logBin)
-        add(
-          from.name,
-          'binary log',
-          'log_bin=OFF',
-          'start the source with --log-bin (Azure and Cloud SQL: on by default; Cloud SQL needs point-in-time recovery enabled)',
-        );
-      if (fa.logBin && fa.format.toUpperCase() !== 'ROW')
-        add(
-          from.name,
-          'binlog format',
-          `binlog_format=${fa.format}`,
-          'set binlog_format=ROW on the source (server parameter on Azure and Cloud SQL)',
-        );
-      if (fa.serverId === fb.serverId)
-        add(
-          to.name,
-          'server id',
-          `both servers have server_id=${fa.serverId}`,
-          'give each server its own server_id (--server-id)',
-        );
-      if (fa.lowerCase !== fb.lowerCase)
-        add(
-          to.name,
-          'lower_case_table_names',
-          `${fa.lowerCase} on ${from.name}, ${fb.lowerCase} on ${to.name}`,
-          'lower_case_table_names must match; it is fixed when a server is created (Azure defaults to 1)',
-        );
-      if (fa.server.flavor !== 'mariadb' || fb.server.flavor !== 'mariadb')
-        add(
-          to.name,
-          'flavour',
-          `${fa.server.flavor} → ${fb.server.flavor}`,
-          'carepool runs replication between two MariaDB servers only; MariaDB and MySQL GTIDs do not mix, and Azure (mysql.az_replication_change_master) and Cloud SQL (a new external-replica instance) are set up as docs/move.md describes',
-        );
-      const catalog = await readMoveCatalog(a, moveSpec(from).database);
-      const keyless = catalog.tables.filter((t) => t.primaryKey.length === 0).map((t) => t.name);
-      if (keyless.length > 0)
-        add(
-          from.name,
-          'primary keys',
-          `no primary key: ${keyless.join(', ')}`,
-          'add a primary key to every table (row events find rows by key; without one each event scans the table)',
-        );
-      if (moveSpec(from).database !== moveSpec(to).database)
-        add(
-          to.name,
-          'database name',
-          `${moveSpec(from).database} → ${moveSpec(to).database}`,
-          'replicate between databases of the same name (carepool does not set replicate_rewrite_db)',
-        );
-      return out;
-    }),
-  );
-}
 
 /** What `replicate status` reports. */
 export interface ReplicationStatus {
@@ -122,27 +27,58 @@ export interface ReplicationStatus {
   readonly appliedGtid: string | null;
   readonly sourceGtid: string | null;
   readonly lastError: string | null;
+  /** Every source domain applied up to the source's position (null when either is unknown). */
+  readonly caughtUp: boolean | null;
+}
+
+/** Options of {@link startReplication}. */
+export interface ReplicationStartOptions {
+  /** The CA file of the source's certificate, as a path the replica server can read. */
+  readonly sourceCa?: string;
+  /** carepool's home: on the sandbox, the source's CA is found in `<home>/sandbox/state.json`. */
+  readonly home?: string;
+}
+
+/**
+ * The CA the replica verifies the source's certificate with: `--source-ca`, else the source URL's `ssl-ca`,
+ * else (a sandbox server on this machine) the CA recorded in the sandbox state. None is
+ * CAREPOOL_MOVE_REPLICATION_CA: replication never runs with an unverified certificate.
+ */
+export async function sourceCaPath(from: Target, options: ReplicationStartOptions): Promise<string> {
+  const spec = moveSpec(from);
+  let ca = options.sourceCa ?? spec.sslCa ?? from.config.url.sslCa;
+  if (ca === undefined && options.home !== undefined) {
+    const servers = Object.values((await readState(options.home)).servers);
+    const local = ['127.0.0.1', 'localhost', '::1'].includes(spec.host);
+    ca = local ? servers.find((s) => s.port === spec.port || s.serverPort === spec.port)?.caPath : undefined;
+  }
+  const path = ca === undefined ? undefined : resolve(ca);
+  if (path === undefined || !(await access(path).then(() => true, () => false))) {
+    throw new AppError(
+      'CAREPOOL_MOVE_REPLICATION_CA',
+      path === undefined
+        ? `no CA file is known for ${from.name}: the replica could not verify its certificate`
+        : `the CA file ${path} for ${from.name} cannot be read`,
+      { meta: { from: from.name } },
+    );
+  }
+  return path;
 }
 
 /**
  * Starts replication `from` → `to` at the GTID position a copy recorded: a replication user on the source
  * (a fresh random password each time, TLS required), then on the destination a `carepool` channel using
- * MASTER_USE_GTID=slave_pos from that position, filtered to the copied database.
+ * MASTER_USE_GTID=slave_pos from that position, filtered to the copied database, verifying the source's
+ * certificate against its CA (MASTER_SSL_CA + MASTER_SSL_VERIFY_SERVER_CERT).
  */
 export async function startReplication(
   from: Target,
   to: Target,
   manifestPath: string,
+  options: ReplicationStartOptions = {},
 ): Promise<ReplicationStatus> {
   assertDifferentTargets(from, to);
-  const findings = await replicationPreflight(from, to);
-  if (findings.length > 0) {
-    throw new AppError(
-      'CAREPOOL_MOVE_REPLICATION_PREFLIGHT',
-      `replication ${from.name} → ${to.name} cannot start: ${findings.map((f) => `${f.target} ${f.check}: ${f.found} (fix: ${f.fix})`).join('; ')}`,
-      { meta: { from: from.name, to: to.name, checks: findings.map((f) => f.check) } },
-    );
-  }
+  await assertPreflight(from, to);
   const manifest = await readManifest(manifestPath);
   const gtid = manifest.snapshot.position.gtid;
   if (
@@ -160,24 +96,83 @@ export async function startReplication(
       },
     );
   }
+  return startReplicationAt(from, to, gtid, await sourceCaPath(from, options));
+}
+
+async function assertPreflight(from: Target, to: Target): Promise<void> {
+  const findings = await replicationPreflight(from, to);
+  if (findings.length > 0) {
+    throw new AppError(
+      'CAREPOOL_MOVE_REPLICATION_PREFLIGHT',
+      `replication ${from.name} → ${to.name} cannot start: ${findings.map((f) => `${f.target} ${f.check}: ${f.found} (fix: ${f.fix})`).join('; ')}`,
+      { meta: { from: from.name, to: to.name, checks: findings.map((f) => f.check) } },
+    );
+  }
+}
+
+/**
+ * Points the destination's `carepool` channel at the source from GTID position `gtid` (the destination
+ * already holds everything up to it) and starts it. The replication user is created with the source's
+ * binary log off for the session (where allowed), so it never travels to the replica.
+ */
+export async function startReplicationAt(
+  from: Target,
+  to: Target,
+  gtid: string,
+  caPath: string,
+): Promise<ReplicationStatus> {
   const spec = moveSpec(from);
   const password = randomBytes(18).toString('base64url');
   await withMoveSession(from, async (a) => {
+    await a.query(sql`SET SESSION sql_log_bin = 0`).catch(() => undefined);
     await a.query(sql`CREATE USER IF NOT EXISTS ${REPL_USER}@'%' IDENTIFIED BY ${password} REQUIRE SSL`);
     await a.query(sql`ALTER USER ${REPL_USER}@'%' IDENTIFIED BY ${password} REQUIRE SSL`);
     await a.query(sql`GRANT REPLICATION SLAVE ON *.* TO ${REPL_USER}@'%'`);
   });
   await withMoveSession(to, async (b) => {
     await b.query(sql`STOP SLAVE ${CHANNEL}`).catch(() => undefined);
-    await b.query(sql`SET GLOBAL gtid_slave_pos = ${gtid}`);
+    // The replica's own domains stay at its own binlog position (gtid_strict_mode refuses a slave position
+    // that lacks a domain its binary log holds; MariaDB error 1948).
+    const own = await b.query<{ g: string | null }>(sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`);
+    await b.query(sql`SET GLOBAL gtid_slave_pos = ${mergeGtidPositions(gtid, own.rows[0]?.g ?? '')}`);
     await b.query(
       sql`CHANGE MASTER ${CHANNEL} TO MASTER_HOST = ${spec.host}, MASTER_PORT = ${spec.port}, MASTER_USER = ${REPL_USER},
-          MASTER_PASSWORD = ${password}, MASTER_USE_GTID = slave_pos, MASTER_SSL = 1, MASTER_CONNECT_RETRY = 2`,
+          MASTER_PASSWORD = ${password}, MASTER_USE_GTID = slave_pos, MASTER_SSL = 1, MASTER_SSL_CA = ${caPath},
+          MASTER_SSL_VERIFY_SERVER_CERT = 1, MASTER_CONNECT_RETRY = 2`,
     );
     await b.query(sql`${sql.raw(`SET GLOBAL ${CHANNEL}.replicate_do_db`)} = ${moveSpec(to).database}`);
     await b.query(sql`START SLAVE ${CHANNEL}`);
   });
   return replicationStatus(from, to);
+}
+
+/**
+ * A MariaDB GTID position made of `primary`'s entries plus `fallback`'s for the domains `primary` lacks
+ * (`'1-11-5'` + `'1-11-2,2-12-3'` → `'1-11-5,2-12-3'`).
+ */
+export function mergeGtidPositions(primary: string, fallback: string): string {
+  const split = (p: string) =>
+    p
+      .split(',')
+      .map((g) => g.trim())
+      .filter((g) => /^\d+-\d+-\d+$/.test(g));
+  const first = split(primary);
+  const domains = new Set(first.map((g) => g.split('-')[0]));
+  return [...first, ...split(fallback).filter((g) => !domains.has(g.split('-')[0]))].join(',');
+}
+
+/** True when `applied` holds, for every domain of `source`, at least the source's sequence number. */
+export function gtidReached(applied: string, source: string): boolean {
+  const seqs = new Map<string, number>();
+  for (const g of applied.split(',')) {
+    const [d, , n] = g.trim().split('-');
+    if (d !== undefined && n !== undefined) seqs.set(d, Number(n));
+  }
+  return source
+    .split(',')
+    .map((g) => g.trim().split('-'))
+    .filter((p) => p.length === 3)
+    .every(([d, , n]) => (seqs.get(d as string) ?? -1) >= Number(n));
 }
 
 /** The `carepool` channel's state on the destination, with the source's current GTID position. */
@@ -209,6 +204,7 @@ export async function replicationStatus(from: Target, to: Target): Promise<Repli
         appliedGtid: applied,
         sourceGtid,
         lastError: sourceDown,
+        caughtUp: applied !== null && sourceGtid !== null ? gtidReached(applied, sourceGtid) : null,
       };
     }
     const io = String(r.Slave_IO_Running ?? 'No');
@@ -227,6 +223,7 @@ export async function replicationStatus(from: Target, to: Target): Promise<Repli
       appliedGtid: applied,
       sourceGtid,
       lastError: lastError || null,
+      caughtUp: applied !== null && sourceGtid !== null ? gtidReached(applied, sourceGtid) : null,
     };
   });
 }

@@ -16,6 +16,7 @@ import {
   stopReplication,
   verifyTables,
 } from '../../src/move/index.js';
+import { followCutovers, readCutoverRecord } from '../../src/move/cutover-record.js';
 import { type ServerState, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { createMovePair, type MovePair, run } from './helpers.js';
 
@@ -35,22 +36,22 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
   }
 }
 
-describe('replicate preflight on the shared sandbox (binary log off)', () => {
+describe('replicate preflight on the shared sandbox (binary log on, ROW, distinct server ids)', () => {
   let pair: MovePair;
   beforeAll(async () => {
     pair = await createMovePair({ adminMigrator: true });
   });
   afterAll(async () => pair?.drop());
 
-  it('names each failed check with its fix, and start refuses', async () => {
-    const findings = await replicationPreflight(pair.registry.get('azure'), pair.registry.get('gcp'));
-    expect(findings.map((f) => f.check)).toContain('binary log');
-    expect(findings.find((f) => f.check === 'binary log')?.fix).toContain('--log-bin');
-    const error = await startReplication(
-      pair.registry.get('azure'),
-      pair.registry.get('gcp'),
-      '/nonexistent',
-    ).catch((e: unknown) => e);
+  it('passes on the sandbox; a table without a primary key is named with its fix, and start refuses', async () => {
+    const [from, to] = [pair.registry.get('azure'), pair.registry.get('gcp')];
+    await run(pair.azure, 'CREATE TABLE k (id INT PRIMARY KEY)');
+    expect(await replicationPreflight(from, to)).toEqual([]);
+    await run(pair.azure, 'CREATE TABLE nokey (v INT)');
+    const findings = await replicationPreflight(from, to);
+    expect(findings.map((f) => `${f.check}: ${f.found}`)).toEqual(['primary keys: no primary key: nokey']);
+    expect(findings[0]?.fix).toContain('add a primary key');
+    const error = await startReplication(from, to, '/nonexistent').catch((e: unknown) => e);
     expect(isAppError(error, 'CAREPOOL_MOVE_REPLICATION_PREFLIGHT')).toBe(true);
   });
 });
@@ -61,6 +62,7 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
   let source: ServerState;
   let replica: ServerState;
   let registry: TargetRegistry;
+  let config: ReturnType<typeof loadConfig>;
   let a: SingleConnection;
   let b: SingleConnection;
   const binlog = (id: number) => ['--log-bin=binlog', '--binlog-format=ROW', `--server-id=${id}`];
@@ -92,17 +94,16 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
     a = await open(source);
     b = await open(replica);
     for (const c of [a, b]) await run(c, 'CREATE DATABASE rdb', 'USE rdb');
-    registry = new TargetRegistry(
-      loadConfig({
-        env: {
-          CAREPOOL_TARGETS: 'src,dst',
-          CAREPOOL_TARGET_SRC_URL: admin(source),
-          CAREPOOL_TARGET_DST_URL: admin(replica),
-        },
-        dotenv: false,
-        cwd: homes[0] as string,
-      }),
-    );
+    config = loadConfig({
+      env: {
+        CAREPOOL_TARGETS: 'src,dst',
+        CAREPOOL_TARGET_SRC_URL: admin(source),
+        CAREPOOL_TARGET_DST_URL: admin(replica),
+      },
+      dotenv: false,
+      cwd: homes[0] as string,
+    });
+    registry = new TargetRegistry(config);
   });
   afterAll(async () => {
     await registry?.close(1000);
@@ -122,9 +123,21 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
     );
     const manifest = join(homes[0] as string, 'm.json');
     const copied = await copyTables(registry.get('src'), registry.get('dst'), { manifestPath: manifest });
-    expect(copied.snapshot.position.gtid).toMatch(/^0-11-\d+$/);
+    expect(copied.snapshot.position.gtid).toMatch(/^\d+-11-\d+$/);
     expect(await replicationPreflight(registry.get('src'), registry.get('dst'))).toEqual([]);
+    // The replica verifies the source's certificate: with another CA (the replica's own) the link fails.
+    await startReplication(registry.get('src'), registry.get('dst'), manifest, { sourceCa: replica.caPath });
+    const refused = await until(
+      'the IO thread refusing the certificate',
+      () => replicationStatus(registry.get('src'), registry.get('dst')),
+      (s) => !s.running && (s.lastError ?? '') !== '',
+    );
+    expect(refused.io).not.toBe('Yes');
+    expect(refused.lastError).toMatch(/ssl|certificate|tls/i);
     await startReplication(registry.get('src'), registry.get('dst'), manifest);
+    const channel = await b.query<Record<string, unknown>>(sql`SHOW SLAVE 'carepool' STATUS`);
+    expect(channel.rows[0]?.Master_SSL_Verify_Server_Cert).toBe('Yes');
+    expect(channel.rows[0]?.Master_SSL_CA_File).toBe(source.caPath);
     await run(
       a,
       "INSERT INTO t VALUES (1000, 'new')",
@@ -134,7 +147,7 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
     const caught = await until(
       'replica catching up',
       () => replicationStatus(registry.get('src'), registry.get('dst')),
-      (s) => s.running && s.appliedGtid !== null && s.appliedGtid === s.sourceGtid,
+      (s) => s.running && s.caughtUp === true,
     );
     expect(caught.lastError).toBeNull();
     expect((await verifyTables(registry.get('src'), registry.get('dst'))).identical).toBe(true);
@@ -164,7 +177,7 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
     await until(
       'replication resuming',
       () => replicationStatus(registry.get('src'), registry.get('dst')),
-      (s) => s.running && s.appliedGtid === s.sourceGtid,
+      (s) => s.running && s.caughtUp === true,
     );
     expect((await verifyTables(registry.get('src'), registry.get('dst'))).identical).toBe(true);
 
@@ -183,7 +196,15 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
     ]);
     expect(await readOnly(a)).toBe(0);
     await run(b, 'DELETE FROM t WHERE id = 5000');
-    const done = await cutover(registry.get('src'), registry.get('dst'), { waitSeconds: 20 });
+    // A web app on this home follows the switch: its registry sends src's requests to dst afterwards.
+    const app = new TargetRegistry(config);
+    const unfollow = await followCutovers(app, homes[0] as string, 50);
+    expect(app.get('src').name).toBe('src');
+    const done = await cutover(registry.get('src'), registry.get('dst'), {
+      waitSeconds: 20,
+      home: homes[0] as string,
+      reverse: true,
+    });
     expect(done.phases.map((p) => p.phase)).toEqual([
       'preflight',
       'source-read-only',
@@ -191,7 +212,13 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
       'wait-for-replica',
       'final-verify',
       'promote',
+      'switch-app',
+      'reverse-replication',
     ]);
+    expect((await readCutoverRecord(homes[0] as string)).redirects).toEqual({ src: 'dst' });
+    await until('the app following the switch', async () => app.get('src').name, (n) => n === 'dst');
+    unfollow();
+    await app.close(1000);
     expect(done.ok).toBe(true);
     // Bounded by the phases it spans (never asserted as an absolute latency).
     expect(done.writeDowntimeMs).toBeGreaterThanOrEqual(0);
@@ -201,7 +228,15 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
     const after = await replicationStatus(registry.get('src'), registry.get('dst'));
     expect(after.running).toBe(false);
     expect(after.io).toBe('No');
+    // Reverse replication: dst's new writes reach src (still read-only), so a way back stays open.
+    await run(b, "INSERT INTO t VALUES (6000, 'written on dst')", "UPDATE t SET v = 'dst' WHERE id = 8");
+    await until(
+      'reverse replication catching up',
+      () => replicationStatus(registry.get('dst'), registry.get('src')),
+      (s) => s.running && s.lastError === null && s.caughtUp === true,
+    );
+    expect((await verifyTables(registry.get('dst'), registry.get('src'))).identical).toBe(true);
+    await stopReplication(registry.get('dst'), registry.get('src'));
     await run(a, 'SET GLOBAL read_only = 0');
-    await stopReplication(registry.get('src'), registry.get('dst'));
   });
 });

@@ -3,6 +3,7 @@ import { type CutoverResult, cutover } from '../../move/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { tableList } from './copy.js';
+import { withMoveRegistry } from './move-registry.js';
 import { intOption } from './seed.js';
 
 /** The human report of a cutover: each phase, then the outcome and the write downtime. */
@@ -13,7 +14,7 @@ export function cutoverReport(r: CutoverResult): string {
       r.phases.map((p) => [p.phase, p.ok ? 'yes' : 'FAILED', p.ms, p.detail]),
     ),
     r.ok
-      ? `cutover ${r.from} → ${r.to} done; writes were blocked for ${((r.writeDowntimeMs ?? 0) / 1000).toFixed(2)} s`
+      ? `cutover ${r.from} → ${r.to} done; writes were blocked for ${((r.writeDowntimeMs ?? 0) / 1000).toFixed(2)} s${r.phases.some((p) => p.phase === 'reverse-replication' && !p.ok) ? ` (reverse replication failed: ${r.from} stays read-only)` : ''}`
       : `cutover ${r.from} → ${r.to} failed${r.rolledBack ? `; ${r.from} is writable again` : ''}`,
   ].join('\n');
 }
@@ -30,6 +31,8 @@ export function registerCutover(program: Command, ctx: CliContext): void {
     .option('--wait <seconds>', 'how long the replica may take to catch up', intOption(1, 3600), 30)
     .option('--no-verify', 'skip the final verify while writes are blocked')
     .option('--tables <t,...>', 'tables the final verify checks (default: all)')
+    .option('--reverse', 'after the switch, replicate --to back into --from (which stays read-only)')
+    .option('--reverse-ca <file>', "CA of --to's certificate for the reverse channel")
     .option('--json', 'print JSON')
     .action(
       async (opts: {
@@ -38,15 +41,21 @@ export function registerCutover(program: Command, ctx: CliContext): void {
         wait: number;
         verify: boolean;
         tables?: string;
+        reverse?: boolean;
+        reverseCa?: string;
         json?: boolean;
       }) => {
-        const registry = await ctx.registry();
         const tables = tableList(opts.tables);
-        const result = await cutover(registry.get(opts.from), registry.get(opts.to), {
-          waitSeconds: opts.wait,
-          verify: opts.verify,
-          ...(tables ? { tables } : {}),
-        });
+        const result = await withMoveRegistry(ctx, (registry) =>
+          cutover(registry.get(opts.from), registry.get(opts.to), {
+            waitSeconds: opts.wait,
+            verify: opts.verify,
+            home: ctx.config().home,
+            ...(opts.reverse ? { reverse: true } : {}),
+            ...(opts.reverseCa ? { reverseCa: opts.reverseCa } : {}),
+            ...(tables ? { tables } : {}),
+          }),
+        );
         if (opts.json) ctx.out.json({ cutover: result });
         else ctx.out.line(cutoverReport(result));
         if (!result.ok) ctx.exitCode = 1;

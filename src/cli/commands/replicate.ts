@@ -9,6 +9,7 @@ import {
 } from '../../move/replicate.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
+import { withMoveRegistry } from './move-registry.js';
 
 /** The human form of a replication status. */
 export function statusText(s: ReplicationStatus): string {
@@ -23,6 +24,7 @@ interface Opts {
   from: string;
   to: string;
   manifest?: string;
+  sourceCa?: string;
   json?: boolean;
 }
 
@@ -39,8 +41,7 @@ export function registerReplicate(program: Command, ctx: CliContext): void {
   common(
     cmd.command('preflight').description('check binary log, format, server ids, keys (no changes)'),
   ).action(async (opts: Opts) => {
-    const r = await ctx.registry();
-    const findings = await replicationPreflight(r.get(opts.from), r.get(opts.to));
+    const findings = await withMoveRegistry(ctx, (r) => replicationPreflight(r.get(opts.from), r.get(opts.to)));
     if (opts.json) ctx.out.json({ preflight: findings });
     else
       ctx.out.line(
@@ -55,22 +56,26 @@ export function registerReplicate(program: Command, ctx: CliContext): void {
   });
   common(cmd.command('start').description('start replication at the position the copy recorded'))
     .option('--manifest <file>', 'copy manifest (default: <home>/move/<from>-to-<to>.json)')
+    .option(
+      '--source-ca <file>',
+      "CA of the source's certificate, a path the replica server reads (default: the source URL's ssl-ca; the sandbox's own CA)",
+    )
     .action(async (opts: Opts) => {
-      const r = await ctx.registry();
-      const from = r.get(opts.from);
-      const to = r.get(opts.to);
-      const status = await startReplication(
-        from,
-        to,
-        opts.manifest ?? defaultManifestPath(ctx.config().home, from.name, to.name),
+      const home = ctx.config().home;
+      const status = await withMoveRegistry(ctx, (r) =>
+        startReplication(
+          r.get(opts.from),
+          r.get(opts.to),
+          opts.manifest ?? defaultManifestPath(home, r.get(opts.from).name, r.get(opts.to).name),
+          { home, ...(opts.sourceCa ? { sourceCa: opts.sourceCa } : {}) },
+        ),
       );
       if (opts.json) ctx.out.json({ replicate: status });
       else ctx.out.line(statusText(status));
     });
   common(cmd.command('status').description('lag (GTID positions, seconds) and errors')).action(
     async (opts: Opts) => {
-      const r = await ctx.registry();
-      const status = await replicationStatus(r.get(opts.from), r.get(opts.to));
+      const status = await withMoveRegistry(ctx, (r) => replicationStatus(r.get(opts.from), r.get(opts.to)));
       if (opts.json) ctx.out.json({ replicate: status });
       else ctx.out.line(statusText(status));
       if (!status.running) ctx.exitCode = 1;
@@ -79,8 +84,7 @@ export function registerReplicate(program: Command, ctx: CliContext): void {
   common(
     cmd.command('stop').description('stop replication and remove the channel on the destination'),
   ).action(async (opts: Opts) => {
-    const r = await ctx.registry();
-    await stopReplication(r.get(opts.from), r.get(opts.to));
+    await withMoveRegistry(ctx, (r) => stopReplication(r.get(opts.from), r.get(opts.to)));
     if (opts.json) ctx.out.json({ replicate: { stopped: true } });
     else ctx.out.line('replication stopped');
   });

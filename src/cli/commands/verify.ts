@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type RowDifference, type VerifyResult, verifyTables } from '../../move/index.js';
+import { writeMoveState } from '../../move/move-state.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { tableList } from './copy.js';
@@ -79,6 +80,17 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           limit: opts.limit,
           maxThreadsRunning: opts.maxThreadsRunning,
         });
+        // The Move page shows the last verify: counts per table and the first 200 findings (keys only).
+        await writeMoveState(ctx.config().home, 'verify', {
+          from: result.from,
+          to: result.to,
+          identical: result.identical,
+          differenceCount: result.differenceCount,
+          rowsPerSecond: result.rowsPerSecond,
+          ms: result.ms,
+          tables: result.tables,
+          findings: result.differences.slice(0, 200).map((d) => differenceLine(d, result.from, result.to)),
+        }).catch(() => undefined);
         if (opts.json) ctx.out.json({ verify: result });
         else ctx.out.line(verifyReport(result));
         if (!result.identical) ctx.exitCode = 1;

@@ -68,4 +68,11 @@ export const moveCodes = defineCodes({
       'Server replication between the two targets cannot start: a preflight check failed (each is named with its fix).',
     hint: 'Fix what the message lists on the named server (binary log, ROW format, server ids, lower_case_table_names, primary keys), then run carepool replicate start again; carepool replicate preflight shows the checks alone.',
   },
+  CAREPOOL_MOVE_REPLICATION_CA: {
+    exit: 2,
+    http: 409,
+    title:
+      "The replica cannot verify the source's TLS certificate: no CA file is known for the source.",
+    hint: "Pass --source-ca FILE (a path the replica server can read), or put ssl-ca=FILE in the source target's URL; on the carepool sandbox the CA is found in the sandbox state.",
+  },
 });
