@@ -28,6 +28,8 @@ interface Node {
   /** Avoid until this time (ms) unless every node is avoided. */
   downUntil: number;
   connections: number;
+  /** Opens chosen for this node and still under way (so concurrent opens spread too). */
+  pending: number;
   queries: number;
   /** Thread ids of connections open on this node (KILL must go to the node that owns the thread). */
   readonly threads: Set<number>;
@@ -72,6 +74,10 @@ export class HostRouter {
   #galera: boolean | undefined;
   #monitor: NodeJS.Timeout | undefined;
   #checking = false;
+  /** Monitor rounds in a row that found no connection open (it stops after a few). */
+  #idleRounds = 0;
+  /** The first multi-host open, which learns whether this is Galera; concurrent opens wait for it. */
+  #learning: Promise<unknown> | undefined;
 
   constructor(target: string, spec: ConnectionSpec, options: OpenOptions, open: Opener = openConnection) {
     this.#target = target;
@@ -87,6 +93,7 @@ export class HostRouter {
       reason: '',
       downUntil: 0,
       connections: 0,
+      pending: 0,
       queries: 0,
       threads: new Set<number>(),
     }));
@@ -118,10 +125,23 @@ export class HostRouter {
   /** Opens a connection on a node that may take traffic, or fails naming every node and why it was skipped. */
   async open(): Promise<RawConnection> {
     if (!this.multi) return this.#track(this.#nodes[0]!, await this.#open(this.#spec, this.#options));
+    if (this.#galera === undefined) {
+      if (this.#learning) await this.#learning.catch(() => undefined);
+      else {
+        const first = this.#openMulti();
+        this.#learning = first;
+        return first;
+      }
+    }
+    return this.#openMulti();
+  }
+
+  async #openMulti(): Promise<RawConnection> {
     const failures: string[] = [];
     let lastError: unknown;
     for (const node of this.#candidates()) {
       let conn: RawConnection | undefined;
+      node.pending++;
       try {
         conn = await this.#open({ ...this.#spec, host: node.host, port: node.port }, this.#options);
         const status = await probe(conn);
@@ -141,6 +161,8 @@ export class HostRouter {
         const message = error instanceof Error ? error.message : String(error);
         this.#markDown(node, 'down', message);
         failures.push(`${node.host}:${node.port} ${message}`);
+      } finally {
+        node.pending--;
       }
     }
     // Every host failed the same way (a wrong password, TLS refused): that error, coded by the pool, says
@@ -175,7 +197,7 @@ export class HostRouter {
     const now = Date.now();
     const usable = this.#nodes.filter((n) => n.downUntil <= now);
     const avoided = this.#nodes.filter((n) => n.downUntil > now);
-    if (this.#galera) usable.sort((a, b) => a.connections - b.connections);
+    if (this.#galera) usable.sort((a, b) => a.connections + a.pending - (b.connections + b.pending));
     return [...usable, ...avoided];
   }
 
@@ -203,7 +225,6 @@ export class HostRouter {
       open = false;
       node.connections--;
       node.threads.delete(conn.threadId);
-      if (this.#nodes.every((n) => n.connections === 0)) this.close();
     };
     conn.onBroken(release);
     if (this.#galera && this.multi) this.#startMonitor();
@@ -263,6 +284,12 @@ export class HostRouter {
   /** Re-reads every node's wsrep status over a short-lived connection; marks nodes up or down. */
   async #check(): Promise<void> {
     if (this.#checking) return;
+    // Nothing open for a while (the pool closed or went idle): stop polling; the next open restarts it.
+    this.#idleRounds = this.#nodes.some((n) => n.connections > 0) ? 0 : this.#idleRounds + 1;
+    if (this.#idleRounds > 10) {
+      this.close();
+      return;
+    }
     this.#checking = true;
     try {
       await Promise.all(
@@ -313,4 +340,41 @@ async function probe(conn: RawConnection): Promise<WsrepStatus> {
 function allSame(failures: readonly string[]): boolean {
   const tail = (f: string) => f.slice(f.indexOf(' ') + 1);
   return failures.every((f) => tail(f) === tail(failures[0]!));
+}
+
+/**
+ * For one dedicated connection (the migrator, the doctor): the spec narrowed to the first host of the URL
+ * that is reachable and, on Galera, healthy. A one-host spec is returned as is; when no host qualifies,
+ * CAREPOOL_DB_NO_HEALTHY_NODE (or the hosts' common error).
+ */
+export async function healthySpec(
+  target: string,
+  spec: ConnectionSpec,
+  options: OpenOptions,
+  open: Opener = openConnection,
+): Promise<ConnectionSpec> {
+  if (!spec.hosts || spec.hosts.length < 2) return spec;
+  const failures: string[] = [];
+  let lastError: unknown;
+  for (const h of spec.hosts) {
+    const one = { ...spec, host: h.host, port: h.port };
+    let conn: RawConnection | undefined;
+    try {
+      conn = await open(one, { ...options, keepAliveMs: 0 });
+      const status = await probe(conn);
+      if (!status.on || isNodeHealthy(status)) return one;
+      failures.push(`${h.host}:${h.port} ${whyUnhealthy(status)}`);
+    } catch (error) {
+      lastError = error;
+      failures.push(`${h.host}:${h.port} ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await conn?.close().catch(() => conn?.destroy());
+    }
+  }
+  if (lastError !== undefined && allSame(failures)) throw lastError;
+  throw new AppError(
+    'CAREPOOL_DB_NO_HEALTHY_NODE',
+    `target "${target}": no host of its URL can take connections: ${failures.join('; ')}`,
+    { meta: { target, hosts: spec.hosts.map((h) => `${h.host}:${h.port}`) } },
+  );
 }
