@@ -1,5 +1,6 @@
 import type { QueryResult } from './driver.js';
 import type { Pool, PooledConnection } from './pool/pool.js';
+import { isConnectionLost, isIdempotentRead } from './pool/retry.js';
 import type { SqlQuery } from './sql.js';
 
 /**
@@ -37,8 +38,15 @@ export class PoolClient implements SqlClient {
     this.#pool = pool;
   }
 
-  query<Row>(q: SqlQuery): Promise<QueryResult<Row>> {
-    return this.#pool.withConnection((conn) => conn.query<Row>(q.text, q.values));
+  async query<Row>(q: SqlQuery): Promise<QueryResult<Row>> {
+    const run = () => this.#pool.withConnection((conn) => conn.query<Row>(q.text, q.values));
+    try {
+      return await run();
+    } catch (error) {
+      // A read that lost its connection (failover, restart) runs once more on a fresh one; writes never.
+      if (!isConnectionLost(error) || !isIdempotentRead(q.text)) throw error;
+      return run();
+    }
   }
 
   async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {

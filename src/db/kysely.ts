@@ -13,6 +13,7 @@ import {
 import type { SqlClient } from './client.js';
 import type { QueryResult as DriverResult } from './driver.js';
 import type { Pool, PooledConnection } from './pool/pool.js';
+import { isConnectionLost, isIdempotentRead } from './pool/retry.js';
 import type { SqlQuery } from './sql.js';
 
 /**
@@ -30,14 +31,27 @@ export function createKysely<DB>(pool: Pool): Kysely<DB> {
 }
 
 class PoolConnection implements DatabaseConnection {
-  readonly lease: PooledConnection;
+  lease: PooledConnection;
+  /** Inside BEGIN … COMMIT: a lost connection took the transaction with it, so nothing is retried. */
+  inTransaction = false;
+  readonly #pool: Pool;
 
-  constructor(lease: PooledConnection) {
+  constructor(lease: PooledConnection, pool: Pool) {
     this.lease = lease;
+    this.#pool = pool;
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.lease.query<R>(compiled.sql, compiled.parameters);
+    let result: DriverResult<R>;
+    try {
+      result = await this.lease.query<R>(compiled.sql, compiled.parameters);
+    } catch (error) {
+      // A read that lost its connection (failover, restart) runs once more on a fresh one.
+      if (this.inTransaction || !isConnectionLost(error) || !isIdempotentRead(compiled.sql)) throw error;
+      this.lease.discard();
+      this.lease = await this.#pool.acquire('kysely retry');
+      result = await this.lease.query<R>(compiled.sql, compiled.parameters);
+    }
     return {
       rows: result.rows,
       ...(result.rows.length === 0 && result.affectedRows + result.insertId > 0
@@ -65,7 +79,7 @@ class PoolDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new PoolConnection(await this.#pool.acquire('kysely'));
+    return new PoolConnection(await this.#pool.acquire('kysely'), this.#pool);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -75,6 +89,7 @@ class PoolDriver implements Driver {
       );
     }
     await connection.executeQuery(CompiledQuery.raw('begin'));
+    (connection as PoolConnection).inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -86,6 +101,7 @@ class PoolDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as PoolConnection).inTransaction = false;
     (connection as PoolConnection).lease.release();
   }
 
