@@ -50,6 +50,21 @@ describe('carepool migrate / schema CLI', () => {
       expect(all).not.toContain(s.users.migrator.password);
   });
 
+  it('check and schema diff say which objects they did not compare (the audit triggers raw op.sql made)', async () => {
+    const [check, diff, json] = await Promise.all([
+      carepool(['migrate', 'check', '--target', 'azure']),
+      carepool(['schema', 'diff', 'chain', 'azure']),
+      carepool(['schema', 'diff', 'chain', 'azure', '--json']),
+    ]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/azure: matches chain \(.*\) in what both sides track; 2 object\(s\) NOT compared:/);
+    expect(check.stdout).toMatch(/! trigger carepool_audit_no_update on carepool_audit \(in azure\) not compared: chain .* does not track views, triggers or routines; a raw op.sql step of 0003_security creates it/);
+    expect(diff.code).toBe(0);
+    expect(diff.stderr).toContain('NOT compared: trigger carepool_audit_no_delete on carepool_audit (in azure)');
+    expect(diff.stdout).toContain('have the same schema in what both track (2 object(s) not compared, see above)');
+    expect((JSON.parse(json.stdout) as { notCompared: string[] }).notCompared).toHaveLength(2);
+  });
+
   it('up --sql prints the plan offline; a write without --target is a usage error (exit 2)', async () => {
     const [offline, noTarget] = await Promise.all([
       carepool(['migrate', 'up', 'head', '--sql', '--server', 'mysql:8.0.36']),

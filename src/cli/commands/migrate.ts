@@ -251,7 +251,14 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         const chain = await chainOf(opts);
         const targets = (await ctx.registry()).select(opts.target);
         const desired = name === 'check' ? await desiredSchema(ctx, opts) : undefined;
-        const statuses = await Promise.all(targets.map((t) => targetStatus(t, chain, desired?.schema)));
+        const statuses = await Promise.all(
+          targets.map((t) =>
+            targetStatus(t, chain, desired?.schema, {
+              label: desired?.label ?? 'the models',
+              ...(desired?.rawObjects ? { raw: desired.rawObjects } : {}),
+            }),
+          ),
+        );
         const chainDrift =
           desired && desired.kind !== 'chain'
             ? diffSchemas(schemaOf(chain, new Set(chain.order)), desired.schema)
@@ -286,8 +293,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
               ...(s.journal.length ? [`half-applied: ${s.journal[0]?.revision}`] : []),
               ...(s.pending.length ? [`pending: ${s.pending.join(', ')}`] : []),
             ];
+            // Objects left out of the comparison are said, never folded into "matches".
+            const left = (s.notCompared ?? []).map((n) => `! ${n}`);
             ctx.out.line(
-              `${s.target}: ${problems.length ? `\n  ${problems.join('\n  ')}` : `matches ${desired?.label ?? 'the models'}`}`,
+              `${s.target}: ${problems.length ? `\n  ${problems.join('\n  ')}` : `matches ${desired?.label ?? 'the models'}${left.length ? ` in what both sides track; ${left.length} object(s) NOT compared:` : ''}`}${left.length ? `\n  ${left.join('\n  ')}` : ''}`,
             );
           }
           if (chainDrift.length)

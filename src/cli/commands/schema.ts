@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.js';
 import { DEFAULT_OFFLINE_SERVER, describeOperation, diffSchemas, renderOps } from '../../migrate/index.js';
+import { objectsNotCompared } from '../../migrate/objects/raw.js';
 import { scriptStatement } from '../../migrate/objects/session.js';
 import { dumpSource, loadSource, verifyChange } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
@@ -31,6 +32,13 @@ export function registerSchema(program: Command, ctx: CliContext): void {
       const sources = sourceContext(ctx, opts);
       const [sa, sb] = await Promise.all([loadSource(a, sources), loadSource(b, sources)]);
       const ops = diffSchemas(sa.schema, sb.schema);
+      // Objects one side cannot compare (it does not track them, or raw op.sql made them): said, not hidden.
+      const side = (s: typeof sa, label: string) => ({
+        label,
+        schema: s.schema,
+        ...(s.rawObjects ? { raw: s.rawObjects } : {}),
+      });
+      const notCompared = objectsNotCompared(side(sa, a), side(sb, b));
       if (opts.json)
         ctx.out.json({
           from: a,
@@ -38,9 +46,15 @@ export function registerSchema(program: Command, ctx: CliContext): void {
           equal: ops.length === 0,
           operations: ops,
           summary: ops.map(describeOperation),
+          notCompared,
         });
-      else if (ops.length === 0) ctx.out.line(`${a} and ${b} have the same schema`);
-      else {
+      else if (ops.length === 0) {
+        for (const n of notCompared) ctx.out.note(`NOT compared: ${n}`);
+        ctx.out.line(
+          `${a} and ${b} have the same schema${notCompared.length ? ` in what both track (${notCompared.length} object(s) not compared, see above)` : ''}`,
+        );
+      } else {
+        for (const n of notCompared) ctx.out.note(`NOT compared: ${n}`);
         ctx.out.line(
           `${ops.length} difference(s) from ${a} to ${b}:\n  ${ops.map(describeOperation).join('\n  ')}`,
         );

@@ -5,6 +5,7 @@ import { diffSchemas } from '../diff/diff-schemas.js';
 import type { Chain } from '../files/graph.js';
 import type { HistoryRow, JournalRow } from '../history/history-store.js';
 import { withObjects } from '../objects/diff.js';
+import { objectsNotCompared } from '../objects/raw.js';
 import { introspectSchema } from '../introspect/index.js';
 import type { Operation } from '../ops/operation.js';
 import { serverLabel } from '../server.js';
@@ -43,6 +44,8 @@ export interface TargetStatus {
   readonly journal: readonly JournalRow[];
   /** With `models`: what would turn the live schema into the models (empty: no drift). */
   readonly drift?: readonly Operation[];
+  /** With `models`: the live objects the comparison left out, each with why (never silently "clean"). */
+  readonly notCompared?: readonly string[];
   readonly error?: ErrorJson;
 }
 
@@ -50,7 +53,12 @@ export interface TargetStatus {
  * Reads a target's bookkeeping (without the lock: read-only) and, given `models`, introspects it and
  * diffs it against them. Never throws.
  */
-export async function targetStatus(target: Target, chain: Chain, models?: Schema): Promise<TargetStatus> {
+export async function targetStatus(
+  target: Target,
+  chain: Chain,
+  models?: Schema,
+  desired: { readonly label: string; readonly raw?: ReadonlyMap<string, string> } = { label: 'the models' },
+): Promise<TargetStatus> {
   const empty = {
     applied: [],
     current: [],
@@ -66,9 +74,12 @@ export async function targetStatus(target: Target, chain: Chain, models?: Schema
     const state = await readTargetState(session, false);
     const applied = chain.order.filter((id) => state.applied.has(id));
     const parents = new Set(state.history.flatMap((h) => h.parents));
-    const drift = models
-      ? diffSchemas(withObjects(await introspectSchema(session.conn, session.database)), models)
-      : undefined;
+    const live = models ? withObjects(await introspectSchema(session.conn, session.database)) : undefined;
+    const drift = live && models ? diffSchemas(live, models) : undefined;
+    const notCompared =
+      live && models
+        ? objectsNotCompared({ label: target.name, schema: live }, { ...desired, schema: models })
+        : [];
     return {
       target: target.name,
       ok: true,
@@ -85,6 +96,7 @@ export async function targetStatus(target: Target, chain: Chain, models?: Schema
       unknown: state.history.filter((h) => !chain.revisions.has(h.revision)).map((h) => h.revision),
       journal: state.journal,
       ...(drift ? { drift } : {}),
+      ...(notCompared.length ? { notCompared } : {}),
     };
   } catch (error) {
     return { target: target.name, ok: false, ...empty, error: toError(error) };

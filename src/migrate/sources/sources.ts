@@ -1,3 +1,4 @@
+import { rawObjectsOf } from '../objects/raw.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +48,8 @@ export interface LoadedSource {
   readonly server?: ServerInfo;
   readonly target?: Target;
   readonly chain?: Chain;
+  /** Chains: objects raw op.sql steps leave in place (`kind:name` → revision), never compared. */
+  readonly rawObjects?: ReadonlyMap<string, string>;
 }
 
 const ACCEPTED =
@@ -72,6 +75,7 @@ export async function loadSource(spec: string, ctx: SourceContext): Promise<Load
       label: `chain (${ctx.migrationsDir})`,
       schema: schemaOf(chain, new Set(chain.order)),
       chain,
+      rawObjects: rawObjectsOf(chain.order.flatMap((id) => chain.revisions.get(id) ?? [])),
     };
   }
   const target = (await targetsOrNone(ctx)).find((t) => t.name === spec);
