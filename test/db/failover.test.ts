@@ -95,7 +95,8 @@ describe('failover: DNS is resolved again for every new connection', () => {
     record = undefined;
     const failed = await open().then(
       () => undefined,
-      (e: unknown) => wrapDriverError(e, { target: 'failover', host: NAME, port: spec.port }),
+      (e: unknown) =>
+        wrapDriverError(e, { target: 'failover', host: NAME, port: spec.port, user: spec.user }),
     );
     expect(failed?.code).toBe('CAREPOOL_DB_HOST_NOT_FOUND');
     // ...and the first connect after the record moves reaches the server it names now.
