@@ -58,6 +58,8 @@ export interface AppDeps {
   readonly security: SecurityOptions | 'none';
   /** Serve HTTPS with this certificate and key (PEM). */
   readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+  /** True while the instance drains: `/readyz` answers 503 (src/fleet). */
+  readonly draining?: () => boolean;
 }
 
 /**
@@ -127,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registry: deps.registry,
     metrics,
     ...(deps.readRevision ? { readRevision: deps.readRevision } : {}),
+    ...(deps.draining ? { draining: deps.draining } : {}),
   });
   registerTargetApi(app, clinic, deps.readRevision);
   registerPatientApi(app, clinic);

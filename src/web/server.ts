@@ -4,10 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { AuditLog } from '../audit/index.js';
 import { UserStore } from '../auth/index.js';
+import type { FleetSettings } from '../config/fleet.js';
 import type { CarepoolConfig } from '../config/index.js';
 import type { RevisionReader } from '../db/health.js';
 import { PoolMetrics } from '../db/pool/metrics.js';
 import { TargetRegistry } from '../db/targets.js';
+import { type Fleet, joinFleet } from '../fleet/index.js';
 import type { Logger } from '../log/logger.js';
 import { AppError } from '../errors/index.js';
 import { buildApp } from './app.js';
@@ -27,6 +29,8 @@ export interface StartServerOptions {
   readonly now?: () => number;
   /** Sign-in attempts per address per window (tests raise it). */
   readonly loginLimit?: { readonly max: number; readonly windowMs: number };
+  /** Join the fleet (heartbeat rows, pools sized to a share of each server, draining); none: off. */
+  readonly fleet?: FleetSettings;
 }
 
 /** A listening server. */
@@ -45,6 +49,8 @@ export interface ServerHandle {
   readonly https: boolean;
   /** Users and tokens of the targets it serves (what sign-in checks). */
   readonly users: UserStore;
+  /** This instance's fleet membership, when it joined one. */
+  readonly fleet?: Fleet;
   /** Stops accepting, lets in-flight requests finish, then drains the pools. Idempotent. */
   close(): Promise<void>;
 }
@@ -62,6 +68,9 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   const registry: TargetRegistry = new TargetRegistry(options.config, {
     observers: (name) => [poolMetrics.observerFor(name)],
   });
+  // Before the app exists: the pools serve with their fleet share from the first request on.
+  const fleet = options.fleet?.enabled ? await joinFleet(registry, options.fleet) : undefined;
+  let draining = false;
   const { http } = options.config;
   const tls = http.https ? await readTlsFiles(http.https) : undefined;
   const users = new UserStore(registry);
@@ -71,6 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.readRevision ? { readRevision: options.readRevision } : {}),
     ...(tls ? { https: tls } : {}),
+    draining: () => draining,
     security: {
       users,
       audit: new AuditLog(registry),
@@ -93,6 +103,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     await app.listen({ host, port, backlog: 4096 });
   } catch (error) {
     await app.close();
+    await fleet?.leave();
     await registry.close(1000);
     throw error;
   }
@@ -137,10 +148,17 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     loopbackOnly: isLoopback(host),
     https: tls !== undefined,
     users,
+    ...(fleet ? { fleet } : {}),
     close() {
       closing ??= (async () => {
+        // Draining: /readyz answers 503 (load balancers stop sending) while requests are still served.
+        draining = true;
+        await fleet?.drain();
+        const delay = options.fleet?.drainDelayMs ?? 0;
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         await app.close();
         await waitForRequests(longestRequestMs);
+        await fleet?.leave();
         await registry.close(2000);
       })();
       return closing;

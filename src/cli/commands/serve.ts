@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { readFleetSettings } from '../../config/fleet.js';
 import type { CarepoolConfig } from '../../config/index.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import { readRevision } from '../../migrate/index.js';
@@ -29,6 +30,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         readRevision,
         host: address.host,
         port: address.port,
+        fleet: readFleetSettings(),
       }).catch((error: unknown) => {
         throw listenError(error, address);
       });
