@@ -1,5 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { RowDifference } from './compare.js';
+import type { VerifyResult } from './verify.js';
 
 /** What the Move page shows besides copy manifests: the last verify and the last cutover. */
 export type MoveStateKind = 'verify' | 'cutover';
@@ -27,4 +29,43 @@ export async function readMoveState<T>(home: string, kind: MoveStateKind): Promi
   } catch {
     return null;
   }
+}
+
+/** `p_patients (id=5)`. */
+function rowName(d: RowDifference): string {
+  const key = Object.entries(d.key)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v)}`)
+    .join(', ');
+  return `${d.table} (${key})`;
+}
+
+/** One line per differing row. */
+export function differenceLine(d: RowDifference, from: string, to: string): string {
+  switch (d.kind) {
+    case 'missing':
+      return `${rowName(d)}: missing on ${to}`;
+    case 'extra':
+      return `${rowName(d)}: extra on ${to} (not on ${from})`;
+    case 'changed':
+      return `${rowName(d)}: differs in ${(d.columns ?? []).join(', ') || '(no single column: row hash only)'}`;
+    default: {
+      const never: never = d.kind;
+      return never;
+    }
+  }
+}
+
+
+/** Records a verify run for the Move page: counts per table and the first 200 findings (keys, no values). */
+export function recordVerify(home: string, result: VerifyResult): Promise<void> {
+  return writeMoveState(home, 'verify', {
+    from: result.from,
+    to: result.to,
+    identical: result.identical,
+    differenceCount: result.differenceCount,
+    rowsPerSecond: result.rowsPerSecond,
+    ms: result.ms,
+    tables: result.tables,
+    findings: result.differences.slice(0, 200).map((d) => differenceLine(d, result.from, result.to)),
+  });
 }

@@ -1,34 +1,12 @@
 import type { Command } from 'commander';
-import { type RowDifference, type VerifyResult, verifyTables } from '../../move/index.js';
-import { writeMoveState } from '../../move/move-state.js';
+import { type VerifyResult, verifyTables } from '../../move/index.js';
+import { differenceLine, recordVerify } from '../../move/move-state.js';
+
+export { differenceLine };
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { tableList } from './copy.js';
 import { intOption } from './seed.js';
-
-/** `p_patients (id=5)`. */
-function rowName(d: RowDifference): string {
-  const key = Object.entries(d.key)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v)}`)
-    .join(', ');
-  return `${d.table} (${key})`;
-}
-
-/** One line per differing row. */
-export function differenceLine(d: RowDifference, from: string, to: string): string {
-  switch (d.kind) {
-    case 'missing':
-      return `${rowName(d)}: missing on ${to}`;
-    case 'extra':
-      return `${rowName(d)}: extra on ${to} (not on ${from})`;
-    case 'changed':
-      return `${rowName(d)}: differs in ${(d.columns ?? []).join(', ') || '(no single column: row hash only)'}`;
-    default: {
-      const never: never = d.kind;
-      return never;
-    }
-  }
-}
 
 /** The human report of a verify run. */
 export function verifyReport(r: VerifyResult): string {
@@ -80,17 +58,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           limit: opts.limit,
           maxThreadsRunning: opts.maxThreadsRunning,
         });
-        // The Move page shows the last verify: counts per table and the first 200 findings (keys only).
-        await writeMoveState(ctx.config().home, 'verify', {
-          from: result.from,
-          to: result.to,
-          identical: result.identical,
-          differenceCount: result.differenceCount,
-          rowsPerSecond: result.rowsPerSecond,
-          ms: result.ms,
-          tables: result.tables,
-          findings: result.differences.slice(0, 200).map((d) => differenceLine(d, result.from, result.to)),
-        }).catch(() => undefined);
+        await recordVerify(ctx.config().home, result).catch(() => undefined);
         if (opts.json) ctx.out.json({ verify: result });
         else ctx.out.line(verifyReport(result));
         if (!result.identical) ctx.exitCode = 1;

@@ -31,7 +31,8 @@ export const layout = `<!doctype html>
           <li><a href="/erd"<%~ it.nav === 'erd' ? ' aria-current="page"' : '' %>>ERD</a></li>
           <li><a href="/live"<%~ it.nav === 'live' ? ' aria-current="page"' : '' %>>Live</a></li>
           <% if (admin) { %><li><a href="/doctor"<%~ it.nav === 'doctor' ? ' aria-current="page"' : '' %>>Doctor</a></li>
-          <li><a href="/audit"<%~ it.nav === 'audit' ? ' aria-current="page"' : '' %>>Audit</a></li><% } %>
+          <li><a href="/audit"<%~ it.nav === 'audit' ? ' aria-current="page"' : '' %>>Audit</a></li>
+          <li><a href="/move"<%~ it.nav === 'move' ? ' aria-current="page"' : '' %>>Move</a></li><% } %>
           <li><a href="/docs">API</a></li>
         </ul>
       </nav>
