@@ -78,6 +78,21 @@ describe('live pool view', () => {
     const script = await app.inject({ url: '/static/live.js' });
     expect(script.statusCode).toBe(200);
     expect(script.body).toContain("new EventSource('/api/v1/live')");
+    // uPlot's own files, served from this server (node_modules), cacheable by ETag.
+    expect(page.body).toContain('src="/static/uplot.iife.min.js"');
+    expect(page.body).toContain('href="/static/uplot.min.css"');
+    const uplot = await app.inject({ url: '/static/uplot.iife.min.js' });
+    expect(uplot.statusCode).toBe(200);
+    expect(uplot.headers['content-type']).toContain('javascript');
+    expect(uplot.body).toContain('uPlot');
+    const again = await app.inject({
+      url: '/static/uplot.iife.min.js',
+      headers: { 'if-none-match': String(uplot.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+    const css = await app.inject({ url: '/static/uplot.min.css' });
+    expect(css.headers['content-type']).toContain('text/css');
+    expect(css.body).toContain('.u-legend');
   });
 
   it('ends open streams when the server closes', async () => {

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/index.js';
 import { LIVE_INTERVAL, LIVE_PATH, type LiveTarget, percentiles, startLiveFeed } from '../../load/index.js';
 import { layoutData } from '../views/layout-data.js';
-import { liveScript } from '../views/live-script.js';
 import { liveTemplate } from '../views/live-template.js';
 import { layout } from '../views/templates/layout.js';
+import { LIVE_ASSETS, registerLiveAssets } from './live-assets.js';
 import type { PageDeps } from './page-helpers.js';
 
 /** At most this many live streams at once per server (each holds a socket and a timer). */
@@ -16,7 +16,7 @@ const fmt = (a: LiveTarget['acquire']) => (a ? `${a.p50} / ${a.p95} / ${a.p99} m
 /**
  * The live pool view: `GET /api/v1/live` streams a JSON snapshot of every pool (gauges, acquire-wait
  * p50/p95/p99, timeouts, acquires/s) every `?interval=` ms (default 500) as Server-Sent Events;
- * `GET /live` is the dashboard page that draws it; `/static/live.js` its script.
+ * `GET /live` is the dashboard page that draws it with uPlot (live-assets.ts serves the files).
  */
 export function registerLiveRoutes(app: FastifyInstance, deps: PageDeps): void {
   const streams = new Set<() => void>();
@@ -91,9 +91,10 @@ export function registerLiveRoutes(app: FastifyInstance, deps: PageDeps): void {
       };
     });
     const html = eta.render('@live', {
-      ...layoutData(deps, { title: 'Live pools', nav: 'live', script: '/static/live.js' }, request),
+      ...layoutData(deps, { title: 'Live pools', nav: 'live', script: LIVE_ASSETS.script }, request),
       targets,
       fmt,
+      assets: LIVE_ASSETS,
       intervalMs: LIVE_INTERVAL.default,
       origin: `${request.protocol}://${request.host}`,
       renderedAt: new Date().toISOString().replace('T', ' ').slice(0, 19),
@@ -101,13 +102,5 @@ export function registerLiveRoutes(app: FastifyInstance, deps: PageDeps): void {
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
-  app.get(
-    '/static/live.js',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async (_request, reply) =>
-      reply
-        .type('text/javascript; charset=utf-8')
-        .header('cache-control', 'public, max-age=300')
-        .send(liveScript),
-  );
+  registerLiveAssets(app);
 }

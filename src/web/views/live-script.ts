@@ -1,63 +1,96 @@
 /**
  * The live view's script: subscribes to /api/v1/live with EventSource, updates each target's numbers, and
- * redraws a one-minute SVG chart per target with axes and units: active and waiting connections on the left
- * axis, acquire-wait p99 (ms) on the right, seconds ago along the bottom; the legend is HTML in the page.
+ * keeps a one-minute chart per target: active and waiting connections and the pool max on the left axis,
+ * acquire-wait p99 (ms) on the right, seconds ago along the bottom.
  *
- * Why no charting library here: the chart is three lines over 120 points redrawn every 500 ms, which a few
- * dozen lines of SVG do without a dependency, a second static file or a CSP exception (the page allows
- * scripts and styles from 'self' only, so everything is drawn with SVG attributes, never style attributes).
+ * Why uPlot (MIT, ~50 KB, no dependencies): it is the small time-series library the monitoring field uses
+ * for exactly this (a few lines, a new point every 500 ms, redrawn in place on a canvas), it draws axes with
+ * labels, a legend with live values and a hover cursor, and it fits the page's Content-Security-Policy:
+ * it is served from 'self' (`/static/uplot.iife.min.js` and `.css`, copied from node_modules, nothing from
+ * a CDN) and sets styles only through the CSSOM (element.style), never style attributes or inline <style>.
+ * The series are one list (SERIES), so another line (a replica's pool, say) is one more entry.
  * Colours are the Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
  */
 export const liveScript = `(function () {
   'use strict';
-  var KEEP = 120, H = 220, L = 44, R = 56, T = 12, B = 30, NS = 'http://www.w3.org/2000/svg';
+  var KEEP = 120, H = 240, FONT = '12px system-ui, sans-serif', INK = '#3d4b59';
+  var SERIES = [
+    { key: 'active', label: 'active connections', scale: 'n', stroke: '#0072B2' },
+    { key: 'waiting', label: 'callers waiting', scale: 'n', stroke: '#D55E00' },
+    { key: 'poolMax', label: 'pool max', scale: 'n', stroke: '#5b6b7a', dash: [4, 4] },
+    { key: 'p99', label: 'acquire wait p99', scale: 'ms', stroke: '#CC79A7', dash: [6, 4], unit: ' ms' }
+  ];
+  function pick(t) {
+    return { active: t.pool.active, waiting: t.pool.waiting, poolMax: t.pool.max, p99: t.acquire ? t.acquire.p99 : null };
+  }
   var history = {};
+  var plots = {};
+  // For inspection from the console (and by the browser test): the uPlot instance of each target.
+  window.carepoolLive = plots;
   var status = document.getElementById('live-status');
   function fmt(a) { return a ? a.p50 + ' / ' + a.p95 + ' / ' + a.p99 + ' ms' : '—'; }
-  function nice(max) {
-    if (max <= 5) return 5;
-    var step = Math.pow(10, Math.floor(Math.log10(max)));
-    var m = max / step;
-    return (m <= 2 ? 2 : m <= 5 ? 5 : 10) * step;
+  // The top of an axis: 15 % above the largest value (the pool-max line never sits on the frame), rounded.
+  function top(max) {
+    if (!(max > 0)) return 5;
+    var t = max * 1.15, step = Math.pow(10, Math.floor(Math.log10(t))) / 2;
+    return Math.max(5, Math.ceil(t / step) * step);
   }
-  function path(points, top, w, color, dash) {
-    var d = '';
-    points.forEach(function (v, i) {
-      if (v === null) return;
-      var x = L + (i / (KEEP - 1)) * w, y = T + (1 - v / top) * (H - T - B);
-      d += (d ? 'L' : 'M') + x.toFixed(1) + ' ' + y.toFixed(1);
+  function axis(scale, label, side) {
+    return {
+      scale: scale, label: label, side: side, stroke: INK, font: FONT, labelFont: FONT, labelSize: 20, size: 48,
+      grid: { show: side === 3, stroke: '#e6ebf0', width: 1 }, ticks: { stroke: '#8796a5', width: 1, size: 4 }
+    };
+  }
+  function options(width, intervalMs) {
+    var span = (KEEP - 1) * intervalMs / 1000;
+    var x = axis('x', 'seconds ago', 2);
+    x.size = 36;
+    x.grid = { show: true, stroke: '#f0f3f6', width: 1 };
+    x.values = function (u, vals) { return vals.map(function (v) { return v === 0 ? 'now' : '\\u2212' + Math.abs(v) + ' s'; }); };
+    return {
+      width: width, height: H,
+      cursor: { drag: { x: false, y: false } },
+      legend: { show: true, live: true },
+      scales: {
+        x: { time: false, range: function () { return [-span, 0]; } },
+        n: { range: function (u, min, max) { return [0, top(max || 0)]; } },
+        ms: { range: function (u, min, max) { return [0, top(max || 0)]; } }
+      },
+      axes: [x, axis('n', 'connections', 3), axis('ms', 'acquire wait p99 (ms)', 1)],
+      series: [{ label: 'seconds ago', value: function (u, v) { return v == null ? '—' : (v === 0 ? 'now' : v.toFixed(1) + ' s'); } }].concat(SERIES.map(function (s) {
+        return {
+          label: s.label, scale: s.scale, stroke: s.stroke, width: 2, dash: s.dash, spanGaps: false, points: { show: false },
+          value: function (u, v) { return v == null ? '—' : v + (s.unit || ''); }
+        };
+      }))
+    };
+  }
+  function data(h, intervalMs) {
+    var n = h.x.length, step = intervalMs / 1000;
+    var xs = h.x.map(function (_, i) { return -Math.round((n - 1 - i) * step * 10) / 10; });
+    return [xs].concat(SERIES.map(function (s) { return h[s.key]; }));
+  }
+  function draw(name, el, h, intervalMs) {
+    var plot = plots[name];
+    if (!plot) {
+      el.textContent = '';
+      plot = plots[name] = new window.uPlot(options(Math.max(200, el.clientWidth), intervalMs), data(h, intervalMs), el);
+      el.setAttribute('data-ready', 'true');
+      return;
+    }
+    plot.setData(data(h, intervalMs));
+    // Unless the pointer is over the chart, the legend shows the latest values.
+    if (!(plot.cursor.left >= 0)) plot.setLegend({ idx: plot.data[0].length - 1 });
+  }
+  function resize() {
+    Object.keys(plots).forEach(function (name) {
+      var el = plots[name].root.parentNode;
+      if (el && el.clientWidth && Math.abs(el.clientWidth - plots[name].width) > 1) {
+        plots[name].setSize({ width: Math.max(200, el.clientWidth), height: H });
+      }
     });
-    return d ? '<path d="' + d + '" fill="none" stroke="' + color + '" stroke-width="2.2"' + (dash ? ' stroke-dasharray="6 4"' : '') + '/>' : '';
   }
-  function text(x, y, s, anchor) {
-    return '<text x="' + x + '" y="' + y + '" font-size="12" fill="#5b6b7a" text-anchor="' + (anchor || 'start') + '">' + s + '</text>';
-  }
-  function draw(el, h, poolMax, intervalMs) {
-    var width = Math.max(320, Math.round(el.clientWidth || 640));
-    var w = width - L - R, ph = H - T - B;
-    var top = nice(Math.max(poolMax, 1, Math.max.apply(null, h.waiting.map(function (v) { return v || 0; }))));
-    var msTop = nice(Math.max(1, Math.max.apply(null, h.p99.map(function (v) { return v || 0; }))));
-    var out = '<svg xmlns="' + NS + '" viewBox="0 0 ' + width + ' ' + H + '" width="' + width + '" height="' + H + '">';
-    for (var i = 0; i <= 4; i++) {
-      var y = T + (i / 4) * ph;
-      out += '<line x1="' + L + '" x2="' + (L + w) + '" y1="' + y + '" y2="' + y + '" stroke="#e6ebf0"/>';
-      out += text(L - 6, y + 4, String(Math.round(top * (1 - i / 4))), 'end');
-      out += text(L + w + 6, y + 4, String(Math.round(msTop * (1 - i / 4) * 10) / 10), 'start');
-    }
-    var span = Math.round(KEEP * intervalMs / 1000);
-    for (var s = 0; s <= span; s += 15) {
-      var x = L + w - (s / span) * w;
-      out += '<line x1="' + x + '" x2="' + x + '" y1="' + (T + ph) + '" y2="' + (T + ph + 4) + '" stroke="#8796a5"/>';
-      out += text(x, T + ph + 17, s === 0 ? 'now' : '−' + s + ' s', 'middle');
-    }
-    out += '<line x1="' + L + '" x2="' + (L + w) + '" y1="' + (T + ph) + '" y2="' + (T + ph) + '" stroke="#8796a5"/>';
-    out += '<line x1="' + L + '" x2="' + (L + w) + '" y1="' + (T + (1 - poolMax / top) * ph) + '" y2="' + (T + (1 - poolMax / top) * ph) + '" stroke="#0072B2" stroke-opacity=".35" stroke-dasharray="2 3"/>';
-    out += text(L + 4, T + (1 - poolMax / top) * ph - 4, 'pool max ' + poolMax);
-    out += '<text transform="rotate(-90)" x="' + -(T + ph / 2) + '" y="12" font-size="12" fill="#5b6b7a" text-anchor="middle">connections</text>';
-    out += '<text transform="rotate(90)" x="' + (T + ph / 2) + '" y="' + -(width - 10) + '" font-size="12" fill="#5b6b7a" text-anchor="middle">acquire p99 (ms)</text>';
-    out += path(h.active, top, w, '#0072B2') + path(h.waiting, top, w, '#D55E00') + path(h.p99, msTop, w, '#CC79A7', true);
-    el.innerHTML = out + '</svg>';
-  }
+  window.addEventListener('resize', resize);
   function update(snap) {
     snap.targets.forEach(function (t) {
       var card = document.querySelector('[data-live-target="' + t.name + '"]');
@@ -69,17 +102,19 @@ export const liveScript = `(function () {
       set('circuit', t.pool.circuit === 'open' ? 'Circuit open' : 'Accepting');
       var meter = card.querySelector('[data-k="meter"]');
       if (meter) { meter.max = t.pool.max; meter.value = t.pool.active; meter.textContent = t.pool.active + ' of ' + t.pool.max; }
-      var h = history[t.name] || (history[t.name] = { active: [], waiting: [], p99: [] });
-      h.active.push(t.pool.active); h.waiting.push(t.pool.waiting); h.p99.push(t.acquire ? t.acquire.p99 : null);
-      ['active', 'waiting', 'p99'].forEach(function (k) { while (h[k].length > KEEP) h[k].shift(); while (h[k].length < KEEP) h[k].unshift(null); });
+      var h = history[t.name] || (history[t.name] = { x: [] });
+      var now = pick(t);
+      h.x.push(0);
+      SERIES.forEach(function (s) { (h[s.key] = h[s.key] || []).push(now[s.key]); });
+      while (h.x.length > KEEP) { h.x.shift(); SERIES.forEach(function (s) { h[s.key].shift(); }); }
       var plot = card.querySelector('[data-k="chart"]');
-      if (plot) draw(plot, h, t.pool.max, snap.intervalMs);
+      if (plot && window.uPlot) draw(t.name, plot, h, snap.intervalMs);
     });
     if (status) status.textContent = 'Live · updated ' + new Date(snap.at).toLocaleTimeString();
   }
   if (!window.EventSource) return;
   var source = new EventSource('/api/v1/live');
-  source.onmessage = function (e) { try { update(JSON.parse(e.data)); } catch (err) {} };
+  source.onmessage = function (e) { try { update(JSON.parse(e.data)); } catch (err) { if (status) status.textContent = 'Chart error: ' + err.message; } };
   source.onerror = function () { if (status) status.textContent = 'Disconnected; retrying…'; };
 })();
 `;

@@ -1,9 +1,11 @@
 /**
  * The live pool view (`/live`): one card per target with the pool gauges and acquire-wait percentiles as
- * they were when the page was rendered, and a chart the script fills from `/api/v1/live`. Without
+ * they were when the page was rendered, and a uPlot chart the script fills from `/api/v1/live`. Without
  * JavaScript the page is a readable snapshot (reload to refresh).
  */
 export const liveTemplate = `<% layout('@layout') %>
+<link rel="stylesheet" href="<%= it.assets.uplotStyle %>">
+<script src="<%= it.assets.uplotScript %>" defer></script>
 <div class="page-head">
   <h1>Live pools</h1>
   <p class="lead">Connection pool gauges and acquire waits of every target, streamed every <%= it.intervalMs %> ms. Start a simulation with <code>carepool load --url <%= it.origin %></code> (or open this page on the server <code>carepool load</code> starts) to watch queueing as it happens.</p>
@@ -27,12 +29,8 @@ export const liveTemplate = `<% layout('@layout') %>
   </dl>
   <div class="gauge"><meter min="0" max="<%= t.pool.max %>" value="<%= t.pool.active %>" data-k="meter" aria-label="active connections of <%= t.name %>"><%= t.pool.active %> of <%= t.pool.max %></meter></div>
   <figure class="live-chart">
-    <div class="live-plot" data-k="chart" role="img" aria-label="active and waiting connections and acquire p99 of <%= t.name %> over the last minute"><p class="muted">The chart starts with the first update.</p></div>
-    <figcaption><ul class="chart-legend">
-      <li><span class="key key-active"></span>active connections (left axis)</li>
-      <li><span class="key key-waiting"></span>callers waiting for a connection (left axis)</li>
-      <li><span class="key key-p99"></span>acquire wait p99, ms (right axis)</li>
-    </ul></figcaption>
+    <div class="live-plot" data-k="chart" role="img" aria-label="active and waiting connections, pool max and acquire-wait p99 of <%= t.name %> over the last minute"><p class="muted">The chart starts with the first update.</p></div>
+    <figcaption class="muted">Left axis: connections (active, waiting callers, pool max). Right axis: acquire wait p99 in ms. Bottom: seconds ago. Hover for values.</figcaption>
   </figure>
 </section>
 <% }) %>

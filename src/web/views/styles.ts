@@ -73,6 +73,7 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .table tbody tr:last-child td,.table tbody tr:last-child th{border-bottom:0}
 .table .num{text-align:right;font-variant-numeric:tabular-nums}.row-actions a{margin-right:10px}
 .table caption{text-align:left;padding:0 0 8px;color:var(--muted);font-size:13px}
+.replicas{margin:12px 0;overflow-x:auto}.replicas h3{font-size:15px;margin:0 0 6px}.replicas-table td,.replicas-table th{font-size:13px;padding:6px 8px}.replicas-table .mono{word-break:break-all}
 .compare tbody th{font-weight:500;width:220px}.compare tr.diff td,.compare tr.diff th{background:#fff4e5}
 .compare tr.diff td{font-weight:600;color:#7a4d00}.compare tr.section th{background:#f0f4f7;font-weight:700}
 .badge{font-size:11px;text-transform:uppercase;letter-spacing:.4px;background:#f79009;color:#fff;border-radius:4px;padding:1px 5px;margin-left:6px}
@@ -106,8 +107,7 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .attention-list{list-style:none;margin:0;padding:0}.attention-list li{padding:8px 0;border-bottom:1px solid var(--line)}
 .attention-list li:last-child{border-bottom:0}.attention-list a{margin:0 6px}
 .fold{margin-top:10px}.fold>summary{cursor:pointer;color:var(--muted);font-weight:500;padding:6px 0}.fold[open]>summary{margin-bottom:8px}
-.cards-wide{grid-template-columns:1fr}.live-chart{margin:14px 0 0}.live-plot{min-height:220px}.live-plot svg{display:block;width:100%;height:auto}
-.chart-legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;margin:6px 0 0;padding:0;font-size:13px;color:var(--ink)}
-.key{display:inline-block;width:22px;height:0;border-top:3px solid;vertical-align:middle;margin-right:6px}
-.key-active{border-color:#0072B2}.key-waiting{border-color:#D55E00}.key-p99{border-color:#CC79A7;border-top-style:dashed}
+.cards-wide{grid-template-columns:minmax(0,1fr)}.live-chart{margin:14px 0 0;min-width:0}.live-plot{min-height:300px;min-width:0;overflow:hidden}
+.live-plot .uplot{font-family:inherit}.live-plot .u-legend{font-size:13px;color:var(--ink)}.live-plot .u-legend .u-value{font-variant-numeric:tabular-nums}
+.live-chart figcaption{font-size:13px;margin-top:4px}
 `;
