@@ -176,6 +176,9 @@ export function nodeArgs(a: NodeArgs): string[] {
     '--innodb-flush-log-at-trx-commit=2',
     '--performance-schema=OFF',
     '--max-connections=300',
+    // Galera counts as binary logging: without this, a migrator without SUPER cannot create the triggers
+    // migration 0003 creates (error 1419). The other sandbox servers set it for the same reason.
+    '--log-bin-trust-function-creators=1',
     ...(a.runAs ? [`--user=${a.runAs.user}`] : []),
     '--wsrep-on=ON',
     `--wsrep-provider=${a.provider}`,

@@ -51,6 +51,13 @@ export const migrateCodes = defineCodes({
     title: 'Another migration holds the target’s migration lock (GET_LOCK) and did not release it in time.',
     hint: 'Wait for the run shown as the holder to finish; if it is stuck, KILL that connection id as an admin (the lock is released with the session).',
   },
+  CAREPOOL_MIGRATE_GALERA_UNSAFE: {
+    exit: 1,
+    http: 409,
+    title:
+      'The target is a Galera cluster and the migration would not replicate safely: a non-InnoDB table, a table without a primary key, or DDL outside Total Order Isolation.',
+    hint: "Convert each named table to InnoDB and give it a primary key (the message says how), then run the migration again. Run carepool doctor --target <name> for the cluster's other checks.",
+  },
   CAREPOOL_MIGRATE_LOCK_FAILED: {
     exit: 1,
     http: 500,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SingleConnection } from '../../db/connect.js';
 import { sql } from '../../db/sql.js';
 import { AppError } from '../../errors/index.js';
+import { acquireClusterLock, isGalera } from '../../galera/migration-lock.js';
 
 /** A held migration lock on its own connection. */
 export interface MigrationLock {
@@ -43,6 +44,8 @@ export async function acquireLock(
   timeoutSeconds: number,
 ): Promise<MigrationLock> {
   const name = lockName(database);
+  // GET_LOCK is node-local on Galera: there the lock is a row written through the cluster.
+  if (await isGalera(conn)) return acquireClusterLock(conn, name, timeoutSeconds);
   const { rows } = await conn.query<{ got: number | string | null }>(
     sql`SELECT GET_LOCK(${name}, ${timeoutSeconds}) AS got`,
   );

@@ -2,6 +2,7 @@ import type { SingleConnection } from '../../db/connect.js';
 import { sql } from '../../db/sql.js';
 import type { Target } from '../../db/targets.js';
 import { parseServer, type ServerInfo } from '../server.js';
+import { galeraMigrationPreflight } from '../../galera/preflight.js';
 import { acquireLock, type MigrationLock } from './lock.js';
 
 /** A migration session on one target: a DDL connection, and the lock on a connection of its own. */
@@ -57,6 +58,13 @@ export async function openSession(
   }
   const lock = locked.value;
   const { conn, server } = opened.value;
+  // Writes on a Galera node: DDL in TOI, every table InnoDB with a primary key (else refused, by name).
+  if (lock && server.flavor === 'mariadb') {
+    await galeraMigrationPreflight(conn, database).catch(async (error: unknown) => {
+      await Promise.all([conn.close().catch(() => undefined), lock.release().catch(() => undefined)]);
+      throw error;
+    });
+  }
   return {
     target: target.name,
     database,

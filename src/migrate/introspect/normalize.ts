@@ -26,7 +26,12 @@ import type {
 } from './raw-catalog.js';
 
 /** carepool's own bookkeeping tables: never part of a schema diff. */
-export const BOOKKEEPING_TABLES: readonly string[] = ['carepool_migrations', 'carepool_migration_journal'];
+export const BOOKKEEPING_TABLES: readonly string[] = [
+  'carepool_migrations',
+  'carepool_migration_journal',
+  // The migration lock on Galera clusters (src/galera/migration-lock.ts).
+  'carepool_migration_lock',
+];
 
 /** Options for {@link normalizeCatalog}. */
 export interface NormalizeOptions {
