@@ -114,6 +114,25 @@ describe('carepool migrate / schema CLI', () => {
     expect(diff.stderr).toMatch(/verified on (target|sandbox) \w+: pics/);
   });
 
+  it('schema diff: a trigger spelled differently is the same trigger; a changed body is a change', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'carepool-diff-trigger-'));
+    const table = 'CREATE TABLE t (id INT PRIMARY KEY, n INT NOT NULL);\n';
+    const files = {
+      a: `${table}CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW SET NEW.n = NEW.n + 1;\n`,
+      b: `${table}create trigger \`t_bu\`  before update on \`t\`\n  for each row\n    set new.n=new.n+1 ;\n`,
+      c: `${table}CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW SET NEW.n = NEW.n + 2;\n`,
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, `${name}.sql`), text);
+    const [same, changed] = await Promise.all([
+      carepool(['schema', 'diff', join(dir, 'a.sql'), join(dir, 'b.sql')]),
+      carepool(['schema', 'diff', join(dir, 'a.sql'), join(dir, 'c.sql')]),
+    ]);
+    expect(same.stdout).toContain('have the same schema');
+    expect(same.code).toBe(0);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/trigger t_bu/);
+  });
+
   it('schema dump of a live target is loadable SQL: tables in FK order, the audit triggers, no DEFINER', async () => {
     const dump = await carepool(['schema', 'dump', '--target', 'gcp']);
     expect(dump.code).toBe(0);

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors/index.js';
 import { objectKey, type SchemaObject } from '../../schema/objects.js';
+import { canonicalBody } from './canonical-text.js';
 import { creationOrder } from './normalize.js';
 import type { ObjectOperation } from './operation.js';
 
@@ -13,9 +14,14 @@ export function withObjects<S extends { readonly objects?: readonly SchemaObject
   return { ...schema, objects: schema.objects ?? [] };
 }
 
-/** True when two reads of an object mean the same object (definer and charset are not compared). */
+/**
+ * True when two reads of an object mean the same object (definer and charset are not compared). Views are
+ * compared as the server re-prints them; triggers and routines, whose text the server keeps as written,
+ * by {@link canonicalBody}, so spacing, quoting and keyword case are not a change.
+ */
 export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
-  return a.create === b.create && a.sqlMode === b.sqlMode && (a.table ?? '') === (b.table ?? '');
+  const text = a.create === b.create || (a.kind !== 'view' && canonicalBody(a.create) === canonicalBody(b.create));
+  return text && a.sqlMode === b.sqlMode && (a.table ?? '') === (b.table ?? '');
 }
 
 /**
