@@ -12,7 +12,7 @@ import {
 } from '../../migrate/index.js';
 import { type LoadedSource, loadSource } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
-import { sourceContext } from './schema-source.js';
+import { SOURCE_HELP, sourceContext } from './schema-source.js';
 
 interface CommonOpts {
   target?: string;
@@ -50,31 +50,46 @@ export function registerMigrateAdopt(
       '--force',
       'stamp even if the schema differs: the difference is written as an adopt revision on top of REV',
     )
-    .action(async (rev: string, opts: CommonOpts & { force?: boolean }) => {
-      // A prefix naming no revision, or several, is a usage error before any target is touched.
-      resolveRevision(await chainOf(opts), rev);
-      const targets = (await ctx.registry()).select(opts.target, { required: true });
-      const results = [];
-      // One at a time: a forced stamp may write an adopt revision the next target can reuse.
-      for (const t of targets)
-        results.push(await stampTarget(t, rev, { chain: await chainOf(opts), force: opts.force ?? false }));
-      if (opts.json)
-        ctx.out.json({
-          results: results.map((r) => ({ ...r, differences: r.differences.map(describeOperation) })),
-        });
-      else
-        for (const r of results)
-          ctx.out.line(
-            r.ok
-              ? `${r.target}: stamped ${r.applied.at(-1) ?? rev} (${r.applied.length} revisions recorded)${
-                  r.adopted
-                    ? `\n  the database differs from ${rev}: ${r.adopted.written ? 'wrote' : 'reused'} ${r.adopted.file}, recorded as applied:\n  ${r.differences.map(describeOperation).join('\n  ')}`
-                    : ''
-                }`
-              : `${r.target}: ${r.error?.code} ${r.error?.message}\n  hint: ${r.error?.hint}${r.differences.length ? `\n  ${r.differences.map(describeOperation).join('\n  ')}` : ''}`,
+    .option('--schema <source>', `verify against this schema instead of the chain at REV: ${SOURCE_HELP}`)
+    .option('--models <path>', 'your own models module (for --schema models)')
+    .option('--server <flavor:version>', 'server a .sql source is normalised on')
+    .action(
+      async (
+        rev: string,
+        opts: CommonOpts & { force?: boolean; schema?: string; models?: string; server?: string },
+      ) => {
+        // A prefix naming no revision, or several, is a usage error before any target is touched.
+        resolveRevision(await chainOf(opts), rev);
+        const targets = (await ctx.registry()).select(opts.target, { required: true });
+        const source = opts.schema ? await loadSource(opts.schema, sourceContext(ctx, opts)) : undefined;
+        const results = [];
+        // One at a time: a forced stamp may write an adopt revision the next target can reuse.
+        for (const t of targets)
+          results.push(
+            await stampTarget(t, rev, {
+              chain: await chainOf(opts),
+              force: opts.force ?? false,
+              ...(source ? { expected: { schema: source.schema, label: source.label } } : {}),
+            }),
           );
-      if (results.some((r) => !r.ok)) ctx.exitCode = 1;
-    });
+        if (opts.json)
+          ctx.out.json({
+            results: results.map((r) => ({ ...r, differences: r.differences.map(describeOperation) })),
+          });
+        else
+          for (const r of results)
+            ctx.out.line(
+              r.ok
+                ? `${r.target}: stamped ${r.applied.at(-1) ?? rev} (${r.applied.length} revisions recorded)${
+                    r.adopted
+                      ? `\n  the database differs from ${rev}: ${r.adopted.written ? 'wrote' : 'reused'} ${r.adopted.file}, recorded as applied:\n  ${r.differences.map(describeOperation).join('\n  ')}`
+                      : ''
+                  }`
+                : `${r.target}: ${r.error?.code} ${r.error?.message}\n  hint: ${r.error?.hint}${r.differences.length ? `\n  ${r.differences.map(describeOperation).join('\n  ')}` : ''}`,
+            );
+        if (results.some((r) => !r.ok)) ctx.exitCode = 1;
+      },
+    );
 
   withCommon(migrate.command('baseline'))
     .description(

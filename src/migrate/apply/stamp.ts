@@ -45,7 +45,18 @@ export interface StampResult {
 export async function stampTarget(
   target: Target,
   revision: string,
-  options: { chain?: Chain; migrationsDir?: string; force?: boolean; recordDrift?: boolean } = {},
+  options: {
+    chain?: Chain;
+    migrationsDir?: string;
+    force?: boolean;
+    recordDrift?: boolean;
+    /**
+     * What the database must equal to be stamped, instead of the chain replayed at REV: any schema source
+     * (`--schema`: another target known to be at REV, models, a .sql dump). Objects are compared when it
+     * tracks them. An adopt revision (with `force`) is still written against the chain at REV.
+     */
+    expected?: { readonly schema: Schema; readonly label: string };
+  } = {},
 ): Promise<StampResult> {
   let session: MigrateSession | undefined;
   let differences: Operation[] = [];
@@ -59,14 +70,17 @@ export async function stampTarget(
     const at = resolved === 'head' ? (chain.heads[0] ?? 'head') : resolved;
     let wanted = resolved === 'base' ? new Set<string>() : ancestorsOf(chain, at);
     const live = withObjects(await introspectSchema(session.conn, session.database));
-    differences = diffSchemas(live, schemaOf(chain, wanted));
+    const expected = options.expected;
+    differences = diffSchemas(live, expected?.schema ?? schemaOf(chain, wanted));
     if (differences.length > 0 && !options.force) {
       throw new AppError(
         'CAREPOOL_MIGRATE_STAMP_MISMATCH',
-        `${target.name} does not match ${revision}: ${differences.length} difference(s), e.g. ${differences.slice(0, 3).map(describe).join('; ')}`,
+        `${target.name} does not match ${expected ? expected.label : revision}: ${differences.length} difference(s), e.g. ${differences.slice(0, 3).map(describe).join('; ')}`,
         { meta: { target: target.name, revision, differences: differences.length } },
       );
     }
+    // The adopt revision records what the database holds beyond the chain at REV, whatever it was checked against.
+    if (expected) differences = diffSchemas(live, schemaOf(chain, wanted));
     let adopted: StampResult['adopted'];
     let order = chain.order;
     if (differences.length > 0 && options.recordDrift !== false) {
