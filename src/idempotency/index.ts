@@ -53,13 +53,25 @@ export async function once(
   write: () => Promise<{ status: number; resourceId: number }>,
 ): Promise<StoredWrite> {
   const ttl = seconds(ttlMs);
+  // A plain (non-locking) read first: under REPEATABLE READ a locking statement on a key that does not exist
+  // (the old purge-at-use DELETE) takes a gap lock on the unique index, and two creates whose new keys fall
+  // in the same gap then deadlock on their INSERTs (error 1213, seen under load in
+  // test/reliability/failover.test.ts). Only an existing, expired key is deleted, which locks just that row.
+  const { rows } = await tx.query<{
+    fingerprint: string;
+    status: number;
+    resource_id: number | null;
+    expired: number | string;
+  }>(
+    sql`SELECT fingerprint, status, resource_id, created_at < CURRENT_TIMESTAMP - INTERVAL ${ttl} SECOND AS expired FROM carepool_idempotency WHERE idem_key = ${key}`,
+  );
   // Purge at use: an expired key is forgotten before it is looked up, so it can never replay.
-  await tx.query(
-    sql`DELETE FROM carepool_idempotency WHERE idem_key = ${key} AND created_at < CURRENT_TIMESTAMP - INTERVAL ${ttl} SECOND`,
-  );
-  const { rows } = await tx.query<{ fingerprint: string; status: number; resource_id: number | null }>(
-    sql`SELECT fingerprint, status, resource_id FROM carepool_idempotency WHERE idem_key = ${key}`,
-  );
+  if (rows[0] && Number(rows[0].expired) === 1) {
+    await tx.query(
+      sql`DELETE FROM carepool_idempotency WHERE idem_key = ${key} AND created_at < CURRENT_TIMESTAMP - INTERVAL ${ttl} SECOND`,
+    );
+    rows.length = 0;
+  }
   const stored = rows[0];
   if (stored) {
     if (stored.fingerprint !== print) {

@@ -1,5 +1,5 @@
-/** The most an open circuit waits between probes, ms. */
-const MAX_COOLDOWN_MS = 5000;
+/** The most an open circuit waits between probes, ms (reconnect backoff cap). */
+export const MAX_COOLDOWN_MS = 5000;
 
 /** What a failed connect did to the circuit. */
 export type CircuitFailure =

@@ -1,0 +1,96 @@
+import { request } from 'node:http';
+
+/** How one HTTP request ended (status 0: no response; `error` says why). */
+export interface Answer {
+  readonly sentAt: number;
+  readonly endedAt: number;
+  readonly status: number;
+  readonly retryAfter: boolean;
+  readonly error?: string;
+  /** The body of a 5xx answer other than 503 (what went wrong, for the failure message). */
+  readonly body?: string;
+}
+
+/** One request with node:http (no retries, a new connection each time); never rejects. */
+export function call(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  body?: unknown,
+  timeoutMs = 20_000,
+): Promise<Answer> {
+  return new Promise<Answer>((resolve) => {
+    const sentAt = performance.now();
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      `${url}${path}`,
+      {
+        method,
+        agent: false,
+        timeout: timeoutMs,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => {
+          if (text.length < 2000) text += d.toString();
+        });
+        res.once('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({
+            sentAt,
+            endedAt: performance.now(),
+            status,
+            retryAfter: res.headers['retry-after'] !== undefined,
+            ...(status >= 500 && status !== 503 ? { body: text } : {}),
+          });
+        });
+      },
+    );
+    const failed = (error: NodeJS.ErrnoException) =>
+      resolve({
+        sentAt,
+        endedAt: performance.now(),
+        status: 0,
+        retryAfter: false,
+        error: error.code ?? error.message,
+      });
+    req.once('error', failed);
+    req.once('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.end(payload);
+  });
+}
+
+/** An answer a client may treat as "try again later": 503 with Retry-After. */
+export const isRetryLater = (a: Answer): boolean => a.status === 503 && a.retryAfter;
+
+/**
+ * Creates one patient with an Idempotency-Key, retrying with the same key after "try again later" or a lost
+ * response (status 0) until `deadline` (performance.now()): what a careful client does. Returns every answer.
+ */
+export async function createWithRetries(
+  url: string,
+  target: string,
+  headers: Readonly<Record<string, string>>,
+  key: string,
+  tag: string,
+  deadline: number,
+): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  const body = { first_name: tag, last_name: 'Fleetwrite', date_of_birth: '1980-01-02', gender: 'Other' };
+  while (performance.now() < deadline) {
+    const a = await call(
+      url,
+      'POST',
+      `/api/v1/targets/${target}/patients`,
+      { ...headers, 'idempotency-key': key },
+      body,
+    );
+    answers.push(a);
+    if (a.status === 201 || a.status === 200) break;
+    if (a.status !== 0 && !isRetryLater(a)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return answers;
+}
