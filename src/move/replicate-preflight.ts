@@ -35,6 +35,11 @@ async function facts(s: MoveSession): Promise<Facts> {
   };
 }
 
+/** The flavour of `target`'s server (one short session). */
+export async function serverFlavor(target: Target): Promise<'mysql' | 'mariadb'> {
+  return withMoveSession(target, async (s) => (await facts(s)).server.flavor);
+}
+
 /**
  * Checks what server replication from `from` to `to` needs, like the doctor: binary log on and ROW on the
  * source, distinct server ids, the same lower_case_table_names, a primary key on every table (row events
@@ -80,7 +85,7 @@ export async function replicationPreflight(from: Target, to: Target): Promise<Pr
           to.name,
           'flavour',
           `${fa.server.flavor} → ${fb.server.flavor}`,
-          'carepool runs replication between two MariaDB servers only; MariaDB and MySQL GTIDs do not mix, and Azure (mysql.az_replication_change_master) and Cloud SQL (a new external-replica instance) are set up as docs/move.md describes',
+          `carepool runs replication between two MariaDB servers only (MariaDB and MySQL GTIDs do not mix); carepool replicate steps --from ${from.name} --to ${to.name} prints the exact steps to run by hand (Azure: mysql.az_replication_change_master; Cloud SQL: a new external-replica instance)`,
         );
       const catalog = await readMoveCatalog(a, moveSpec(from).database);
       const keyless = catalog.tables.filter((t) => t.primaryKey.length === 0).map((t) => t.name);

@@ -10,6 +10,10 @@ import {
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { withMoveRegistry } from './move-registry.js';
+import { readManifest } from '../../move/manifest.js';
+import { serverFlavor } from '../../move/replicate-preflight.js';
+import { replicationSteps } from '../../move/replicate-steps.js';
+import { moveSpec } from '../../move/session.js';
 
 /** The human form of a replication status. */
 export function statusText(s: ReplicationStatus): string {
@@ -72,6 +76,36 @@ export function registerReplicate(program: Command, ctx: CliContext): void {
       );
       if (opts.json) ctx.out.json({ replicate: status });
       else ctx.out.line(statusText(status));
+    });
+  common(
+    cmd
+      .command('steps')
+      .description('print the exact steps for replication carepool does not run (Azure, Cloud SQL, MySQL)'),
+  )
+    .option('--manifest <file>', 'copy manifest with the source position (default: <home>/move/<from>-to-<to>.json)')
+    .action(async (opts: Opts) => {
+      const home = ctx.config().home;
+      const lines = await withMoveRegistry(ctx, async (r) => {
+        const [from, to] = [r.get(opts.from), r.get(opts.to)];
+        const side = async (t: typeof from) => ({
+          name: t.name,
+          host: moveSpec(t).host,
+          port: moveSpec(t).port,
+          database: moveSpec(t).database,
+          flavor: await serverFlavor(t),
+        });
+        const manifest = await readManifest(
+          opts.manifest ?? defaultManifestPath(home, from.name, to.name),
+        ).catch(() => null);
+        const at = manifest?.snapshot.position ?? { gtid: null, file: null, pos: null };
+        return replicationSteps(await side(from), await side(to), at);
+      });
+      if (opts.json) ctx.out.json({ steps: lines });
+      else
+        ctx.out.line(
+          lines?.join('\n') ??
+            `MariaDB → MariaDB: carepool replicate start --from ${opts.from} --to ${opts.to} sets it up itself`,
+        );
     });
   common(cmd.command('status').description('lag (GTID positions, seconds) and errors')).action(
     async (opts: Opts) => {
