@@ -9,6 +9,7 @@ import type { WriteOptions } from './idempotent.js';
 import { insertRow } from './insert-row.js';
 import { type Appointment, notFound } from './rows.js';
 import { type ParseOptions, requireValid } from './validate.js';
+import { retryOnConflict } from '../galera/retry.js';
 
 /** The writable appointment fields (derived from the model, migration 0002). */
 export const APPOINTMENT_FIELDS = fieldsOf(appointments.table);
@@ -45,14 +46,16 @@ export async function updateAppointment(
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<Appointment> {
   const values = requireValid(APPOINTMENT_FIELDS, input, options) as Partial<AppointmentValues>;
-  return db.transaction().execute(async (tx) => {
-    if (Object.keys(values).length > 0)
-      await tx.updateTable('appointments').set(values).where('id', '=', id).execute();
-    const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('appointment', id, target);
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
-    return row;
-  });
+  return retryOnConflict(target, () =>
+    db.transaction().execute(async (tx) => {
+      if (Object.keys(values).length > 0)
+        await tx.updateTable('appointments').set(values).where('id', '=', id).execute();
+      const row = await tx.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('appointment', id, target);
+      await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
+      return row;
+    }),
+  );
 }
 
 /** Cancels (deletes) one appointment; CAREPOOL_NOT_FOUND when absent. */

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { sqlClientOf } from '../db/kysely.js';
 import type { AccessScope } from './access.js';
 import { notFound } from './rows.js';
+import { retryOnConflict } from '../galera/retry.js';
 
 const NOUN = { medical_records: 'medical record', appointments: 'appointment' } as const;
 
@@ -17,16 +18,18 @@ export async function deleteChild(
   id: number,
   scope: AccessScope,
 ): Promise<{ id: number }> {
-  return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom(table)
-      .select('patient_id')
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw notFound(NOUN[table], id, target);
-    await tx.deleteFrom(table).where('id', '=', id).execute();
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
-    return { id };
-  });
+  return retryOnConflict(target, () =>
+    db.transaction().execute(async (tx) => {
+      const row = await tx
+        .selectFrom(table)
+        .select('patient_id')
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) throw notFound(NOUN[table], id, target);
+      await tx.deleteFrom(table).where('id', '=', id).execute();
+      await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
+      return { id };
+    }),
+  );
 }

@@ -5,6 +5,7 @@ import { isAppError } from '../errors/index.js';
 import type { AccessScope } from './access.js';
 import { idempotent, type WriteOptions } from './idempotent.js';
 import { notFound } from './rows.js';
+import { retryOnConflict } from '../galera/retry.js';
 
 type Table = 'patients' | 'medical_records' | 'appointments';
 const NOUN = { patients: 'patient', medical_records: 'medical record', appointments: 'appointment' } as const;
@@ -57,32 +58,34 @@ export async function insertRow<T extends Table>(
       .compile(),
   );
   try {
-    return await db.transaction().execute(async (tx) => {
-      const read = async (id: number) =>
-        (await tx.executeQuery({ ...byId, parameters: [id] })).rows[0] as
-          (Selectable<Database[T]> & { id: number }) | undefined;
-      const { row, replayed } = await idempotent(
-        tx,
-        options.idempotency,
-        async () => {
-          const result = await tx.executeQuery({ ...insert, parameters: columns.map((c) => values[c]) });
-          const id = Number(result.insertId);
-          const stored = await read(id);
-          if (!stored) throw notFound(NOUN[table], id, target);
-          return stored;
-        },
-        read,
-        NOUN[table],
-      );
-      const ids = row as unknown as { id: number; patient_id?: number };
-      // A replay wrote nothing: its event says so (a re-read of the row), not a second create.
-      await scope.beforeCommit(
-        sqlClientOf<Database>(tx),
-        { id: ids.id, patientId: ids.patient_id ?? ids.id },
-        replayed ? { replay: true } : undefined,
-      );
-      return row;
-    });
+    return await retryOnConflict(target, () =>
+      db.transaction().execute(async (tx) => {
+        const read = async (id: number) =>
+          (await tx.executeQuery({ ...byId, parameters: [id] })).rows[0] as
+            (Selectable<Database[T]> & { id: number }) | undefined;
+        const { row, replayed } = await idempotent(
+          tx,
+          options.idempotency,
+          async () => {
+            const result = await tx.executeQuery({ ...insert, parameters: columns.map((c) => values[c]) });
+            const id = Number(result.insertId);
+            const stored = await read(id);
+            if (!stored) throw notFound(NOUN[table], id, target);
+            return stored;
+          },
+          read,
+          NOUN[table],
+        );
+        const ids = row as unknown as { id: number; patient_id?: number };
+        // A replay wrote nothing: its event says so (a re-read of the row), not a second create.
+        await scope.beforeCommit(
+          sqlClientOf<Database>(tx),
+          { id: ids.id, patientId: ids.patient_id ?? ids.id },
+          replayed ? { replay: true } : undefined,
+        );
+        return row;
+      }),
+    );
   } catch (error) {
     const patientId = values.patient_id;
     if (

@@ -9,6 +9,7 @@ import type { WriteOptions } from './idempotent.js';
 import { insertRow } from './insert-row.js';
 import { notFound, type Page, type Patient } from './rows.js';
 import { type ParseOptions, requireValid } from './validate.js';
+import { retryOnConflict } from '../galera/retry.js';
 
 /** The writable patient fields (derived from the model). */
 export const PATIENT_FIELDS = fieldsOf(patients.table);
@@ -144,14 +145,16 @@ export async function updatePatient(
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<Patient> {
   const values = requireValid(PATIENT_FIELDS, input, options) as Partial<Omit<Patient, 'id'>>;
-  return db.transaction().execute(async (tx) => {
-    if (Object.keys(values).length > 0)
-      await tx.updateTable('patients').set(values).where('id', '=', id).execute();
-    const row = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('patient', id, target);
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: id });
-    return row;
-  });
+  return retryOnConflict(target, () =>
+    db.transaction().execute(async (tx) => {
+      if (Object.keys(values).length > 0)
+        await tx.updateTable('patients').set(values).where('id', '=', id).execute();
+      const row = await tx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('patient', id, target);
+      await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: id });
+      return row;
+    }),
+  );
 }
 
 /** What {@link deletePatient} removed. */
@@ -168,16 +171,21 @@ export async function deletePatient(
   id: number,
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<DeletedPatient> {
-  return db.transaction().execute(async (tx) => {
-    const records = await tx.deleteFrom('medical_records').where('patient_id', '=', id).executeTakeFirst();
-    const appointments = await tx.deleteFrom('appointments').where('patient_id', '=', id).executeTakeFirst();
-    const patient = await tx.deleteFrom('patients').where('id', '=', id).executeTakeFirst();
-    if (Number(patient.numDeletedRows) === 0) throw notFound('patient', id, target);
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: id });
-    return {
-      id,
-      deleted_records: Number(records.numDeletedRows),
-      deleted_appointments: Number(appointments.numDeletedRows),
-    };
-  });
+  return retryOnConflict(target, () =>
+    db.transaction().execute(async (tx) => {
+      const records = await tx.deleteFrom('medical_records').where('patient_id', '=', id).executeTakeFirst();
+      const appointments = await tx
+        .deleteFrom('appointments')
+        .where('patient_id', '=', id)
+        .executeTakeFirst();
+      const patient = await tx.deleteFrom('patients').where('id', '=', id).executeTakeFirst();
+      if (Number(patient.numDeletedRows) === 0) throw notFound('patient', id, target);
+      await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: id });
+      return {
+        id,
+        deleted_records: Number(records.numDeletedRows),
+        deleted_appointments: Number(appointments.numDeletedRows),
+      };
+    }),
+  );
 }

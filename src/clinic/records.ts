@@ -9,6 +9,7 @@ import type { WriteOptions } from './idempotent.js';
 import { insertRow } from './insert-row.js';
 import { type MedicalRecord, notFound } from './rows.js';
 import { type ParseOptions, requireValid, validationError } from './validate.js';
+import { retryOnConflict } from '../galera/retry.js';
 
 /** The writable medical-record fields (derived from the model). */
 export const RECORD_FIELDS = fieldsOf(medicalRecords.table);
@@ -52,21 +53,23 @@ export async function updateRecord(
   scope: AccessScope = OPEN_SCOPE,
 ): Promise<MedicalRecord> {
   const values = requireValid(RECORD_FIELDS, input, options) as Partial<RecordValues>;
-  return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('medical_records')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw notFound('medical record', id, target);
-    const merged = { ...row, ...values };
-    checkDates(merged);
-    if (Object.keys(values).length > 0)
-      await tx.updateTable('medical_records').set(values).where('id', '=', id).execute();
-    await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
-    return merged;
-  });
+  return retryOnConflict(target, () =>
+    db.transaction().execute(async (tx) => {
+      const row = await tx
+        .selectFrom('medical_records')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) throw notFound('medical record', id, target);
+      const merged = { ...row, ...values };
+      checkDates(merged);
+      if (Object.keys(values).length > 0)
+        await tx.updateTable('medical_records').set(values).where('id', '=', id).execute();
+      await scope.beforeCommit(sqlClientOf<Database>(tx), { id, patientId: row.patient_id });
+      return merged;
+    }),
+  );
 }
 
 /** Deletes one medical record; CAREPOOL_NOT_FOUND when absent. */
