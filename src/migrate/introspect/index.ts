@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../db/client.js';
 import { sql } from '../../db/sql.js';
-import type { Schema } from '../../schema/index.js';
+import { type Schema, SPATIAL_KINDS } from '../../schema/index.js';
 import { ident } from '../render/show-create.js';
 import { readObjects } from '../objects/introspect.js';
 import { parseServer } from '../server.js';
@@ -131,12 +131,36 @@ export async function readCatalog(client: SqlClient, database: string): Promise<
   return {
     server,
     tables: tables.rows,
-    columns: columns.rows,
+    columns: mariadb ? await withMariaDbSrids(client, database, columns.rows) : columns.rows,
     indexes: indexes.rows,
     foreignKeys: joinRules(fkColumns.rows, rules.rows),
     checks: checks.rows,
     createStatements,
   };
+}
+
+const SPATIAL = new Set<string>(SPATIAL_KINDS);
+
+/**
+ * MariaDB keeps a spatial column's SRID (`REF_SYSTEM_ID=n`) but prints it neither in COLUMNS nor in SHOW
+ * CREATE TABLE; information_schema.GEOMETRY_COLUMNS has it (0 = none). Read only when the schema has a
+ * spatial column, so other schemas pay no extra query.
+ */
+async function withMariaDbSrids(
+  client: SqlClient,
+  database: string,
+  columns: readonly RawColumn[],
+): Promise<readonly RawColumn[]> {
+  if (!columns.some((c) => SPATIAL.has(c.data_type.toLowerCase()))) return columns;
+  const { rows } = await client.query<{ table_name: string; column_name: string; srid: number | string }>(sql`
+    SELECT G_TABLE_NAME AS table_name, G_GEOMETRY_COLUMN AS column_name, SRID AS srid
+    FROM information_schema.GEOMETRY_COLUMNS WHERE G_TABLE_SCHEMA = ${database} AND SRID <> 0`);
+  if (rows.length === 0) return columns;
+  const srid = new Map(rows.map((r) => [`${r.table_name}\u0000${r.column_name}`, Number(r.srid)]));
+  return columns.map((c) => {
+    const found = srid.get(`${c.table_name}\u0000${c.column_name}`);
+    return found === undefined ? c : { ...c, srs_id: found };
+  });
 }
 
 /**

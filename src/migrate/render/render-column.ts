@@ -71,6 +71,9 @@ export function renderDefault(def: ColumnDefault): string {
 export function renderColumn(c: Column, server?: ServerInfo): string {
   const maria = server?.flavor === 'mariadb';
   const parts = [q(c.name), renderType(c.type)];
+  const srid = 'srid' in c.type ? c.type.srid : undefined;
+  // MariaDB's REF_SYSTEM_ID is part of the type (right after it); MySQL's SRID is a column attribute.
+  if (maria && srid !== undefined) parts.push(`REF_SYSTEM_ID=${srid}`);
   if (c.charset) parts.push(`CHARACTER SET ${word(c.charset)}`);
   if (c.collation) parts.push(`COLLATE ${word(c.collation)}`);
   if (c.generated) {
@@ -79,8 +82,7 @@ export function renderColumn(c: Column, server?: ServerInfo): string {
     );
     if (!maria) parts.push(c.nullable ? 'NULL' : 'NOT NULL');
   } else parts.push(c.nullable ? 'NULL' : 'NOT NULL');
-  if ('srid' in c.type && c.type.srid !== undefined)
-    parts.push(maria ? `REF_SYSTEM_ID=${c.type.srid}` : `SRID ${c.type.srid}`);
+  if (!maria && srid !== undefined) parts.push(`SRID ${srid}`);
   if (c.invisible) parts.push('INVISIBLE');
   if (c.default !== undefined && !(c.default.kind === 'literal' && c.default.value === null && !c.nullable)) {
     parts.push(`DEFAULT ${renderDefault(c.default)}`);

@@ -70,12 +70,15 @@ describe('every change is verified on a scratch copy before it is shown or appli
     ).rejects.toMatchObject({ code: 'CAREPOOL_MIGRATE_NOT_CONVERGED', message: /alter column t\.note/ });
   });
 
-  it('refuses a change the server cannot store as modelled (an SRID on MariaDB is not read back)', async () => {
+  it('MariaDB: an SRID is read back (GEOMETRY_COLUMNS, SHOW CREATE hides it) and an SRID change converges', async () => {
     await dropAll(a, dbA);
-    await run(a, ['CREATE TABLE g (id INT NOT NULL PRIMARY KEY, p POINT NOT NULL)']);
+    await run(a, ['CREATE TABLE g (id INT NOT NULL PRIMARY KEY, p POINT NOT NULL, q GEOMETRY REF_SYSTEM_ID=3857)']);
     const from = await introspect(a, dbA);
     const t = from.tables[0];
     if (!t) throw new Error('no table');
+    expect(t.unsupported).toBeUndefined();
+    expect(t.columns.find((c) => c.name === 'q')?.type).toEqual({ kind: 'geometry', srid: 3857 });
+    expect(t.columns.find((c) => c.name === 'p')?.type).toEqual({ kind: 'point' });
     const to: Schema = {
       tables: [
         {
@@ -84,8 +87,12 @@ describe('every change is verified on a scratch copy before it is shown or appli
         },
       ],
     };
-    await expect(verifiedPlan(await hosts(), from, to, server)).rejects.toMatchObject({
-      code: 'CAREPOOL_MIGRATE_NOT_CONVERGED',
-    });
+    const plan = await verifiedPlan(await hosts(), from, to, server);
+    expect(plan.statements.map((st) => st.sql).join('\n')).toMatch(/`p` POINT REF_SYSTEM_ID=4326 NOT NULL/);
+    await run(
+      a,
+      plan.statements.map((st) => st.sql),
+    );
+    expect(diffSchemas(await introspect(a, dbA), to)).toEqual([]);
   });
 });
