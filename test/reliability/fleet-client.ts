@@ -7,7 +7,7 @@ export interface Answer {
   readonly status: number;
   readonly retryAfter: boolean;
   readonly error?: string;
-  /** The body of a 5xx answer other than 503 (what went wrong, for the failure message). */
+  /** The body of a 4xx or 5xx answer other than 503 (what went wrong, for the failure message). */
   readonly body?: string;
 }
 
@@ -43,7 +43,7 @@ export function call(
             endedAt: performance.now(),
             status,
             retryAfter: res.headers['retry-after'] !== undefined,
-            ...(status >= 500 && status !== 503 ? { body: text } : {}),
+            ...(status >= 400 && status !== 503 ? { body: text } : {}),
           });
         });
       },
