@@ -2,6 +2,12 @@ import { AppError } from '../errors/index.js';
 import type { PoolStats } from './pool/pool.js';
 import { sql } from './sql.js';
 import type { Target } from './targets.js';
+import type { ReplicaStatus } from '../replicas/monitor.js';
+
+/** One read replica of a target: the lag monitor's view plus its pool. */
+export interface ReplicaHealth extends ReplicaStatus {
+  readonly pool: PoolStats;
+}
 
 /** What carepool knows about one target right now. */
 export interface TargetHealth {
@@ -22,6 +28,8 @@ export interface TargetHealth {
   readonly revision?: string | null;
   readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
   readonly pool: PoolStats;
+  /** The target's read replicas (`CAREPOOL_TARGET_<NAME>_REPLICAS`), when it has any. */
+  readonly replicas?: readonly ReplicaHealth[];
 }
 
 /** Reads the applied revision of a target; supplied by the migration engine. */
@@ -33,7 +41,13 @@ export type RevisionReader = (target: Target) => Promise<string | null>;
  */
 export async function probeTarget(target: Target, readRevision?: RevisionReader): Promise<TargetHealth> {
   const started = performance.now();
-  const base = { name: target.name, url: target.config.url.redacted, sslMode: target.config.url.sslMode };
+  const replicas = await replicaHealth(target);
+  const base = {
+    name: target.name,
+    url: target.config.url.redacted,
+    sslMode: target.config.url.sslMode,
+    ...(replicas ? { replicas } : {}),
+  };
   try {
     const info = await target.pool.withConnection(async (conn) => {
       const v = await conn.query<{ version: string; comment: string }>(
@@ -73,4 +87,12 @@ export async function probeTarget(target: Target, readRevision?: RevisionReader)
       pool: target.pool.stats(),
     };
   }
+}
+
+/** The replicas' statuses with their pools (the router starts its lag monitor on first use). */
+async function replicaHealth(target: Target): Promise<readonly ReplicaHealth[] | undefined> {
+  const router = target.replicas;
+  if (router === undefined) return undefined;
+  const statuses = await router.statuses();
+  return statuses.map((s, i) => ({ ...s, pool: (router.replicas[i] as Target).pool.stats() }));
 }

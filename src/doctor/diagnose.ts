@@ -1,5 +1,6 @@
 import { redact, type Secret, type TargetConfig } from '../config/index.js';
 import { AppError } from '../errors/index.js';
+import { replicaFindings } from '../replicas/index.js';
 import { compareTargets } from './across.js';
 import { type ExplainContext, urlVariable } from './explain.js';
 import { migratorCheck } from './migrator-check.js';
@@ -74,6 +75,8 @@ export async function diagnoseTarget(
         if (migrator) findings.splice(findings.findIndex((x) => x.check === 'grants') + 1, 0, migrator);
       }
     }
+    // Read replicas (CAREPOOL_TARGET_<NAME>_REPLICAS): state, lag, GTIDs, the replication error.
+    findings.push(...(await replicaFindings(config)));
   } catch (error) {
     // A bug in a check must not hide the other findings: report it like any other problem.
     findings.push({

@@ -2,3 +2,5 @@
 export { type GtidFlavor, gtidCovers, gtidMissing } from './gtid-set.js';
 export { LagMonitor, type ReplicaState, type ReplicaStatus } from './monitor.js';
 export { type RouteCounts, ReplicaRouter, type RouterOptions } from './router.js';
+export { registerReplicaMetrics } from './metrics.js';
+export { replicaFindings } from './doctor-check.js';

@@ -212,7 +212,7 @@ export class LagMonitor {
     if (slot.downUntil > Date.now()) return skip('down', s.reason ?? 'a read there just failed');
     if (s.state === 'down') return skip('down', s.lastError ?? 'the replica does not answer');
     if (s.sampledAt === null) return skip('unknown', 'not polled yet');
-    if (Date.now() - Date.parse(s.sampledAt) > 3 * this.#intervalMs)
+    if (Date.now() - Date.parse(s.sampledAt) > Math.max(3 * this.#intervalMs, 2000))
       return skip('unknown', 'no recent lag sample');
     if (s.ioThread !== null && s.ioThread !== 'Yes')
       return skip(

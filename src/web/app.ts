@@ -8,6 +8,7 @@ import { auditedGuard } from '../audit/index.js';
 import { Clinic } from '../clinic/index.js';
 import type { RevisionReader } from '../db/health.js';
 import { PoolMetrics } from '../db/pool/metrics.js';
+import { registerReplicaMetrics } from '../replicas/index.js';
 import { registerGaleraMetrics } from '../galera/metrics.js';
 import type { TargetRegistry } from '../db/targets.js';
 import type { Logger } from '../log/logger.js';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   recordRouteRules(app);
   const metrics = deps.metrics ?? defaultMetrics(deps.registry);
+  registerReplicaMetrics(metrics, deps.registry);
   // Conflict retries (1213) and, for multi-host targets, each node's state and traffic.
   registerGaleraMetrics(metrics, deps.registry);
   const security = deps.security === 'none' ? undefined : deps.security;

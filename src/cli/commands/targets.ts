@@ -34,5 +34,34 @@ export function healthTable(health: readonly TargetHealth[]): string {
     .filter((h) => h.error)
     .map((h) => `\n${h.name}: ${h.error?.message}\n  hint: ${h.error?.hint}`)
     .join('');
-  return table(['target', 'health', 'latency', 'server', 'tls', 'revision', 'url'], rows) + errors;
+  return (
+    table(['target', 'health', 'latency', 'server', 'tls', 'revision', 'url'], rows) +
+    errors +
+    replicaTable(health)
+  );
+}
+
+/** Read replicas (when any target has some): state, lag, GTID positions, threads, and why one is skipped. */
+function replicaTable(health: readonly TargetHealth[]): string {
+  const replicas = health.flatMap((h) => (h.replicas ?? []).map((r) => ({ of: h.name, r })));
+  if (replicas.length === 0) return '';
+  const rows = replicas.map(({ of, r }) => [
+    r.name,
+    of,
+    r.eligible ? 'serving reads' : r.state,
+    r.lagMs === null ? 'unknown' : `${r.lagMs} ms (bound ${r.maxLagMs})`,
+    `${r.replicaGtid ?? '?'} / ${r.primaryGtid ?? '?'}`,
+    `${r.ioThread ?? '?'}/${r.sqlThread ?? '?'}`,
+    r.reads,
+  ]);
+  const why = replicas
+    .filter(({ r }) => !r.eligible)
+    .map(
+      ({ r }) => `
+${r.name}: skipped (reads go to the primary): ${r.reason ?? r.state}`,
+    )
+    .join('');
+  return `
+
+${table(['replica', 'of', 'state', 'lag', 'gtid replica / primary', 'io/sql', 'reads'], rows)}${why}`;
 }

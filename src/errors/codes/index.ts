@@ -9,6 +9,7 @@ import { erdCodes } from './erd.js';
 import { loadCodes } from './load.js';
 import { migrateCodes } from './migrate.js';
 import { moveCodes } from './move.js';
+import { replicaCodes } from './replicas.js';
 import { sandboxCodes } from './sandbox.js';
 import { schemaModelCodes } from './schema-model.js';
 import { serveCodes } from './serve.js';
@@ -38,6 +39,7 @@ export const CODES = {
   ...doctorCodes,
   ...loadCodes,
   ...moveCodes,
+  ...replicaCodes,
   ...cliCodes,
 } as const satisfies Record<string, CodeSpec>;
 

@@ -13,7 +13,7 @@ const finding = {
   type: 'object',
   required: ['check', 'status', 'summary'],
   properties: {
-    check: { type: 'string', enum: [...CHECKS, 'settings'] },
+    check: { type: 'string', enum: [...CHECKS, 'settings', 'replicas'] },
     status,
     summary: { type: 'string', description: 'What was observed, one line' },
     cause: { type: 'string', description: 'Why it is a problem (warn/fail)' },

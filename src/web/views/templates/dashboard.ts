@@ -22,6 +22,27 @@ export const dashboard = `<% layout('@layout') %>
     <div class="gauge-label"><span>Pool</span><span data-k="pool"><%= h.pool.active %> active · <%= h.pool.idle %> idle · <%= h.pool.waiting %> waiting / max <%= h.pool.max %></span></div>
     <meter min="0" max="<%= h.pool.max %>" value="<%= h.pool.total %>" data-k="meter" aria-label="open connections"><%= h.pool.total %> of <%= h.pool.max %></meter>
   </div>
+  <% if (h.replicas && h.replicas.length) { %>
+  <div class="replicas" role="group" aria-label="Read replicas of <%= h.name %>">
+    <h3>Read replicas <span class="muted">(lag bound <%= h.replicas[0].maxLagMs %> ms)</span></h3>
+    <table class="table replicas-table">
+      <thead><tr><th scope="col">Replica</th><th scope="col">State</th><th scope="col">Lag</th><th scope="col">GTID (replica / primary)</th><th scope="col">IO / SQL</th><th scope="col">Reads</th></tr></thead>
+      <tbody>
+      <% h.replicas.forEach(function (r) { %>
+      <tr data-replica="<%= r.name %>">
+        <td class="mono"><%= r.name %><br><span class="muted"><%= r.address %></span></td>
+        <td><% if (r.eligible) { %><span class="pill pill-ok">Serving reads</span><% } else { %><span class="pill pill-down"><%= r.state %></span><% } %></td>
+        <td><%= r.lagMs === null ? 'unknown' : r.lagMs + ' ms' %><% if (r.secondsBehind !== null) { %> <span class="muted">(<%= r.secondsBehind %> s behind)</span><% } %></td>
+        <td class="mono"><%= r.replicaGtid || '—' %> / <%= r.primaryGtid || '—' %></td>
+        <td><%= r.ioThread || '?' %> / <%= r.sqlThread || '?' %></td>
+        <td><%= r.reads %></td>
+      </tr>
+      <% if (!r.eligible && r.reason) { %><tr class="replica-reason"><td colspan="6"><span class="muted">Skipped, reads go to the primary:</span> <%= r.reason %></td></tr><% } %>
+      <% }) %>
+      </tbody>
+    </table>
+  </div>
+  <% } %>
   <% if (h.error) { %>
   <div class="callout callout-down"><p><strong><%= h.error.code %></strong>: <%= h.error.message %></p><p class="hint"><%= h.error.hint %></p></div>
   <% } %>

@@ -1,0 +1,84 @@
+import type { TargetConfig } from '../config/index.js';
+import { TargetRegistry } from '../db/targets.js';
+import type { Finding } from '../doctor/types.js';
+import type { ReplicaStatus } from './monitor.js';
+
+/**
+ * The doctor's read-replica findings for one target (none when it has no replicas): each replica's state,
+ * lag and GTID positions; a stopped, lagging or silent replica is a warning with its cause (the replication
+ * error, e.g. a duplicate key at a GTID) and the fix. Warnings, not failures: the primary serves its reads.
+ */
+export async function replicaFindings(config: TargetConfig): Promise<readonly Finding[]> {
+  if (!config.replicas) return [];
+  // One poll is enough: the monitor samples the primary first, then each replica.
+  const registry = new TargetRegistry({ targets: [{ ...config, pool: { ...config.pool, min: 0 } }] });
+  try {
+    const router = registry.get(config.name).replicas;
+    if (router === undefined) return [];
+    return (await router.statuses()).map((s) => finding(config, s));
+  } finally {
+    await registry.close(1000);
+  }
+}
+
+function finding(config: TargetConfig, s: ReplicaStatus): Finding {
+  const where = `${s.name} (${s.address})`;
+  const gtids = `GTID ${s.replicaGtid || '-'} / primary ${s.primaryGtid || '-'}`;
+  const data = {
+    replica: s.name,
+    address: s.address,
+    state: s.state,
+    lagMs: s.lagMs,
+    maxLagMs: s.maxLagMs,
+    secondsBehind: s.secondsBehind,
+    replicaGtid: s.replicaGtid,
+    primaryGtid: s.primaryGtid,
+    missingTransactions: s.missingTransactions,
+    ioThread: s.ioThread,
+    sqlThread: s.sqlThread,
+    lastError: s.lastError,
+  };
+  if (s.eligible)
+    return {
+      check: 'replicas',
+      status: 'ok',
+      summary: `${where}: serving reads, lag ${s.lagMs} ms (bound ${s.maxLagMs} ms), ${gtids}, IO/SQL ${s.ioThread ?? '?'}/${s.sqlThread ?? '?'}`,
+      data,
+    };
+  const variable = `CAREPOOL_TARGET_${config.name.toUpperCase()}_REPLICAS`;
+  if (s.state === 'stopped')
+    return {
+      check: 'replicas',
+      status: 'warn',
+      code: 'CAREPOOL_REPLICA_STOPPED',
+      summary: `${where}: replica stopped (${gtids}); reads go to the primary`,
+      cause: `replica stopped: ${s.lastError ?? s.reason ?? 'a replication thread is not running'}${
+        s.replicaGtid ? ` (applied up to GTID ${s.replicaGtid})` : ''
+      }`,
+      fix: /\b1236\b|purged|could not find GTID/i.test(s.lastError ?? '')
+        ? 'The primary no longer has the binary logs this replica needs: rebuild it from a fresh copy of the primary (sandbox: delete its directory and run carepool sandbox start --replicas N again).'
+        : s.lastError
+          ? 'Repair the row the error names on the replica (or skip that one transaction deliberately), then START SLAVE; if unsure, rebuild the replica from the primary.'
+          : 'Run START SLAVE on the replica (someone stopped it), then check carepool targets again.',
+      data,
+    };
+  if (s.state === 'lagging')
+    return {
+      check: 'replicas',
+      status: 'warn',
+      code: 'CAREPOOL_REPLICA_LAGGING',
+      summary: `${where}: lag ${s.lagMs} ms is above the bound ${s.maxLagMs} ms (${gtids}); reads go to the primary`,
+      cause: `The replica applies the primary's changes slower than they come (${s.missingTransactions ?? '?'} transactions behind).`,
+      fix: 'Find long transactions or tables without a primary key on the primary, give the replica more CPU/IO (Azure: a larger General Purpose size), or raise CAREPOOL_READ_MAX_LAG_MS if staler reads are acceptable.',
+      data,
+    };
+  return {
+    check: 'replicas',
+    status: 'warn',
+    code: 'CAREPOOL_REPLICA_DOWN',
+    summary: `${where}: ${s.reason ?? s.state}; reads go to the primary`,
+    cause: s.lastError ?? 'The replica could not be queried.',
+    fix: `Start the replica, or check its URL in ${variable} (host, port, ssl-mode, user) with carepool doctor; remove it from ${variable} if it is gone for good.`,
+    data,
+  };
+}
