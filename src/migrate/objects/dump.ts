@@ -83,7 +83,7 @@ export async function dumpDatabase(
     const { rows } = await conn.query<Record<string, string>>(
       sql.raw(`SHOW CREATE TABLE ${quoteName(database)}.${quoteName(t.name)}`),
     );
-    let text = (rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, '');
+    let text = withRefSystemIds((rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, ''), t);
     for (const fk of late.get(t.name) ?? []) {
       const lines = text.split('\n');
       const at = lines.findIndex((l) => l.trimStart().startsWith(`CONSTRAINT ${quoteName(fk)} FOREIGN KEY`));
@@ -101,6 +101,29 @@ export async function dumpDatabase(
   if (alters.length > 0) out.push('-- foreign keys of reference cycles', ...alters, '');
   out.push(...objectScript(schema.objects ?? [], options));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * MariaDB keeps a spatial column's SRID but SHOW CREATE TABLE does not print it (MySQL prints
+ * `/*!80003 SRID n *\/`): put `REF_SYSTEM_ID=n` back after the type, from the introspected model
+ * (information_schema.GEOMETRY_COLUMNS), so the dump loads with the SRID.
+ */
+function withRefSystemIds(text: string, table: Table): string {
+  let out = text;
+  for (const c of table.columns) {
+    const srid = 'srid' in c.type ? c.type.srid : undefined;
+    if (srid === undefined) continue;
+    const head = `  ${quoteName(c.name)} `;
+    out = out
+      .split('\n')
+      .map((line) =>
+        line.startsWith(head) && !/ (REF_SYSTEM_ID=|\/\*!80003 SRID )/.test(line)
+          ? line.replace(/^(\s*`(?:[^`]|``)+` \w+)/, `$1 REF_SYSTEM_ID=${srid}`)
+          : line,
+      )
+      .join('\n');
+  }
+  return out;
 }
 
 /**

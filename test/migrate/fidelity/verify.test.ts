@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
 import { verifiedPlan, verifyIn } from '../../../src/migrate/diff/verify.js';
+import { dumpDatabase } from '../../../src/migrate/objects/dump.js';
 import { diffSchemas, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
 import { sandboxHosts } from '../../../src/migrate/workspace/index.js';
 import { withWorkspace } from '../../../src/migrate/workspace/index.js';
@@ -94,5 +95,9 @@ describe('every change is verified on a scratch copy before it is shown or appli
       plan.statements.map((st) => st.sql),
     );
     expect(diffSchemas(await introspect(a, dbA), to)).toEqual([]);
+    // A dump puts the SRIDs SHOW CREATE leaves out back in.
+    const dump = await dumpDatabase(a, dbA, server, { source: 'g', definer: false });
+    expect(dump).toContain('`p` point REF_SYSTEM_ID=4326 NOT NULL');
+    expect(dump).toContain('`q` geometry REF_SYSTEM_ID=3857 DEFAULT NULL');
   });
 });
