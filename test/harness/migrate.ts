@@ -39,6 +39,8 @@ export async function ensureSchemaAtHead(): Promise<void> {
 export interface ScratchDatabases {
   readonly name: string;
   readonly registry: TargetRegistry;
+  /** The CAREPOOL_TARGETS / CAREPOOL_TARGET_* variables of that registry (for CLI runs). */
+  readonly env: Readonly<Record<string, string>>;
   /** Drops the databases and closes the registry. */
   drop(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function createScratchDatabases(prefix = 'clinic_m'): Promise<Scrat
   return {
     name,
     registry,
+    env,
     async drop() {
       await registry.close(1000);
       await Promise.all(

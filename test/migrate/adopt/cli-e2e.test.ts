@@ -1,0 +1,103 @@
+/**
+ * A user's path through the built CLI (dist/cli/bin.js, `npm run build`) on the test sandbox: adopt a
+ * database SQLAlchemy's create_all made (baseline, autogenerate towards the models, up, check clean); a
+ * Sakila dump that round-trips; `schema diff A B --sql` whose printed statements converge.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BIN, type Workdir, workdir } from '../../cli/e2e.js';
+import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
+import { sandboxServers } from '../../harness/targets.js';
+import { SAKILA_TABLES } from '../fidelity/corpus.js';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'seeds_models.py');
+
+let scratch: ScratchDatabases;
+let wd: Workdir;
+/** The CLI against the scratch database on gcp only, with the test sandbox as workspace server. */
+const cli = (args: readonly string[]) =>
+  wd.run(args, {
+    CAREPOOL_TARGETS: 'gcp',
+    CAREPOOL_TARGET_GCP_URL: scratch.env.CAREPOOL_TARGET_GCP_URL ?? '',
+    CAREPOOL_TARGET_GCP_MIGRATE_URL: scratch.env.CAREPOOL_TARGET_GCP_MIGRATE_URL ?? '',
+    CAREPOOL_HOME: inject('sandboxHome'),
+  });
+
+beforeAll(async () => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+  scratch = await createScratchDatabases('clinic_e2e');
+  wd = await workdir('carepool-adopt-e2e');
+});
+afterAll(async () => {
+  await scratch?.drop();
+  await wd?.remove();
+});
+
+describe('the built CLI on a real user’s path', () => {
+  it('adopts a create_all database: baseline, autogenerate towards the models, up, check clean', async () => {
+    const s = sandboxServers().gcp;
+    await promisify(execFile)('/usr/bin/python3', [FIXTURE], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SA_PORT: String(s.port),
+        SA_USER: s.users.migrator.user,
+        SA_PASSWORD: s.users.migrator.password,
+        SA_DATABASE: scratch.name,
+        SA_CA: s.caPath,
+      },
+    });
+    const dir = join(wd.dir, 'migrations');
+    await mkdir(dir);
+    const baseline = await cli(['migrate', 'baseline', '--from', 'gcp', '--dir', dir]);
+    expect(baseline.stdout).toMatch(/wrote .*0001_baseline_of_gcp\.ts .* and stamped gcp at 0001/);
+    expect(baseline.code).toBe(0);
+    const revision = await cli(['migrate', 'revision', '--autogenerate', '-m', 'towards the models', '--dir', dir]);
+    expect(revision.code).toBe(0);
+    expect(revision.stderr).toMatch(/verified on (target|sandbox) \w+/);
+    const up = await cli(['migrate', 'up', 'head', '--target', 'gcp', '--dir', dir]);
+    expect(up.code).toBe(0);
+    const check = await cli(['migrate', 'check', '--target', 'gcp', '--dir', dir, '--schema', 'models']);
+    expect(check.stdout).toMatch(/gcp: matches models/);
+    expect(check.code).toBe(0);
+  });
+
+  it('a Sakila dump round-trips, and the statements of schema diff --sql converge', async () => {
+    const sakila = join(wd.dir, 'sakila.sql');
+    // The file's order has a circular FK: loaded as mysqldump output is, without FK checks.
+    const script = (tables: readonly string[]) => `SET FOREIGN_KEY_CHECKS=0;\n${tables.map((t) => `${t};\n`).join('\n')}`;
+    await writeFile(sakila, script(SAKILA_TABLES));
+    const dump = await cli(['schema', 'dump', '--target', sakila]);
+    expect(dump.code).toBe(0);
+    const dumped = join(wd.dir, 'dumped.sql');
+    await writeFile(dumped, dump.stdout);
+    const same = await cli(['schema', 'diff', sakila, dumped]);
+    expect(same.stdout).toContain('have the same schema');
+    expect(same.code).toBe(0);
+
+    // B: Sakila with a new column, a wider BLOB, one more SET member and a table comment.
+    const changed = SAKILA_TABLES.map((t) =>
+      /^\s*CREATE TABLE film \(/i.test(t)
+        ? `${t
+            .replace('description TEXT DEFAULT NULL', 'description MEDIUMTEXT DEFAULT NULL')
+            .replace("'Behind the Scenes')", "'Behind the Scenes','Bloopers')")} COMMENT='films'`
+        : t,
+    );
+    expect(changed.join()).toContain("'Bloopers'");
+    const b = join(wd.dir, 'b.sql');
+    await writeFile(b, script(changed));
+    const diff = await cli(['schema', 'diff', sakila, b, '--sql']);
+    expect(diff.code).toBe(1);
+    expect(diff.stderr).toMatch(/verified on (target|sandbox) \w+: film/);
+    const applied = join(wd.dir, 'applied');
+    await mkdir(applied);
+    await writeFile(join(applied, '1-sakila.sql'), script(SAKILA_TABLES));
+    await writeFile(join(applied, '2-diff.sql'), diff.stdout.slice(diff.stdout.search(/^(ALTER|SET|CREATE|DROP)/m)));
+    const converged = await cli(['schema', 'diff', applied, b]);
+    expect(converged.stdout).toContain('have the same schema');
+    expect(converged.code).toBe(0);
+  });
+});
