@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { type SqlQuery, sql } from '../../src/db/sql.js';
 
 /** How one HTTP request ended (status 0: no response; `error` says why). */
 export interface Answer {
@@ -93,4 +94,22 @@ export async function createWithRetries(
     await new Promise((r) => setTimeout(r, 200));
   }
   return answers;
+}
+
+/**
+ * How many patients {@link createWithRetries} stored (`rows`) and how many distinct ones (`distinct`): equal
+ * to the number of writes when every write landed exactly once.
+ */
+export async function storedWrites(admin: {
+  query<Row>(q: SqlQuery): Promise<{ rows: Row[] }>;
+  close(): Promise<void>;
+}): Promise<{ rows: number; distinct: number }> {
+  try {
+    const { rows } = await admin.query<{ n: number; d: number }>(
+      sql`SELECT COUNT(*) AS n, COUNT(DISTINCT first_name) AS d FROM clinic.patients WHERE last_name = 'Fleetwrite'`,
+    );
+    return { rows: Number(rows[0]?.n), distinct: Number(rows[0]?.d) };
+  } finally {
+    await admin.close();
+  }
 }

@@ -1,18 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
 import { staleAfterMs } from '../../src/fleet/index.js';
-import { freePort, isListening } from '../../src/sandbox/ports.js';
-import { type Answer, call, createWithRetries, isRetryLater } from './fleet-client.js';
+import { type Answer, call, createWithRetries, isRetryLater, storedWrites } from './fleet-client.js';
+import { type Haproxy, runHaproxy } from './haproxy.js';
 import { appConnections, type Stack, startStack } from './stack.js';
 
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
 const EXAMPLE = new URL('../../docs/examples/haproxy.cfg', import.meta.url).pathname;
-const HAPROXY = '/usr/sbin/haproxy';
 
 /** The connections of the server the three instances may hold together (max_connections − headroom). */
 const BUDGET = 30;
@@ -47,33 +44,12 @@ async function serve(env: Record<string, string>): Promise<Instance> {
 }
 
 /** docs/examples/haproxy.cfg as written, with its listen port and server ports swapped for the test's. */
-async function haproxy(backends: readonly Instance[]): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  let config = (await readFile(EXAMPLE, 'utf8')).replace('bind 127.0.0.1:8080', `bind 127.0.0.1:${port}`);
+function exampleConfig(example: string, port: number, backends: readonly Instance[]): string {
+  let config = example.replace('bind 127.0.0.1:8080', `bind 127.0.0.1:${port}`);
   backends.forEach((b, i) => {
     config = config.replace(`127.0.0.1:${3001 + i} check`, `127.0.0.1:${new URL(b.url).port} check`);
   });
-  const dir = await mkdtemp(join(tmpdir(), 'carepool-fleet-haproxy-'));
-  const file = join(dir, 'haproxy.cfg');
-  await writeFile(file, config);
-  const child = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; i < 100 && !(await isListening(port)); i++) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return config;
 }
 
 /** One failed sign-in: the form from `formFrom`, posted to `postTo` (two instances behind one address). */
@@ -94,7 +70,7 @@ async function failSignIn(formFrom: string, postTo: string, username: string): P
 describe('a fleet of three carepool serve instances behind HAProxy', () => {
   let stack: Stack;
   const instances: Instance[] = [];
-  let lb: Awaited<ReturnType<typeof haproxy>> | undefined;
+  let lb: Haproxy | undefined;
 
   beforeAll(async () => {
     stack = await startStack({ profiles: ['azure'], patients: 100 });
@@ -147,7 +123,8 @@ describe('a fleet of three carepool serve instances behind HAProxy', () => {
   it('share the budget, never hold more server connections than it under load, and killing one loses no request beyond those it was serving', async () => {
     // The three converge on budget ÷ 3 within a few beats.
     expect(await until(async () => (await poolRows()).join() === '10,10,10', 20 * HEARTBEAT_MS)).toBe(true);
-    lb = await haproxy(instances);
+    const example = await readFile(EXAMPLE, 'utf8');
+    lb = await runHaproxy((port) => exampleConfig(example, port, instances));
     // rise 2 × inter 1 s: wait until HAProxy sends to every instance.
     await new Promise((r) => setTimeout(r, 3000));
 
@@ -237,16 +214,10 @@ describe('a fleet of three carepool serve instances behind HAProxy', () => {
     expect(failedReads.filter((a) => !isRetryLater(a))).toEqual([]);
     // Writes with an Idempotency-Key: every one landed, exactly once.
     expect(finals.filter((a) => a.status !== 201 && a.status !== 200)).toEqual([]);
-    const check = await stack.admin('azure');
-    try {
-      const { rows } = await check.query<{ n: number; d: number }>(
-        sql`SELECT COUNT(*) AS n, COUNT(DISTINCT first_name) AS d FROM clinic.patients WHERE last_name = 'Fleetwrite'`,
-      );
-      expect(Number(rows[0]?.n)).toBe(writes.length);
-      expect(Number(rows[0]?.d)).toBe(writes.length);
-    } finally {
-      await check.close();
-    }
+    expect(await storedWrites(await stack.admin('azure'))).toEqual({
+      rows: writes.length,
+      distinct: writes.length,
+    });
     // The victim's row went stale and the two survivors took over its share.
     expect(survivors).toEqual([15, 15]);
   });

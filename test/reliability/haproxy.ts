@@ -68,10 +68,15 @@ export function haproxyConfig(port: number, options: HaproxyOptions): string {
 }
 
 /** Starts HAProxy in the foreground on a free loopback port; {@link Haproxy.stop} ends it. */
-export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
+export function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
+  return runHaproxy((port) => haproxyConfig(port, options));
+}
+
+/** Starts HAProxy with the configuration `configFor` writes for a free loopback port. */
+export async function runHaproxy(configFor: (port: number) => string): Promise<Haproxy> {
   const dir = await mkdtemp(join(tmpdir(), 'carepool-haproxy-'));
   const port = await freePort();
-  const config = haproxyConfig(port, options);
+  const config = configFor(port);
   const file = join(dir, 'haproxy.cfg');
   await writeFile(file, config);
   const child: ChildProcess = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
