@@ -12,9 +12,10 @@ import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
 import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
-import { copyTables, verifyTables } from '../../src/move/index.js';
+import { verifyTables } from '../../src/move/index.js';
 import { userUrl } from '../../src/sandbox/index.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
+import { measureCutovers } from './cutover.js';
 import { startBenchServer } from '../lib/server.js';
 
 const run = promisify(execFile);
@@ -47,6 +48,35 @@ async function fill(admin: SingleConnection, db: string, size: Size): Promise<vo
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+/** The old-space cap of the copy's process (MiB). */
+const HEAP_CAP_MIB = 128;
+
+interface ChildCopy {
+  readonly ms: number;
+  readonly baselineKiB: number;
+  readonly peakKiB: number;
+  readonly mode: string;
+  readonly methods: readonly string[];
+}
+
+/** Runs bench/move/copy-child.ts under tsx with the job on stdin; resolves with what it measured. */
+function copyInChild(job: { src: string; dst: string; manifest: string; home: string }): Promise<ChildCopy> {
+  const script = new URL('./copy-child.ts', import.meta.url).pathname;
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      // A capped heap: the copy must finish within it at every size (memory bounded by chunk x workers).
+      [`--max-old-space-size=${HEAP_CAP_MIB}`, '--import', 'tsx', script],
+      { maxBuffer: 16 * 2 ** 20 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`copy child failed: ${stderr || error.message}`));
+        else resolve(JSON.parse(stdout) as ChildCopy);
+      },
+    );
+    child.stdin?.end(JSON.stringify(job));
+  });
+}
 
 /** Runs the benchmark and writes its section; returns the Markdown. */
 export async function runMoveBench(full: boolean): Promise<string> {
@@ -103,15 +133,13 @@ export async function runMoveBench(full: boolean): Promise<string> {
         }),
       );
       try {
-        let peakRss = 0;
-        const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-        const t0 = performance.now();
-        const copied = await copyTables(registry.get('src'), registry.get('dst'), {
-          manifestPath: join(dir, `${i}.json`),
-          parallel: 4,
+        const child = await copyInChild({
+          src: urlOf(src),
+          dst: urlOf(dst),
+          manifest: join(dir, `${i}.json`),
+          home: dir,
         });
-        const copyMs = performance.now() - t0;
-        clearInterval(sampler);
+        const copyMs = child.ms;
         const out = join(dir, `dump${i}`);
         const d0 = performance.now();
         await run('mydumper', [
@@ -132,11 +160,11 @@ export async function runMoveBench(full: boolean): Promise<string> {
         const rows = size.patients + size.records;
         copyRows.push([
           `${size.patients.toLocaleString('en')} + ${size.records.toLocaleString('en')}`,
-          `${seconds(copyMs)} s (${copied.snapshot.mode}, ${copied.tables.map((t) => t.method).join('/')})`,
+          `${seconds(copyMs)} s (${child.mode}, ${child.methods.join('/')})`,
           `${seconds(dumpMs)} + ${seconds(loadMs)} = ${seconds(dumpMs + loadMs)} s`,
           (copyMs / (dumpMs + loadMs)).toFixed(2),
           Math.round(rows / (copyMs / 1000)),
-          `${Math.round(peakRss / 2 ** 20)} MiB`,
+          `${Math.round(child.peakKiB / 1024)} MiB (+${Math.round((child.peakKiB - child.baselineKiB) / 1024)} MiB)`,
         ]);
         const s0 = performance.now();
         const same = await verifyTables(registry.get('src'), registry.get('dst'), {
@@ -193,8 +221,10 @@ export async function runMoveBench(full: boolean): Promise<string> {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
+  const cutovers = await measureCutovers(full ? 6 : 4);
+  const worst = Math.max(...cutovers.map((c) => Math.max(c.reportedMs, c.observedGapMs)));
   const md = [
-    '## Move: carepool copy vs mydumper + myloader, carepool verify vs pt-table-sync --print',
+    '## Move: carepool copy vs mydumper + myloader, carepool verify vs pt-table-sync --print, cutover downtime',
     '',
     machineLine(
       'MariaDB sandbox server (gcp profile, plain TCP), mydumper/myloader 0.10.1, percona-toolkit 3.2.1',
@@ -203,7 +233,10 @@ export async function runMoveBench(full: boolean): Promise<string> {
     'Copy: two tables shaped like the clinic schema (patients + medical_records with an FK), from one database',
     'to another on the same server. carepool copy: 4 workers, chunks of 10,000 rows, consistent snapshot,',
     'LOAD DATA LOCAL. mydumper -t 4 --trx-consistency-only to files, then myloader -t 4 into a third database.',
-    'Ratio = carepool / (dump + load); below 1.0 carepool is faster. Peak RSS is the whole benchmark process.',
+    'Ratio = carepool / (dump + load); below 1.0 carepool is faster. Each copy runs in a process of its own',
+    `(bench/move/copy-child.ts) with its V8 heap capped at ${HEAP_CAP_MIB} MiB (--max-old-space-size), which every size`,
+    'must finish within: peak RSS is that process\'s maxRSS, and (+N) its growth over the RSS just before the copy',
+    'started (Node, tsx and the loaded modules are the rest; V8 collects lazily, so RSS rises towards the cap).',
     '',
     mdTable(
       ['patients + records', 'carepool copy', 'mydumper + myloader', 'ratio', 'copy rows/s', 'peak RSS'],
@@ -223,6 +256,24 @@ export async function runMoveBench(full: boolean): Promise<string> {
         'ratio (planted)',
       ],
       verifyRows,
+    ),
+    '',
+    'Cutover (bench/move/cutover.ts): a private carepool sandbox (azure + gcp, binary logs with GTIDs), a',
+    '20,000-row table copied azure → gcp and replicated, two writers inserting without pause as the app user',
+    'through a registry that follows the cutover record as the web app does; cutovers alternate direction with',
+    '--reverse, the final verify (of that table) on and off. "reported" is what cutover prints (source',
+    'read-only until the switch is recorded); "seen by writers" is the longest gap between two successful inserts.',
+    `Goal: write downtime < 2 s. Worst of this run: ${seconds(worst)} s.`,
+    '',
+    mdTable(
+      ['cutover', 'final verify', 'reported downtime', 'seen by writers', 'writes refused meanwhile'],
+      cutovers.map((c) => [
+        c.direction,
+        c.verify ? 'yes' : 'no',
+        `${seconds(c.reportedMs)} s`,
+        `${seconds(c.observedGapMs)} s`,
+        c.failedWrites,
+      ]),
     ),
   ].join('\n');
   await writeSection('move', md);
