@@ -3,6 +3,7 @@ import { AppError } from '../errors/index.js';
 import { replicaFindings } from '../replicas/index.js';
 import { compareTargets } from './across.js';
 import { type ExplainContext, urlVariable } from './explain.js';
+import { galeraFindings } from './galera.js';
 import { migratorCheck } from './migrator-check.js';
 import { networkChecks } from './network-checks.js';
 import type { Lookup } from './probe-network.js';
@@ -77,6 +78,9 @@ export async function diagnoseTarget(
     }
     // Read replicas (CAREPOOL_TARGET_<NAME>_REPLICAS): state, lag, GTIDs, the replication error.
     findings.push(...(await replicaFindings(config)));
+    // Galera clusters (several hosts in the URL, or wsrep_on): node states, quorum, flow control, tables.
+    if (config.url.hosts || !findings.some((f) => f.status === 'fail'))
+      findings.push(...(await galeraFindings(config)));
   } catch (error) {
     // A bug in a check must not hide the other findings: report it like any other problem.
     findings.push({

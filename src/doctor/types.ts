@@ -30,7 +30,7 @@ export const CHECKS = [
 ] as const;
 
 /** One of {@link CHECKS}, or `settings` for the comparison across targets. */
-export type CheckName = (typeof CHECKS)[number] | 'settings' | 'replicas';
+export type CheckName = (typeof CHECKS)[number] | 'settings' | 'replicas' | 'galera';
 
 /** JSON-safe facts a finding carries for the web page and `--json`. Never secrets. */
 export type FindingData = Readonly<Record<string, string | number | boolean | null>>;

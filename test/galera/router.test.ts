@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
+import { diagnoseTarget } from '../../src/doctor/index.js';
 import { AppError } from '../../src/errors/index.js';
 import { parseConnectionUrl } from '../../src/config/index.js';
 import { galeraUrl } from '../../src/sandbox/galera.js';
@@ -85,6 +86,14 @@ describe('multi-host URL on a Galera cluster', () => {
       expect(survivors).toBeGreaterThanOrEqual(6);
       const dead = reg.get('onprem').hosts.nodes()[2]!;
       expect([dead.healthy, dead.state]).toEqual([false, 'down']);
+      // The doctor names the dead node and the shrunken cluster.
+      const report = await diagnoseTarget(reg.get('onprem').config);
+      const galera = report.findings.filter((f) => f.check === 'galera' && f.status !== 'ok');
+      expect(galera.map((f) => f.code)).toEqual([
+        'CAREPOOL_DOCTOR_GALERA_NODE',
+        'CAREPOOL_DOCTOR_GALERA_QUORUM',
+      ]);
+      expect(galera[0]!.summary).toContain(`:${cluster.state.nodes[2]!.port} does not answer`);
 
       cluster.state = (await startGaleraSandbox(cluster.home))!;
       // The monitor (once a second) sees the node Synced again; new connections may go there.

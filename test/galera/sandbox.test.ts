@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConnectionUrl } from '../../src/config/index.js';
+import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
+import { diagnoseTarget } from '../../src/doctor/index.js';
 import { sql } from '../../src/db/sql.js';
 import { readWsrepStatus } from '../../src/galera/status.js';
 import { readGraState } from '../../src/sandbox/galera-node.js';
@@ -56,6 +57,27 @@ describe('sandbox --galera 3', () => {
     expect(spec.hosts?.map((h) => h.port)).toEqual(state!.nodes.map((n) => n.port));
     expect(spec.sslMode).toBe('VERIFY_IDENTITY');
     expect(parseConnectionUrl('M', env.CAREPOOL_TARGET_ONPREM_MIGRATE_URL!).user).toBe('carepool_migrator');
+  });
+
+  it('the doctor reports each node, the cluster size and flow control, and names a table Galera cannot replicate', async () => {
+    const state = await readGaleraState(cluster.home);
+    const config = loadConfig({ cwd: cluster.home, dotenv: false, env: withGaleraEnv({}, state) })
+      .targets[0]!;
+    const healthy = (await diagnoseTarget(config)).findings.filter((f) => f.check === 'galera');
+    expect(healthy.map((f) => f.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(healthy[3]!.summary).toMatch(/cluster size 3 \(survives the loss of 1 node/);
+    const admin = await cluster.node(0);
+    try {
+      await admin.query(sql`CREATE TABLE clinic.legacy_cache (k INT PRIMARY KEY) ENGINE=MyISAM`);
+      const found = (await diagnoseTarget(config)).findings.filter(
+        (f) => f.check === 'galera' && f.status === 'fail',
+      );
+      expect(found.map((f) => f.code)).toEqual(['CAREPOOL_MIGRATE_GALERA_UNSAFE']);
+      expect(found[0]!.summary).toMatch(/legacy_cache \(engine MyISAM/);
+    } finally {
+      await admin.query(sql`DROP TABLE clinic.legacy_cache`);
+      await admin.close();
+    }
   });
 
   it('stop marks the last node stopped safe to bootstrap; start brings the same cluster back with its data', async () => {

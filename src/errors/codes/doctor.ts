@@ -128,6 +128,25 @@ export const doctorCodes = defineCodes({
     title: 'A doctor check failed unexpectedly; the other checks still ran.',
     hint: 'This is a bug in carepool; please report it with the finding detail.',
   },
+  CAREPOOL_DOCTOR_GALERA_NODE: {
+    exit: 1,
+    http: 502,
+    title: 'A Galera node of the target is down, or not Synced and ready (joining, giving a state transfer).',
+    hint: 'Start the node or wait until it is Synced; carepool sends it no traffic meanwhile. The finding says which node and why.',
+  },
+  CAREPOOL_DOCTOR_GALERA_QUORUM: {
+    exit: 1,
+    http: 502,
+    title:
+      'The Galera cluster lost or risks losing quorum: a node is not Primary, nodes are missing, the size is even, or the hosts form separate clusters.',
+    hint: 'Bring missing nodes back, run an odd number of nodes, and bootstrap a fully stopped cluster from its most advanced node.',
+  },
+  CAREPOOL_DOCTOR_GALERA_FLOW_CONTROL: {
+    exit: 1,
+    http: 502,
+    title: 'Galera flow control paused replication for a large share of the time: one slow node throttles every write.',
+    hint: 'Find the node with the largest wsrep_local_recv_queue and give it resources, or raise wsrep_slave_threads.',
+  },
   CAREPOOL_DOCTOR_BUSY: {
     exit: 1,
     http: 503,
