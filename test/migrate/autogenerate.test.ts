@@ -12,6 +12,7 @@ import {
   writeRevision,
 } from '../../src/migrate/index.js';
 import { models, nullable, schema, t, table, withDefault, withDefaultSql } from '../../src/schema/index.js';
+import { trigger, view } from '../../src/schema/objects.js';
 import { createScratchDatabases, type ScratchDatabases, tempMigrationsDir } from '../harness/migrate.js';
 
 let scratch: ScratchDatabases;
@@ -102,6 +103,34 @@ describe('revision --autogenerate', () => {
       expect(await autogenerate({ chain, models: changed, message: 'again' })).toBeNull();
     } finally {
       await tmp.remove();
+    }
+  });
+
+  it('creates the objects a models module declares; one a raw op.sql step already made is not created twice', async () => {
+    const dir = await tempMigrationsDir();
+    try {
+      const chain = await loadChain(dir.dir);
+      const withObjects = {
+        ...models,
+        objects: [
+          view('v_patient_names', 'SELECT id, last_name FROM patients'),
+          // 0003_security made this one with op.sql: the chain cannot compare it, so it is left alone.
+          trigger('carepool_audit_no_update', {
+            table: 'carepool_audit',
+            timing: 'BEFORE',
+            event: 'UPDATE',
+            body: "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'carepool_audit is append-only'",
+          }),
+        ],
+      };
+      const written = await autogenerate({ chain, models: withObjects, message: 'a view' });
+      expect(written).not.toBeNull();
+      const up = (await loadChain(dir.dir)).revisions.get(written?.id ?? '')?.up ?? [];
+      expect(up.map((op) => (op.kind === 'object' ? `${op.action} ${op.object.kind} ${op.object.name}` : op.kind))).toEqual(
+        ['create view v_patient_names'],
+      );
+    } finally {
+      await dir.remove();
     }
   });
 
