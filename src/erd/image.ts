@@ -1,6 +1,7 @@
 import type { Viz } from '@viz-js/viz';
 import { AppError } from '../errors/index.js';
 import { pngFonts } from './fonts.js';
+import { separateEdgeLabels } from './label-nudge.js';
 
 let vizInstance: Promise<Viz> | undefined;
 
@@ -20,7 +21,7 @@ export async function dotToSvg(dot: string): Promise<string> {
       meta: { stage: 'svg' },
     });
   }
-  return result.output;
+  return finishSvg(result.output);
 }
 
 /** Options for {@link svgToPng}. */
@@ -65,3 +66,32 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
     );
   }
 }
+
+/** The fonts a standalone SVG asks for: Graphviz's metrics are Helvetica's, then the PNG's font. */
+export const SVG_FONT_FAMILY = "Helvetica,Arial,'DejaVu Sans Condensed',sans-serif";
+
+/**
+ * Two touches on Graphviz's SVG. Its font list is "Helvetica,sans-Serif": on a machine without Helvetica a
+ * browser falls back to a wider sans-serif and long types run into their NOT NULL, so the list names Arial
+ * (same widths) and the condensed DejaVu the PNG uses before the generic family. Multiplicity labels get a
+ * white halo (stroke painted under the fill, presentation attributes only, so the pages' CSP allows it):
+ * where another edge passes close by, the label stays readable. Labels that collide are moved apart
+ * (label-nudge.ts).
+ */
+export function finishSvg(svg: string): string {
+  // Graphviz writes one element per line and opens each node, edge and cluster with `<g id=… class=…>`.
+  let inEdge = false;
+  const labels: number[] = [];
+  const lines = svg.split('\n').map((line, i) => {
+    const group = /^<g id="[^"]*" class="([a-z]+)">/.exec(line);
+    if (group) inEdge = group[1] === 'edge';
+    const fonts = line.replace('font-family="Helvetica,sans-Serif"', `font-family="${SVG_FONT_FAMILY}"`);
+    if (!inEdge || !fonts.startsWith('<text ')) return fonts;
+    labels.push(i);
+    return fonts.replace('<text ', `<text ${HALO} `);
+  });
+  separateEdgeLabels(lines, labels);
+  return lines.join('\n');
+}
+
+const HALO = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"';

@@ -65,3 +65,22 @@ export async function migratedScratchDb(server: ServerState, schema: Schema): Pr
     },
   };
 }
+
+/**
+ * Creates `erd_<random>` and runs `statements` in it on one connection with foreign-key checks off, so a
+ * corpus dump (Sakila) loads whatever order its tables come in.
+ */
+export async function sqlScratchDb(server: ServerState, statements: readonly string[]): Promise<ScratchDb> {
+  const db = await migratedScratchDb(server, EMPTY_SCHEMA);
+  const conn = await connectSingle(server.name, parseConnectionUrl('scratch', db.url), {
+    connectTimeoutMs: 3000,
+    keepAliveMs: 0,
+  });
+  try {
+    await conn.query(sql.raw('SET SESSION foreign_key_checks = 0'));
+    for (const s of statements) await conn.query(sql.raw(s));
+  } finally {
+    await conn.close();
+  }
+  return db;
+}

@@ -20,6 +20,9 @@ const ATTRIBUTES = new Set([
   'stroke',
   'stroke-width',
   'stroke-dasharray',
+  'stroke-linejoin',
+  // The white halo behind multiplicity labels (src/erd/image.ts).
+  'paint-order',
   'points',
   'd',
   'cx',
