@@ -121,6 +121,8 @@ describe('a fleet of three carepool serve instances behind HAProxy', () => {
   }
 
   it('share the budget, never hold more server connections than it under load, and killing one loses no request beyond those it was serving', async () => {
+    // Each says at start what the fleet made of its pool (the first one had the server to itself).
+    expect(instances[0]?.output()).toMatch(/fleet: azure pool \d+ \(\d instance\(s\) share max_connections \d+\)/);
     // The three converge on budget ÷ 3 within a few beats.
     expect(await until(async () => (await poolRows()).join() === '10,10,10', 20 * HEARTBEAT_MS)).toBe(true);
     const example = await readFile(EXAMPLE, 'utf8');

@@ -39,11 +39,38 @@ export function registerServe(program: Command, ctx: CliContext): void {
         `carepool is serving ${server.url}  (targets: ${targets}${config.sandbox ? ', the sandbox' : ''})`,
       );
       await announce(ctx, server);
+      for (const line of fleetLines(server)) ctx.out.note(line);
       ctx.out.line('press Ctrl-C to stop');
       const signal = await waitForSignal();
       ctx.out.note(`${signal}: finishing in-flight requests and draining pools…`);
       await server.close();
     });
+}
+
+/**
+ * What the fleet made of each target's pool at start, and a warning (never silence) where it could not size
+ * it: no heartbeat table (migration 0007 not applied) or a target that did not answer the first beat.
+ */
+export function fleetLines(server: ServerHandle): string[] {
+  if (!server.fleet)
+    return [
+      'fleet: off (CAREPOOL_FLEET=off): pools use CAREPOOL_POOL_MAX, unchecked against other instances',
+    ];
+  return server.fleet.status().map((m) => {
+    switch (m.state) {
+      case 'sized':
+        return `fleet: ${m.target} pool ${m.poolMax} (${m.instances} instance(s) share max_connections ${m.maxConnections ?? '?'})`;
+      case 'no-table':
+        return `warning: fleet: ${m.target} has no carepool_instances table (migration 0007): its pool keeps CAREPOOL_POOL_MAX (${m.poolMax}), unchecked against other instances; run carepool migrate up`;
+      case 'starting':
+      case 'unreachable':
+        return `warning: fleet: ${m.target} did not answer the first heartbeat: its pool holds ${m.poolMax} connection(s) until it does`;
+      default: {
+        const never: never = m.state;
+        return never;
+      }
+    }
+  });
 }
 
 /** Options `up` and `serve` share. */
