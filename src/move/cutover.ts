@@ -2,7 +2,7 @@ import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { assertDifferentTargets } from './copy-plan.js';
 import { recordCutover } from './cutover-record.js';
-import { writeMoveState } from './move-state.js';
+import { readMoveState, writeMoveState } from './move-state.js';
 import { replicationStatus, sourceCaPath, startReplicationAt, stopReplication } from './replicate.js';
 import { withMoveSession } from './session.js';
 import { verifyTables } from './verify.js';
@@ -106,11 +106,20 @@ export async function cutover(
   };
   let reverseCa: string | null = null;
   let reverseFrom: string | null = null;
+  // A run killed after promote and before the switch was recorded: finish it instead of failing preflight.
+  const resuming = options.home !== undefined && (await interruptedAfterPromote(options.home, from, to));
   try {
     await save('running');
     await phase('preflight', async () => {
       const s = await replicationStatus(from, to);
-      if (!s.running || s.lastError)
+      if (resuming) {
+        if (s.running)
+          throw new Error(`replication ${from.name} → ${to.name} runs again: start a new cutover`);
+        reverseFrom = await withMoveSession(to, async (b) => {
+          const { rows } = await b.query<{ g: string | null }>(sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`);
+          return rows[0]?.g ?? '';
+        });
+      } else if (!s.running || s.lastError)
         throw new Error(
           `replication ${from.name} → ${to.name} is not running cleanly (io ${s.io}, sql ${s.sql}${s.lastError ? `, ${s.lastError}` : ''}); run carepool replicate start first`,
         );
@@ -122,53 +131,58 @@ export async function cutover(
         };
         reverseCa = await sourceCaPath(to, caOptions);
       }
-      return `replication running, lag ${s.secondsBehind ?? '?'} s`;
+      return resuming
+        ? `resuming a cutover interrupted after ${to.name} was promoted (${from.name} read-only, ${to.name} writable): recording the switch`
+        : `replication running, lag ${s.secondsBehind ?? '?'} s`;
     });
-    await phase('source-read-only', async () => {
-      await withMoveSession(from, (a) => a.query(sql`SET GLOBAL read_only = 1`));
-      readOnlyAt = performance.now();
-      return `${from.name} read_only=ON (users with SUPER / READ_ONLY ADMIN can still write)`;
-    });
-    await phase('capture-position', async () => {
-      position = await withMoveSession(from, async (a) => {
-        const { rows } = await a.query<{ g: string | null }>(sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`);
-        return rows[0]?.g ?? null;
+    if (!resuming) await switchWrites();
+    async function switchWrites(): Promise<void> {
+      await phase('source-read-only', async () => {
+        await withMoveSession(from, (a) => a.query(sql`SET GLOBAL read_only = 1`));
+        readOnlyAt = performance.now();
+        return `${from.name} read_only=ON (users with SUPER / READ_ONLY ADMIN can still write)`;
       });
-      if (!position) throw new Error(`${from.name} reports no GTID position (is its binary log on?)`);
-      return position;
-    });
-    await phase('wait-for-replica', async () => {
-      const wait = options.waitSeconds ?? 30;
-      const reached = await withMoveSession(to, async (b) => {
-        const { rows } = await b.query<{ r: number | string | null }>(
-          sql`SELECT MASTER_GTID_WAIT(${position}, ${wait}) AS r`,
-        );
-        return Number(rows[0]?.r ?? -1);
+      await phase('capture-position', async () => {
+        position = await withMoveSession(from, async (a) => {
+          const { rows } = await a.query<{ g: string | null }>(sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`);
+          return rows[0]?.g ?? null;
+        });
+        if (!position) throw new Error(`${from.name} reports no GTID position (is its binary log on?)`);
+        return position;
       });
-      if (reached !== 0) throw new Error(`${to.name} did not reach ${position} within ${wait} s`);
-      return `${to.name} reached ${position}`;
-    });
-    if (options.verify !== false) {
-      await phase('final-verify', async () => {
-        const v = await verifyTables(from, to, options.tables ? { tables: options.tables } : {});
-        if (!v.identical)
-          throw new Error(
-            `${v.differenceCount} row(s) differ (carepool verify ${from.name} ${to.name} names them)`,
+      await phase('wait-for-replica', async () => {
+        const wait = options.waitSeconds ?? 30;
+        const reached = await withMoveSession(to, async (b) => {
+          const { rows } = await b.query<{ r: number | string | null }>(
+            sql`SELECT MASTER_GTID_WAIT(${position}, ${wait}) AS r`,
           );
-        return `identical (${v.tables.reduce((n, t) => n + t.sourceRows, 0)} rows)`;
+          return Number(rows[0]?.r ?? -1);
+        });
+        if (reached !== 0) throw new Error(`${to.name} did not reach ${position} within ${wait} s`);
+        return `${to.name} reached ${position}`;
+      });
+      if (options.verify !== false) {
+        await phase('final-verify', async () => {
+          const v = await verifyTables(from, to, options.tables ? { tables: options.tables } : {});
+          if (!v.identical)
+            throw new Error(
+              `${v.differenceCount} row(s) differ (carepool verify ${from.name} ${to.name} names them)`,
+            );
+          return `identical (${v.tables.reduce((n, t) => n + t.sourceRows, 0)} rows)`;
+        });
+      }
+      await phase('promote', async () => {
+        await stopReplication(from, to);
+        reverseFrom = await withMoveSession(to, async (b) => {
+          // Where the destination's own binary log stands before its first write: the reverse channel's start.
+          const { rows } = await b.query<{ g: string | null }>(sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`);
+          await b.query(sql`SET GLOBAL read_only = 0`);
+          return rows[0]?.g ?? '';
+        });
+        writableAt = performance.now();
+        return `replication stopped; ${to.name} writable`;
       });
     }
-    await phase('promote', async () => {
-      await stopReplication(from, to);
-      reverseFrom = await withMoveSession(to, async (b) => {
-        // Where the destination's own binary log stands before its first write: the reverse channel's start.
-        const { rows } = await b.query<{ g: string | null }>(sql`SELECT @@GLOBAL.gtid_binlog_pos AS g`);
-        await b.query(sql`SET GLOBAL read_only = 0`);
-        return rows[0]?.g ?? '';
-      });
-      writableAt = performance.now();
-      return `replication stopped; ${to.name} writable`;
-    });
     const home = options.home;
     if (home !== undefined) {
       await phase('switch-app', async () => {
@@ -209,6 +223,7 @@ export async function cutover(
   return result(true);
 
   function result(ok: boolean): CutoverResult {
+    // A resumed run did not see the source go read-only: its downtime is unknown (null).
     const downtime =
       ok && readOnlyAt !== null && writableAt !== null ? Math.round(writableAt - readOnlyAt) : null;
     return {
@@ -221,4 +236,24 @@ export async function cutover(
       rolledBack: !ok && readOnlyAt !== null,
     };
   }
+}
+
+/**
+ * True when the last recorded cutover of `from` → `to` (in `<home>/move/last-cutover.json`) stopped after its
+ * `promote` and before `switch-app`, and the servers are still so: `from` read-only, `to` writable.
+ */
+async function interruptedAfterPromote(home: string, from: Target, to: Target): Promise<boolean> {
+  const last = await readMoveState<{ from: string; to: string; state: string; phases: PhaseReport[] }>(
+    home,
+    'cutover',
+  );
+  if (last === null || last.from !== from.name || last.to !== to.name || last.state !== 'running')
+    return false;
+  const done = new Set(last.phases.filter((p) => p.ok).map((p) => p.phase));
+  if (!done.has('promote') || done.has('switch-app')) return false;
+  const readOnly = (t: Target) =>
+    withMoveSession(t, async (s) =>
+      Number((await s.query<{ r: number }>(sql`SELECT @@GLOBAL.read_only AS r`)).rows[0]?.r),
+    );
+  return (await readOnly(from)) === 1 && (await readOnly(to)) === 0;
 }

@@ -16,7 +16,8 @@ import {
   stopReplication,
   verifyTables,
 } from '../../src/move/index.js';
-import { followCutovers, readCutoverRecord } from '../../src/move/cutover-record.js';
+import { cutoverRecordPath, followCutovers, readCutoverRecord } from '../../src/move/cutover-record.js';
+import { writeMoveState } from '../../src/move/move-state.js';
 import { type ServerState, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { createMovePair, type MovePair, run } from './helpers.js';
 
@@ -216,7 +217,11 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
       'reverse-replication',
     ]);
     expect((await readCutoverRecord(homes[0] as string)).redirects).toEqual({ src: 'dst' });
-    await until('the app following the switch', async () => app.get('src').name, (n) => n === 'dst');
+    await until(
+      'the app following the switch',
+      async () => app.get('src').name,
+      (n) => n === 'dst',
+    );
     unfollow();
     await app.close(1000);
     expect(done.ok).toBe(true);
@@ -237,6 +242,26 @@ describe('replicate start/status/stop between two private MariaDB servers', { ti
     );
     expect((await verifyTables(registry.get('dst'), registry.get('src'))).identical).toBe(true);
     await stopReplication(registry.get('dst'), registry.get('src'));
+
+    // A run killed between promote and the switch record (src read-only, dst writable, no channel, no
+    // record): the same cutover again finishes it instead of failing its preflight.
+    await run(a, 'SET GLOBAL read_only = 1');
+    await rm(cutoverRecordPath(homes[0] as string));
+    const phasesUpToPromote = done.phases.filter(
+      (p) => p.phase !== 'switch-app' && p.phase !== 'reverse-replication',
+    );
+    await writeMoveState(homes[0] as string, 'cutover', {
+      from: 'src',
+      to: 'dst',
+      state: 'running',
+      phases: phasesUpToPromote,
+    });
+    const resumed = await cutover(registry.get('src'), registry.get('dst'), { home: homes[0] as string });
+    expect(resumed.phases.map((p) => `${p.phase}:${p.ok}`)).toEqual(['preflight:true', 'switch-app:true']);
+    expect(resumed.phases[0]?.detail).toContain('resuming');
+    expect(resumed.ok).toBe(true);
+    expect(resumed.writeDowntimeMs).toBeNull();
+    expect((await readCutoverRecord(homes[0] as string)).redirects).toEqual({ src: 'dst' });
     await run(a, 'SET GLOBAL read_only = 0');
   });
 });

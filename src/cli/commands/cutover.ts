@@ -14,7 +14,7 @@ export function cutoverReport(r: CutoverResult): string {
       r.phases.map((p) => [p.phase, p.ok ? 'yes' : 'FAILED', p.ms, p.detail]),
     ),
     r.ok
-      ? `cutover ${r.from} → ${r.to} done; writes were blocked for ${((r.writeDowntimeMs ?? 0) / 1000).toFixed(2)} s${r.phases.some((p) => p.phase === 'reverse-replication' && !p.ok) ? ` (reverse replication failed: ${r.from} stays read-only)` : ''}`
+      ? `cutover ${r.from} → ${r.to} done; ${r.writeDowntimeMs === null ? 'writes were blocked since the interrupted run (not measured)' : `writes were blocked for ${(r.writeDowntimeMs / 1000).toFixed(2)} s`}${r.phases.some((p) => p.phase === 'reverse-replication' && !p.ok) ? ` (reverse replication failed: ${r.from} stays read-only)` : ''}`
       : `cutover ${r.from} → ${r.to} failed${r.rolledBack ? `; ${r.from} is writable again` : ''}`,
   ].join('\n');
 }
