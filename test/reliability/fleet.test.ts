@@ -17,6 +17,7 @@ const POOL_MAX = 20;
 const HEARTBEAT_MS = 500;
 const READERS = 24;
 const WRITERS = 4;
+const DRAIN_DELAY_MS = 2500;
 
 interface Instance {
   readonly url: string;
@@ -89,6 +90,8 @@ describe('a fleet of three carepool serve instances behind HAProxy', () => {
       CAREPOOL_FLEET_HEARTBEAT_MS: String(HEARTBEAT_MS),
       // Every instance behind one address signs the same session cookies.
       CAREPOOL_SESSION_SECRET: randomBytes(32).toString('base64url'),
+      // HAProxy's fall 2 × inter 1 s, plus a margin: it stops sending before the listener closes.
+      CAREPOOL_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
     };
     for (let i = 0; i < 3; i++) instances.push(await serve(env));
   });
@@ -122,7 +125,9 @@ describe('a fleet of three carepool serve instances behind HAProxy', () => {
 
   it('share the budget, never hold more server connections than it under load, and killing one loses no request beyond those it was serving', async () => {
     // Each says at start what the fleet made of its pool (the first one had the server to itself).
-    expect(instances[0]?.output()).toMatch(/fleet: azure pool \d+ \(\d instance\(s\) share max_connections \d+\)/);
+    expect(instances[0]?.output()).toMatch(
+      /fleet: azure pool \d+ \(\d instance\(s\) share max_connections \d+\)/,
+    );
     // The three converge on budget ÷ 3 within a few beats.
     expect(await until(async () => (await poolRows()).join() === '10,10,10', 20 * HEARTBEAT_MS)).toBe(true);
     const example = await readFile(EXAMPLE, 'utf8');
@@ -236,11 +241,33 @@ describe('a fleet of three carepool serve instances behind HAProxy', () => {
     expect(statuses[5]).toBe(429);
   });
 
-  it('drains on SIGTERM and exits, and its heartbeat row is removed at once (not after the stale bound)', async () => {
+  it('drains on SIGTERM under load: /readyz 503 for the drain delay, no request through HAProxy fails, the row goes at once', async () => {
     const c = instances[2] as Instance;
+    const url = lb?.url ?? '';
+    const answers: Answer[] = [];
+    let running = true;
+    const clients = Array.from({ length: 8 }, async () => {
+      while (running) answers.push(await call(url, 'GET', '/api/v1/targets', stack.auth));
+    });
+    await new Promise((r) => setTimeout(r, 500));
     const exited = new Promise((r) => c.child.once('exit', r));
+    const signalled = performance.now();
     c.child.kill('SIGTERM');
+    // During the drain delay the instance still answers, but not as ready.
+    await new Promise((r) => setTimeout(r, 300));
+    const ready = await call(c.url, 'GET', '/readyz', {});
     await exited;
+    const exitedAfterMs = performance.now() - signalled;
+    await new Promise((r) => setTimeout(r, 500));
+    running = false;
+    await Promise.all(clients);
+    console.log(
+      'fleet drain:',
+      JSON.stringify({ answers: answers.length, exitedAfterMs: Math.round(exitedAfterMs) }),
+    );
+    expect(ready.status).toBe(503);
+    expect(exitedAfterMs).toBeGreaterThanOrEqual(DRAIN_DELAY_MS);
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     expect(c.output()).toMatch(/SIGTERM: finishing in-flight requests and draining pools/);
     expect(await until(async () => (await poolRows()).length === 1, 5000)).toBe(true);
   });
