@@ -80,6 +80,8 @@ function copyInChild(job: { src: string; dst: string; manifest: string; home: st
 
 /** Runs the benchmark and writes its section; returns the Markdown. */
 export async function runMoveBench(full: boolean): Promise<string> {
+  // The peers come from Debian's packages like the rest of the reference stack (installs only what is missing).
+  await run('sh', [new URL('../reference/install.sh', import.meta.url).pathname]);
   const sizes: Size[] = full
     ? [
         { patients: 10_000, records: 40_000 },

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the seeds' reference stack from Debian's own packages, and only what is missing:
-# Alembic + SQLAlchemy + PyMySQL (migrations and bulk-insert comparisons) and Flask + gunicorn (HTTP).
+# Alembic + SQLAlchemy + PyMySQL (migrations and bulk-insert comparisons), Flask + gunicorn (HTTP), and
+# mydumper + percona-toolkit (the move benchmark's copy and verify peers).
 # Nothing is downloaded from anywhere but the machine's configured apt sources. Needs root (or sudo).
 # Usage: sh bench/reference/install.sh [--check]   (--check: exit 1 when something is missing, install nothing)
 set -eu
 
-PACKAGES="python3-alembic python3-sqlalchemy python3-pymysql python3-flask gunicorn"
+PACKAGES="python3-alembic python3-sqlalchemy python3-pymysql python3-flask gunicorn mydumper percona-toolkit"
 
 missing=""
 for pkg in $PACKAGES; do
