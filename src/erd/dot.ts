@@ -137,7 +137,7 @@ function legend(sides: NonNullable<ErdModel['compared']>): string {
 }
 
 /** Longest type text drawn in full; a longer ENUM/SET list is cut with "…" (the full type is its tooltip). */
-export const MAX_TYPE_CHARS = 40;
+export const MAX_TYPE_CHARS = 56;
 
 /** The type as drawn: long value lists of ENUM/SET columns would make their table twice as wide. */
 export function shortType(type: string): string {

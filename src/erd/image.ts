@@ -1,7 +1,7 @@
 import type { Viz } from '@viz-js/viz';
 import { AppError } from '../errors/index.js';
 import { pngFonts } from './fonts.js';
-import { separateEdgeLabels } from './label-nudge.js';
+import { pathPoints, separateEdgeLabels } from './label-nudge.js';
 
 let vizInstance: Promise<Viz> | undefined;
 
@@ -75,22 +75,25 @@ export const SVG_FONT_FAMILY = "Helvetica,Arial,'DejaVu Sans Condensed',sans-ser
  * browser falls back to a wider sans-serif and long types run into their NOT NULL, so the list names Arial
  * (same widths) and the condensed DejaVu the PNG uses before the generic family. Multiplicity labels get a
  * white halo (stroke painted under the fill, presentation attributes only, so the pages' CSP allows it):
- * where another edge passes close by, the label stays readable. Labels that collide are moved apart
- * (label-nudge.ts).
+ * where another edge passes close by, the label stays readable. Labels that collide with another label or
+ * a line are moved clear (label-nudge.ts).
  */
 export function finishSvg(svg: string): string {
   // Graphviz writes one element per line and opens each node, edge and cluster with `<g id=… class=…>`.
   let inEdge = false;
   const labels: number[] = [];
+  const points: (readonly [number, number])[] = [];
   const lines = svg.split('\n').map((line, i) => {
     const group = /^<g id="[^"]*" class="([a-z]+)">/.exec(line);
     if (group) inEdge = group[1] === 'edge';
     const fonts = line.replace('font-family="Helvetica,sans-Serif"', `font-family="${SVG_FONT_FAMILY}"`);
+    if (inEdge && fonts.startsWith('<path '))
+      points.push(...pathPoints(/ d="([^"]*)"/.exec(fonts)?.[1] ?? ''));
     if (!inEdge || !fonts.startsWith('<text ')) return fonts;
     labels.push(i);
     return fonts.replace('<text ', `<text ${HALO} `);
   });
-  separateEdgeLabels(lines, labels);
+  separateEdgeLabels(lines, labels, points);
   return lines.join('\n');
 }
 
