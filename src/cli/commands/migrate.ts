@@ -21,7 +21,7 @@ import {
 import type { CliContext } from '../context.js';
 import { desiredSchema, registerMigrateAdopt } from './migrate-adopt.js';
 import { SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
-import { loadSource, verifyChange } from '../../migrate/sources/index.js';
+import { loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
 import { table } from '../output.js';
 
 interface CommonOpts {
@@ -92,7 +92,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
             if (!proof.verified)
               ctx.out.note(`NOT verified (${proof.reason}); review the revision before applying it`);
             else if (proof.plan.host)
-              ctx.out.note(`verified on ${proof.plan.host}: ${proof.plan.tables.join(', ')}`);
+              ctx.out.note(`verified on ${proof.plan.host}: ${verifiedWhat(proof.plan)}`);
           },
         });
         if (!w) {

@@ -3,7 +3,7 @@ import { AppError } from '../../errors/index.js';
 import { DEFAULT_OFFLINE_SERVER, describeOperation, diffSchemas, renderOps } from '../../migrate/index.js';
 import { objectsNotCompared } from '../../migrate/objects/raw.js';
 import { scriptStatement } from '../../migrate/objects/session.js';
-import { dumpSource, loadSource, verifyChange } from '../../migrate/sources/index.js';
+import { dumpSource, loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
 import { SOURCE_HELP, type SourceOpts, serverOption, sourceContext } from './schema-source.js';
 
@@ -65,7 +65,7 @@ export function registerSchema(program: Command, ctx: CliContext): void {
           const proof = await verifyChange(sources, sa.schema, sb.schema, server);
           if (proof.verified) {
             if (proof.plan.host)
-              ctx.out.note(`verified on ${proof.plan.host}: ${proof.plan.tables.join(', ')}`);
+              ctx.out.note(`verified on ${proof.plan.host}: ${verifiedWhat(proof.plan)}`);
           } else ctx.out.note(`NOT verified (${proof.reason}); review the statements before applying them`);
           ctx.out.line(renderOps(ops, server, sa.schema).statements.map(scriptStatement).join('\n'));
         }

@@ -1,5 +1,10 @@
 import { AppError } from '../../errors/index.js';
+import type { SqlClient } from '../../db/client.js';
 import type { Schema, Table } from '../../schema/index.js';
+import type { SchemaObject } from '../../schema/objects.js';
+import { creationOrder } from '../objects/normalize.js';
+import { createSql } from '../objects/render.js';
+import { runStatement } from '../objects/session.js';
 import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
 import type { Operation } from '../ops/operation.js';
 import { renderOps, type Statement } from '../render/render-op.js';
@@ -43,8 +48,23 @@ export interface VerifiedPlan {
   readonly statements: readonly Statement[];
   /** The tables copied into the workspace. */
   readonly tables: readonly string[];
+  /** The views, triggers and routines whose changes were replayed and read back (`kind name`). */
+  readonly objects?: readonly string[];
   /** The workspace host used (`target azure`, `sandbox gcp`); null when there was nothing to verify. */
   readonly host: string | null;
+}
+
+/** What a verified plan covered, for a "verified on HOST: …" line: its tables, then its objects. */
+export function verifiedWhat(plan: Pick<VerifiedPlan, 'tables' | 'objects'>): string {
+  return [...plan.tables, ...(plan.objects ?? [])].join(', ');
+}
+
+/** The table and object operations a verification replays, and the tables it copies. */
+export function planScope(ops: readonly Operation[]): { tables: Set<string>; objects: string[] } {
+  return {
+    tables: affectedTables(ops.filter((op) => op.kind !== 'object' && op.kind !== 'sql')),
+    objects: ops.flatMap((op) => (op.kind === 'object' ? [`${op.object.kind} ${op.object.name}`] : [])),
+  };
 }
 
 /**
@@ -53,7 +73,8 @@ export interface VerifiedPlan {
  * version) the affected tables of `from` are created from the model, the statements are replayed as
  * rendered, the result is read back by the live-side introspection and diffed against `to` (restricted
  * to those tables). Anything left over refuses the plan with CAREPOOL_MIGRATE_NOT_CONVERGED naming what
- * still differs. Unsupported tables never get here (the diff refuses them first).
+ * still differs. Unsupported tables never get here (the diff refuses them first). View, trigger and
+ * routine changes are replayed the same way (see {@link verifyIn}).
  */
 export async function verifiedPlan(
   hosts: WorkspaceHost | readonly WorkspaceHost[],
@@ -64,22 +85,22 @@ export async function verifiedPlan(
 ): Promise<VerifiedPlan> {
   const ops = diffSchemas(from, to, options.renames);
   const { statements } = renderOps(ops, server, from);
-  const tableOps = ops.filter((op) => op.kind !== 'object' && op.kind !== 'sql');
-  if (tableOps.length === 0) return { ops, statements, tables: [], host: null };
-  const names = affectedTables(tableOps);
+  const scope = planScope(ops);
+  if (scope.tables.size === 0 && scope.objects.length === 0) return { ops, statements, tables: [], host: null };
   const host = await withWorkspace(
     hosts,
     async (ws) => {
-      await verifyIn(ws, only(from, names), only(to, names), statements, server);
+      await verifyIn(ws, from, to, statements, server, scope.tables);
       return ws.host;
     },
     { server, ...options.workspace },
   );
-  return { ops, statements, tables: [...names].sort(), host };
+  return { ops, statements, tables: [...scope.tables].sort(), objects: scope.objects, host };
 }
 
 /** The workspace operations {@link verifyIn} needs (ADOPT's Workspace has them). */
 export interface ScratchDatabase {
+  readonly conn: SqlClient;
   exec(statements: readonly string[], origin?: string): Promise<void>;
   introspect(options?: { readonly tablesOnly?: boolean }): Promise<Schema>;
 }
@@ -98,9 +119,26 @@ export function scratchSetup(from: Schema, server: ServerInfo): string[] {
   ).statements.map((s) => s.sql);
 }
 
+/** Tables of `tables` whose name appears as a word in an object's text (over-inclusion only costs time). */
+function tablesMentioned(objects: readonly SchemaObject[], tables: readonly Table[]): string[] {
+  const text = objects.map((o) => `${o.table ?? ''} ${o.create}`).join('\n');
+  return tables
+    .map((t) => t.name)
+    .filter((n) => new RegExp(`(^|[^\\w$])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w$])`).test(text));
+}
+
+const notConverged = (message: string, cause?: unknown, remaining?: readonly string[]) =>
+  new AppError('CAREPOOL_MIGRATE_NOT_CONVERGED', message, {
+    ...(cause ? { cause } : {}),
+    ...(remaining ? { meta: { remaining } } : {}),
+  });
+
 /**
- * Creates `from` in an empty scratch database, replays `statements`, and requires the re-diff against `to`
- * to be empty; throws CAREPOOL_MIGRATE_NOT_CONVERGED otherwise (or when a statement fails).
+ * Creates `from` (its tables in `names`, default all) in an empty scratch database, replays `statements`,
+ * and requires the re-diff against `to` to be empty; throws CAREPOOL_MIGRATE_NOT_CONVERGED otherwise (or
+ * when a statement fails). When the statements change views, triggers or routines, the copy also holds
+ * the tables those objects name and every object of `from` (each under its sql_mode), and the objects read
+ * back must equal `to`'s.
  */
 export async function verifyIn(
   ws: ScratchDatabase,
@@ -108,30 +146,52 @@ export async function verifyIn(
   to: Schema,
   statements: readonly Statement[],
   server: ServerInfo,
+  names: ReadonlySet<string> = new Set(from.tables.map((t) => t.name)),
 ): Promise<void> {
-  const setup = scratchSetup(from, server);
+  const withObjects = statements.some((s) => s.op.kind === 'object');
+  const fromObjects = withObjects ? (from.objects ?? []).filter((o) => !o.unsupported) : [];
+  const wanted = new Set(names);
+  if (withObjects)
+    for (const n of tablesMentioned([...fromObjects, ...(to.objects ?? [])], [...from.tables, ...to.tables]))
+      wanted.add(n);
+  const setup = scratchSetup(only(from, wanted), server);
   await ws.exec(['SET FOREIGN_KEY_CHECKS=0', ...setup], 'verification setup (the affected tables as they are)');
-  const replay = statements.filter((s) => s.op.kind !== 'object').map((s) => s.sql);
+  for (const o of creationOrder(fromObjects)) {
+    try {
+      await runStatement(ws.conn, { sql: createSql(o), op: { kind: 'object', action: 'create', object: o } });
+    } catch (error) {
+      throw notConverged(
+        `${o.kind} ${o.name} could not be recreated on a scratch copy to verify the change: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
+    }
+  }
   try {
-    await ws.exec(replay, 'verification replay (the generated statements)');
+    for (const st of statements) {
+      if (st.op.kind === 'object') await runStatement(ws.conn, st);
+      else await ws.exec([st.sql], 'verification replay (the generated statements)');
+    }
   } catch (error) {
-    throw new AppError(
-      'CAREPOOL_MIGRATE_NOT_CONVERGED',
+    throw notConverged(
       `the generated statements failed on a scratch copy: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
+      error,
     );
   }
-  // Tables only (a workspace may read views or triggers too; they are verified by their own code).
-  const got: Schema = { tables: (await ws.introspect({ tablesOnly: true })).tables };
-  const left = diffSchemas(got, { tables: to.tables });
-  if (left.length > 0) {
-    throw new AppError(
-      'CAREPOOL_MIGRATE_NOT_CONVERGED',
+  const got = await ws.introspect({ tablesOnly: !withObjects });
+  const left = diffSchemas(
+    { tables: got.tables, ...(withObjects ? { objects: got.objects ?? [] } : {}) },
+    {
+      tables: only(to, wanted).tables,
+      ...(withObjects ? { objects: (to.objects ?? []).filter((o) => !o.unsupported) } : {}),
+    },
+  );
+  if (left.length > 0)
+    throw notConverged(
       `after replaying the generated statements on a scratch copy, ${left.length} difference(s) remain: ${left
         .slice(0, 5)
         .map(describe)
         .join('; ')}${left.length > 5 ? '; …' : ''}`,
-      { meta: { remaining: left.map(describe) } },
+      undefined,
+      left.map(describe),
     );
-  }
 }

@@ -11,3 +11,4 @@ export {
   type SourceContext,
   verifyChange,
 } from './sources.js';
+export { verifiedWhat } from '../diff/verify.js';

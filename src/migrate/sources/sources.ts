@@ -10,7 +10,7 @@ import { type Chain, schemaOf } from '../files/graph.js';
 import { loadChain } from '../files/load.js';
 import { introspectSchema } from '../introspect/index.js';
 import { diffSchemas, type Renames } from '../diff/diff-schemas.js';
-import { affectedTables, type VerifiedPlan, verifiedPlan, verifyIn } from '../diff/verify.js';
+import { planScope, type VerifiedPlan, verifiedPlan, verifyIn } from '../diff/verify.js';
 import { withObjects } from '../objects/diff.js';
 import { creationOrder } from '../objects/normalize.js';
 import { createSql } from '../objects/render.js';
@@ -294,11 +294,11 @@ export async function verifyChange(
       async (ws) => {
         const ops = diffSchemas(from, to, renames);
         const { statements } = renderOps(ops, ws.server, from);
-        const names = affectedTables(ops.filter((op) => op.kind !== 'object' && op.kind !== 'sql'));
-        if (names.size === 0) return { ops, statements, tables: [], host: null };
-        const only = (schema: Schema): Schema => ({ tables: schema.tables.filter((t) => names.has(t.name)) });
-        await verifyIn(ws, only(from), only(to), statements, ws.server);
-        return { ops, statements, tables: [...names].sort(), host: ws.host };
+        const scope = planScope(ops);
+        if (scope.tables.size === 0 && scope.objects.length === 0)
+          return { ops, statements, tables: [], host: null };
+        await verifyIn(ws, from, to, statements, ws.server, scope.tables);
+        return { ops, statements, tables: [...scope.tables].sort(), objects: scope.objects, host: ws.host };
       },
       workspace,
     );

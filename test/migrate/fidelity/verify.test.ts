@@ -3,7 +3,8 @@ import { inject } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
 import { verifiedPlan, verifyIn } from '../../../src/migrate/diff/verify.js';
 import { dumpDatabase } from '../../../src/migrate/objects/dump.js';
-import { diffSchemas, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
+import { diffSchemas, introspectSchema, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
+import { view } from '../../../src/schema/objects.js';
 import { sandboxHosts } from '../../../src/migrate/workspace/index.js';
 import { withWorkspace } from '../../../src/migrate/workspace/index.js';
 import type { Schema } from '../../../src/schema/index.js';
@@ -99,5 +100,36 @@ describe('every change is verified on a scratch copy before it is shown or appli
     const dump = await dumpDatabase(a, dbA, server, { source: 'g', definer: false });
     expect(dump).toContain('`p` point REF_SYSTEM_ID=4326 NOT NULL');
     expect(dump).toContain('`q` geometry REF_SYSTEM_ID=3857 DEFAULT NULL');
+  });
+
+  it('view and trigger changes are replayed on a copy of the tables they name and read back; unnormalised text is refused', async () => {
+    await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
+    const schema = (plus: number, cols: string) => [
+      'DROP VIEW IF EXISTS v',
+      'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a INT NOT NULL)',
+      'CREATE TABLE other (id INT NOT NULL PRIMARY KEY)',
+      `CREATE VIEW v AS SELECT ${cols} FROM t`,
+      `CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = NEW.a + ${plus}`,
+    ];
+    await Promise.all([run(a, schema(1, 'a')), run(b, schema(2, 'id, a'))]);
+    try {
+      const from = await introspectSchema(a, dbA);
+      const to = await introspectSchema(b, dbB);
+      const plan = await verifiedPlan(await hosts(), from, to, server);
+      expect(plan.objects).toEqual(['trigger tr', 'view v', 'trigger tr']);
+      // Only the tables the objects name were copied (none of their own changed).
+      expect(plan.tables).toEqual([]);
+      expect(plan.host).toMatch(/^(target|sandbox) /);
+      // A desired view written by hand and not normalised on a server reads back differently: refused.
+      const raw: Schema = {
+        ...to,
+        objects: (to.objects ?? []).map((o) => (o.name === 'v' ? view('v', 'select id,a from t') : o)),
+      };
+      await expect(verifiedPlan(await hosts(), from, raw, server)).rejects.toMatchObject({
+        code: 'CAREPOOL_MIGRATE_NOT_CONVERGED',
+      });
+    } finally {
+      await Promise.all([run(a, ['DROP VIEW IF EXISTS v']), run(b, ['DROP VIEW IF EXISTS v'])]);
+    }
   });
 });
