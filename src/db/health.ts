@@ -3,6 +3,7 @@ import type { PoolStats } from './pool/pool.js';
 import { sql } from './sql.js';
 import type { Target } from './targets.js';
 import type { ReplicaStatus } from '../replicas/monitor.js';
+import type { NodeView } from '../galera/router.js';
 
 /** One read replica of a target: the lag monitor's view plus its pool. */
 export interface ReplicaHealth extends ReplicaStatus {
@@ -30,6 +31,8 @@ export interface TargetHealth {
   readonly pool: PoolStats;
   /** The target's read replicas (`CAREPOOL_TARGET_<NAME>_REPLICAS`), when it has any. */
   readonly replicas?: readonly ReplicaHealth[];
+  /** Each host of a multi-host (Galera) target: state, connections, queries (src/galera/router.ts). */
+  readonly nodes?: readonly NodeView[];
 }
 
 /** Reads the applied revision of a target; supplied by the migration engine. */
@@ -71,6 +74,7 @@ export async function probeTarget(target: Target, readRevision?: RevisionReader)
       tls: { enabled: info.tls, version: status('SSL_VERSION'), cipher: status('SSL_CIPHER') },
       ...(revision === undefined ? {} : { revision }),
       pool: target.pool.stats(),
+      ...(target.hosts.multi ? { nodes: target.hosts.nodes() } : {}),
     };
   } catch (error) {
     const e =
@@ -85,6 +89,7 @@ export async function probeTarget(target: Target, readRevision?: RevisionReader)
       latencyMs: Math.round(performance.now() - started),
       error: { code: e.code, message: e.message, hint: e.hint },
       pool: target.pool.stats(),
+      ...(target.hosts.multi ? { nodes: target.hosts.nodes() } : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
+import { probeTarget } from '../../src/db/health.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { diagnoseTarget } from '../../src/doctor/index.js';
@@ -56,6 +57,13 @@ describe('multi-host URL on a Galera cluster', () => {
         [true, 'Synced'],
       ]);
       expect(view.every((v) => v.connections === 2)).toBe(true);
+      // The dashboard and /api/v1/targets show each node (probeTarget carries the router's view).
+      const health = await probeTarget(reg.get('onprem'));
+      expect(health.nodes?.map((n) => [n.healthy, n.state, n.connections > 0, n.queries > 0])).toEqual([
+        [true, 'Synced', true, true],
+        [true, 'Synced', true, true],
+        [true, 'Synced', true, true],
+      ]);
       const { rows } = await reg
         .get('onprem')
         .sql.query<{ w: number }>(sql`SELECT @@SESSION.wsrep_sync_wait AS w`);

@@ -43,6 +43,24 @@ export const dashboard = `<% layout('@layout') %>
     </table>
   </div>
   <% } %>
+  <% if (h.nodes && h.nodes.length) { %>
+  <div class="replicas cluster-nodes" role="group" aria-label="Cluster nodes of <%= h.name %>">
+    <h3>Cluster nodes</h3>
+    <table class="table nodes-table">
+      <thead><tr><th scope="col">Node</th><th scope="col">State</th><th scope="col">Connections</th><th scope="col">Queries</th></tr></thead>
+      <tbody>
+      <% h.nodes.forEach(function (n) { %>
+      <tr data-node="<%= n.host %>:<%= n.port %>">
+        <td class="mono"><%= n.host %>:<%= n.port %></td>
+        <td><% if (n.healthy) { %><span class="pill pill-ok"><%= n.state || 'up' %></span><% } else { %><span class="pill pill-down"><%= n.state || 'down' %></span><% } %><% if (n.reason) { %><br><span class="muted"><%= n.reason %></span><% } %></td>
+        <td><%= n.connections %></td>
+        <td><%= n.queries %></td>
+      </tr>
+      <% }) %>
+      </tbody>
+    </table>
+  </div>
+  <% } %>
   <% if (h.error) { %>
   <div class="callout callout-down"><p><strong><%= h.error.code %></strong>: <%= h.error.message %></p><p class="hint"><%= h.error.hint %></p></div>
   <% } %>
