@@ -3,6 +3,9 @@ import type { Target } from '../db/targets.js';
 import { isAppError } from '../errors/index.js';
 import { type LiveInstance, poolShare } from './budget.js';
 
+/** Errors of a server that answered but refused the beat (as opposed to one that could not be reached). */
+const REFUSALS = new Set<string>(['CAREPOOL_DB_QUERY_FAILED', 'CAREPOOL_DB_CONSTRAINT']);
+
 /** Who this process is, written into the heartbeat row. */
 export interface Identity {
   readonly instanceId: string;
@@ -18,6 +21,11 @@ export type MemberState =
   | 'sized'
   /** The table is missing (migration 0007 not applied): the configured pool size applies, unchecked. */
   | 'no-table'
+  /**
+   * The server answered the beat with an error (no INSERT privilege, a read-only server…): the configured
+   * pool size applies, unchecked, and `error` says why.
+   */
+  | 'refused'
   /** The last beat failed (target down): the pool keeps its last size. */
   | 'unreachable';
 
@@ -28,6 +36,8 @@ export interface MemberStatus {
   readonly poolMax: number;
   readonly instances: number;
   readonly maxConnections: number | undefined;
+  /** The server's refusal, in state `refused`. */
+  readonly error?: string;
 }
 
 /**
@@ -46,6 +56,7 @@ export class FleetMember {
   #instances = 0;
   #maxConnections: number | undefined;
   #draining = false;
+  #error: string | undefined;
 
   constructor(target: Target, me: Identity, settings: { headroom: number; staleMs: number }) {
     this.#target = target;
@@ -66,6 +77,7 @@ export class FleetMember {
       poolMax: this.#target.pool.stats().max,
       instances: this.#instances,
       maxConnections: this.#maxConnections,
+      ...(this.#state === 'refused' && this.#error ? { error: this.#error } : {}),
     };
   }
 
@@ -117,6 +129,11 @@ export class FleetMember {
     } catch (error) {
       if (isAppError(error) && error.code === 'CAREPOOL_SCHEMA_MISSING') {
         this.#state = 'no-table';
+        this.#target.pool.resize(this.#configuredMax);
+      } else if (isAppError(error) && REFUSALS.has(error.code)) {
+        // The server is there but will not keep the row: do not hold the pool at one connection for that.
+        this.#state = 'refused';
+        this.#error = error.message;
         this.#target.pool.resize(this.#configuredMax);
       } else if (this.#state !== 'starting') {
         this.#state = 'unreachable';

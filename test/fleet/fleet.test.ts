@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetConfig } from '../../src/config/index.js';
+import { parseConnectionUrl, type TargetConfig } from '../../src/config/index.js';
 import { FLEET_DEFAULTS } from '../../src/config/fleet.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { type Fleet, joinFleet } from '../../src/fleet/index.js';
 import { migrateFleet } from '../../src/migrate/index.js';
+import { generatePassword, userUrl } from '../../src/sandbox/index.js';
 import { startServer } from '../../src/web/server.js';
 import { createScratchDatabases, MIGRATIONS_DIR, type ScratchDatabases } from '../harness/migrate.js';
 import { adminConnection, sandboxConfig, sandboxServers } from '../harness/targets.js';
@@ -102,7 +104,10 @@ describe('fleet: heartbeat table and connection budget (real server)', () => {
       await Promise.all(
         regs.flatMap((reg) =>
           Array.from({ length: 40 }, () =>
-            reg.get('azure').sql.query(sql`SELECT SLEEP(0.05)`).catch(() => undefined),
+            reg
+              .get('azure')
+              .sql.query(sql`SELECT SLEEP(0.05)`)
+              .catch(() => undefined),
           ),
         ),
       );
@@ -142,6 +147,35 @@ describe('fleet: heartbeat table and connection budget (real server)', () => {
     const fleet = await join(reg);
     expect(fleet.status()[0]).toMatchObject({ state: 'no-table', poolMax: POOL_MAX });
     await fleet.leave();
+  });
+});
+
+describe('fleet: a server that refuses the heartbeat', () => {
+  it('keeps the configured pool (not one connection) and says why, for a user without INSERT on the table', async () => {
+    const server = sandboxServers().azure;
+    const user = `ro_${randomBytes(4).toString('hex')}`;
+    const password = generatePassword();
+    const admin = await adminConnection(server);
+    try {
+      await admin.query(sql`CREATE USER ${sql.raw(`'${user}'@'%'`)} IDENTIFIED BY ${password}`);
+      await admin.query(
+        sql`GRANT SELECT ON ${sql.raw(`\`${scratch.name}\`.*`)} TO ${sql.raw(`'${user}'@'%'`)}`,
+      );
+      const url = userUrl(server, 'app')
+        .replace(
+          `${server.users.app.user}:${encodeURIComponent(server.users.app.password)}@`,
+          `${user}:${encodeURIComponent(password)}@`,
+        )
+        .replace(/\/clinic\?/, `/${scratch.name}?`);
+      const reg = instance({ ...azure, url: parseConnectionUrl('CAREPOOL_TARGET_AZURE_URL', url) });
+      const fleet = await join(reg);
+      expect(fleet.status()[0]).toMatchObject({ state: 'refused', poolMax: POOL_MAX });
+      expect(fleet.status()[0]?.error).toMatch(/error 1142 .*INSERT/);
+      await fleet.leave();
+    } finally {
+      await admin.query(sql`DROP USER IF EXISTS ${sql.raw(`'${user}'@'%'`)}`);
+      await admin.close();
+    }
   });
 });
 

@@ -62,6 +62,8 @@ export function fleetLines(server: ServerHandle): string[] {
         return `fleet: ${m.target} pool ${m.poolMax} (${m.instances} instance(s) share max_connections ${m.maxConnections ?? '?'})`;
       case 'no-table':
         return `warning: fleet: ${m.target} has no carepool_instances table (migration 0007): its pool keeps CAREPOOL_POOL_MAX (${m.poolMax}), unchecked against other instances; run carepool migrate up`;
+      case 'refused':
+        return `warning: fleet: ${m.target} refused the heartbeat (${m.error ?? 'error'}): its pool keeps CAREPOOL_POOL_MAX (${m.poolMax}), unchecked against other instances`;
       case 'starting':
       case 'unreachable':
         return `warning: fleet: ${m.target} did not answer the first heartbeat: its pool holds ${m.poolMax} connection(s) until it does`;
