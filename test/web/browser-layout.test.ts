@@ -154,6 +154,27 @@ describe.each(SIZES)('every page at $name size ($width x $height)', (size) => {
     }
   });
 
+  it('the ERD fits the page, and "Actual size" shows it at full size scrolling inside its frame', async () => {
+    await page.goto(`${server.url}/targets/azure/erd`);
+    const measure = async () =>
+      (await page.evaluate(`(() => {
+        const svg = document.querySelector('.erd-canvas svg');
+        return {
+          drawn: svg.getBoundingClientRect().width,
+          natural: parseFloat(svg.getAttribute('width')) * 4 / 3,
+          canvas: document.querySelector('.erd-canvas').clientWidth,
+          scroll: document.scrollingElement.scrollWidth - window.innerWidth,
+        };
+      })()`)) as { drawn: number; natural: number; canvas: number; scroll: number };
+    const fit = await measure();
+    expect(fit.drawn).toBeLessThanOrEqual(fit.canvas);
+    expect(fit.scroll).toBeLessThanOrEqual(0);
+    await page.getByLabel(/Actual size/).check();
+    const actual = await measure();
+    expect(Math.abs(actual.drawn - actual.natural)).toBeLessThanOrEqual(1);
+    expect(actual.scroll).toBeLessThanOrEqual(0);
+  });
+
   it('the live view draws a uPlot chart per target: axes with units, a readable legend, the card width, no CSP violation', async () => {
     const violations: string[] = [];
     page.on('console', (m) => {

@@ -92,7 +92,8 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .tabs a[aria-current=page]{background:#fff;border-color:var(--line);color:var(--ink);font-weight:600}
 .downloads{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:0 0 14px;color:var(--muted)}
 .erd{margin:0}.erd-canvas{background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px;overflow:auto}
-.erd-canvas svg{display:block;max-width:100%;height:auto;margin:0 auto}.erd-canvas svg text{font-family:Helvetica,Arial,carepool-erd,sans-serif}
+.erd-canvas svg{display:block;max-width:100%;height:auto;margin:0 auto}.erd-zoom{margin:0 6px 10px 0;vertical-align:middle}.erd-zoom-label{font-size:14px}
+.erd-zoom:checked~.erd .erd-canvas{max-height:80vh}.erd-zoom:checked~.erd .erd-canvas svg{max-width:none;margin:0}.erd-canvas svg text{font-family:Helvetica,Arial,carepool-erd,sans-serif}
 @font-face{font-family:carepool-erd;src:local("DejaVu Sans Condensed"),url(/static/fonts/erd-sans.ttf) format("truetype")}
 @font-face{font-family:carepool-erd;font-weight:700;src:local("DejaVu Sans Condensed Bold"),url(/static/fonts/erd-sans-bold.ttf) format("truetype")}
 .erd figcaption{color:var(--muted);font-size:13px;margin-top:8px}

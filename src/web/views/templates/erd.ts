@@ -1,7 +1,9 @@
 /**
  * An ERD: tabs (each target, the models, the comparison), download links, the differences of a comparison,
  * and the diagram as inline SVG. `it.svg` is inserted raw: it is Graphviz output passed through
- * sanitizeSvg (allow-listed elements and attributes only, names escaped).
+ * sanitizeSvg (allow-listed elements and attributes only, names escaped). The diagram fits the page's width;
+ * the "Actual size" checkbox (CSS only, no script) shows it at full size instead, scrolling inside its frame,
+ * so the text of a 15-20-table schema is readable on a laptop.
  */
 export const erd = `<% layout('@layout') %>
 <div class="page-head">
@@ -48,6 +50,7 @@ export const erd = `<% layout('@layout') %>
 <% if (it.internal.count > 0) { %>
 <p class="erd-internal" data-internal="<%= it.internal.shown ? 'shown' : 'hidden' %>"><% if (it.internal.shown) { %>Showing carepool's <%= it.internal.count %> internal tables (carepool_*: users, tokens, audit trail). <a href="<%= it.internal.href %>">Hide them</a><% } else { %>carepool's <%= it.internal.count %> internal tables (carepool_*: users, tokens, audit trail) are hidden. <a href="<%= it.internal.href %>">Show them</a><% } %></p>
 <% } %>
+<input type="checkbox" id="erd-actual-size" class="erd-zoom"><label for="erd-actual-size" class="erd-zoom-label">Actual size (a large schema scrolls inside the frame)</label>
 <figure class="erd">
   <div class="erd-canvas" role="img" aria-label="<%= it.alt %>">
 <%~ it.svg %>
