@@ -10,9 +10,9 @@ export interface RawObjectStatement {
 }
 
 // Only the head of the statement is read (not a parser of bodies): CREATE [OR REPLACE] [ALGORITHM=…]
-// [DEFINER=…] [SQL SECURITY …] VIEW|TRIGGER|PROCEDURE|FUNCTION [IF NOT EXISTS] name, or DROP … [IF EXISTS] name.
+// [DEFINER=…] [SQL SECURITY …] [AGGREGATE] VIEW|TRIGGER|PROCEDURE|FUNCTION [IF NOT EXISTS] name, or DROP … [IF EXISTS] name.
 const HEAD =
-  /^\s*(CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[^\s@]+)(?:@(?:`[^`]*`|'[^']*'|\S+))?\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?(VIEW|TRIGGER|PROCEDURE|FUNCTION)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?((?:`(?:[^`]|``)+`|\w+)(?:\s*\.\s*(?:`(?:[^`]|``)+`|\w+))?)/i;
+  /^\s*(CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[^\s@]+)(?:@(?:`[^`]*`|'[^']*'|\S+))?\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?(?:AGGREGATE\s+)?(VIEW|TRIGGER|PROCEDURE|FUNCTION)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?((?:`(?:[^`]|``)+`|\w+)(?:\s*\.\s*(?:`(?:[^`]|``)+`|\w+))?)/i;
 
 const unquote = (name: string): string => {
   const last = name.split(/\s*\.\s*(?=`|\w)/).at(-1) ?? name;

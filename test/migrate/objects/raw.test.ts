@@ -16,6 +16,11 @@ describe('objects made by raw op.sql steps', () => {
     ).toEqual({ action: 'create', kind: 'view', name: 'v x' });
     expect(rawObjectStatement('DROP PROCEDURE IF EXISTS `p`')).toEqual({ action: 'drop', kind: 'procedure', name: 'p' });
     expect(rawObjectStatement('create function f() returns int return 1')?.kind).toBe('function');
+    expect(rawObjectStatement('CREATE DEFINER=CURRENT_USER() AGGREGATE FUNCTION IF NOT EXISTS agg(x INT) RETURNS INT BEGIN RETURN 1; END')).toEqual({
+      action: 'create',
+      kind: 'function',
+      name: 'agg',
+    });
     expect(rawObjectStatement('ALTER TABLE a ADD COLUMN b INT')).toBeNull();
     expect(rawObjectStatement("UPDATE a SET b = 'CREATE TRIGGER x'")).toBeNull();
   });
