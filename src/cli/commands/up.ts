@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { ensureFirstAdmin, UserStore } from '../../auth/index.js';
 import { probeTarget } from '../../db/health.js';
 import { migrateTarget, readRevision } from '../../migrate/index.js';
+import { startGaleraSandbox } from '../../sandbox/galera-sandbox.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { hasPatients, seedTarget } from '../../seed/index.js';
 import type { CliContext } from '../context.js';
@@ -43,6 +44,8 @@ export function registerUp(program: Command, ctx: CliContext): void {
       if (sandbox) {
         const started = performance.now();
         await startSandbox({ home: config.home });
+        // A Galera cluster created earlier (sandbox start --galera 3) restarts too: it is target onprem.
+        if (await startGaleraSandbox(config.home)) ctx.out.line('sandbox: onprem Galera cluster running');
         ctx.out.line(
           `sandbox: azure + gcp servers running (${Math.round(performance.now() - started)} ms); no targets are configured, so carepool uses them`,
         );
