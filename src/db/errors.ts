@@ -73,6 +73,12 @@ export function wrapDriverError(error: unknown, ctx: ErrorContext): AppError {
         ),
         { meta: { ...meta, retryAfterS: 1 }, cause: error },
       );
+    // 1290 ER_OPTION_PREVENTS_STATEMENT for --read-only (also 1836 ER_READ_ONLY_MODE): a cutover's write stop.
+    case (e.errno === 1290 || e.errno === 1836) && /read.only/i.test(serverText):
+      return new AppError('CAREPOOL_DB_READ_ONLY', scrub(`${where} is read-only: ${serverText}`, ctx), {
+        meta: { ...meta, retryAfterS: 1 },
+        cause: error,
+      });
     case e.errno === 1040 || e.code === 'ER_CON_COUNT_ERROR':
       return make('CAREPOOL_DB_TOO_MANY_CONNECTIONS', `${where}: ${serverText}`);
     case e.code === 'ETIMEDOUT' || e.code === 'CAREPOOL_CONNECT_TIMEOUT':

@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConnectionUrl } from '../../src/config/index.js';
 import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
-import { readState, userUrl } from '../../src/sandbox/index.js';
+import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
+import { TargetRegistry } from '../../src/db/targets.js';
+import { type AppError, isAppError } from '../../src/errors/index.js';
+import { readState, sandboxEnv, userUrl } from '../../src/sandbox/index.js';
 
 const BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
 
@@ -78,7 +80,9 @@ describe('kill -9 during cutover', { timeout: 300_000 }, () => {
   it('leaves the source read-only with replication running; the rerun converges', async () => {
     const last = join(w.home, 'move', 'last-cutover.json');
     const cli = w.start(['cutover', '--from', 'azure', '--to', 'gcp']);
-    const exited = new Promise<string | null>((resolve) => cli.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<string | null>((resolve) =>
+      cli.once('exit', (_code, signal) => resolve(signal)),
+    );
     // Wait until the replica has caught up (the next phase is the final verify), then kill.
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -95,11 +99,23 @@ describe('kill -9 during cutover', { timeout: 300_000 }, () => {
     cli.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(await readOnly(azure)).toBe(1);
+    // The app's writes meanwhile: a retryable 503 with its code, not an unknown failure.
+    const app = new TargetRegistry(
+      loadConfig({ env: sandboxEnv(await readState(w.home)), dotenv: false, cwd: w.home }),
+    );
+    const refused = await app
+      .get('azure')
+      .sql.query(sql`INSERT INTO bulk (id, v) VALUES (900001, 'while read-only')`)
+      .catch((e: unknown) => e);
+    await app.close(1000);
+    expect(isAppError(refused, 'CAREPOOL_DB_READ_ONLY')).toBe(true);
+    expect((refused as AppError).meta.retryAfterS).toBe(1);
     const status = await w.run(['replicate', 'status', '--from', 'azure', '--to', 'gcp', '--json']);
     expect((JSON.parse(status.stdout) as { replicate: { running: boolean } }).replicate.running).toBe(true);
 
     const again = await w.run(['cutover', '--from', 'azure', '--to', 'gcp', '--json']);
-    const result = (JSON.parse(again.stdout) as { cutover: { ok: boolean; phases: { phase: string }[] } }).cutover;
+    const result = (JSON.parse(again.stdout) as { cutover: { ok: boolean; phases: { phase: string }[] } })
+      .cutover;
     expect(again.code).toBe(0);
     expect(result.ok).toBe(true);
     expect(result.phases.map((p) => p.phase)).toEqual([

@@ -50,6 +50,13 @@ export const dbCodes = defineCodes({
     title: 'The database named in the URL does not exist on the server (MySQL error 1049).',
     hint: 'Create it (CREATE DATABASE clinic) or fix the path of the target URL.',
   },
+  CAREPOOL_DB_READ_ONLY: {
+    exit: 1,
+    http: 503,
+    title:
+      'The server refused a write because it runs read-only (MySQL error 1290 with --read-only): a carepool cutover is switching writes to another target, or the target is a replica.',
+    hint: 'Retry after the Retry-After delay: after a cutover the app sends the writes to the new target by itself. If it persists, the Move page and carepool replicate status show the cutover; SET GLOBAL read_only = 0 ends it by hand.',
+  },
   CAREPOOL_DB_TOO_MANY_CONNECTIONS: {
     exit: 1,
     http: 503,
