@@ -91,7 +91,9 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
   ]);
   const v = version.rows[0] ?? { version: '', comment: '' };
   const server = parseServer(v.version, v.comment) ?? { flavor: 'mysql', version: [0, 0, 0] };
-  const skip = new Set<string>(BOOKKEEPING_TABLES);
+  // carepool_instances holds each server's own live app instances (the fleet heartbeat, src/fleet): copying
+  // or comparing it between servers would only move phantom instances and report differences that are right.
+  const skip = new Set<string>([...BOOKKEEPING_TABLES, 'carepool_instances']);
   const out: MoveTable[] = [];
   for (const { name } of tables.rows) {
     if (skip.has(name)) continue;

@@ -6,6 +6,7 @@ import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { type Fleet, joinFleet } from '../../src/fleet/index.js';
 import { migrateFleet } from '../../src/migrate/index.js';
+import { verifyTables } from '../../src/move/verify.js';
 import { generatePassword, userUrl } from '../../src/sandbox/index.js';
 import { startServer } from '../../src/web/server.js';
 import { createScratchDatabases, MIGRATIONS_DIR, type ScratchDatabases } from '../harness/migrate.js';
@@ -147,6 +148,20 @@ describe('fleet: heartbeat table and connection budget (real server)', () => {
     const fleet = await join(reg);
     expect(fleet.status()[0]).toMatchObject({ state: 'no-table', poolMax: POOL_MAX });
     await fleet.leave();
+  });
+});
+
+describe('fleet: the heartbeat table is per server', () => {
+  it('is not copied or compared by the move commands (each server has its own instances)', async () => {
+    const reg = instance();
+    const fleet = await join(reg);
+    try {
+      const result = await verifyTables(scratch.registry.get('azure'), scratch.registry.get('gcp'));
+      expect(result.tables.map((t) => t.table)).not.toContain('carepool_instances');
+      expect(result.tables.length).toBeGreaterThan(0);
+    } finally {
+      await fleet.leave();
+    }
   });
 });
 
