@@ -1,4 +1,4 @@
-import type { TargetRegistry } from '../db/targets.js';
+import type { Target, TargetRegistry } from '../db/targets.js';
 import { percentiles } from './percentiles.js';
 import type { Percentiles, PoolGauges } from './types.js';
 import { WaitRecorder } from './wait-recorder.js';
@@ -15,6 +15,21 @@ export interface LiveTarget {
   readonly timeoutsTotal: number;
   /** Acquires per second over the interval. */
   readonly acquiredPerS: number;
+  /** With read replicas: the primary and each replica, their connections and statements per second. */
+  readonly servers?: readonly LiveServer[];
+}
+
+/** One server behind a target with read replicas, in a live snapshot. */
+export interface LiveServer {
+  readonly name: string;
+  readonly role: 'primary' | 'replica';
+  readonly connections: number;
+  readonly active: number;
+  /** Connections borrowed per second (one per statement or transaction). */
+  readonly queriesPerS: number;
+  /** Replicas: `serving reads` or why not (lagging, stopped, down, unknown), and the estimated lag. */
+  readonly state?: string;
+  readonly lagMs?: number | null;
 }
 
 /** What the live view streams every interval. */
@@ -40,6 +55,40 @@ export function startLiveFeed(
 ): () => void {
   const recorders = registry.list().map((t) => ({ target: t, recorder: new WaitRecorder(t.events) }));
   let last = performance.now();
+  const acquired = new Map<string, number>();
+  const rate = (key: string, total: number, seconds: number) => {
+    const delta = total - (acquired.get(key) ?? total);
+    acquired.set(key, total);
+    return Math.round((Math.max(0, delta) / seconds) * 10) / 10;
+  };
+  const servers = (target: Target, seconds: number): readonly LiveServer[] | undefined => {
+    const router = target.replicas;
+    if (router === undefined) return undefined;
+    const p = target.pool.stats();
+    const primary: LiveServer = {
+      name: 'primary',
+      role: 'primary',
+      connections: p.total,
+      active: p.active,
+      queriesPerS: rate(target.name, p.acquired, seconds),
+    };
+    return [
+      primary,
+      ...router.replicas.map((r, i): LiveServer => {
+        const s = r.pool.stats();
+        const status = router.monitor.status(i);
+        return {
+          name: r.name,
+          role: 'replica',
+          connections: s.total,
+          active: s.active,
+          queriesPerS: rate(r.name, s.acquired, seconds),
+          state: status.eligible ? 'serving reads' : status.state,
+          lagMs: status.lagMs,
+        };
+      }),
+    ];
+  };
   const tick = () => {
     const now = performance.now();
     const seconds = Math.max(0.001, (now - last) / 1000);
@@ -65,6 +114,7 @@ export function startLiveFeed(
           timeouts: w.timeouts,
           timeoutsTotal: s.timeouts,
           acquiredPerS: Math.round((w.waits.length / seconds) * 10) / 10,
+          ...((sv) => (sv ? { servers: sv } : {}))(servers(target, seconds)),
         };
       }),
     });

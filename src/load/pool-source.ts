@@ -1,6 +1,6 @@
 import type { TargetRegistry } from '../db/targets.js';
 import { percentiles } from './percentiles.js';
-import type { Percentiles, PoolGauges } from './types.js';
+import type { Percentiles, PoolGauges, ServerWindow } from './types.js';
 import { WaitRecorder } from './wait-recorder.js';
 
 /** One target's pool in one sampling window. */
@@ -9,6 +9,8 @@ export interface PoolReading {
   readonly acquire: Percentiles | null;
   readonly waits: readonly number[];
   readonly timeouts: number;
+  /** The primary and each read replica, when the target has replicas (src/replicas). */
+  readonly servers?: readonly ServerWindow[];
 }
 
 /** Where the sampler reads pools from: this process's registry, or a server's live feed (`--url`). */
@@ -22,10 +24,45 @@ export interface PoolSource {
 /** Pools of a registry in this process, with a {@link WaitRecorder} on each. */
 export function localPoolSource(registry: TargetRegistry, targets: readonly string[]): PoolSource {
   const recorders = new Map(targets.map((n) => [n, new WaitRecorder(registry.get(n).events)]));
+  const acquiredBefore = new Map<string, number>();
+  const queries = (key: string, acquired: number) => {
+    const delta = acquired - (acquiredBefore.get(key) ?? acquired);
+    acquiredBefore.set(key, acquired);
+    return Math.max(0, delta);
+  };
+  const servers = (name: string): readonly ServerWindow[] | undefined => {
+    const target = registry.get(name);
+    const router = target.replicas;
+    if (router === undefined) return undefined;
+    const p = target.pool.stats();
+    const statuses = router.monitor.statuses();
+    return [
+      {
+        name: 'primary',
+        role: 'primary',
+        connections: p.total,
+        active: p.active,
+        queries: queries(name, p.acquired),
+      },
+      ...router.replicas.map((r, i): ServerWindow => {
+        const s = r.pool.stats();
+        return {
+          name: r.name,
+          role: 'replica',
+          connections: s.total,
+          active: s.active,
+          queries: queries(r.name, s.acquired),
+          state: statuses[i]?.eligible ? 'serving reads' : (statuses[i]?.state ?? 'unknown'),
+          lagMs: statuses[i]?.lagMs ?? null,
+        };
+      }),
+    ];
+  };
   return {
     targets,
     read(name) {
       const s = registry.get(name).pool.stats();
+      const replicaServers = servers(name);
       const w = recorders.get(name)?.drain() ?? { waits: [], timeouts: 0 };
       return {
         pool: {
@@ -39,6 +76,7 @@ export function localPoolSource(registry: TargetRegistry, targets: readonly stri
         acquire: percentiles(w.waits),
         waits: w.waits,
         timeouts: w.timeouts,
+        ...(replicaServers ? { servers: replicaServers } : {}),
       };
     },
     close() {

@@ -59,6 +59,24 @@ export interface ServerView {
   readonly appUserConnections: number | null;
 }
 
+/**
+ * One database server behind a target in one window: the primary and each read replica
+ * (`CAREPOOL_TARGET_<NAME>_REPLICAS`), each with its own pool.
+ */
+export interface ServerWindow {
+  /** `primary`, or the replica's name (`azure-replica-1`). */
+  readonly name: string;
+  readonly role: 'primary' | 'replica';
+  /** The pool's open connections and those lent out, at the end of the window. */
+  readonly connections: number;
+  readonly active: number;
+  /** Connections borrowed in the window: one per statement (or per transaction), i.e. the server's queries. */
+  readonly queries: number;
+  /** Replicas: the router's verdict and estimated lag (ms, null = unknown). */
+  readonly state?: string;
+  readonly lagMs?: number | null;
+}
+
 /** One target in one window. */
 export interface TargetWindow {
   /** Null when the pool is in another process (`--url`) and its live feed could not be read. */
@@ -75,6 +93,8 @@ export interface TargetWindow {
   readonly responses?: readonly number[];
   /** Those responses by HTTP status. */
   readonly status?: Readonly<Record<string, number>>;
+  /** Per server (primary, then each replica) when the target has read replicas and the pool is local. */
+  readonly servers?: readonly ServerWindow[];
 }
 
 /** One sample, taken every ~250 ms. */

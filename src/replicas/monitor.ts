@@ -44,6 +44,9 @@ interface Sample {
 
 interface Slot {
   status: ReplicaStatus;
+  /** The verdict of the last poll (eligible), valid until `freshUntil` (ms): the router's per-read check. */
+  eligible: boolean;
+  freshUntil: number;
   /** Until this time (ms) the replica is skipped whatever the last poll said: a read just failed there. */
   downUntil: number;
 }
@@ -76,7 +79,12 @@ export class LagMonitor {
     this.#replicas = replicas;
     this.#maxLagMs = maxLagMs;
     this.#intervalMs = intervalMs;
-    this.#slots = replicas.map((r) => ({ status: initial(r, maxLagMs), downUntil: 0 }));
+    this.#slots = replicas.map((r) => ({
+      status: initial(r, maxLagMs),
+      downUntil: 0,
+      eligible: false,
+      freshUntil: 0,
+    }));
   }
 
   /** Starts polling (idempotent); the first poll runs at once. Timers never keep the process alive. */
@@ -111,10 +119,22 @@ export class LagMonitor {
     return this.#judge(this.#slots[i] as Slot);
   }
 
+  /**
+   * True when reads may go to replica `i` now: the last poll found it eligible, that poll is still fresh and no
+   * read failed there since. Cheap (no allocation): the router calls it on every read.
+   */
+  isEligible(i: number): boolean {
+    const slot = this.#slots[i];
+    if (slot === undefined || !slot.eligible) return false;
+    const now = Date.now();
+    return now < slot.freshUntil && now >= slot.downUntil;
+  }
+
   /** Skips replica `i` at once (a read there failed) until a later poll finds it healthy. */
   markDown(i: number, why: string): void {
     const slot = this.#slots[i] as Slot;
     slot.downUntil = Date.now() + 2 * this.#intervalMs;
+    slot.eligible = false;
     slot.status = { ...slot.status, state: 'down', eligible: false, reason: why, lastError: why };
   }
 
@@ -158,6 +178,15 @@ export class LagMonitor {
       // Without the primary's position lag is unknown: the replicas' own samples age and become ineligible.
     }
     await Promise.all(this.#replicas.map((r, i) => this.#pollReplica(r, i, primary)));
+    for (const slot of this.#slots) {
+      slot.eligible = this.#judge(slot).eligible;
+      slot.freshUntil = Date.parse(slot.status.sampledAt ?? '') + this.#staleMs;
+    }
+  }
+
+  /** A sample older than this no longer vouches for the replica: 3 intervals, at least 2 s. */
+  get #staleMs(): number {
+    return Math.max(3 * this.#intervalMs, 2000);
   }
 
   async #pollReplica(replica: Target, i: number, primary: Sample | undefined): Promise<void> {
@@ -212,8 +241,7 @@ export class LagMonitor {
     if (slot.downUntil > Date.now()) return skip('down', s.reason ?? 'a read there just failed');
     if (s.state === 'down') return skip('down', s.lastError ?? 'the replica does not answer');
     if (s.sampledAt === null) return skip('unknown', 'not polled yet');
-    if (Date.now() - Date.parse(s.sampledAt) > Math.max(3 * this.#intervalMs, 2000))
-      return skip('unknown', 'no recent lag sample');
+    if (Date.now() - Date.parse(s.sampledAt) > this.#staleMs) return skip('unknown', 'no recent lag sample');
     if (s.ioThread !== null && s.ioThread !== 'Yes')
       return skip(
         'stopped',

@@ -101,7 +101,7 @@ export class ReplicaRouter {
    * Target to query; it must not write.
    */
   async read<T>(client: string | undefined, fn: (target: Target) => Promise<T>): Promise<T> {
-    await this.start();
+    if (this.#started === undefined) await this.start();
     const token = client === undefined ? undefined : this.#token(client);
     if (token && token.gtid === undefined) return this.#onPrimary(fn);
     const i = this.#pick();
@@ -158,14 +158,13 @@ export class ReplicaRouter {
 
   /** The least busy eligible replica (pool in use + queued); ties rotate. */
   #pick(): number | undefined {
-    const statuses = this.monitor.statuses();
     let best: number | undefined;
     let bestLoad = Number.POSITIVE_INFINITY;
     const n = this.replicas.length;
     const start = this.#next++ % n;
     for (let k = 0; k < n; k++) {
       const i = (start + k) % n;
-      if (!statuses[i]?.eligible) continue;
+      if (!this.monitor.isEligible(i)) continue;
       const stats = (this.replicas[i] as Target).pool.stats();
       const load = stats.active + stats.waiting;
       if (load < bestLoad) {

@@ -4,6 +4,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { probeTarget } from '../../src/db/health.js';
 import { sql } from '../../src/db/sql.js';
 import { diagnoseTarget } from '../../src/doctor/index.js';
+import { type LiveSnapshot, startLiveFeed } from '../../src/load/live-feed.js';
+import { localPoolSource } from '../../src/load/pool-source.js';
 import { sandboxEnv } from '../../src/sandbox/index.js';
 import { buildApp } from '../../src/web/app.js';
 import { client, eventually, patient, type ReplicaStack, startReplicaStack } from './harness.js';
@@ -52,6 +54,29 @@ describe('replica visibility: targets API, /metrics, dashboard, doctor', () => {
     expect(page).toContain('Read replicas');
     expect(page).toContain('data-replica="gcp-replica-1"');
     expect(page).toContain('Serving reads');
+
+    // The load simulation's per-server view: connections and queries of the primary and the replica.
+    const source = localPoolSource(registry, ['gcp']);
+    source.read('gcp');
+    for (let i = 0; i < 5; i++) await clinic.listPatients(client('vis-load'), 'gcp', { q: 'Visible' });
+    const servers = source.read('gcp').servers;
+    source.close();
+    expect(servers?.map((v) => [v.name, v.role])).toEqual([
+      ['primary', 'primary'],
+      ['gcp-replica-1', 'replica'],
+    ]);
+    expect(servers?.[1]?.queries).toBeGreaterThanOrEqual(5);
+    expect(servers?.[1]?.connections).toBeGreaterThan(0);
+    expect(servers?.[1]?.state).toBe('serving reads');
+
+    // The live page's feed carries the same per-server view.
+    const snapshot = await new Promise<LiveSnapshot>((resolve) => {
+      const stop = startLiveFeed(registry, 100, (snap) => {
+        stop();
+        resolve(snap);
+      });
+    });
+    expect(snapshot.targets[0]?.servers?.map((v) => v.name)).toEqual(['primary', 'gcp-replica-1']);
   });
 
   it('the doctor names a stopped replica with its error: a duplicate key at a GTID, with the fix', async () => {

@@ -1,7 +1,7 @@
 import type { LoadResult } from '../run-load.js';
 import type { RunResult } from '../run-once.js';
 import { isClientError } from '../summarize.js';
-import type { LoadSample } from '../types.js';
+import type { LoadSample, ServerWindow } from '../types.js';
 import { type Band, type ChartSpec, lineChart, PALETTE, type Series } from './chart.js';
 
 /** One chart of a report: a file stem (`latency`, `pool-azure`) and its SVG. */
@@ -145,6 +145,31 @@ function planRun(run: RunResult, suffix: string): Planned[] {
       },
       { label: 'pool max', color: PALETTE[6], dashed: true, points: s.map((x) => [sec(x), t.poolMax]) },
     ]);
+    // Read replicas: one series per server (primary and each replica), connections and queries.
+    const names = [...new Set(s.flatMap((x) => (w(x)?.servers ?? []).map((v) => v.name)))];
+    if (names.length > 0) {
+      const per = (pick: (v: ServerWindow, x: LoadSample) => number) =>
+        names.map((n, i) => ({
+          label: n,
+          color: PALETTE[i % PALETTE.length] as string,
+          points: s.map((x) => {
+            const v = w(x)?.servers?.find((y) => y.name === n);
+            return [sec(x), v ? pick(v, x) : null] as const;
+          }),
+        }));
+      add(
+        `servers-connections-${t.name}`,
+        [`Servers of ${t.name}`, 'open connections, primary and each read replica'],
+        'connections',
+        per((v) => v.connections),
+      );
+      add(
+        `servers-queries-${t.name}`,
+        [`Queries per server of ${t.name}`, 'statements per second, primary and each read replica'],
+        'per second',
+        per((v, x) => perSecond(v.queries, x)),
+      );
+    }
   }
   return charts;
 }

@@ -91,6 +91,19 @@ export const liveScript = `(function () {
     });
   }
   window.addEventListener('resize', resize);
+  // Read replicas: one line per server (primary and each replica), built with DOM calls (CSP-safe).
+  function servers(card, list) {
+    var box = card.querySelector('[data-k="servers"]');
+    if (!box) { box = document.createElement('ul'); box.setAttribute('data-k', 'servers'); box.className = 'servers'; card.appendChild(box); }
+    while (box.firstChild) box.removeChild(box.firstChild);
+    list.forEach(function (v) {
+      var li = document.createElement('li');
+      li.setAttribute('data-server', v.name);
+      li.textContent = v.name + ': ' + v.connections + ' connections (' + v.active + ' active), ' + v.queriesPerS + ' queries/s' +
+        (v.role === 'replica' ? ' · ' + v.state + (v.lagMs == null ? '' : ', lag ' + v.lagMs + ' ms') : '');
+      box.appendChild(li);
+    });
+  }
   function update(snap) {
     snap.targets.forEach(function (t) {
       var card = document.querySelector('[data-live-target="' + t.name + '"]');
@@ -102,6 +115,7 @@ export const liveScript = `(function () {
       set('circuit', t.pool.circuit === 'open' ? 'Circuit open' : 'Accepting');
       var meter = card.querySelector('[data-k="meter"]');
       if (meter) { meter.max = t.pool.max; meter.value = t.pool.active; meter.textContent = t.pool.active + ' of ' + t.pool.max; }
+      if (t.servers) servers(card, t.servers);
       var h = history[t.name] || (history[t.name] = { x: [] });
       var now = pick(t);
       h.x.push(0);

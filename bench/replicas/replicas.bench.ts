@@ -1,0 +1,242 @@
+/**
+ * Read replicas (`npx tsx bench/replicas/replicas.bench.ts [--full]`): a private sandbox primary with one
+ * GTID replica on loopback.
+ *
+ * 1. CPU per read in this process: clinic reads through the replica router (to the replica) vs the same
+ *    reads straight to the primary (a registry without REPLICAS), interleaved rounds (rotating which path goes first), medians. The router's
+ *    lag polling runs during its rounds and is counted. Goal: <= 1.05x.
+ * 2. Read-your-writes under a write+read mix: concurrent clients each create a patient, read it, change it,
+ *    read it again, with replication delayed (MASTER_DELAY) and the lag bound far above the delay so the
+ *    replica stays eligible; any read that misses the client's own write is a violation. Another client's
+ *    read of each new row shows the replica really is behind.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AccessContext, Clinic } from '../../src/clinic/index.js';
+import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
+import { connectSingle } from '../../src/db/connect.js';
+import { sql } from '../../src/db/sql.js';
+import { TargetRegistry } from '../../src/db/targets.js';
+import { isAppError } from '../../src/errors/index.js';
+import { migrateFleet } from '../../src/migrate/index.js';
+import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
+import { median } from '../lib/measure.js';
+import { machineLine, mdTable, writeSection } from '../lib/report.js';
+
+const full = process.argv.includes('--full');
+const ROUNDS = full ? 11 : 7;
+const READS = full ? 10_000 : 3_000;
+const CONCURRENCY = 8;
+const PATIENTS = 500;
+const RYW_CLIENTS = 8;
+const RYW_ITERATIONS = full ? 50 : 20;
+
+const actor = (id: string): AccessContext => ({ actor: { id, name: id, role: 'admin', via: 'token' } });
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const home = await mkdtemp(join(tmpdir(), 'carepool-bench-replicas-'));
+  try {
+    const state = await startSandbox({ home, ports: 'free', profiles: ['gcp'], replicas: 1 });
+    const env = sandboxEnv(state);
+    const { CAREPOOL_TARGET_GCP_REPLICAS: _replicas, ...direct } = env;
+    const open = (extra: Record<string, string>) =>
+      new TargetRegistry(loadConfig({ env: { ...extra }, dotenv: false, cwd: home }));
+    const setup = open(direct);
+    await migrateFleet(setup.list(), {
+      to: 'head',
+      migrationsDir: join(import.meta.dirname, '..', '..', 'migrations'),
+    });
+    const rows = Array.from({ length: PATIENTS }, (_, i) => [
+      `Bench${i}`,
+      `Replica${i}`,
+      '1980-01-01',
+      'Other',
+    ]);
+    await setup
+      .get('gcp')
+      .sql.query(
+        sql`INSERT INTO patients (first_name, last_name, date_of_birth, gender) VALUES ${sql.rows(rows)}`,
+      );
+    const { rows: ids } = await setup
+      .get('gcp')
+      .sql.query<{ id: number }>(sql`SELECT id FROM patients ORDER BY id DESC LIMIT ${PATIENTS}`);
+    await setup.close(1000);
+
+    // 1. CPU per read.
+    const straight = open(direct);
+    const routed = open(env);
+    // The replica itself as a plain target (no router): separates the router's cost from the server's.
+    const replicaUrl = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '').split(',')[0] ?? '';
+    const plainReplica = open({ ...direct, CAREPOOL_TARGET_GCP_URL: replicaUrl });
+    const router = routed.get('gcp').replicas;
+    if (!router) throw new Error('no router');
+    await router.start();
+    const clinics = {
+      straight: new Clinic({ registry: straight }),
+      routed: new Clinic({ registry: routed }),
+      replica: new Clinic({ registry: plainReplica }),
+    };
+    const reader = actor('bench-reader');
+    const runReads = async (clinic: Clinic): Promise<number> => {
+      let next = 0;
+      const before = process.cpuUsage();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < READS) {
+            const i = next++;
+            await clinic.getPatient(reader, 'gcp', (ids[i % ids.length] as { id: number }).id);
+          }
+        }),
+      );
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / READS;
+    };
+    await runReads(clinics.straight);
+    await runReads(clinics.routed);
+    await runReads(clinics.replica);
+    const cpu = { straight: [] as number[], routed: [] as number[], replica: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      // Rotate which path goes first, so a machine that slows down or speeds up favours none.
+      const paths = ['straight', 'routed', 'replica'] as const;
+      for (let k = 0; k < 3; k++) {
+        const path = paths[(k + r) % 3] as (typeof paths)[number];
+        cpu[path].push(await runReads(clinics[path]));
+      }
+    }
+    const counts = router.counts();
+    const ratio = median(cpu.routed) / median(cpu.straight);
+    const routerOnly = median(cpu.routed) / median(cpu.replica);
+    await plainReplica.close(1000);
+    await straight.close(1000);
+    await routed.close(1000);
+
+    // 2. Read-your-writes with replication delayed.
+    const replica = state.servers['gcp-replica-1'] as ServerState;
+    const admin = await connectSingle('replica', parseConnectionUrl('admin', userUrl(replica, 'admin')), {
+      connectTimeoutMs: 5000,
+      keepAliveMs: 0,
+    });
+    const ryw = [];
+    for (const delay of [0, 1]) {
+      await admin.query(sql.raw('STOP SLAVE'));
+      await admin.query(sql.raw(`CHANGE MASTER TO MASTER_DELAY = ${delay}`));
+      await admin.query(sql.raw('START SLAVE'));
+      const registry = open({ ...env, CAREPOOL_READ_MAX_LAG_MS: '600000' });
+      const r = registry.get('gcp').replicas;
+      if (!r) throw new Error('no router');
+      await r.start();
+      const clinic = new Clinic({ registry });
+      let violations = 0;
+      let ownReads = 0;
+      let othersStale = 0;
+      await Promise.all(
+        Array.from({ length: RYW_CLIENTS }, async (_, c) => {
+          const me = actor(`ryw-${delay}-${c}`);
+          for (let i = 0; i < RYW_ITERATIONS; i++) {
+            const row = await clinic.createPatient(me, 'gcp', {
+              first_name: 'Ryw',
+              last_name: `C${c}I${i}`,
+              date_of_birth: '1990-01-01',
+              gender: 'Other',
+            });
+            const check = async (want: string | null) => {
+              ownReads++;
+              try {
+                const got = await clinic.getPatient(me, 'gcp', row.id);
+                if (got.contact_number !== want) violations++;
+              } catch (error) {
+                if (isAppError(error, 'CAREPOOL_NOT_FOUND')) violations++;
+                else throw error;
+              }
+            };
+            await check(null);
+            await clinic
+              .getPatient(actor(`other-${delay}-${c}`), 'gcp', row.id)
+              .catch((e: unknown) =>
+                isAppError(e, 'CAREPOOL_NOT_FOUND') ? othersStale++ : Promise.reject(e),
+              );
+            await clinic.updatePatient(me, 'gcp', row.id, { contact_number: `555-${i}` });
+            await check(`555-${i}`);
+          }
+        }),
+      );
+      ryw.push({ delay, ownReads, violations, othersStale, counts: r.counts() });
+      await registry.close(1000);
+    }
+    await admin.query(sql.raw('STOP SLAVE'));
+    await admin.query(sql.raw('CHANGE MASTER TO MASTER_DELAY = 0'));
+    await admin.query(sql.raw('START SLAVE'));
+    await admin.close();
+
+    const us = (v: number) => `${v.toFixed(0)} µs`;
+    const md = [
+      '## Read replicas: router CPU and read-your-writes',
+      '',
+      machineLine(
+        `MariaDB ${state.servers.gcp?.version ?? '?'} primary + 1 GTID replica on loopback (sandbox, TLS optional profile, plain TCP)`,
+      ),
+      `Command: \`npx tsx bench/replicas/replicas.bench.ts${full ? ' --full' : ''}\`, ${started.toISOString().slice(0, 16)}Z.`,
+      '',
+      `**CPU per read in carepool's process** (clinic \`getPatient\`: patient + records + appointments, ${READS} reads × ${ROUNDS} interleaved rounds (rotating which path goes first), ${CONCURRENCY} concurrent callers, one reader that never writes; the router's 500 ms lag polling included):`,
+      '',
+      mdTable(
+        ['path', 'median CPU per read', 'rounds'],
+        [
+          [
+            'straight to the primary (no REPLICAS)',
+            us(median(cpu.straight)),
+            cpu.straight.map((v) => v.toFixed(0)).join(', '),
+          ],
+          [
+            'through the router, served by the replica',
+            us(median(cpu.routed)),
+            cpu.routed.map((v) => v.toFixed(0)).join(', '),
+          ],
+          [
+            'straight to the replica (its URL as a plain target, no router)',
+            us(median(cpu.replica)),
+            cpu.replica.map((v) => v.toFixed(0)).join(', '),
+          ],
+        ],
+      ),
+      '',
+      `Ratio routed / straight: **${ratio.toFixed(3)}x** (goal <= 1.05x: ${ratio <= 1.05 ? 'met' : 'NOT met'}). Routed / straight to the same replica (the router's own cost): **${routerOnly.toFixed(3)}x**. Router counts over the rounds: ${counts.replicaReads} reads on the replica, ${counts.primaryReads} on the primary.`,
+      '',
+      `**Read-your-writes** (${RYW_CLIENTS} clients × ${RYW_ITERATIONS} iterations of create → read own → update → read own, plus another client's read of each new row; lag bound 600 s so the delayed replica stays eligible):`,
+      '',
+      mdTable(
+        [
+          'replication delay',
+          'own reads',
+          'violations',
+          'causal waits',
+          'waits timed out → primary',
+          'reads on replica',
+          'reads on primary',
+          "other clients' reads that missed the new row",
+        ],
+        ryw.map((r) => [
+          r.delay === 0 ? 'none' : `MASTER_DELAY=${r.delay} s`,
+          r.ownReads,
+          r.violations,
+          r.counts.causalWaits,
+          r.counts.causalWaitTimeouts,
+          r.counts.replicaReads,
+          r.counts.primaryReads,
+          r.othersStale,
+        ]),
+      ),
+      '',
+      "A violation is an own read that returned 404 or the value before the client's update. The last column shows the replica really served stale data to clients that had not written.",
+    ].join('\n');
+    await writeSection('replicas', md);
+    process.stdout.write(`${md}\n`);
+  } finally {
+    await stopSandbox(home).catch(() => undefined);
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+await main();
