@@ -111,6 +111,8 @@ export function lineSpec(spec: ChartSpec): TopLevelSpec {
       orient: 'bottom' as const,
       direction: 'horizontal' as const,
       columns,
+      // Line keys also when the lines carry points (categorical x), not filled circles.
+      symbolType: 'stroke',
       symbolStrokeWidth: 3,
       labelLimit: Math.floor((width - 40) / Math.max(1, columns)) - 24,
     },
