@@ -34,7 +34,8 @@ async function openPage(role: 'admin' | 'viewer', width: number, height: number)
 // Strings evaluated in the page (this project's TypeScript has no DOM types).
 const sideways = async (page: Page) =>
   (await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth')) as number;
-const UPDATED = "document.getElementById('move-status').textContent.startsWith('Updated')";
+/** Waits until the page's script replaced the snapshot line (it ran under the CSP and its poll answered). */
+const updated = (page: Page) => page.locator('#move-status', { hasText: /^Updated/ }).waitFor();
 
 beforeAll(async () => {
   await ensureSchemaAtHead();
@@ -68,7 +69,7 @@ describe('the Move page', { timeout: 120_000 }, () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Move');
     await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('Move');
     // The script replaced the snapshot line: it ran under the CSP and its poll answered.
-    await page.waitForFunction(UPDATED);
+    await updated(page);
     const copy = page.locator('#move-copy-list .card');
     await expect(copy.count()).resolves.toBe(1);
     const copyText = (await copy.textContent()) ?? '';
@@ -102,11 +103,9 @@ describe('the Move page', { timeout: 120_000 }, () => {
       phases: [{ phase: 'preflight', ok: true, ms: 12, detail: 'replication running, lag 0 s' }],
     });
     await recordCutover(home, 'azure', 'gcp');
-    await page.waitForFunction(
-      "document.getElementById('move-cutover-body').textContent.includes('azure → gcp (after a cutover)')",
-      undefined,
-      { timeout: 20_000 },
-    );
+    await page
+      .locator('#move-cutover-body', { hasText: 'azure → gcp (after a cutover)' })
+      .waitFor({ timeout: 20_000 });
     await expect(page.locator('#move-cutover-body').textContent()).resolves.toContain('preflight ok, 12 ms');
     const followed = await patient();
     expect(followed.status()).toBe(200);
@@ -120,7 +119,7 @@ describe('the Move page', { timeout: 120_000 }, () => {
   it('fits a 390 px phone without sideways scroll', async () => {
     const { page, errors } = await openPage('admin', 390, 844);
     await page.goto(`${server.url}/move`);
-    await page.waitForFunction(UPDATED);
+    await updated(page);
     expect(await sideways(page)).toBeLessThanOrEqual(0);
     await snap(page, 'move-390');
     expect(errors).toEqual([]);
