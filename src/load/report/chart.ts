@@ -4,7 +4,8 @@
  * built from data, and `vega.View.toSVG()` renders it in Node with no browser, no canvas and no native build
  * (renderer 'none'). resvg (png.ts) turns that SVG into the PNG; the HTML report embeds the same SVG. The
  * charts here are data-driven: a chart is a list of {@link Series}, so adding one (a replica's pool, say) is
- * one more entry, and the colour, dash and legend follow from the list.
+ * one more entry, and the colour, dash and legend follow from the list. Licences: vega and vega-lite are
+ * BSD-3-Clause, their d3 dependencies ISC, the rest MIT/BSD-style; nothing is downloaded at install or run.
  */
 import type * as VegaModule from 'vega';
 import type * as VegaLiteModule from 'vega-lite';
