@@ -80,7 +80,7 @@ describe('the Move page', { timeout: 120_000 }, () => {
     await expect(page.locator('#move-copy-list progress').getAttribute('value')).resolves.toBe('100');
     await expect(page.locator('#move-repl-list .card h3').textContent()).resolves.toBe('azure → gcp');
     const verify = (await page.locator('#move-verify-body').textContent()) ?? '';
-    expect(verify).toContain('1 rows differ');
+    expect(verify).toContain('1 row differs');
     expect(verify).toContain('t (id=5): differs in v');
     await expect(page.locator('#move-cutover-body').textContent()).resolves.toContain('No cutover yet');
     expect(await sideways(page)).toBeLessThanOrEqual(0);

@@ -44,6 +44,7 @@ export const moveScript = `(function () {
       var label = r.unavailable ? 'Unknown' : (r.running ? 'Running' : 'Not running');
       if (r.unavailable) return card(r.from + ' → ' + r.to, false, label, [el('p', 'hint', [r.unavailable])]);
       var facts = [fact('Lag', r.secondsBehind == null ? '—' : r.secondsBehind + ' s'), fact('IO / SQL thread', r.io + ' / ' + r.sql),
+        fact('Caught up', r.caughtUp == null ? '—' : (r.caughtUp ? 'yes' : 'no')),
         fact('Applied GTID', r.appliedGtid || '—', true, true), fact('Source GTID', r.sourceGtid || '—', true, true)];
       if (r.lastError) facts.push(fact('Last error', r.lastError, true));
       return card(r.from + ' → ' + r.to, r.running, label, [el('dl', 'facts', facts)]);
@@ -55,7 +56,7 @@ export const moveScript = `(function () {
     v.tables.forEach(function (t) { facts.push(fact(t.table, t.sourceRows + ' / ' + t.destRows + ' rows, ' + t.differences + ' differ')); });
     var body = [el('dl', 'facts', facts)];
     if (v.findings.length > 0) body.push(el('ul', 'move-findings', v.findings.map(function (f) { return el('li', 'mono', [f]); })));
-    return [card(v.from + ' ↔ ' + v.to, v.identical, v.identical ? 'Identical' : v.differenceCount + ' rows differ', body)];
+    return [card(v.from + ' ↔ ' + v.to, v.identical, v.identical ? 'Identical' : (v.differenceCount === 1 ? '1 row differs' : v.differenceCount + ' rows differ'), body)];
   }
   function cutover(k, redirects) {
     var out = [];

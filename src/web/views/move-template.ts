@@ -39,6 +39,7 @@ export const moveTemplate = `<% layout('@layout') %>
   <dl class="facts">
     <div><dt>Lag</dt><dd><%= r.secondsBehind == null ? '—' : r.secondsBehind + ' s' %></dd></div>
     <div><dt>IO / SQL thread</dt><dd><%= r.io %> / <%= r.sql %></dd></div>
+    <div><dt>Caught up</dt><dd><%= r.caughtUp == null ? '—' : (r.caughtUp ? 'yes' : 'no') %></dd></div>
     <div class="wide"><dt>Applied GTID</dt><dd class="mono"><%= r.appliedGtid || '—' %></dd></div>
     <div class="wide"><dt>Source GTID</dt><dd class="mono"><%= r.sourceGtid || '—' %></dd></div>
     <% if (r.lastError) { %><div class="wide"><dt>Last error</dt><dd><%= r.lastError %></dd></div><% } %>
@@ -50,7 +51,7 @@ export const moveTemplate = `<% layout('@layout') %>
 <div id="move-verify-body">
 <% const v = it.view.verify; if (!v) { %><p class="empty">No verify yet: <code>carepool verify A B</code>.</p><% } else { %>
 <section class="card">
-  <div class="card-head"><h3><%= v.from %> ↔ <%= v.to %></h3><span class="pill <%= v.identical ? 'pill-ok' : 'pill-down' %>"><%= v.identical ? 'Identical' : v.differenceCount + ' rows differ' %></span></div>
+  <div class="card-head"><h3><%= v.from %> ↔ <%= v.to %></h3><span class="pill <%= v.identical ? 'pill-ok' : 'pill-down' %>"><%= v.identical ? 'Identical' : (v.differenceCount === 1 ? '1 row differs' : v.differenceCount + ' rows differ') %></span></div>
   <dl class="facts">
     <div><dt>When</dt><dd class="mono"><%= v.at %></dd></div>
     <div><dt>Rows/s</dt><dd><%= v.rowsPerSecond %></dd></div>
