@@ -147,7 +147,6 @@ export function lineSpec(spec: ChartSpec): TopLevelSpec {
     },
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     // The title is limited to the chart's width (an ellipsis past it) so it never widens the chart.
     title: {
       text: spec.title,
