@@ -24,7 +24,7 @@ import {
   spawnNode,
 } from './galera-node.js';
 import { freePort, isListening, isPortFree } from './ports.js';
-import { generatePassword } from './server.js';
+import { generatePassword, socketPath, usersSql } from './server.js';
 import type { SandboxUser } from './state.js';
 
 export type { GaleraNodeState } from './galera-node.js';
@@ -107,7 +107,7 @@ export async function startGalera(options: GaleraOptions): Promise<GaleraState> 
   const alive = await Promise.all(nodes.map((n) => isNodeAlive(n)));
   if (alive.every(Boolean)) return state;
   const initFile = join(dir, 'init.sql');
-  await writeFile(initFile, initSql(state.users), { mode: 0o600 });
+  await writeFile(initFile, `${usersSql(state.users).join('\n')}\n`, { mode: 0o600 });
   for (const n of nodes) await mkdir(join(n.dir, 'tmp'), { recursive: true, mode: 0o700 });
   await chownTree(dir, runAs);
   if (!(await exists(join(nodes[0]!.dir, 'data', 'mysql'))) && !alive.some(Boolean)) {
@@ -380,28 +380,4 @@ async function installDb(binary: ServerBinary, nodeDir: string, runAs: RunAs | n
       { cause: error },
     );
   }
-}
-
-function initSql(users: GaleraState['users']): string {
-  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-  const lines = [
-    `CREATE DATABASE IF NOT EXISTS ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
-  ];
-  for (const u of Object.values(users)) {
-    lines.push(`CREATE USER IF NOT EXISTS '${u.user}'@'%' IDENTIFIED BY '${esc(u.password)}';`);
-    lines.push(`ALTER USER '${u.user}'@'%' IDENTIFIED BY '${esc(u.password)}';`);
-  }
-  lines.push(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${DATABASE}.* TO '${users.app.user}'@'%';`);
-  lines.push(
-    `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, LOCK TABLES, TRIGGER ON ${DATABASE}.* TO '${users.migrator.user}'@'%';`,
-  );
-  // The doctor reads wsrep status and carepool's health checks read it through the app user too.
-  lines.push(`GRANT ALL PRIVILEGES ON *.* TO '${users.admin.user}'@'%' WITH GRANT OPTION;`);
-  return `${lines.join('\n')}\n`;
-}
-
-function socketPath(dir: string): string {
-  const inDir = join(dir, 'mysqld.sock');
-  if (inDir.length < 100) return inDir;
-  return join(tmpdir(), `carepool-${Buffer.from(dir).toString('base64url').slice(-24)}.sock`);
 }

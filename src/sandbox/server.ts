@@ -283,27 +283,40 @@ function binlogArgs(flavor: ServerBinary['flavor'], serverId: number): string[] 
     : [...common, '--gtid-mode=ON', '--enforce-gtid-consistency=ON'];
 }
 
-function initSql(
-  users: ServerState['users'],
-  replication: SandboxUser,
-  flavor: ServerBinary['flavor'],
-): string {
-  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+/**
+ * The statements every sandbox server (and Galera node) runs at start: the `clinic` database, the app user
+ * (DML), the migrator (DDL) and the admin, (re)created with the recorded passwords.
+ */
+export function usersSql(users: ServerState['users']): string[] {
   const lines = [
-    // Users and grants are each server's own (replicas create theirs): never in the binary log, so neither a
-    // replica nor `carepool replicate` to another server re-applies them.
-    'SET SESSION sql_log_bin = 0;',
     `CREATE DATABASE IF NOT EXISTS ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
   ];
   for (const u of Object.values(users)) {
-    lines.push(`CREATE USER IF NOT EXISTS '${u.user}'@'%' IDENTIFIED BY '${esc(u.password)}';`);
-    lines.push(`ALTER USER '${u.user}'@'%' IDENTIFIED BY '${esc(u.password)}';`);
+    lines.push(`CREATE USER IF NOT EXISTS '${u.user}'@'%' IDENTIFIED BY '${escSql(u.password)}';`);
+    lines.push(`ALTER USER '${u.user}'@'%' IDENTIFIED BY '${escSql(u.password)}';`);
   }
   lines.push(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${DATABASE}.* TO '${users.app.user}'@'%';`);
   lines.push(
     `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, LOCK TABLES, TRIGGER ON ${DATABASE}.* TO '${users.migrator.user}'@'%';`,
   );
   lines.push(`GRANT ALL PRIVILEGES ON *.* TO '${users.admin.user}'@'%' WITH GRANT OPTION;`);
+  return lines;
+}
+
+const escSql = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+
+function initSql(
+  users: ServerState['users'],
+  replication: SandboxUser,
+  flavor: ServerBinary['flavor'],
+): string {
+  const esc = escSql;
+  const lines = [
+    // Users and grants are each server's own (replicas create theirs): never in the binary log, so neither a
+    // replica nor `carepool replicate` to another server re-applies them.
+    'SET SESSION sql_log_bin = 0;',
+    ...usersSql(users),
+  ];
   // The read router's lag monitor reads SHOW SLAVE STATUS on replicas as the app user (src/replicas).
   lines.push(
     `GRANT ${flavor === 'mariadb' ? 'SLAVE MONITOR' : 'REPLICATION CLIENT'} ON *.* TO '${users.app.user}'@'%';`,
@@ -355,7 +368,7 @@ async function initDataDir(binary: ServerBinary, dataDir: string, tmp: string, l
 }
 
 /** Unix socket paths are limited to ~107 bytes: fall back to a short name in the temp dir. */
-function socketPath(dir: string): string {
+export function socketPath(dir: string): string {
   const inDir = join(dir, 'mysqld.sock');
   if (inDir.length < 100) return inDir;
   return join(tmpdir(), `carepool-${Buffer.from(dir).toString('base64url').slice(-24)}.sock`);

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,4 +46,19 @@ export async function startTestCluster(): Promise<TestCluster> {
     },
   };
   return cluster;
+}
+
+/** Starts a private cluster before the file's tests and removes it after; call at the top of a test file. */
+export function useTestCluster(): () => TestCluster {
+  let cluster: TestCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+  }, 240_000);
+  afterAll(async () => {
+    await cluster?.close();
+  }, 120_000);
+  return () => {
+    if (!cluster) throw new Error('the test cluster did not start');
+    return cluster;
+  };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { probeTarget } from '../../src/db/health.js';
 import { sql } from '../../src/db/sql.js';
@@ -8,22 +8,16 @@ import { AppError } from '../../src/errors/index.js';
 import { parseConnectionUrl } from '../../src/config/index.js';
 import { galeraUrl } from '../../src/sandbox/galera.js';
 import { startGaleraSandbox } from '../../src/sandbox/galera-sandbox.js';
-import { startTestCluster, type TestCluster } from './cluster.js';
+import { useTestCluster } from './cluster.js';
 
-let cluster: TestCluster;
-beforeAll(async () => {
-  cluster = await startTestCluster();
-}, 240_000);
-afterAll(async () => {
-  await cluster?.close();
-}, 120_000);
+const cluster = useTestCluster();
 
 function registry(poolMax = 6): TargetRegistry {
   const config = loadConfig({
-    cwd: cluster.home,
+    cwd: cluster().home,
     env: {
       CAREPOOL_TARGETS: 'onprem',
-      CAREPOOL_TARGET_ONPREM_URL: galeraUrl(cluster.state, 'admin'),
+      CAREPOOL_TARGET_ONPREM_URL: galeraUrl(cluster().state, 'admin'),
       CAREPOOL_POOL_MAX: String(poolMax),
     },
   });
@@ -77,7 +71,7 @@ describe('multi-host URL on a Galera cluster', () => {
     const reg = registry();
     try {
       await nodeNames(reg, 6);
-      const victim = cluster.state.nodes[2]!;
+      const victim = cluster().state.nodes[2]!;
       process.kill(victim.pid, 'SIGKILL');
       // Every statement after the kill either succeeds on a survivor or fails once on the dead node's
       // connection; within a bounded number of tries all land on survivors.
@@ -101,9 +95,9 @@ describe('multi-host URL on a Galera cluster', () => {
         'CAREPOOL_DOCTOR_GALERA_NODE',
         'CAREPOOL_DOCTOR_GALERA_QUORUM',
       ]);
-      expect(galera[0]!.summary).toContain(`:${cluster.state.nodes[2]!.port} does not answer`);
+      expect(galera[0]!.summary).toContain(`:${cluster().state.nodes[2]!.port} does not answer`);
 
-      cluster.state = (await startGaleraSandbox(cluster.home))!;
+      cluster().state = (await startGaleraSandbox(cluster().home))!;
       // The monitor (once a second) sees the node Synced again; new connections may go there.
       let back = false;
       for (let i = 0; i < 40 && !back; i++) {
@@ -117,7 +111,7 @@ describe('multi-host URL on a Galera cluster', () => {
   }, 180_000);
 
   it('refuses a malformed host list by name, never echoing the password', () => {
-    const url = galeraUrl(cluster.state, 'app');
+    const url = galeraUrl(cluster().state, 'app');
     const bad = url.replace(/@127\.0\.0\.1:(\d+),/, '@127.0.0.1:$1,,');
     expect(() => parseConnectionUrl('CAREPOOL_TARGET_ONPREM_URL', bad)).toThrow(/host 2 of the host list/);
     const dup = url.replace(/@(127\.0\.0\.1:\d+),/, '@$1,$1,');
@@ -129,7 +123,7 @@ describe('multi-host URL on a Galera cluster', () => {
     } catch (error) {
       expect((error as AppError).code).toBe('CAREPOOL_CONFIG_INVALID');
       expect((error as Error).message).toMatch(/port "99999"/);
-      expect((error as Error).message).not.toContain(cluster.state.users.app.password);
+      expect((error as Error).message).not.toContain(cluster().state.users.app.password);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
 import { diagnoseTarget } from '../../src/doctor/index.js';
 import { sql } from '../../src/db/sql.js';
@@ -13,19 +13,13 @@ import {
   stopGaleraSandbox,
   withGaleraEnv,
 } from '../../src/sandbox/galera-sandbox.js';
-import { startTestCluster, type TestCluster } from './cluster.js';
+import { useTestCluster } from './cluster.js';
 
-let cluster: TestCluster;
-beforeAll(async () => {
-  cluster = await startTestCluster();
-}, 240_000);
-afterAll(async () => {
-  await cluster?.close();
-}, 120_000);
+const cluster = useTestCluster();
 
 describe('sandbox --galera 3', () => {
   it('forms one Primary cluster of 3 Synced nodes that replicate writes, over TLS', async () => {
-    const status = await galeraSandboxStatus(cluster.home);
+    const status = await galeraSandboxStatus(cluster().home);
     expect(
       status.map((n) => [n.name, n.running, n.wsrep?.state, n.wsrep?.clusterStatus, n.wsrep?.clusterSize]),
     ).toEqual([
@@ -34,8 +28,8 @@ describe('sandbox --galera 3', () => {
       ['onprem-3', true, 'Synced', 'Primary', 3],
     ]);
     expect(new Set(status.map((n) => n.wsrep?.clusterUuid)).size).toBe(1);
-    const n1 = await cluster.node(0, 'migrator');
-    const n3 = await cluster.node(2, 'app');
+    const n1 = await cluster().node(0, 'migrator');
+    const n3 = await cluster().node(2, 'app');
     try {
       expect(n1.tls && n3.tls).toBe(true);
       await n1.query(sql`CREATE TABLE IF NOT EXISTS galera_probe (id INT PRIMARY KEY, v VARCHAR(20))`);
@@ -50,7 +44,7 @@ describe('sandbox --galera 3', () => {
   });
 
   it('env adds target onprem with a URL listing every node, which parses into three hosts', async () => {
-    const state = await readGaleraState(cluster.home);
+    const state = await readGaleraState(cluster().home);
     const env = withGaleraEnv({ CAREPOOL_TARGETS: 'azure,gcp' }, state);
     expect(env.CAREPOOL_TARGETS).toBe('azure,gcp,onprem');
     const spec = parseConnectionUrl('CAREPOOL_TARGET_ONPREM_URL', env.CAREPOOL_TARGET_ONPREM_URL!);
@@ -60,13 +54,13 @@ describe('sandbox --galera 3', () => {
   });
 
   it('the doctor reports each node, the cluster size and flow control, and names a table Galera cannot replicate', async () => {
-    const state = await readGaleraState(cluster.home);
-    const config = loadConfig({ cwd: cluster.home, dotenv: false, env: withGaleraEnv({}, state) })
+    const state = await readGaleraState(cluster().home);
+    const config = loadConfig({ cwd: cluster().home, dotenv: false, env: withGaleraEnv({}, state) })
       .targets[0]!;
     const healthy = (await diagnoseTarget(config)).findings.filter((f) => f.check === 'galera');
     expect(healthy.map((f) => f.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     expect(healthy[3]!.summary).toMatch(/cluster size 3 \(survives the loss of 1 node/);
-    const admin = await cluster.node(0);
+    const admin = await cluster().node(0);
     try {
       await admin.query(sql`CREATE TABLE clinic.legacy_cache (k INT PRIMARY KEY) ENGINE=MyISAM`);
       const found = (await diagnoseTarget(config)).findings.filter(
@@ -81,16 +75,16 @@ describe('sandbox --galera 3', () => {
   });
 
   it('stop marks the last node stopped safe to bootstrap; start brings the same cluster back with its data', async () => {
-    const before = await readGaleraState(cluster.home);
-    const names = await stopGaleraSandbox(cluster.home);
+    const before = await readGaleraState(cluster().home);
+    const names = await stopGaleraSandbox(cluster().home);
     expect(names).toEqual(['onprem-1', 'onprem-2', 'onprem-3']);
-    expect((await galeraSandboxStatus(cluster.home)).map((n) => n.running)).toEqual([false, false, false]);
+    expect((await galeraSandboxStatus(cluster().home)).map((n) => n.running)).toEqual([false, false, false]);
     const gra = await Promise.all(before!.nodes.map((n) => readGraState(join(n.dir, 'data'))));
     expect(gra.map((g) => g.safeToBootstrap)).toEqual([true, false, false]);
 
-    cluster.state = (await startGaleraSandbox(cluster.home))!;
-    expect(cluster.state.nodes.map((n) => n.port)).toEqual(before!.nodes.map((n) => n.port));
-    const n2 = await cluster.node(1, 'app');
+    cluster().state = (await startGaleraSandbox(cluster().home))!;
+    expect(cluster().state.nodes.map((n) => n.port)).toEqual(before!.nodes.map((n) => n.port));
+    const n2 = await cluster().node(1, 'app');
     try {
       expect((await readWsrepStatus(n2)).clusterSize).toBe(3);
       const { rows } = await n2.query<{ v: string }>(sql`SELECT v FROM clinic.galera_probe WHERE id = 1`);
@@ -99,6 +93,6 @@ describe('sandbox --galera 3', () => {
       await n2.close();
     }
     // The recorded state holds passwords: owner-only.
-    expect((await stat(join(cluster.home, 'sandbox', 'galera.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(cluster().home, 'sandbox', 'galera.json'))).mode & 0o777).toBe(0o600);
   });
 });
