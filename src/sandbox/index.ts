@@ -3,7 +3,7 @@ import { findServerBinary } from './binary.js';
 import { freePort, isListening, isPortFree } from './ports.js';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.js';
 import { reapGateways, waitForFreePort } from './reap.js';
-import { preferredReplicaPort, replicaName, startReplica } from './replica.js';
+import { preferredReplicaPort, replicaName, repointReplica, startReplica } from './replica.js';
 import { isServerAlive, isServerProcessAlive, startServer, stopServer, userUrl } from './server.js';
 import { AppError } from '../errors/index.js';
 import { readState, type SandboxState, type ServerState, writeState } from './state.js';
@@ -117,7 +117,10 @@ async function startReplicas(
       const count = options.replicas ?? recorded(primary.name).length;
       return Array.from({ length: count }, async (_, i): Promise<ServerState> => {
         const old = servers[replicaName(primary.name, i + 1)];
-        if (old && (await isServerAlive(old)) && (await isListening(old.port))) return old;
+        if (old && (await isServerAlive(old)) && (await isListening(old.port))) {
+          await repointReplica(primary, old);
+          return old;
+        }
         if (old) await clearRemains(old);
         const port =
           old && (await reclaimPort(old, options.ports ?? 'fixed', taken))

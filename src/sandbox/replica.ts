@@ -91,6 +91,23 @@ export async function startReplica(options: StartReplicaOptions): Promise<Server
   return state;
 }
 
+/**
+ * For a replica that kept running while its primary restarted: points replication at the primary's current
+ * server port when it moved (a gateway-fronted primary may get a new one), so it does not retry the old port.
+ */
+export async function repointReplica(primary: ServerState, replica: ServerState): Promise<void> {
+  const conn = await adminConnection(replica);
+  try {
+    const { rows } = await conn.query<{ Master_Port?: number | string }>(sql`SHOW SLAVE STATUS`);
+    if (Number(rows[0]?.Master_Port) === primary.serverPort) return;
+    await conn.query(sql`STOP SLAVE`);
+    await conn.query(sql`CHANGE MASTER TO MASTER_PORT = ${primary.serverPort}`);
+    await conn.query(sql`START SLAVE`);
+  } finally {
+    await conn.close();
+  }
+}
+
 function adminConnection(state: ServerState): Promise<SingleConnection> {
   return connectSingle(state.name, parseConnectionUrl('sandbox', userUrl(state, 'admin')), {
     connectTimeoutMs: 5000,
@@ -161,7 +178,13 @@ function runTool(tool: string, args: readonly string[], env: NodeJS.ProcessEnv):
           meta: { tool },
         }),
       );
-    child.once('error', (error) => fail(error.message));
+    child.once('error', (error) =>
+      fail(
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? `${tool} is not installed (Debian/Ubuntu: apt-get install mariadb-client)`
+          : error.message,
+      ),
+    );
     child.once('exit', (code) =>
       code === 0 ? resolve() : fail(stderr.trim().slice(-500) || `exit ${code}`),
     );
