@@ -84,7 +84,7 @@ describe('the Move page', { timeout: 120_000 }, () => {
     expect(verify).toContain('t (id=5): differs in v');
     await expect(page.locator('#move-cutover-body').textContent()).resolves.toContain('No cutover yet');
     expect(await sideways(page)).toBeLessThanOrEqual(0);
-    await snap(page, 'move-1280');
+    await snap(page, 'move-1280', { docs: true });
 
     // A patient only gcp has: before the cutover record the app's azure has no such row.
     const gcpAdmin = await adminConnection(sandboxServers().gcp);
