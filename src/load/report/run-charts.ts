@@ -66,7 +66,7 @@ function planRun(run: RunResult, suffix: string): Planned[] {
         yLabel,
         series,
         bands: b,
-        integer: name.startsWith('pool-') || name.startsWith('server-'),
+        integer: ['pool-', 'server-', 'servers-connections-'].some((p) => name.startsWith(p)),
       },
       png: suffix === '' || name === 'latency' || name.startsWith('pool-'),
     });
