@@ -8,8 +8,8 @@ import { auditedGuard } from '../audit/index.js';
 import { Clinic } from '../clinic/index.js';
 import type { RevisionReader } from '../db/health.js';
 import { PoolMetrics } from '../db/pool/metrics.js';
-import { registerReplicaMetrics } from '../replicas/index.js';
 import { registerGaleraMetrics } from '../galera/metrics.js';
+import { registerReplicaMetrics } from '../replicas/index.js';
 import type { TargetRegistry } from '../db/targets.js';
 import type { Logger } from '../log/logger.js';
 import { registerDrain } from './plugins/drain.js';
@@ -28,6 +28,7 @@ import { registerAuditRoutes } from './routes/audit.js';
 import { openApiOptions, swaggerUiOptions } from './routes/openapi.js';
 import { registerDoctorRoutes } from './routes/doctor.js';
 import { registerLiveRoutes } from './routes/live.js';
+import { type MoveDeps, registerMoveRoutes } from './routes/move.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerAppointmentPages } from './routes/pages-appointments.js';
 import { registerDashboardPages } from './routes/pages-dashboard.js';
@@ -60,6 +61,8 @@ export interface AppDeps {
   readonly security: SecurityOptions | 'none';
   /** Serve HTTPS with this certificate and key (PEM). */
   readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+  /** carepool's home and targets, for the Move page (docs/move.md); without it the page is empty. */
+  readonly move?: MoveDeps;
   /** True while the instance drains: `/readyz` answers 503 (src/fleet). */
   readonly draining?: () => boolean;
 }
@@ -97,9 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   recordRouteRules(app);
   const metrics = deps.metrics ?? defaultMetrics(deps.registry);
-  registerReplicaMetrics(metrics, deps.registry);
   // Conflict retries (1213) and, for multi-host targets, each node's state and traffic.
   registerGaleraMetrics(metrics, deps.registry);
+  registerReplicaMetrics(metrics, deps.registry);
   const security = deps.security === 'none' ? undefined : deps.security;
   const clinic = new Clinic({
     registry: deps.registry,
@@ -142,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAppointmentApi(app, clinic);
   registerStaticRoutes(app);
   registerLiveRoutes(app, pageDeps);
+  registerMoveRoutes(app, pageDeps, deps.move);
   registerDashboardPages(app, clinic, pageDeps, deps.readRevision);
   registerPatientPages(app, clinic, pageDeps);
   registerRecordPages(app, clinic, pageDeps);

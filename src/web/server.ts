@@ -11,6 +11,7 @@ import { PoolMetrics } from '../db/pool/metrics.js';
 import { TargetRegistry } from '../db/targets.js';
 import { type Fleet, joinFleet } from '../fleet/index.js';
 import type { Logger } from '../log/logger.js';
+import { followCutovers } from '../move/cutover-record.js';
 import { AppError } from '../errors/index.js';
 import { buildApp } from './app.js';
 import { loadSessionSecret } from './security/session-secret.js';
@@ -68,6 +69,8 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   const registry: TargetRegistry = new TargetRegistry(options.config, {
     observers: (name) => [poolMetrics.observerFor(name)],
   });
+  // After `carepool cutover --from A --to B` the app sends A's requests to B without a restart.
+  const unfollow = await followCutovers(registry, options.config.home);
   // Before the app exists: the pools serve with their fleet share from the first request on.
   const fleet = options.fleet?.enabled ? await joinFleet(registry, options.fleet) : undefined;
   let draining = false;
@@ -80,6 +83,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.readRevision ? { readRevision: options.readRevision } : {}),
     ...(tls ? { https: tls } : {}),
+    move: { home: options.config.home, targets: options.config.targets },
     draining: () => draining,
     security: {
       users,
@@ -103,6 +107,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     await app.listen({ host, port, backlog: 4096 });
   } catch (error) {
     await app.close();
+    unfollow();
     await fleet?.leave();
     await registry.close(1000);
     throw error;
@@ -158,6 +163,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         await app.close();
         await waitForRequests(longestRequestMs);
+        unfollow();
         await fleet?.leave();
         await registry.close(2000);
       })();

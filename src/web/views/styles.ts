@@ -74,7 +74,6 @@ input[type=checkbox]{min-width:0;width:18px;height:18px}
 .table .num{text-align:right;font-variant-numeric:tabular-nums}.row-actions a{margin-right:10px}
 .table caption{text-align:left;padding:0 0 8px;color:var(--muted);font-size:13px}
 .replicas{margin:12px 0;overflow-x:auto}.replicas h3{font-size:15px;margin:0 0 6px}.replicas-table td,.replicas-table th{font-size:13px;padding:6px 8px}.replicas-table .mono{word-break:break-all}
-.replicas{margin:12px 0;overflow-x:auto}.replicas h3{font-size:15px;margin:0 0 6px}.replicas-table td,.replicas-table th{font-size:13px;padding:6px 8px}.replicas-table .mono{word-break:break-all}
 .compare tbody th{font-weight:500;width:220px}.compare tr.diff td,.compare tr.diff th{background:#fff4e5}
 .compare tr.diff td{font-weight:600;color:#7a4d00}.compare tr.section th{background:#f0f4f7;font-weight:700}
 .badge{font-size:11px;text-transform:uppercase;letter-spacing:.4px;background:#f79009;color:#fff;border-radius:4px;padding:1px 5px;margin-left:6px}
