@@ -17,6 +17,8 @@ export interface NodeView {
   readonly connections: number;
   /** Statements sent to this node since start. */
   readonly queries: number;
+  /** Statements running on this node now. */
+  readonly active: number;
 }
 
 interface Node {
@@ -31,6 +33,7 @@ interface Node {
   /** Opens chosen for this node and still under way (so concurrent opens spread too). */
   pending: number;
   queries: number;
+  active: number;
   /** Thread ids of connections open on this node (KILL must go to the node that owns the thread). */
   readonly threads: Set<number>;
 }
@@ -95,6 +98,7 @@ export class HostRouter {
       connections: 0,
       pending: 0,
       queries: 0,
+      active: 0,
       threads: new Set<number>(),
     }));
   }
@@ -111,7 +115,7 @@ export class HostRouter {
 
   /** Every host with its health and traffic. */
   nodes(): readonly NodeView[] {
-    return this.#nodes.map(({ host, port, healthy, state, reason, connections, queries }) => ({
+    return this.#nodes.map(({ host, port, healthy, state, reason, connections, queries, active }) => ({
       host,
       port,
       healthy,
@@ -119,6 +123,7 @@ export class HostRouter {
       reason,
       connections,
       queries,
+      active,
     }));
   }
 
@@ -245,6 +250,7 @@ export class HostRouter {
       },
       async query<Row>(text: string, params?: readonly unknown[], timeoutMs?: number) {
         node.queries++;
+        node.active++;
         try {
           return await conn.query<Row>(text, params, timeoutMs);
         } catch (error) {
@@ -256,6 +262,8 @@ export class HostRouter {
             router.#markDown(node, 'down', error instanceof Error ? error.message : String(error));
           }
           throw error;
+        } finally {
+          node.active--;
         }
       },
       ping: (t: number) =>

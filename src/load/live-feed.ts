@@ -22,7 +22,8 @@ export interface LiveTarget {
 /** One server behind a target with read replicas, in a live snapshot. */
 export interface LiveServer {
   readonly name: string;
-  readonly role: 'primary' | 'replica';
+  /** `node`: a host of a multi-host (Galera) target, named host:port. */
+  readonly role: 'primary' | 'replica' | 'node';
   readonly connections: number;
   readonly active: number;
   /** Connections borrowed per second (one per statement or transaction). */
@@ -62,6 +63,20 @@ export function startLiveFeed(
     return Math.round((Math.max(0, delta) / seconds) * 10) / 10;
   };
   const servers = (target: Target, seconds: number): readonly LiveServer[] | undefined => {
+    // A multi-host (Galera) target: each node, its connections, statements and state (src/galera/router.ts).
+    if (target.hosts.multi) {
+      return target.hosts.nodes().map((n): LiveServer => {
+        const name = `${n.host}:${n.port}`;
+        return {
+          name,
+          role: 'node',
+          connections: n.connections,
+          active: n.active,
+          queriesPerS: rate(`${target.name}@${name}`, n.queries, seconds),
+          state: n.healthy ? n.state || 'up' : `${n.state || 'down'}${n.reason ? `: ${n.reason}` : ''}`,
+        };
+      });
+    }
     const router = target.replicas;
     if (router === undefined) return undefined;
     const p = target.pool.stats();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { probeTarget } from '../../src/db/health.js';
+import { type LiveSnapshot, startLiveFeed } from '../../src/load/live-feed.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { diagnoseTarget } from '../../src/doctor/index.js';
@@ -57,6 +58,18 @@ describe('multi-host URL on a Galera cluster', () => {
         [true, 'Synced', true, true],
         [true, 'Synced', true, true],
         [true, 'Synced', true, true],
+      ]);
+      // The live feed (live page, load simulation) streams each node: connections, statements, state.
+      const snapshot = await new Promise<LiveSnapshot>((resolve) => {
+        const stop = startLiveFeed(reg, 100, (s) => {
+          stop();
+          resolve(s);
+        });
+      });
+      expect(snapshot.targets[0]!.servers?.map((s) => [s.role, s.connections, s.state])).toEqual([
+        ['node', 2, 'Synced'],
+        ['node', 2, 'Synced'],
+        ['node', 2, 'Synced'],
       ]);
       const { rows } = await reg
         .get('onprem')

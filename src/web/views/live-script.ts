@@ -100,7 +100,8 @@ export const liveScript = `(function () {
       var li = document.createElement('li');
       li.setAttribute('data-server', v.name);
       li.textContent = v.name + ': ' + v.connections + ' connections (' + v.active + ' active), ' + v.queriesPerS + ' queries/s' +
-        (v.role === 'replica' ? ' · ' + v.state + (v.lagMs == null ? '' : ', lag ' + v.lagMs + ' ms') : '');
+        (v.role === 'replica' ? ' · ' + v.state + (v.lagMs == null ? '' : ', lag ' + v.lagMs + ' ms') : '') +
+        (v.role === 'node' ? ' · ' + v.state : '');
       box.appendChild(li);
     });
   }
