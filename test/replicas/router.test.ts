@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/index.js';
+import { buildApp } from '../../src/web/app.js';
 import { client, eventually, patient, type ReplicaStack, startReplicaStack } from './harness.js';
 
 let stack: ReplicaStack;
@@ -99,7 +100,7 @@ describe('read routing over a sandbox replica (real MariaDB GTID replication)', 
 
   it('a killed replica: reads keep answering from the primary, with no error, before and after the monitor notices', async () => {
     // A slow monitor still believes the replica healthy when it dies: the first read fails there and is retried.
-    const { clinic, router } = stack.open({}, 60_000);
+    const { registry, clinic, router } = stack.open({}, 60_000);
     const row = await clinic.createPatient(client('kill-writer'), 'gcp', patient('Killed'));
     await router.monitor.poll();
     await eventually(async () => {
@@ -116,6 +117,17 @@ describe('read routing over a sandbox replica (real MariaDB GTID replication)', 
         return true;
       }
     });
+    // Over HTTP first (the first read after the kill fails on the replica and is retried), then the service.
+    const app = await buildApp({ registry, security: 'none' });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await app.inject({ url: `/api/v1/targets/gcp/patients/${row.id}` });
+        expect(res.statusCode, res.body).toBe(200);
+        expect((res.json() as { last_name: string }).last_name).toBe('Killed');
+      }
+    } finally {
+      await app.close();
+    }
     for (let i = 0; i < 5; i++) {
       const got = await clinic.getPatient(client(`after-kill-${i}`), 'gcp', row.id);
       expect(got.last_name).toBe('Killed');
