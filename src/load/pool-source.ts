@@ -32,6 +32,20 @@ export function localPoolSource(registry: TargetRegistry, targets: readonly stri
   };
   const servers = (name: string): readonly ServerWindow[] | undefined => {
     const target = registry.get(name);
+    // A multi-host (Galera) target: each node's connections, statements in the window and state.
+    if (target.hosts.multi) {
+      return target.hosts.nodes().map((n): ServerWindow => {
+        const node = `${n.host}:${n.port}`;
+        return {
+          name: node,
+          role: 'node',
+          connections: n.connections,
+          active: n.active,
+          queries: queries(`${name}@${node}`, n.queries),
+          state: n.healthy ? n.state || 'up' : n.state || 'down',
+        };
+      });
+    }
     const router = target.replicas;
     if (router === undefined) return undefined;
     const p = target.pool.stats();

@@ -66,7 +66,8 @@ export interface ServerView {
 export interface ServerWindow {
   /** `primary`, or the replica's name (`azure-replica-1`). */
   readonly name: string;
-  readonly role: 'primary' | 'replica';
+  /** `node`: a host of a multi-host (Galera) target, named host:port (src/galera/router.ts). */
+  readonly role: 'primary' | 'replica' | 'node';
   /** The pool's open connections and those lent out, at the end of the window. */
   readonly connections: number;
   readonly active: number;

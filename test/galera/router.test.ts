@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { probeTarget } from '../../src/db/health.js';
 import { type LiveSnapshot, startLiveFeed } from '../../src/load/live-feed.js';
+import { localPoolSource } from '../../src/load/pool-source.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { diagnoseTarget } from '../../src/doctor/index.js';
@@ -71,6 +72,17 @@ describe('multi-host URL on a Galera cluster', () => {
         ['node', 2, 'Synced'],
         ['node', 2, 'Synced'],
       ]);
+      // The load simulation's samples carry the same per-node view (its report charts each server).
+      const source = localPoolSource(reg, ['onprem']);
+      try {
+        expect(source.read('onprem').servers?.map((s) => [s.role, s.connections, s.state])).toEqual([
+          ['node', 2, 'Synced'],
+          ['node', 2, 'Synced'],
+          ['node', 2, 'Synced'],
+        ]);
+      } finally {
+        source.close();
+      }
       const { rows } = await reg
         .get('onprem')
         .sql.query<{ w: number }>(sql`SELECT @@SESSION.wsrep_sync_wait AS w`);
