@@ -47,6 +47,9 @@ interface Slot {
   /** The verdict of the last poll (eligible), valid until `freshUntil` (ms): the router's per-read check. */
   eligible: boolean;
   freshUntil: number;
+  /** A replica that does not answer is polled again only from this time (ms): backoff up to 5 s. */
+  retryAt: number;
+  backoffMs: number;
   /** Until this time (ms) the replica is skipped whatever the last poll said: a read just failed there. */
   downUntil: number;
 }
@@ -84,6 +87,8 @@ export class LagMonitor {
       downUntil: 0,
       eligible: false,
       freshUntil: 0,
+      retryAt: 0,
+      backoffMs: 0,
     }));
   }
 
@@ -191,6 +196,8 @@ export class LagMonitor {
 
   async #pollReplica(replica: Target, i: number, primary: Sample | undefined): Promise<void> {
     const slot = this.#slots[i] as Slot;
+    // A dead replica is retried with backoff, not every interval (each attempt is a failed connect, logged).
+    if (Date.now() < slot.retryAt) return;
     const flavor = this.flavor;
     try {
       const { rows } = await replica.sql.query<{ g: string | null }>(
@@ -219,6 +226,8 @@ export class LagMonitor {
         state: 'ok',
       };
       if (now >= slot.downUntil) slot.downUntil = 0;
+      slot.backoffMs = 0;
+      slot.retryAt = 0;
     } catch (error) {
       slot.status = {
         ...slot.status,
@@ -227,6 +236,8 @@ export class LagMonitor {
         lastError: `cannot query the replica: ${(error as Error).message}`,
         sampledAt: new Date().toISOString(),
       };
+      slot.backoffMs = Math.min(5000, Math.max(this.#intervalMs, slot.backoffMs * 2));
+      slot.retryAt = Date.now() + slot.backoffMs;
     }
   }
 
