@@ -98,6 +98,8 @@ describe('multi-host URL on a Galera cluster', () => {
       await nodeNames(reg, 6);
       const victim = cluster().state.nodes[2]!;
       process.kill(victim.pid, 'SIGKILL');
+      // Let the signal land: a statement already on its way could otherwise still be answered by it.
+      await new Promise((r) => setTimeout(r, 300));
       // Every statement after the kill either succeeds on a survivor or fails once on the dead node's
       // connection; within a bounded number of tries all land on survivors.
       let survivors = 0;
