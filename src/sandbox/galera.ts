@@ -280,14 +280,20 @@ async function startNode(
   const node = nodes[i]!;
   await mkdir(join(node.dir, 'data'), { recursive: true, mode: 0o700 });
   await chownTree(node.dir, ctx.runAs);
-  if (!(await isPortFree(node.port))) {
-    throw new AppError(
-      'CAREPOOL_SANDBOX_PORT_TAKEN',
-      `Galera node onprem-${node.index} must start on its recorded port ${node.port}, but another process listens there`,
-      {
-        meta: { server: `onprem-${node.index}`, port: node.port },
-      },
-    );
+  // Every port is recorded (the other nodes' gcomm address lists the gmcast ones): none may move.
+  for (const [what, port] of [
+    ['client', node.port],
+    ['gmcast', node.gmcastPort],
+    ['IST', node.istPort],
+    ['SST', node.sstPort],
+  ] as const) {
+    if (!(await isPortFree(port))) {
+      throw new AppError(
+        'CAREPOOL_SANDBOX_PORT_TAKEN',
+        `Galera node onprem-${node.index} must start on its recorded ${what} port ${port}, but another process listens there`,
+        { meta: { server: `onprem-${node.index}`, port } },
+      );
+    }
   }
   const args = nodeArgs({ ...ctx, node, nodes, bootstrap, socket: socketPath(node.dir) });
   const child = spawnNode(ctx.binary.path, args);
