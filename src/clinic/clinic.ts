@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { TargetRegistry } from '../db/targets.js';
+import type { Target, TargetRegistry } from '../db/targets.js';
 import {
   type AccessContext,
   type AccessEvent,
@@ -22,6 +22,12 @@ export interface ClinicOptions {
   readonly registry: TargetRegistry;
   /** Runs around every access (authorisation, audit). Default: {@link allowAll}. */
   readonly guard?: AccessGuard;
+  /**
+   * True when `guard` records every write in `carepool_audit` before answering (the audited guard): reads
+   * on replicas then wait only for actors that wrote recently, fleet-wide. Otherwise every read by a named
+   * client waits for the primary's position (src/replicas).
+   */
+  readonly auditsWrites?: boolean;
 }
 
 /**
@@ -32,10 +38,12 @@ export interface ClinicOptions {
 export class Clinic {
   readonly registry: TargetRegistry;
   readonly #guard: AccessGuard;
+  readonly #auditsWrites: boolean;
 
   constructor(options: ClinicOptions) {
     this.registry = options.registry;
     this.#guard = options.guard ?? allowAll;
+    this.#auditsWrites = options.auditsWrites ?? false;
   }
 
   /** A page of patients on `target`. */
@@ -231,10 +239,13 @@ export class Clinic {
     // Reads may go to a replica within the lag bound; writes go to the primary and make this actor's later
     // reads wait for them (read-your-writes, src/replicas). The guard's own audit writes stay outside.
     const client = `${ctx.actor.via ?? 'local'}:${ctx.actor.id}`;
-    const route = READS.has(event.action) ? router.read.bind(router) : router.write.bind(router);
-    return this.#guard({ ...event, target: target.name }, ctx, (scope) =>
-      route(client, (t) => fn(t.db, target.name, scope)),
-    );
+    // The actor (as carepool_audit records it) lets a read honour writes made through other instances.
+    const reads = READS.has(event.action);
+    const actor = this.#auditsWrites ? ctx.actor.id : undefined;
+    return this.#guard({ ...event, target: target.name }, ctx, (scope) => {
+      const run = (t: Target) => fn(t.db, target.name, scope);
+      return reads ? router.read(client, run, actor) : router.write(client, run);
+    });
   }
 }
 

@@ -13,6 +13,18 @@ export interface RouterOptions {
   readonly waitMs?: number;
   /** How many clients' last writes are remembered (oldest forgotten first). Default 100,000. */
   readonly maxClients?: number;
+  /**
+   * Read-your-writes across a fleet of instances (default true): before a read on a replica by an actor
+   * that wrote (per `carepool_audit`, through any instance) within the window, wait there for the primary's
+   * current GTID position. False: only this process's memory of the client's writes counts (one instance,
+   * or sticky sessions).
+   */
+  readonly fleetWide?: boolean;
+  /**
+   * Share of the primary's pool that reads falling back to the primary may hold at once (default 0.5, at
+   * least one read): beyond it such reads get 503 CAREPOOL_REPLICA_FALLBACK_SATURATED, so writes keep room.
+   */
+  readonly fallbackShare?: number;
 }
 
 /** Where the router sent reads, for tests, metrics and the load view. */
@@ -24,6 +36,11 @@ export interface RouteCounts {
   /** Reads that waited on a replica for the client's write, and waits that timed out (read on the primary). */
   readonly causalWaits: number;
   readonly causalWaitTimeouts: number;
+  /** Fleet-wide read-your-writes checks on the primary, and how many found a recent write by the actor. */
+  readonly fleetChecks: number;
+  readonly fleetRecentWriters: number;
+  /** Fallback reads refused because the cap on the primary was reached (503). */
+  readonly fallbackRefused: number;
 }
 
 interface Token {
@@ -45,7 +62,11 @@ interface Token {
  *   retried on the primary: the caller never sees a replica's failure. Application errors (not found,
  *   validation) pass through unchanged.
  *
- * Clients are remembered in this process's memory only (see docs/scale-out.md "Read replicas").
+ * - Fleet-wide (default, when the caller names the actor): one query on the primary tells whether the actor
+ *   wrote through any instance within the write window (`carepool_audit`); if so the read waits on the
+ *   replica for the primary's current GTID position, as above.
+ * - Reads that fall back to the primary are capped at a share of its pool (`fallbackShare`); beyond it they
+ *   get 503 CAREPOOL_REPLICA_FALLBACK_SATURATED so writes keep connections (see docs/scale-out.md).
  */
 export class ReplicaRouter {
   readonly primary: Target;
@@ -58,7 +79,20 @@ export class ReplicaRouter {
   readonly #tokens = new Map<string, Token>();
   #started: Promise<void> | undefined;
   #next = 0;
-  #counts = { primaryReads: 0, replicaReads: 0, causalWaits: 0, causalWaitTimeouts: 0 };
+  readonly #fleetWide: boolean;
+  readonly #fallbackShare: number;
+  #fallbacks = 0;
+  /** How far back (ms) a write by the actor makes a read wait for the primary's position. */
+  readonly #writeWindowMs: number;
+  #counts = {
+    primaryReads: 0,
+    replicaReads: 0,
+    causalWaits: 0,
+    causalWaitTimeouts: 0,
+    fleetChecks: 0,
+    fleetRecentWriters: 0,
+    fallbackRefused: 0,
+  };
 
   constructor(
     primary: Target,
@@ -77,6 +111,11 @@ export class ReplicaRouter {
     // A write older than the bound plus a poll (and a minute's margin) is on every replica we would pick.
     this.#ttlMs = config.maxLagMs + interval + 60_000;
     this.#maxClients = options.maxClients ?? 100_000;
+    this.#fleetWide = options.fleetWide ?? true;
+    // An eligible replica had lag <= bound at a poll at most max(3 intervals, 2 s) ago, sampled at the poll
+    // interval's resolution: a write older than that (plus a second) is on it.
+    this.#writeWindowMs = config.maxLagMs + Math.max(3 * interval, 2000) + interval + 1000;
+    this.#fallbackShare = Math.min(1, Math.max(0, options.fallbackShare ?? 0.5));
   }
 
   /** Starts the lag monitor (once) and resolves after its first poll. */
@@ -98,18 +137,31 @@ export class ReplicaRouter {
 
   /**
    * Runs the read `fn` on an eligible replica (or the primary), honouring `client`'s last write. `fn` gets the
-   * Target to query; it must not write.
+   * Target to query; it must not write. `actor` (the `carepool_audit.actor` of the client) turns on the
+   * fleet-wide check: its writes through other instances are honoured too.
    */
-  async read<T>(client: string | undefined, fn: (target: Target) => Promise<T>): Promise<T> {
+  async read<T>(
+    client: string | undefined,
+    fn: (target: Target) => Promise<T>,
+    actor?: string,
+  ): Promise<T> {
     if (this.#started === undefined) await this.start();
     const token = client === undefined ? undefined : this.#token(client);
     if (token && token.gtid === undefined) return this.#onPrimary(fn);
     const i = this.#pick();
     if (i === undefined) return this.#onPrimary(fn);
     const replica = this.replicas[i] as Target;
-    if (token?.gtid !== undefined && !this.monitor.hasApplied(i, token.gtid)) {
+    let gtid = token?.gtid;
+    if (client !== undefined && this.#fleetWide) {
+      // The client may have written through another instance: if so (or if that is unknown: no actor),
+      // wait for all the primary has now.
+      const recent = await this.#recentWrite(actor).catch(() => undefined);
+      if (recent === undefined) return this.#onPrimary(fn);
+      if (recent.wrote && recent.position !== '') gtid = recent.position;
+    }
+    if (gtid !== undefined && !this.monitor.hasApplied(i, gtid)) {
       this.#counts.causalWaits++;
-      if (!(await this.#waitFor(replica, token.gtid))) {
+      if (!(await this.#waitFor(replica, gtid))) {
         this.#counts.causalWaitTimeouts++;
         this.monitor.count(i, 'failover');
         return this.#onPrimary(fn);
@@ -189,9 +241,51 @@ export class ReplicaRouter {
     }
   }
 
-  #onPrimary<T>(fn: (target: Target) => Promise<T>): Promise<T> {
+  /**
+   * One query on the primary: its GTID position now, and whether `actor` wrote (create, update, delete in
+   * `carepool_audit`, committed with the write, times in the server's clock) within the write window.
+   * Without an actor (writes not audited) any write may be the client's: `wrote` is true.
+   */
+  async #recentWrite(actor: string | undefined): Promise<{ position: string; wrote: boolean }> {
+    this.#counts.fleetChecks++;
+    const since = this.#writeWindowMs * 1000;
+    const position =
+      this.monitor.flavor === 'mariadb' ? sql`@@GLOBAL.gtid_binlog_pos` : sql`@@GLOBAL.gtid_executed`;
+    const wrote =
+      actor === undefined
+        ? sql`1`
+        : sql`EXISTS(SELECT 1 FROM carepool_audit WHERE actor = ${actor.slice(0, 64)}
+        AND at >= NOW(3) - INTERVAL ${since} MICROSECOND AND action IN ('create', 'update', 'delete'))`;
+    const { rows } = await this.primary.sql.query<{ g: string | null; w: number | string }>(
+      sql`SELECT ${position} AS g, ${wrote} AS w`,
+    );
+    const recent = Number(rows[0]?.w) === 1;
+    if (recent) this.#counts.fleetRecentWriters++;
+    return { position: rows[0]?.g ?? '', wrote: recent };
+  }
+
+  /** Most reads that may fall back to the primary at once: a share of its pool, at least one. */
+  fallbackCap(): number {
+    return Math.max(1, Math.floor(this.primary.pool.stats().max * this.#fallbackShare));
+  }
+
+  async #onPrimary<T>(fn: (target: Target) => Promise<T>): Promise<T> {
+    const cap = this.fallbackCap();
+    if (this.#fallbacks >= cap) {
+      this.#counts.fallbackRefused++;
+      throw new AppError(
+        'CAREPOOL_REPLICA_FALLBACK_SATURATED',
+        `target "${this.primary.name}": ${this.#fallbacks} reads already fall back to the primary (cap ${cap} of its ${this.primary.pool.stats().max} connections): no replica could serve this one`,
+        { meta: { target: this.primary.name, fallbacks: this.#fallbacks, cap, retryAfterS: 1 } },
+      );
+    }
+    this.#fallbacks++;
     this.#counts.primaryReads++;
-    return fn(this.primary);
+    try {
+      return await fn(this.primary);
+    } finally {
+      this.#fallbacks--;
+    }
   }
 }
 

@@ -109,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(security
       ? {
           guard: auditedGuard(security.audit, (message, meta) => app.log.warn(meta, message)),
+          auditsWrites: true,
         }
       : {}),
   });

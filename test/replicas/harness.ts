@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuditLog, auditedGuard } from '../../src/audit/index.js';
 import { type AccessContext, Clinic } from '../../src/clinic/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
-import type { ReplicaRouter } from '../../src/replicas/index.js';
+import type { ReplicaRouter, RouterOptions } from '../../src/replicas/index.js';
 import {
   type SandboxState,
   sandboxEnv,
@@ -22,10 +23,11 @@ export interface ReplicaStack {
   readonly state: SandboxState;
   readonly primary: ServerState;
   readonly replica: ServerState;
-  /** A registry + clinic over the stack (the router polls every `pollIntervalMs`). */
+  /** A registry + clinic over the stack (the router polls every `pollIntervalMs`): one app instance. */
   open(
     env?: Record<string, string>,
     pollIntervalMs?: number,
+    routerOptions?: RouterOptions,
   ): { registry: TargetRegistry; clinic: Clinic; router: ReplicaRouter };
   /** Runs statements on the replica as its admin. */
   onReplica(...statements: string[]): Promise<void>;
@@ -45,13 +47,15 @@ export async function startReplicaStack(): Promise<ReplicaStack> {
     state,
     primary,
     replica,
-    open(env = {}, pollIntervalMs = 100) {
+    open(env = {}, pollIntervalMs = 100, routerOptions = {}) {
       const config = loadConfig({ env: { ...sandboxEnv(state), ...env }, dotenv: false, cwd: home });
-      const registry = new TargetRegistry(config, { replicas: { pollIntervalMs } });
+      const registry = new TargetRegistry(config, { replicas: { pollIntervalMs, ...routerOptions } });
       registries.push(registry);
       const router = registry.get('gcp').replicas;
       if (!router) throw new Error('the gcp target has no replicas');
-      return { registry, clinic: new Clinic({ registry }), router };
+      // As the web app builds it with security on: writes are audited, which fleet-wide RYW reads.
+      const guard = auditedGuard(new AuditLog(registry));
+      return { registry, clinic: new Clinic({ registry, guard, auditsWrites: true }), router };
     },
     async onReplica(...statements) {
       const conn = await adminConnection(replica);

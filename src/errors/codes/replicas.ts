@@ -1,8 +1,8 @@
 import { defineCodes } from './types.js';
 
 /**
- * Read replicas (src/replicas). The router never raises these to a caller (a replica's failure sends the
- * read to the primary); they label the doctor's replica findings.
+ * Read replicas (src/replicas). A replica's failure never reaches a caller (the read goes to the primary);
+ * STOPPED, LAGGING and DOWN label the doctor's findings. FALLBACK_SATURATED is the one a caller can get.
  */
 export const replicaCodes = defineCodes({
   CAREPOOL_REPLICA_STOPPED: {
@@ -24,5 +24,12 @@ export const replicaCodes = defineCodes({
     http: 503,
     title: 'A read replica does not answer; reads go to the primary.',
     hint: 'Start the replica (or check its host, port and TLS with carepool doctor), or remove it from CAREPOOL_TARGET_<NAME>_REPLICAS.',
+  },
+  CAREPOOL_REPLICA_FALLBACK_SATURATED: {
+    exit: 1,
+    http: 503,
+    title:
+      'No read replica could serve this read and the reads already falling back to the primary hold their share of its pool (writes keep the rest).',
+    hint: 'Retry after the Retry-After delay. If it persists, every replica is lagging, stopped or down: run carepool doctor --target <name> and repair or add replicas; the cap is half the primary pool (CAREPOOL_POOL_MAX).',
   },
 });
