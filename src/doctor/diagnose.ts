@@ -3,7 +3,7 @@ import { AppError } from '../errors/index.js';
 import { replicaFindings } from '../replicas/index.js';
 import { compareTargets } from './across.js';
 import { type ExplainContext, urlVariable } from './explain.js';
-import { galeraFindings } from './galera.js';
+import { connectionNode, galeraFindings } from './galera.js';
 import { migratorCheck } from './migrator-check.js';
 import { networkChecks } from './network-checks.js';
 import type { Lookup } from './probe-network.js';
@@ -34,7 +34,9 @@ export async function diagnoseTarget(
   options: DoctorOptions = {},
 ): Promise<TargetDiagnosis> {
   const started = performance.now();
-  const spec = config.url;
+  // A multi-host URL: the connection checks run on the node a dedicated connection would use.
+  const node = await connectionNode(config);
+  const spec = node.spec;
   const ctx: ExplainContext = {
     target: config.name,
     host: spec.host,
@@ -45,7 +47,7 @@ export async function diagnoseTarget(
     connectTimeoutMs: config.pool.connectTimeoutMs,
     variable: urlVariable(config.name),
   };
-  const findings: Finding[] = [];
+  const findings: Finding[] = node.finding ? [node.finding] : [];
   let settings: Record<string, string> = {};
   try {
     const network = await networkChecks(spec, ctx, {
@@ -60,7 +62,7 @@ export async function diagnoseTarget(
       );
       findings.push(...skipAfterLogin('needs a login'));
     } else {
-      const session = await sessionChecks(config, ctx, {
+      const session = await sessionChecks({ ...config, url: spec }, ctx, {
         tlsOffered: network.greeting?.tlsOffered ?? false,
         appInstances: options.appInstances ?? 1,
         ...(options.migrationState ? { migrationState: options.migrationState } : {}),

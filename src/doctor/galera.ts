@@ -1,5 +1,6 @@
-import type { TargetConfig } from '../config/index.js';
+import type { ConnectionSpec, TargetConfig } from '../config/index.js';
 import { connectSingle, type SingleConnection } from '../db/connect.js';
+import { healthyHost } from '../galera/dedicated.js';
 import { unsafeTables } from '../galera/preflight.js';
 import { isNodeHealthy, readWsrepStatus, type WsrepStatus } from '../galera/status.js';
 import type { Finding } from './types.js';
@@ -58,6 +59,35 @@ export async function galeraFindings(config: TargetConfig): Promise<readonly Fin
   const healthy = reports.findIndex((r) => r.status && isNodeHealthy(r.status));
   if (healthy >= 0) findings.push(await tableFinding(config, hosts[healthy]!));
   return findings;
+}
+
+/**
+ * The host of a multi-host URL the doctor's connection checks (DNS to migrations) run on: the first, in URL
+ * order, that is reachable and (on Galera) Synced, i.e. the one a dedicated connection uses. Every node
+ * still gets its own `galera` finding from {@link galeraFindings}; the connection checks (TLS chain, grants,
+ * settings) run on this one node only, which an info finding names. When no host qualifies: the first host,
+ * whose checks then say why it fails. A one-host URL is returned as is, with no finding.
+ */
+export async function connectionNode(
+  config: TargetConfig,
+): Promise<{ readonly spec: ConnectionSpec; readonly finding?: Finding }> {
+  const url = config.url;
+  if (!url.hosts || url.hosts.length < 2) return { spec: url };
+  const first = `${url.host}:${url.port}`;
+  const spec = await healthyHost(config.name, url, config.pool).catch(() => undefined);
+  const at = spec ? `${spec.host}:${spec.port}` : first;
+  const why = spec
+    ? `the first of the URL's ${url.hosts.length} hosts that takes connections${at === first ? '' : ` (${first} does not: see its galera finding)`}`
+    : `the first host: none of the URL's ${url.hosts.length} hosts takes connections`;
+  return {
+    spec: spec ?? url,
+    finding: {
+      check: 'galera',
+      status: 'info',
+      summary: `connection checks (DNS to migrations) ran on ${at}, ${why}; the galera findings cover every node`,
+      data: { node: at },
+    },
+  };
 }
 
 function nodeFinding(r: NodeReport): Finding {

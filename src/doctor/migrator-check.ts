@@ -1,7 +1,7 @@
 import type { TargetConfig } from '../config/index.js';
-import { connectSingle } from '../db/connect.js';
 import { sql } from '../db/sql.js';
 import { AppError, isAppError } from '../errors/index.js';
+import { connectHealthy } from '../galera/dedicated.js';
 import { type ExplainContext, explainConnectError } from './explain.js';
 import { has, privilegesOn } from './grants.js';
 import type { Finding } from './types.js';
@@ -30,7 +30,7 @@ export async function migratorCheck(config: TargetConfig, ctx: ExplainContext): 
     return undefined;
   let grants: string[];
   try {
-    const conn = await connectSingle(config.name, m, {
+    const conn = await connectHealthy(config.name, m, {
       connectTimeoutMs: ctx.connectTimeoutMs,
       keepAliveMs: 0,
     });

@@ -1,6 +1,7 @@
 import type { ConnectionSpec, TargetConfig } from '../config/index.js';
-import { connectSingle, type SingleConnection } from '../db/connect.js';
+import type { SingleConnection } from '../db/connect.js';
 import { sql } from '../db/sql.js';
+import { connectHealthy } from '../galera/dedicated.js';
 import type { ServerView } from './types.js';
 
 /** A separate, unpooled connection that reads the server's own view of its connections. */
@@ -25,18 +26,20 @@ const HAS_PROCESS = sql`SELECT COUNT(*) AS n FROM information_schema.USER_PRIVIL
  * Opens the monitoring connection of a target. It prefers `spec` (e.g. an admin URL), else the migrator URL,
  * when that user may see every thread (PROCESS); otherwise it connects as the app user itself, which always
  * sees its own threads, and leaves its own connection out of the count. It never goes through the pool, so
- * it does not take a pool slot, but as the app user it is one more server connection of that user.
+ * it does not take a pool slot, but as the app user it is one more server connection of that user. On a
+ * multi-host URL it reads the first healthy host (its figures are that node's; the load simulation samples
+ * every node through the router separately).
  */
 export async function openServerMonitor(target: TargetConfig, spec?: ConnectionSpec): Promise<ServerMonitor> {
   const appUser = target.url.user;
   const candidate = spec ?? target.migrateUrl;
   if (candidate !== undefined && candidate.user !== appUser) {
-    const conn = await connectSingle(target.name, candidate, target.pool);
+    const conn = await connectHealthy(target.name, candidate, target.pool);
     const { rows } = await conn.query<{ n: number | string }>(HAS_PROCESS);
     if (Number(rows[0]?.n ?? 0) > 0) return monitorOn(conn, appUser, 'separate user');
     await conn.close();
   }
-  return monitorOn(await connectSingle(target.name, target.url, target.pool), appUser, 'app user');
+  return monitorOn(await connectHealthy(target.name, target.url, target.pool), appUser, 'app user');
 }
 
 function monitorOn(conn: SingleConnection, appUser: string, mode: ServerMonitor['mode']): ServerMonitor {

@@ -8,6 +8,7 @@ import { readState } from '../sandbox/index.js';
 import { assertDifferentTargets } from './copy-plan.js';
 import { readManifest } from './manifest.js';
 import { replicationPreflight } from './replicate-preflight.js';
+import { healthyHost } from '../galera/dedicated.js';
 import { moveSpec, withMoveSession } from './session.js';
 
 export { type PreflightFinding, replicationPreflight } from './replicate-preflight.js';
@@ -121,7 +122,8 @@ export async function startReplicationAt(
   gtid: string,
   caPath: string,
 ): Promise<ReplicationStatus> {
-  const spec = moveSpec(from);
+  // A multi-host source: the host its move sessions (snapshot, GTID) use, not blindly the first one.
+  const spec = await healthyHost(from.name, moveSpec(from), from.config.pool);
   const password = randomBytes(18).toString('base64url');
   await withMoveSession(from, async (a) => {
     await a.query(sql`SET SESSION sql_log_bin = 0`).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { ConnectionSpec } from '../config/index.js';
-import { connectSingle, type SingleConnection } from '../db/connect.js';
+import type { SingleConnection } from '../db/connect.js';
 import type { Target } from '../db/targets.js';
+import { connectHealthy } from '../galera/dedicated.js';
 
 /**
  * One dedicated session on a target for the move commands: a snapshot reader on the source, a loader on
@@ -17,9 +18,12 @@ export function moveSpec(target: Target): ConnectionSpec {
   return target.config.migrateUrl ?? target.config.url;
 }
 
-/** Opens a {@link MoveSession} on `target` with its connect timeout, keepalive and TLS settings. */
+/**
+ * Opens a {@link MoveSession} on `target` with its connect timeout, keepalive and TLS settings; on a
+ * multi-host URL, on the first healthy host (src/galera/dedicated.ts), not blindly the first one.
+ */
 export async function openMoveSession(target: Target): Promise<MoveSession> {
-  const conn = await connectSingle(target.name, moveSpec(target), target.config.pool, {
+  const conn = await connectHealthy(target.name, moveSpec(target), target.config.pool, {
     infile: true,
     urlVariable: `CAREPOOL_TARGET_${target.name.toUpperCase()}_URL`,
   });

@@ -36,8 +36,10 @@ describe('multi-host URL without Galera', () => {
       const findings = (await diagnoseTarget(config.targets[0]!)).findings.filter(
         (f) => f.check === 'galera',
       );
-      expect(findings.map((f) => f.status)).toEqual(['info']);
-      expect(findings[0]!.summary).toMatch(/first reachable host/);
+      expect(findings.map((f) => f.status)).toEqual(['info', 'info']);
+      // Its connection checks ran on the live host, not on the dead first one.
+      expect(findings[0]!.data?.node).toBe(`127.0.0.1:${gcp.port}`);
+      expect(findings[1]!.summary).toMatch(/first reachable host/);
     } finally {
       await registry.close(1000);
     }
