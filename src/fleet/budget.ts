@@ -41,6 +41,34 @@ export function poolShare(input: ShareInput): number {
   return Math.max(1, Math.min(input.poolMax, fair, free));
 }
 
+/**
+ * A read replica's pool size for this instance. Replicas are read-only, so instances cannot register there:
+ * the live instances are those of the primary's heartbeat table, and the fair share is
+ * `min(POOL_MAX, ⌊replica budget ÷ live instances⌋)`. Others record no replica sizes, so growth waits one
+ * beat: a newcomer (`joined`: no earlier beat) takes 1 connection; while the count has just grown (`grown`),
+ * a member only shrinks to the fair share (`current` is its size now); once a beat has seen the same count
+ * before, everyone takes the fair share. The total stays within the budget plus one connection per
+ * newcomer, for one beat.
+ */
+export function replicaShare(input: {
+  readonly maxConnections: number;
+  readonly headroom: number;
+  readonly poolMax: number;
+  readonly instances: number;
+  readonly current: number;
+  readonly phase: 'joined' | 'grown' | 'settled';
+}): number {
+  const fair = Math.max(
+    1,
+    Math.min(
+      input.poolMax,
+      Math.floor(fleetBudget(input.maxConnections, input.headroom) / Math.max(1, input.instances)),
+    ),
+  );
+  if (input.phase === 'settled' || input.instances <= 1) return fair;
+  return input.phase === 'joined' ? 1 : Math.min(input.current, fair);
+}
+
 /** What the doctor reports about one server's budget (src/doctor). */
 export interface BudgetCheck {
   readonly maxConnections: number;

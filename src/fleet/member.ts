@@ -1,7 +1,7 @@
 import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { isAppError } from '../errors/index.js';
-import { type LiveInstance, poolShare } from './budget.js';
+import { type LiveInstance, poolShare, replicaShare } from './budget.js';
 
 /** Errors of a server that answered but refused the beat (as opposed to one that could not be reached). */
 const REFUSALS = new Set<string>(['CAREPOOL_DB_QUERY_FAILED', 'CAREPOOL_DB_CONSTRAINT']);
@@ -38,6 +38,8 @@ export interface MemberStatus {
   readonly maxConnections: number | undefined;
   /** The server's refusal, in state `refused`. */
   readonly error?: string;
+  /** The target's read replicas: pool size for this instance and each one's `max_connections` (unknown: null). */
+  readonly replicas: readonly { name: string; poolMax: number; maxConnections: number | null }[];
 }
 
 /**
@@ -57,6 +59,9 @@ export class FleetMember {
   #maxConnections: number | undefined;
   #draining = false;
   #error: string | undefined;
+  /** Live instances at the previous sized beat (replica shares grow only once the others saw the count). */
+  #previousInstances = 0;
+  readonly #replicaMax = new Map<string, number | null>();
 
   constructor(target: Target, me: Identity, settings: { headroom: number; staleMs: number }) {
     this.#target = target;
@@ -67,6 +72,7 @@ export class FleetMember {
     // Claim almost nothing until the first beat has seen the others: a newcomer never pushes the fleet
     // over the server's limit, it grows into the room the others leave.
     target.pool.resize(1);
+    for (const replica of target.replicas?.replicas ?? []) replica.pool.resize(1);
   }
 
   /** Current state and size. */
@@ -78,6 +84,11 @@ export class FleetMember {
       instances: this.#instances,
       maxConnections: this.#maxConnections,
       ...(this.#state === 'refused' && this.#error ? { error: this.#error } : {}),
+      replicas: (this.#target.replicas?.replicas ?? []).map((r) => ({
+        name: r.name,
+        poolMax: r.pool.stats().max,
+        maxConnections: this.#replicaMax.get(r.name) ?? null,
+      })),
     };
   }
 
@@ -113,6 +124,7 @@ export class FleetMember {
             live,
           });
           this.#target.pool.resize(share);
+          await this.#sizeReplicas(live.length);
           this.#instances = live.length;
           this.#maxConnections = maxConnections;
           this.#state = 'sized';
@@ -129,16 +141,57 @@ export class FleetMember {
     } catch (error) {
       if (isAppError(error) && error.code === 'CAREPOOL_SCHEMA_MISSING') {
         this.#state = 'no-table';
-        this.#target.pool.resize(this.#configuredMax);
+        this.#unsized();
       } else if (isAppError(error) && REFUSALS.has(error.code)) {
         // The server is there but will not keep the row: do not hold the pool at one connection for that.
         this.#state = 'refused';
         this.#error = error.message;
-        this.#target.pool.resize(this.#configuredMax);
+        this.#unsized();
       } else if (this.#state !== 'starting') {
         this.#state = 'unreachable';
       }
     }
+  }
+
+  /**
+   * Sizes each read replica's pool to {@link replicaShare} of that replica's `max_connections`, counting the
+   * instances of the primary's table. A replica that does not answer keeps its size (the router skips it).
+   */
+  async #sizeReplicas(instances: number): Promise<void> {
+    const previous = this.#previousInstances;
+    const phase = previous === 0 ? 'joined' : previous < instances ? 'grown' : 'settled';
+    this.#previousInstances = instances;
+    await Promise.all(
+      (this.#target.replicas?.replicas ?? []).map(async (replica) => {
+        try {
+          const { rows } = await replica.pool.withConnection(
+            (conn) => conn.query<{ mc: number | string }>('SELECT @@max_connections AS mc'),
+            'fleet heartbeat',
+            true,
+          );
+          const maxConnections = Number(rows[0]?.mc ?? 0);
+          this.#replicaMax.set(replica.name, maxConnections);
+          replica.pool.resize(
+            replicaShare({
+              maxConnections,
+              headroom: this.#headroom,
+              poolMax: replica.config.pool.max,
+              instances,
+              current: replica.pool.stats().max,
+              phase,
+            }),
+          );
+        } catch {
+          // Down or refusing: the router skips it; its pool keeps its size until a beat reaches it.
+        }
+      }),
+    );
+  }
+
+  /** No heartbeat table or a refused beat: every pool of the target at its configured size, unchecked. */
+  #unsized(): void {
+    this.#target.pool.resize(this.#configuredMax);
+    for (const r of this.#target.replicas?.replicas ?? []) r.pool.resize(r.config.pool.max);
   }
 
   /** Marks the row as draining (the next beat writes it; this one is written now, best effort). */

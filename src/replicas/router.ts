@@ -140,11 +140,7 @@ export class ReplicaRouter {
    * Target to query; it must not write. `actor` (the `carepool_audit.actor` of the client) turns on the
    * fleet-wide check: its writes through other instances are honoured too.
    */
-  async read<T>(
-    client: string | undefined,
-    fn: (target: Target) => Promise<T>,
-    actor?: string,
-  ): Promise<T> {
+  async read<T>(client: string | undefined, fn: (target: Target) => Promise<T>, actor?: string): Promise<T> {
     if (this.#started === undefined) await this.start();
     const token = client === undefined ? undefined : this.#token(client);
     if (token && token.gtid === undefined) return this.#onPrimary(fn);

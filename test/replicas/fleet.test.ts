@@ -47,7 +47,8 @@ describe('read-your-writes across two app instances without sticky sessions (rea
         expect((await two.clinic.getPatient(writer, 'gcp', row.id)).contact_number).toBe(`556-${i}`);
         const list = await two.clinic.listPatients(writer, 'gcp', { q: `Fleet${i}` });
         expect(list.items.map((p) => p.id)).toContain(row.id);
-        if ((await local.clinic.getPatient(writer, 'gcp', row.id).catch(notFound)) === 'missing') missedByLocal++;
+        if ((await local.clinic.getPatient(writer, 'gcp', row.id).catch(notFound)) === 'missing')
+          missedByLocal++;
         // A client that wrote nothing reads the replica without waiting: the row is not there yet.
         const other = await two.clinic.getPatient(client('fleet-other'), 'gcp', row.id).catch(notFound);
         if (other === 'missing') staleForOthers++;
@@ -95,10 +96,12 @@ describe('a cap on reads falling back to the primary when every replica is skipp
       await eventually(async () => (await router.statuses())[0]?.eligible === false);
       expect(router.fallbackCap()).toBe(2);
       const slow = () =>
-        router.read(undefined, (t) => t.sql.query(sql`SELECT SLEEP(1) AS s`)).then(
-          () => 'ok' as const,
-          (e: unknown) => (isAppError(e, 'CAREPOOL_REPLICA_FALLBACK_SATURATED') ? ('capped' as const) : e),
-        );
+        router
+          .read(undefined, (t) => t.sql.query(sql`SELECT SLEEP(1) AS s`))
+          .then(
+            () => 'ok' as const,
+            (e: unknown) => (isAppError(e, 'CAREPOOL_REPLICA_FALLBACK_SATURATED') ? ('capped' as const) : e),
+          );
       const reads = Array.from({ length: 6 }, slow);
       // While the two admitted reads hold their connections, a write and a fresh HTTP read are served/refused.
       const write = clinic.createPatient(client('cap-writer'), 'gcp', patient('CapWrite'));
