@@ -9,6 +9,7 @@ import { diagnoseTarget } from '../../src/doctor/index.js';
 import { openServerMonitor } from '../../src/load/server-monitor.js';
 import { migrateTarget } from '../../src/migrate/index.js';
 import { copyTables } from '../../src/move/copy.js';
+import { syncTables } from '../../src/move/sync.js';
 import { verifyTables } from '../../src/move/verify.js';
 import { galeraUrl } from '../../src/sandbox/galera.js';
 import { seedTarget } from '../../src/seed/index.js';
@@ -79,12 +80,15 @@ describe('dedicated connections with the first host of the URL killed', () => {
     }
   });
 
-  it('copy and verify between two databases of the cluster work through the survivors', async () => {
+  it('copy, sync and verify between two databases of the cluster work through the survivors', async () => {
     const from = registry.get('onprem');
     const to = registry.get('onprem2');
     const copied = await copyTables(from, to, { manifestPath: join(dir, 'copy.json'), parallel: 2 });
     expect(copied.rows).toBeGreaterThan(0);
-    const verified = await verifyTables(from, to);
-    expect([verified.identical, verified.differenceCount]).toEqual([true, 0]);
+    expect(await verifyTables(from, to)).toMatchObject({ identical: true, differenceCount: 0 });
+    await from.sql.query(sql`UPDATE patients SET contact_number = '555-0100' WHERE id = 1`);
+    expect((await verifyTables(from, to)).differenceCount).toBe(1);
+    expect((await syncTables(from, to)).replaced).toBe(1);
+    expect(await verifyTables(from, to)).toMatchObject({ identical: true, differenceCount: 0 });
   }, 60_000);
 });
