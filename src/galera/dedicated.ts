@@ -10,7 +10,8 @@ export type DedicatedOptions = NonNullable<Parameters<typeof connectSingle>[3]>;
 /**
  * The spec of the host a dedicated connection of `target` should use: for a multi-host URL the first host,
  * in URL order, that is reachable and (on Galera) Synced, Primary and ready (see healthySpec); a one-host
- * spec as is. Errors are wrapped like connectSingle's (CAREPOOL_DB_NO_HEALTHY_NODE names each host and why).
+ * spec as is. The result lists that host only (pass it on to pin several connections to one node). Errors are
+ * wrapped like connectSingle's (CAREPOOL_DB_NO_HEALTHY_NODE names each host and why).
  */
 export async function healthyHost(
   target: string,
@@ -20,11 +21,14 @@ export async function healthyHost(
 ): Promise<ConnectionSpec> {
   if (!spec.hosts || spec.hosts.length < 2) return spec;
   try {
-    return await healthySpec(target, spec, {
+    const at = await healthySpec(target, spec, {
       connectTimeoutMs: settings.connectTimeoutMs,
       keepAliveMs: 0,
       tls: tlsPlan(spec, urlVariable),
     });
+    // One host: connecting with it again (connectHealthy) does not probe or move elsewhere.
+    const { hosts: _all, ...one } = at;
+    return one;
   } catch (error) {
     const ctx = { target, host: spec.host, port: spec.port, user: spec.user, password: spec.password };
     throw wrapDriverError(error, ctx);

@@ -20,10 +20,11 @@ export function moveSpec(target: Target): ConnectionSpec {
 
 /**
  * Opens a {@link MoveSession} on `target` with its connect timeout, keepalive and TLS settings; on a
- * multi-host URL, on the first healthy host (src/galera/dedicated.ts), not blindly the first one.
+ * multi-host URL, on the first healthy host (src/galera/dedicated.ts), not blindly the first one, or on
+ * `at` (one host of it, from healthyHost) to keep several sessions on one node.
  */
-export async function openMoveSession(target: Target): Promise<MoveSession> {
-  const conn = await connectHealthy(target.name, moveSpec(target), target.config.pool, {
+export async function openMoveSession(target: Target, at?: ConnectionSpec): Promise<MoveSession> {
+  const conn = await connectHealthy(target.name, at ?? moveSpec(target), target.config.pool, {
     infile: true,
     urlVariable: `CAREPOOL_TARGET_${target.name.toUpperCase()}_URL`,
   });

@@ -1,7 +1,8 @@
 import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { atLeast, type ServerInfo } from '../migrate/server.js';
-import { type MoveSession, openMoveSession } from './session.js';
+import { healthyHost } from '../galera/dedicated.js';
+import { type MoveSession, moveSpec, openMoveSession } from './session.js';
 
 /**
  * How the readers' snapshots were made the same point in time:
@@ -128,7 +129,9 @@ export async function openSnapshot(
   tables: readonly string[],
   workers: number,
 ): Promise<Snapshot> {
-  const coordinator = await openMoveSession(target);
+  // One node of a multi-host (Galera) source for the lock and every reader: a snapshot spans one server.
+  const at = await healthyHost(target.name, moveSpec(target), target.config.pool);
+  const coordinator = await openMoveSession(target, at);
   const readers: MoveSession[] = [];
   const closeAll = async () => {
     await Promise.all([coordinator, ...readers].map((r) => r.close().catch(() => r.destroy())));
@@ -150,7 +153,7 @@ export async function openSnapshot(
     }
     const count = held === undefined ? 1 : workers;
     for (let i = 0; i < count; i++) {
-      const r = await openMoveSession(target);
+      const r = await openMoveSession(target, at);
       readers.push(r);
       await prepareSession(r);
     }

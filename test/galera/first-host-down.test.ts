@@ -8,7 +8,9 @@ import { TargetRegistry } from '../../src/db/targets.js';
 import { diagnoseTarget } from '../../src/doctor/index.js';
 import { openServerMonitor } from '../../src/load/server-monitor.js';
 import { migrateTarget } from '../../src/migrate/index.js';
+import { parseServer } from '../../src/migrate/server.js';
 import { copyTables } from '../../src/move/copy.js';
+import { openSnapshot } from '../../src/move/snapshot.js';
 import { syncTables } from '../../src/move/sync.js';
 import { verifyTables } from '../../src/move/verify.js';
 import { galeraUrl } from '../../src/sandbox/galera.js';
@@ -77,6 +79,20 @@ describe('dedicated connections with the first host of the URL killed', () => {
       expect((await monitor.read()).threadsConnected).toBeGreaterThan(0);
     } finally {
       await monitor.close();
+    }
+  });
+
+  it("copy's snapshot readers and their lock are all on one node (a snapshot spans one server)", async () => {
+    const from = registry.get('onprem');
+    const server = parseServer('10.11.0-MariaDB')!;
+    const snapshot = await openSnapshot(from, server, ['patients'], 4);
+    try {
+      const ports = await Promise.all(
+        snapshot.readers.map(async (r) => (await r.query<{ p: number }>(sql`SELECT @@port AS p`)).rows[0]!.p),
+      );
+      expect(ports.map((p) => `127.0.0.1:${p}`)).toEqual([second, second, second, second]);
+    } finally {
+      await snapshot.close();
     }
   });
 
