@@ -13,6 +13,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuditLog, auditedGuard } from '../../src/audit/index.js';
 import { type AccessContext, Clinic } from '../../src/clinic/index.js';
 import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
 import { connectSingle } from '../../src/db/connect.js';
@@ -41,8 +42,13 @@ async function main(): Promise<void> {
     const state = await startSandbox({ home, ports: 'free', profiles: ['gcp'], replicas: 1 });
     const env = sandboxEnv(state);
     const { CAREPOOL_TARGET_GCP_REPLICAS: _replicas, ...direct } = env;
-    const open = (extra: Record<string, string>) =>
-      new TargetRegistry(loadConfig({ env: { ...extra }, dotenv: false, cwd: home }));
+    const open = (extra: Record<string, string>, fleetWide = true) =>
+      new TargetRegistry(loadConfig({ env: { ...extra }, dotenv: false, cwd: home }), {
+        replicas: { fleetWide },
+      });
+    // As the web app builds it with security on: every access audited, which fleet-wide RYW reads.
+    const audited = (registry: TargetRegistry) =>
+      new Clinic({ registry, guard: auditedGuard(new AuditLog(registry)), auditsWrites: true });
     const setup = open(direct);
     await migrateFleet(setup.list(), {
       to: 'head',
@@ -70,13 +76,22 @@ async function main(): Promise<void> {
     // The replica itself as a plain target (no router): separates the router's cost from the server's.
     const replicaUrl = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '').split(',')[0] ?? '';
     const plainReplica = open({ ...direct, CAREPOOL_TARGET_GCP_URL: replicaUrl });
+    // The same router with per-instance read-your-writes only (no check on the primary per read).
+    const routedLocal = open(env, false);
+    const routedAudited = open(env);
+    const straightAudited = open(direct);
     const router = routed.get('gcp').replicas;
-    if (!router) throw new Error('no router');
-    await router.start();
+    const localRouter = routedLocal.get('gcp').replicas;
+    const auditedRouter = routedAudited.get('gcp').replicas;
+    if (!router || !localRouter || !auditedRouter) throw new Error('no router');
+    await Promise.all([router.start(), localRouter.start(), auditedRouter.start()]);
     const clinics = {
       straight: new Clinic({ registry: straight }),
       routed: new Clinic({ registry: routed }),
+      routedLocal: new Clinic({ registry: routedLocal }),
       replica: new Clinic({ registry: plainReplica }),
+      straightAudited: audited(straightAudited),
+      routedAudited: audited(routedAudited),
     };
     const reader = actor('bench-reader');
     const runReads = async (clinic: Clinic): Promise<number> => {
@@ -93,24 +108,35 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(before);
       return (used.user + used.system) / READS;
     };
-    await runReads(clinics.straight);
-    await runReads(clinics.routed);
-    await runReads(clinics.replica);
-    const cpu = { straight: [] as number[], routed: [] as number[], replica: [] as number[] };
+    const paths = [
+      'straight',
+      'routed',
+      'routedLocal',
+      'replica',
+      'straightAudited',
+      'routedAudited',
+    ] as const;
+    for (const path of paths) await runReads(clinics[path]);
+    const cpu = Object.fromEntries(paths.map((p) => [p, [] as number[]])) as Record<
+      (typeof paths)[number],
+      number[]
+    >;
     for (let r = 0; r < ROUNDS; r++) {
       // Rotate which path goes first, so a machine that slows down or speeds up favours none.
-      const paths = ['straight', 'routed', 'replica'] as const;
-      for (let k = 0; k < 3; k++) {
-        const path = paths[(k + r) % 3] as (typeof paths)[number];
+      for (let k = 0; k < paths.length; k++) {
+        const path = paths[(k + r) % paths.length] as (typeof paths)[number];
         cpu[path].push(await runReads(clinics[path]));
       }
     }
     const counts = router.counts();
+    const auditedCounts = auditedRouter.counts();
     const ratio = median(cpu.routed) / median(cpu.straight);
+    const localRatio = median(cpu.routedLocal) / median(cpu.straight);
+    const auditedRatio = median(cpu.routedAudited) / median(cpu.straightAudited);
     const routerOnly = median(cpu.routed) / median(cpu.replica);
-    await plainReplica.close(1000);
-    await straight.close(1000);
-    await routed.close(1000);
+    await Promise.all(
+      [plainReplica, straight, routed, routedLocal, routedAudited, straightAudited].map((r) => r.close(1000)),
+    );
 
     // 2. Read-your-writes with replication delayed.
     const replica = state.servers['gcp-replica-1'] as ServerState;
@@ -119,21 +145,28 @@ async function main(): Promise<void> {
       keepAliveMs: 0,
     });
     const ryw = [];
-    for (const delay of [0, 1]) {
+    for (const [delay, instances] of [
+      [0, 1],
+      [1, 1],
+      [1, 2],
+    ] as const) {
       await admin.query(sql.raw('STOP SLAVE'));
       await admin.query(sql.raw(`CHANGE MASTER TO MASTER_DELAY = ${delay}`));
       await admin.query(sql.raw('START SLAVE'));
       const registry = open({ ...env, CAREPOOL_READ_MAX_LAG_MS: '600000' });
-      const r = registry.get('gcp').replicas;
+      // Two instances: writes through the first, reads through the second (no sticky sessions), audited.
+      const second = instances === 2 ? open({ ...env, CAREPOOL_READ_MAX_LAG_MS: '600000' }) : registry;
+      const r = second.get('gcp').replicas;
       if (!r) throw new Error('no router');
       await r.start();
-      const clinic = new Clinic({ registry });
+      const clinic = instances === 2 ? audited(registry) : new Clinic({ registry });
+      const reads = instances === 2 ? audited(second) : clinic;
       let violations = 0;
       let ownReads = 0;
       let othersStale = 0;
       await Promise.all(
         Array.from({ length: RYW_CLIENTS }, async (_, c) => {
-          const me = actor(`ryw-${delay}-${c}`);
+          const me = actor(`ryw-${delay}-${instances}-${c}`);
           for (let i = 0; i < RYW_ITERATIONS; i++) {
             const row = await clinic.createPatient(me, 'gcp', {
               first_name: 'Ryw',
@@ -144,7 +177,7 @@ async function main(): Promise<void> {
             const check = async (want: string | null) => {
               ownReads++;
               try {
-                const got = await clinic.getPatient(me, 'gcp', row.id);
+                const got = await reads.getPatient(me, 'gcp', row.id);
                 if (got.contact_number !== want) violations++;
               } catch (error) {
                 if (isAppError(error, 'CAREPOOL_NOT_FOUND')) violations++;
@@ -152,8 +185,8 @@ async function main(): Promise<void> {
               }
             };
             await check(null);
-            await clinic
-              .getPatient(actor(`other-${delay}-${c}`), 'gcp', row.id)
+            await reads
+              .getPatient(actor(`other-${delay}-${instances}-${c}`), 'gcp', row.id)
               .catch((e: unknown) =>
                 isAppError(e, 'CAREPOOL_NOT_FOUND') ? othersStale++ : Promise.reject(e),
               );
@@ -162,8 +195,9 @@ async function main(): Promise<void> {
           }
         }),
       );
-      ryw.push({ delay, ownReads, violations, othersStale, counts: r.counts() });
+      ryw.push({ delay, instances, ownReads, violations, othersStale, counts: r.counts() });
       await registry.close(1000);
+      if (second !== registry) await second.close(1000);
     }
     await admin.query(sql.raw('STOP SLAVE'));
     await admin.query(sql.raw('CHANGE MASTER TO MASTER_DELAY = 0'));
@@ -195,12 +229,29 @@ async function main(): Promise<void> {
             cpu.routed.map((v) => v.toFixed(0)).join(', '),
           ],
           [
+            'through the router, per-instance read-your-writes only (`fleetWide: false`)',
+            us(median(cpu.routedLocal)),
+            cpu.routedLocal.map((v) => v.toFixed(0)).join(', '),
+          ],
+          [
             'straight to the replica (its URL as a plain target, no router)',
             us(median(cpu.replica)),
             cpu.replica.map((v) => v.toFixed(0)).join(', '),
           ],
+          [
+            'audited (security on): straight to the primary',
+            us(median(cpu.straightAudited)),
+            cpu.straightAudited.map((v) => v.toFixed(0)).join(', '),
+          ],
+          [
+            'audited (security on): through the router, fleet-wide check per read',
+            us(median(cpu.routedAudited)),
+            cpu.routedAudited.map((v) => v.toFixed(0)).join(', '),
+          ],
         ],
       ),
+      '',
+      `Fleet-wide read-your-writes: without audited writes (the first routed row) every read of a named client asks the primary for its GTID position; with audit on, the same query also asks whether the actor wrote in the window, and only then waits. Ratios: routed / straight **${ratio.toFixed(3)}x** (fleet-wide, unaudited), **${localRatio.toFixed(3)}x** (per-instance only), **${auditedRatio.toFixed(3)}x** (audited, fleet-wide). Audited router: ${auditedCounts.fleetChecks} reads checked in ${auditedCounts.fleetQueries} batched queries on the primary (unaudited: ${counts.fleetChecks} in ${counts.fleetQueries}), ${auditedCounts.fleetRecentWriters} found a recent write.`,
       '',
       `Ratio routed / straight: **${ratio.toFixed(3)}x** (goal <= 1.05x: ${ratio <= 1.05 ? 'met' : 'NOT met'}). Routed / straight to the same replica (the router's own cost): **${routerOnly.toFixed(3)}x**. Router counts over the rounds: ${counts.replicaReads} reads on the replica, ${counts.primaryReads} on the primary.`,
       '',
@@ -209,6 +260,7 @@ async function main(): Promise<void> {
       mdTable(
         [
           'replication delay',
+          'instances (write → read)',
           'own reads',
           'violations',
           'causal waits',
@@ -219,6 +271,7 @@ async function main(): Promise<void> {
         ],
         ryw.map((r) => [
           r.delay === 0 ? 'none' : `MASTER_DELAY=${r.delay} s`,
+          r.instances === 1 ? '1' : '2 (audited; write on 1, reads on 2)',
           r.ownReads,
           r.violations,
           r.counts.causalWaits,

@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { TargetRegistry } from '../db/targets.js';
 import type { ReplicaStatus } from './monitor.js';
+import type { RouteCounts } from './router.js';
 
 type Labels = 'target' | 'replica';
 
@@ -88,4 +89,31 @@ export function registerReplicaMetrics(metrics: Registry, targets: TargetRegistr
         if (t.replicas) this.set({ target: t.name }, t.replicas.counts().primaryReads);
     },
   });
+  const routerCount = (name: string, help: string, pick: (c: RouteCounts) => number) =>
+    new Gauge<'target'>({
+      name,
+      help,
+      labelNames: ['target'],
+      registers: [metrics],
+      collect() {
+        this.reset();
+        for (const t of targets.list())
+          if (t.replicas) this.set({ target: t.name }, pick(t.replicas.counts()));
+      },
+    });
+  routerCount(
+    'carepool_router_fallback_refused_total',
+    'Reads refused with 503 CAREPOOL_REPLICA_FALLBACK_SATURATED: the cap on reads falling back to the primary was reached.',
+    (c) => c.fallbackRefused,
+  );
+  routerCount(
+    'carepool_router_fleet_checks_total',
+    'Fleet-wide read-your-writes checks on the primary (its GTID position and whether the reader wrote recently).',
+    (c) => c.fleetChecks,
+  );
+  routerCount(
+    'carepool_router_fleet_recent_writers_total',
+    'Fleet-wide checks that found a recent write by the reader: the read waited for the primary position.',
+    (c) => c.fleetRecentWriters,
+  );
 }

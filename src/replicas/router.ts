@@ -36,9 +36,11 @@ export interface RouteCounts {
   /** Reads that waited on a replica for the client's write, and waits that timed out (read on the primary). */
   readonly causalWaits: number;
   readonly causalWaitTimeouts: number;
-  /** Fleet-wide read-your-writes checks on the primary, and how many found a recent write by the actor. */
+  /** Reads that needed the fleet-wide check (batched: several share one query), and how many were by an actor that wrote recently. */
   readonly fleetChecks: number;
   readonly fleetRecentWriters: number;
+  /** Queries on the primary those checks took. */
+  readonly fleetQueries: number;
   /** Fallback reads refused because the cap on the primary was reached (503). */
   readonly fallbackRefused: number;
 }
@@ -84,6 +86,9 @@ export class ReplicaRouter {
   #fallbacks = 0;
   /** How far back (ms) a write by the actor makes a read wait for the primary's position. */
   readonly #writeWindowMs: number;
+  /** The next fleet-wide check, not sent yet (reads arriving now join it), and the one in flight. */
+  #batch: Batch | undefined;
+  #batchInFlight: Promise<unknown> = Promise.resolve();
   #counts = {
     primaryReads: 0,
     replicaReads: 0,
@@ -91,6 +96,7 @@ export class ReplicaRouter {
     causalWaitTimeouts: 0,
     fleetChecks: 0,
     fleetRecentWriters: 0,
+    fleetQueries: 0,
     fallbackRefused: 0,
   };
 
@@ -238,26 +244,52 @@ export class ReplicaRouter {
   }
 
   /**
-   * One query on the primary: its GTID position now, and whether `actor` wrote (create, update, delete in
-   * `carepool_audit`, committed with the write, times in the server's clock) within the write window.
+   * Whether `actor` wrote (create, update, delete in `carepool_audit`, committed with the write; times in the
+   * server's clock) within the write window, and the primary's GTID position now. Concurrent reads share one
+   * query on the primary: a batch is sent only after every read in it began (never one already in flight).
    * Without an actor (writes not audited) any write may be the client's: `wrote` is true.
    */
   async #recentWrite(actor: string | undefined): Promise<{ position: string; wrote: boolean }> {
     this.#counts.fleetChecks++;
-    const since = this.#writeWindowMs * 1000;
+    let batch = this.#batch;
+    if (batch === undefined) {
+      const next: Batch = {
+        actors: new Set(),
+        answer: Promise.resolve({ position: '', writers: new Set() }),
+      };
+      next.answer = this.#batchInFlight.then(() => {
+        if (this.#batch === next) this.#batch = undefined;
+        return this.#checkBatch(next.actors);
+      });
+      this.#batchInFlight = next.answer.catch(() => undefined);
+      this.#batch = next;
+      batch = next;
+    }
+    const key = actor?.slice(0, 64);
+    if (key !== undefined) batch.actors.add(key);
+    const { position, writers } = await batch.answer;
+    const wrote = key === undefined || writers.has(key);
+    if (wrote) this.#counts.fleetRecentWriters++;
+    return { position, wrote };
+  }
+
+  /** One query on the primary: its GTID position, and which of `actors` wrote within the window. */
+  async #checkBatch(actors: ReadonlySet<string>): Promise<{ position: string; writers: Set<string> }> {
+    this.#counts.fleetQueries++;
     const position =
       this.monitor.flavor === 'mariadb' ? sql`@@GLOBAL.gtid_binlog_pos` : sql`@@GLOBAL.gtid_executed`;
-    const wrote =
-      actor === undefined
-        ? sql`1`
-        : sql`EXISTS(SELECT 1 FROM carepool_audit WHERE actor = ${actor.slice(0, 64)}
-        AND at >= NOW(3) - INTERVAL ${since} MICROSECOND AND action IN ('create', 'update', 'delete'))`;
-    const { rows } = await this.primary.sql.query<{ g: string | null; w: number | string }>(
-      sql`SELECT ${position} AS g, ${wrote} AS w`,
+    const list = [...actors].map((a) => sql`${a}`);
+    const since = this.#writeWindowMs * 1000;
+    const writers =
+      list.length === 0
+        ? sql`NULL`
+        : sql`(SELECT GROUP_CONCAT(DISTINCT actor SEPARATOR '\n') FROM carepool_audit
+            WHERE actor IN (${sql.join(list)}) AND at >= NOW(3) - INTERVAL ${since} MICROSECOND
+            AND action IN ('create', 'update', 'delete'))`;
+    const { rows } = await this.primary.sql.query<{ g: string | null; w: string | null }>(
+      sql`SELECT ${position} AS g, ${writers} AS w`,
     );
-    const recent = Number(rows[0]?.w) === 1;
-    if (recent) this.#counts.fleetRecentWriters++;
-    return { position: rows[0]?.g ?? '', wrote: recent };
+    return { position: rows[0]?.g ?? '', writers: new Set(rows[0]?.w?.split('\n') ?? []) };
   }
 
   /** Most reads that may fall back to the primary at once: a share of its pool, at least one. */
@@ -283,6 +315,12 @@ export class ReplicaRouter {
       this.#fallbacks--;
     }
   }
+}
+
+/** Reads waiting for one fleet-wide check on the primary. */
+interface Batch {
+  readonly actors: Set<string>;
+  answer: Promise<{ position: string; writers: Set<string> }>;
 }
 
 /** A failure of the server or connection (retry elsewhere), not an answer about the data. */

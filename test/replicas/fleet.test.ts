@@ -58,6 +58,18 @@ describe('read-your-writes across two app instances without sticky sessions (rea
       const counts = two.router.counts();
       expect(counts.fleetRecentWriters).toBeGreaterThanOrEqual(9);
       expect(counts.fleetChecks).toBeGreaterThan(counts.fleetRecentWriters);
+      expect(counts.fleetQueries).toBeLessThanOrEqual(counts.fleetChecks);
+      // Concurrent reads by different actors share one check on the primary.
+      const before = two.router.counts().fleetQueries;
+      const ids = await Promise.all(
+        Array.from({ length: 8 }, (_, k) =>
+          two.clinic
+            .listPatients(client(`fleet-batch-${k}`), 'gcp', { q: 'Fleet0' })
+            .then((l) => l.items.length),
+        ),
+      );
+      expect(ids).toHaveLength(8);
+      expect(two.router.counts().fleetQueries - before).toBeLessThan(8);
     });
   }, 50_000);
 
@@ -113,6 +125,8 @@ describe('a cap on reads falling back to the primary when every replica is skipp
         expect((res.json() as { error: { code: string } }).error.code).toBe(
           'CAREPOOL_REPLICA_FALLBACK_SATURATED',
         );
+        const metrics = (await app.inject({ url: '/metrics' })).body;
+        expect(metrics).toMatch(/carepool_router_fallback_refused_total\{target="gcp"\} [1-9]/);
       } finally {
         await app.close();
       }
