@@ -286,8 +286,13 @@ export class ReplicaRouter {
         : sql`(SELECT GROUP_CONCAT(DISTINCT actor SEPARATOR '\n') FROM carepool_audit
             WHERE actor IN (${sql.join(list)}) AND at >= NOW(3) - INTERVAL ${since} MICROSECOND
             AND action IN ('create', 'update', 'delete'))`;
-    const { rows } = await this.primary.sql.query<{ g: string | null; w: string | null }>(
-      sql`SELECT ${position} AS g, ${writers} AS w`,
+    const q = sql`SELECT ${position} AS g, ${writers} AS w`;
+    // Urgent (served before queued requests, like the audit's batches): one check is in flight at a time,
+    // and reads on replicas must not queue behind a saturated primary's requests for it.
+    const { rows } = await this.primary.pool.withConnection(
+      (conn) => conn.query<{ g: string | null; w: string | null }>(q.text, q.values),
+      'replica read-your-writes check',
+      true,
     );
     return { position: rows[0]?.g ?? '', writers: new Set(rows[0]?.w?.split('\n') ?? []) };
   }
