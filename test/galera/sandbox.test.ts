@@ -57,7 +57,12 @@ describe('sandbox --galera 3', () => {
     const state = await readGaleraState(cluster().home);
     const config = loadConfig({ cwd: cluster().home, dotenv: false, env: withGaleraEnv({}, state) })
       .targets[0]!;
-    const healthy = (await diagnoseTarget(config)).findings.filter((f) => f.check === 'galera');
+    const galera = (await diagnoseTarget(config)).findings.filter((f) => f.check === 'galera');
+    // One info line says which node the connection checks ran on; the rest are the cluster's checks.
+    expect(galera.filter((f) => f.status === 'info').map((f) => f.summary)).toEqual([
+      expect.stringMatching(/^connection checks \(DNS to migrations\) ran on 127\.0\.0\.1:\d+/),
+    ]);
+    const healthy = galera.filter((f) => f.status !== 'info');
     expect(healthy.map((f) => f.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     expect(healthy[3]!.summary).toMatch(/cluster size 3 \(survives the loss of 1 node/);
     const admin = await cluster().node(0);

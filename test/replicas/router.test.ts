@@ -85,6 +85,8 @@ describe('read routing over a sandbox replica (real MariaDB GTID replication)', 
       const row = await clinic.createPatient(writer, 'gcp', patient('SqlStopped'));
       expect((await clinic.getPatient(writer, 'gcp', row.id)).id).toBe(row.id);
       expect((await clinic.getPatient(client('stopped-reader'), 'gcp', row.id)).id).toBe(row.id);
+      // The monitor samples every 500 ms: wait for a sample taken after the write.
+      await eventually(async () => ((await router.statuses())[0]?.missingTransactions ?? 0) > 0);
       const [status] = await router.statuses();
       expect(status).toMatchObject({
         eligible: false,
