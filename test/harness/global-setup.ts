@@ -34,8 +34,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     Object.values(s.users).map((u) => u.password),
   );
   await writeFile(join(capture, 'secrets.txt'), passwords.map((p) => `${p}\n`).join(''), { mode: 0o600 });
-  // Every test file starts with the clinic schema at head on both servers (migrations/ applied once).
-  await migrateSandboxToHead(state, home);
+  // Every test file starts with the clinic schema at head on both servers (migrations/ applied once). If that
+  // fails, no teardown is returned: stop the servers here so a failed run leaves none behind.
+  try {
+    await migrateSandboxToHead(state, home);
+  } catch (error) {
+    await stopSandbox(home);
+    await rm(home, { recursive: true, force: true });
+    await rm(capture, { recursive: true, force: true });
+    throw error;
+  }
   return async () => {
     await stopSandbox(home);
     await rm(home, { recursive: true, force: true });

@@ -86,9 +86,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const users = new UserStore(registry);
     await users.upsertUser('reliability', 'clinician', randomBytes(18).toString('base64url'));
     auth = { authorization: `Bearer ${await users.createToken('reliability', 'reliability')}` };
-  } finally {
+  } catch (error) {
+    // A stack that failed to set up has no `stop()` for the caller to run: its servers must not outlive it.
     await registry.close();
+    await stopSandbox(home);
+    await rm(home, { recursive: true, force: true });
+    throw error;
   }
+  await registry.close();
   const children: Carepool[] = [];
   const stack: Stack = {
     home,
