@@ -181,9 +181,10 @@ describe('carepool load (built binary)', () => {
     );
     expect(ranS).not.toBeNull();
     expect(report.runs[0]?.summary.requests).toBeGreaterThan(0);
-    // The interrupt ended the traffic before its planned end (a bound from the configured duration, not from
-    // how fast this machine is).
+    // The interrupt ended the traffic before its planned end: the bound is the configured duration, and the
+    // interrupt comes about 1.5 s into it, so a busy machine has the other ~58 s as margin.
     expect(Number(ranS?.[1])).toBeLessThan(plannedS);
-    expect(report.runs[0]?.summary.durationS).toBeLessThan(plannedS);
+    // The figures cover exactly the time the note reports (the note sums the runs' measured durations).
+    expect(Math.round(report.runs[0]?.summary.durationS ?? -1)).toBe(Number(ranS?.[1]));
   });
 });
