@@ -78,17 +78,6 @@ export function registerReplicaMetrics(metrics: Registry, targets: TargetRegistr
       );
     },
   });
-  new Gauge<'target'>({
-    name: 'carepool_router_primary_reads_total',
-    help: 'Reads of a target with replicas that the primary served (no eligible replica, read-your-writes, failover).',
-    labelNames: ['target'],
-    registers: [metrics],
-    collect() {
-      this.reset();
-      for (const t of targets.list())
-        if (t.replicas) this.set({ target: t.name }, t.replicas.counts().primaryReads);
-    },
-  });
   const routerCount = (name: string, help: string, pick: (c: RouteCounts) => number) =>
     new Gauge<'target'>({
       name,
@@ -101,6 +90,11 @@ export function registerReplicaMetrics(metrics: Registry, targets: TargetRegistr
           if (t.replicas) this.set({ target: t.name }, pick(t.replicas.counts()));
       },
     });
+  routerCount(
+    'carepool_router_primary_reads_total',
+    'Reads of a target with replicas that the primary served (no eligible replica, read-your-writes, failover).',
+    (c) => c.primaryReads,
+  );
   routerCount(
     'carepool_router_fallback_refused_total',
     'Reads refused with 503 CAREPOOL_REPLICA_FALLBACK_SATURATED: the cap on reads falling back to the primary was reached.',

@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../errors/index.js';
+import { exists } from './server.js';
 
 const run = promisify(execFile);
 
@@ -225,12 +226,3 @@ export async function logTail(dir: string, lines = 6): Promise<string> {
   }
 }
 
-/** True when the path exists. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

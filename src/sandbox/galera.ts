@@ -12,7 +12,6 @@ import {
   canTraverse,
   chooseRunAs,
   chownTree,
-  exists,
   findProvider,
   type GaleraNodeState,
   logTail,
@@ -24,7 +23,7 @@ import {
   spawnNode,
 } from './galera-node.js';
 import { freePort, isListening, isPortFree } from './ports.js';
-import { generatePassword, socketPath, usersSql } from './server.js';
+import { exists, generatePassword, socketPath, usersSql } from './server.js';
 import type { SandboxUser } from './state.js';
 
 export type { GaleraNodeState } from './galera-node.js';

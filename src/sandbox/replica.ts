@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConnectionUrl } from '../config/index.js';
 import { connectSingle, type SingleConnection } from '../db/connect.js';
@@ -7,7 +7,7 @@ import { sql } from '../db/sql.js';
 import { AppError } from '../errors/index.js';
 import type { ServerBinary } from './binary.js';
 import { PROFILES } from './profiles.js';
-import { startServer, userUrl } from './server.js';
+import { exists, startServer, userUrl } from './server.js';
 import type { ServerState } from './state.js';
 
 /** The state-file name of `primary`'s replica number `index` (1-based), e.g. `azure-replica-1`. */
@@ -191,11 +191,3 @@ function runTool(tool: string, args: readonly string[], env: NodeJS.ProcessEnv):
   });
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

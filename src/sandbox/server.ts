@@ -383,7 +383,8 @@ async function tail(path: string): Promise<string> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** True when the path exists. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
     return true;

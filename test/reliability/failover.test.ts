@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_COOLDOWN_MS } from '../../src/db/pool/circuit.js';
-import { type Answer, call, createWithRetries, isRetryLater, storedWrites } from './fleet-client.js';
+import { createWithRetries, isRetryLater, storedWrites } from './fleet-client.js';
+import { type Answer, call } from './http.js';
 import { type Carepool, type Stack, startStack } from './stack.js';
 
 const CONNECT_TIMEOUT_MS = 3000;

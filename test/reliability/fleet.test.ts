@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
 import { staleAfterMs } from '../../src/fleet/index.js';
-import { type Answer, call, createWithRetries, isRetryLater, storedWrites } from './fleet-client.js';
+import { createWithRetries, isRetryLater, storedWrites } from './fleet-client.js';
+import { type Answer, call } from './http.js';
 import { type Haproxy, runHaproxy } from './haproxy.js';
 import { appConnections, type Stack, startStack } from './stack.js';
 

@@ -27,7 +27,8 @@ export interface Haproxy {
 }
 
 /**
- * The configuration docs/scale-out.md recommends in front of carepool, for the given instances: HAProxy
+ * The parts of docs/examples/haproxy.cfg (the deployable configuration, which fleet.test.ts runs as written)
+ * that bound one overloaded instance, with the test's own maxconn and queue timeout: HAProxy
  * accepts every connection at once (Node accepts one per event-loop iteration, see docs/reliability.md), hands
  * each instance at most `maxconnPerInstance` requests, queues the rest for at most the queue timeout and then
  * answers carepool's own 503 envelope with Retry-After, and takes instances whose /readyz fails out of rotation.

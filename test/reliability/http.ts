@@ -93,30 +93,64 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
-/** How one request of {@link send} ended. */
-export interface Outcome {
+/** How one HTTP request ended (status 0: no response; `error` says why). */
+export interface Answer {
   /** When it was sent and when it ended (performance.now()). */
   readonly sentAt: number;
   readonly endedAt: number;
-  /** HTTP status, or 0 when there was no response. */
   readonly status: number;
   readonly retryAfter: boolean;
-  /** Socket error code when there was no response: ECONNREFUSED (nothing listens), ECONNRESET, … */
+  /** Socket error code when there was no response: ECONNREFUSED (nothing listens), ECONNRESET, TIMEOUT, … */
   readonly error?: string;
+  /** The body of a 4xx or 5xx answer other than 503 (what went wrong, for the failure message). */
+  readonly body?: string;
 }
 
-/**
- * One GET with node:http (no retries, unlike fetch), on `agent` (keep-alive sockets) or a new connection;
- * resolves with what happened, never rejects.
- */
-export function send(
+/** Options of {@link call}. */
+export interface CallOptions {
+  /** Give up after this long (status 0, error TIMEOUT). Default 20 s. */
+  readonly timeoutMs?: number;
+  /** Keep-alive sockets to reuse; by default a new connection each time. */
+  readonly agent?: Agent;
+}
+
+/** One request with node:http (no retries, unlike fetch); resolves with what happened, never rejects. */
+export function call(
   url: string,
+  method: 'GET' | 'POST',
   path: string,
   headers: Readonly<Record<string, string>>,
-  agent?: Agent,
-): Promise<Outcome> {
-  return new Promise<Outcome>((resolve) => {
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<Answer> {
+  return new Promise<Answer>((resolve) => {
     const sentAt = performance.now();
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      `${url}${path}`,
+      {
+        method,
+        agent: options.agent ?? false,
+        timeout: options.timeoutMs ?? 20_000,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => {
+          if (text.length < 2000) text += d.toString();
+        });
+        res.once('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({
+            sentAt,
+            endedAt: performance.now(),
+            status,
+            retryAfter: res.headers['retry-after'] !== undefined,
+            ...(status >= 400 && status !== 503 ? { body: text } : {}),
+          });
+        });
+      },
+    );
     const failed = (error: NodeJS.ErrnoException) =>
       resolve({
         sentAt,
@@ -125,19 +159,8 @@ export function send(
         retryAfter: false,
         error: error.code ?? error.message,
       });
-    const req = request(`${url}${path}`, { headers, agent: agent ?? false }, (res) => {
-      res.resume();
-      res.once('end', () =>
-        resolve({
-          sentAt,
-          endedAt: performance.now(),
-          status: res.statusCode ?? 0,
-          retryAfter: res.headers['retry-after'] !== undefined,
-        }),
-      );
-      res.once('error', failed);
-    });
     req.once('error', failed);
-    req.end();
+    req.once('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.end(payload);
   });
 }

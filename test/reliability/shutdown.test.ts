@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Outcome, send } from './http.js';
+import { type Answer, call } from './http.js';
 import { appConnections, type Carepool, type Stack, startStack } from './stack.js';
 
 const PATH = '/api/v1/targets/gcp/patients?limit=50';
@@ -23,16 +23,16 @@ describe('graceful shutdown', () => {
   it('drops no in-flight request, refuses new ones after exit, drains the pools and exits 0', async () => {
     // 30 keep-alive clients in a closed loop, every outcome recorded with its send and end times.
     const agent = new Agent({ keepAlive: true, maxSockets: 30 });
-    const looped: Outcome[] = [];
+    const looped: Answer[] = [];
     let running = true;
     const workers = Array.from({ length: 30 }, async () => {
-      while (running) looped.push(await send(carepool.url, PATH, stack.auth, agent));
+      while (running) looped.push(await call(carepool.url, 'GET', PATH, stack.auth, undefined, { agent }));
     });
     await sleep(1500);
     // Hold requests inside the server: the table is locked, so their statements wait for it.
     const locker = await stack.admin('gcp');
     await locker.query({ text: 'LOCK TABLES patients WRITE', values: [] } as never);
-    const held = Array.from({ length: 8 }, () => send(carepool.url, PATH, stack.auth));
+    const held = Array.from({ length: 8 }, () => call(carepool.url, 'GET', PATH, stack.auth));
     await sleep(700);
 
     const signalledAt = performance.now();
@@ -44,19 +44,19 @@ describe('graceful shutdown', () => {
     const code = await exit;
     const exitedAt = performance.now();
     const afterExit = await Promise.all(
-      Array.from({ length: 5 }, () => send(carepool.url, PATH, stack.auth)),
+      Array.from({ length: 5 }, () => call(carepool.url, 'GET', PATH, stack.auth)),
     );
     running = false;
     await Promise.all(workers);
     agent.destroy();
-    const heldOutcomes = await Promise.all(held);
+    const heldAnswers = await Promise.all(held);
 
-    const all = [...looped, ...heldOutcomes];
+    const all = [...looped, ...heldAnswers];
     const inFlight = all.filter((o) => o.sentAt < signalledAt && o.endedAt > signalledAt);
     const dropped = inFlight.filter((o) => o.status === 0);
     const between = all.filter((o) => o.sentAt >= signalledAt && o.sentAt < exitedAt);
     const late = [...all.filter((o) => o.sentAt >= exitedAt), ...afterExit];
-    const tally = (list: readonly Outcome[]) => {
+    const tally = (list: readonly Answer[]) => {
       const out: Record<string, number> = {};
       for (const o of list) {
         const key = o.status ? String(o.status) : (o.error ?? 'error');
@@ -82,8 +82,8 @@ describe('graceful shutdown', () => {
     // Every request the server had received before the signal got its answer: none was reset or refused.
     // The answer is 200, or — for one that queued for a connection longer than the acquire timeout behind the
     // lock (38 requests, 20 connections) — the pool's 503 + Retry-After, as at any other time.
-    expect(heldOutcomes.every((o) => o.endedAt > signalledAt)).toBe(true);
-    expect(inFlight.length).toBeGreaterThanOrEqual(heldOutcomes.length);
+    expect(heldAnswers.every((o) => o.endedAt > signalledAt)).toBe(true);
+    expect(inFlight.length).toBeGreaterThanOrEqual(heldAnswers.length);
     expect(dropped).toEqual([]);
     for (const o of inFlight) expect(o.status === 200 || (o.status === 503 && o.retryAfter)).toBe(true);
     expect(inFlight.filter((o) => o.status === 200).length).toBeGreaterThan(0);

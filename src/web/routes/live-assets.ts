@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { liveScript } from '../views/live-script.js';
+import { serveAssets } from './static.js';
 
 /** The live page's script and the uPlot files it draws with, by URL. */
 export const LIVE_ASSETS = {
@@ -20,17 +20,9 @@ export function registerLiveAssets(app: FastifyInstance): void {
   const require = createRequire(import.meta.url);
   const file = (name: string) => readFileSync(require.resolve(`uplot/dist/${name}`), 'utf8');
   const js = 'text/javascript; charset=utf-8';
-  const assets = [
+  serveAssets(app, [
     { path: LIVE_ASSETS.script, type: js, body: liveScript },
     { path: LIVE_ASSETS.uplotScript, type: js, body: file('uPlot.iife.min.js') },
     { path: LIVE_ASSETS.uplotStyle, type: 'text/css; charset=utf-8', body: file('uPlot.min.css') },
-  ];
-  for (const asset of assets) {
-    const etag = `"${createHash('sha1').update(asset.body).digest('base64url').slice(0, 16)}"`;
-    app.get(asset.path, { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-      reply.header('etag', etag).header('cache-control', 'public, max-age=300');
-      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-      return reply.type(asset.type).send(asset.body);
-    });
-  }
+  ]);
 }

@@ -4,6 +4,7 @@ import type { TargetConfig } from '../../config/index.js';
 import type {} from '../plugins/route-access.js';
 import { layoutData } from '../views/layout-data.js';
 import { moveScript } from '../views/move-script.js';
+import { serveAssets } from './static.js';
 import { moveTemplate } from '../views/move-template.js';
 import { layout } from '../views/templates/layout.js';
 import { MoveStatus } from './move-status.js';
@@ -60,13 +61,5 @@ export function registerMoveRoutes(app: FastifyInstance, deps: PageDeps, move: M
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
-  app.get(
-    '/static/move.js',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async (_request, reply) =>
-      reply
-        .type('text/javascript; charset=utf-8')
-        .header('cache-control', 'public, max-age=300')
-        .send(moveScript),
-  );
+  serveAssets(app, [{ path: '/static/move.js', type: 'text/javascript; charset=utf-8', body: moveScript }]);
 }
