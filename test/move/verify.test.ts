@@ -74,7 +74,15 @@ describe('carepool verify between the sandbox servers', () => {
     await run(pair.azure, 'UPDATE p_patients SET score = 0.3e0 WHERE id = 12');
     await run(pair.gcp, 'UPDATE p_patients SET score = 0.3e0 WHERE id = 12');
     await run(pair.gcp, 'SET foreign_key_checks = 0', ...PLANTED, 'SET foreign_key_checks = 1');
-    for (const options of [{}, { firstChunkRows: 37, leafRows: 4 }, { firstChunkRows: 100_000 }]) {
+    for (const options of [
+      {},
+      { firstChunkRows: 37, leafRows: 4 },
+      { firstChunkRows: 100_000 },
+      // Bisection only (as for composite keys), one-row buckets, buckets wider than chunks.
+      { bucketRows: 0 },
+      { bucketRows: 1, firstChunkRows: 50 },
+      { bucketRows: 5000, leafRows: 2 },
+    ]) {
       const result = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
         tables: KEYED,
         ...options,
@@ -88,6 +96,48 @@ describe('carepool verify between the sandbox servers', () => {
       leafRows: 4,
     });
     expect(bisected.tables[0]?.bisections).toBeGreaterThan(0);
+    // An integer key is cut into buckets in the first pass: the differing ones are read without bisecting.
+    const bucketed = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
+      tables: ['p_patients'],
+    });
+    expect(bucketed.tables[0]).toMatchObject({ bisections: 0, differences: 11 });
+  });
+
+  it('buckets an UNSIGNED key with destination rows below the first source key, and hashes nullability by the union', async () => {
+    // NOT NULL on the source, NULL allowed on the destination: the same values are no difference.
+    await run(pair.azure, 'CREATE TABLE u_unsigned (id INT UNSIGNED PRIMARY KEY, s VARCHAR(20) NOT NULL, n INT NULL)');
+    await run(pair.gcp, 'CREATE TABLE u_unsigned (id INT UNSIGNED PRIMARY KEY, s VARCHAR(20) NULL, n INT NULL)');
+    for (const conn of [pair.azure, pair.gcp])
+      await run(conn, "INSERT INTO u_unsigned SELECT seq, CONCAT('v', seq), IF(seq % 3 = 0, NULL, seq) FROM seq_10_to_2000");
+    const same = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
+      tables: ['u_unsigned'],
+      firstChunkRows: 300,
+    });
+    expect(same.identical).toBe(true);
+    await run(
+      pair.gcp,
+      "INSERT INTO u_unsigned VALUES (0, 'zero', NULL), (3, 'three', 3), (5000, 'far', NULL)",
+      "UPDATE u_unsigned SET n = 0 WHERE id = 12",
+      "UPDATE u_unsigned SET s = 'v1000 ' WHERE id = 1000",
+      'DELETE FROM u_unsigned WHERE id IN (10, 2000)',
+    );
+    for (const options of [{}, { firstChunkRows: 100, bucketRows: 7 }, { bucketRows: 0 }]) {
+      const differ = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
+        tables: ['u_unsigned'],
+        ...options,
+      });
+      expect(diffSummary(differ.differences), JSON.stringify(options)).toEqual(
+        [
+          'u_unsigned {"id":0} extra',
+          'u_unsigned {"id":3} extra',
+          'u_unsigned {"id":5000} extra',
+          'u_unsigned {"id":12} changed n',
+          'u_unsigned {"id":1000} changed s',
+          'u_unsigned {"id":10} missing',
+          'u_unsigned {"id":2000} missing',
+        ].sort(),
+      );
+    }
   });
 
   it('pauses while Threads_running is above the ceiling', async () => {
