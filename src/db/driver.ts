@@ -108,6 +108,11 @@ function connectOnce(spec: ConnectionSpec, options: OpenOptions, useTls: boolean
       // carepool sends text-protocol queries only (never `execute`): mysql2's default 16,000-entry
       // prepared-statement cache per connection cost ~0.9 ms of CPU to allocate on every connect.
       maxPreparedStatements: 1,
+      // mysql2 asks for CLIENT_IGNORE_SPACE by default, which makes the server add IGNORE_SPACE to the
+      // session's sql_mode. Triggers, routines and events store the creating session's sql_mode, so objects
+      // carepool created would differ from the same DDL run by the mysql/mariadb clients (and diff as changed),
+      // and IGNORE_SPACE turns function names into reserved words. Sessions get the server's own sql_mode.
+      flags: ['-IGNORE_SPACE'],
       typeCast,
       ...(useTls && options.tls.options ? { ssl: { ...options.tls.options } } : {}),
       ...(options.infileStreamFactory

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { sql } from '../../../src/db/sql.js';
 import { isAppError } from '../../../src/errors/index.js';
 import { describeOperation, diffSchemas, migrateTarget } from '../../../src/migrate/index.js';
 import { dumpSource, loadSource, type SourceContext } from '../../../src/migrate/sources/index.js';
@@ -75,6 +77,46 @@ describe('schema sources', () => {
       expect.arrayContaining(['create function f_one', 'create view v_names']),
     );
     expect(gcp.name).toBe('gcp');
+  });
+
+  it('a schema loaded by the mariadb client equals the same .sql file: objects keep the server sql_mode', async () => {
+    // mysql2 asks for CLIENT_IGNORE_SPACE by default; a trigger created through it stored IGNORE_SPACE in its
+    // sql_mode and every trigger/routine loaded by the mysql/mariadb clients diffed as changed.
+    const own = await createScratchDatabases('clinic_cli');
+    try {
+      const text = `CREATE TABLE orders (id INT PRIMARY KEY, total INT NOT NULL);
+DELIMITER ;;
+CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW BEGIN
+  IF NEW.total < 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'negative'; END IF;
+END;;
+DELIMITER ;
+`;
+      await writeFile(join(dir, 'client.sql'), text);
+      const url = new URL(own.env['CAREPOOL_TARGET_GCP_MIGRATE_URL'] ?? '');
+      const client = spawnSync(
+        'mariadb',
+        ['-h', url.hostname, '-P', url.port, '-u', decodeURIComponent(url.username), '--skip-ssl', own.name],
+        { input: text, env: { ...process.env, MYSQL_PWD: decodeURIComponent(url.password) }, encoding: 'utf8' },
+      );
+      expect(client.status, client.stderr).toBe(0);
+      const ctx = context({ targets: async () => own.registry.list() });
+      const live = await loadSource('gcp', ctx);
+      expect(live.schema.objects?.map((o) => o.name)).toEqual(['orders_bi']);
+      const ops = diffSchemas(live.schema, (await loadSource('client.sql', ctx)).schema);
+      expect(ops.map(describeOperation)).toEqual([]);
+      const conn = await own.registry.get('gcp').connectMigrator();
+      try {
+        const { rows } = await conn.query<{ s: string; g: string }>(
+          sql`SELECT @@SESSION.sql_mode AS s, @@GLOBAL.sql_mode AS g`,
+        );
+        expect(rows[0]?.s).toBe(rows[0]?.g);
+        expect(rows[0]?.s).not.toMatch(/IGNORE_SPACE/);
+      } finally {
+        await conn.close();
+      }
+    } finally {
+      await own.drop();
+    }
   });
 
   it('chain honours the migrations folder; models can come from a module', async () => {
