@@ -61,8 +61,9 @@ export function wrapDriverError(error: unknown, ctx: ErrorContext): AppError {
     case e.errno === 1049 || e.code === 'ER_BAD_DB_ERROR':
       return make('CAREPOOL_DB_UNKNOWN_DATABASE', `${where}: ${serverText}`);
     // MariaDB 1969 ER_STATEMENT_TIMEOUT (max_statement_time), MySQL 3024 ER_QUERY_TIMEOUT
-    // (max_execution_time; 1907 in 5.7.4-5.7.7), or our own client-side timer (./driver.ts).
-    case e.errno === 1969 || e.errno === 3024 || e.errno === 1907 || e.code === STATEMENT_TIMEOUT_CODE:
+    // (max_execution_time), or our own client-side timer (./driver.ts). Not 1907: it was MySQL's timeout only
+    // in 5.7.4-5.7.7 (unsupported here), and on MariaDB it is "not yet supported for generated columns".
+    case e.errno === 1969 || e.errno === 3024 || e.code === STATEMENT_TIMEOUT_CODE:
       return new AppError(
         'CAREPOOL_DB_STATEMENT_TIMEOUT',
         scrub(
