@@ -37,6 +37,16 @@ function indexed(table: Table | undefined, column: string): boolean {
   );
 }
 
+/**
+ * MariaDB (10.11 tested) can neither add nor drop a column INSTANT, nor rebuild with LOCK=NONE, while the
+ * table has an indexed VIRTUAL column (errors 1845/1846: "online rebuild with indexed virtual columns").
+ */
+function hasIndexedVirtual(table: Table | undefined): boolean {
+  if (!table) return false;
+  const virtual = new Set(table.columns.filter((c) => c.generated && !c.generated.stored).map((c) => c.name));
+  return table.indexes.some((ix) => ix.columns.some((c) => virtual.has(c)));
+}
+
 function referenced(schema: Schema | undefined, table: string, column: string): boolean {
   if (!schema) return true;
   return schema.tables.some((t) =>
@@ -62,6 +72,8 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
     case 'object':
       return none('view, trigger or routine DDL');
     case 'addColumn':
+      if (!mysql && hasIndexedVirtual(table(op.table)))
+        return copy('the table has an indexed VIRTUAL column: MariaDB rebuilds it');
       if (op.column.autoIncrement) return copy('adding an AUTO_INCREMENT column rebuilds the table');
       if (op.column.generated?.stored) return copy('adding a STORED generated column computes every row');
       if (op.column.generated) return inplace('adding a VIRTUAL generated column', false);
@@ -72,6 +84,8 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
       }
       return inplace('ADD COLUMN rebuilds the table in place');
     case 'dropColumn':
+      if (!mysql && hasIndexedVirtual(table(op.table)))
+        return copy('the table has an indexed VIRTUAL column: MariaDB rebuilds it');
       if (indexed(table(op.table), op.column.name))
         return inplace('the column is indexed: the table is rebuilt', false);
       if (mysql ? atLeast(server, 'mysql', 8, 0, 29) : atLeast(server, 'mariadb', 10, 4))

@@ -1,5 +1,5 @@
 import { renderObjectOp } from '../objects/render.js';
-import type { Check, Schema, StorageOptions } from '../../schema/index.js';
+import type { Check, Column, Schema, StorageOptions } from '../../schema/index.js';
 import { applyOp } from '../ops/apply-ops.js';
 import { invertOp } from '../ops/invert.js';
 import type { Operation, TableAttributes } from '../ops/operation.js';
@@ -74,6 +74,8 @@ export function renderOpSql(
           const body = to.default === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${renderDefault(to.default)}`;
           return alter(op.table, `ALTER COLUMN ${q(to.name)} ${body}`, online);
         }
+        if (from.generated && to.generated && from.generated.stored !== to.generated.stored)
+          return alter(op.table, regenerate(op.table, to, server, before), online);
         return alter(op.table, `MODIFY COLUMN ${renderColumn(to, server)}`, online);
       }
       case 'renameColumn':
@@ -137,6 +139,24 @@ function alterTableBody(from: TableAttributes, to: TableAttributes, server: Serv
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * VIRTUAL <-> STORED cannot be MODIFYed (MariaDB error 1907, MySQL 3106): the column is dropped and added
+ * back in one ALTER at the same position (its values are computed, so nothing is lost); the indexes that
+ * hold it (which DROP COLUMN would shrink or drop) are dropped and added back in the same statement.
+ */
+function regenerate(table: string, to: Column, server: ServerInfo, before: Schema | undefined): string {
+  const t = before?.tables.find((x) => x.name === table);
+  const at = t?.columns.findIndex((c) => c.name === to.name) ?? -1;
+  const after = at < 0 ? undefined : at === 0 ? null : (t?.columns[at - 1]?.name ?? undefined);
+  const indexes = (t?.indexes ?? []).filter((ix) => ix.columns.includes(to.name));
+  return [
+    ...indexes.map((ix) => `DROP INDEX ${q(ix.name)}`),
+    `DROP COLUMN ${q(to.name)}`,
+    `ADD COLUMN ${renderColumn(to, server)}${position(after)}`,
+    ...indexes.map((ix) => `ADD ${renderIndexClause(ix, server)}`),
+  ].join(', ');
+}
 
 const position = (after: string | null | undefined): string =>
   after === undefined ? '' : after === null ? ' FIRST' : ` AFTER ${q(after)}`;

@@ -24,6 +24,7 @@ const BASE = [
     store_id INT NULL, PRIMARY KEY (id), KEY ix_name (name)
   ) COMMENT='base'`,
   'CREATE TABLE store (id INT NOT NULL PRIMARY KEY, film_id INT NULL)',
+  'CREATE TABLE gen (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, v INT AS (qty + 1) VIRTUAL, KEY ix_v (v, id))',
 ];
 
 /** One change made on B; the diff A→B must detect it, and its SQL applied to A must make the diff empty. */
@@ -139,6 +140,20 @@ const MUTATIONS: readonly Mutation[] = [
     name: 'generated STORED column',
     ddl: 'ALTER TABLE film ADD COLUMN q2 INT AS (qty * 2) STORED',
     sql: /GENERATED ALWAYS AS/,
+  },
+  {
+    // MODIFY cannot change VIRTUAL <-> STORED (MariaDB 1907): dropped and added back, its index with it.
+    name: 'generated VIRTUAL -> STORED, indexed',
+    ddl: 'ALTER TABLE gen DROP INDEX ix_v, DROP COLUMN v, ADD COLUMN v INT AS (qty + 1) STORED AFTER qty, ADD KEY ix_v (v, id)',
+    sql: /DROP INDEX `ix_v`, DROP COLUMN `v`, ADD COLUMN `v` INT GENERATED ALWAYS AS \(`qty` \+ 1\) STORED AFTER `qty`, ADD KEY `ix_v` \(`v`, `id`\)/,
+    destructive: false,
+  },
+  {
+    // MariaDB refuses INSTANT (1845) and LOCK=NONE (1846) beside an indexed VIRTUAL column.
+    name: 'ADD COLUMN on a table with an indexed VIRTUAL column is not INSTANT',
+    ddl: 'ALTER TABLE gen ADD COLUMN note INT NULL',
+    sql: /^ALTER TABLE `gen` ADD COLUMN `note` INT NULL$/,
+    algorithm: 'COPY',
   },
   { name: 'INVISIBLE column', ddl: 'ALTER TABLE film ADD COLUMN secret INT INVISIBLE', sql: /INVISIBLE/ },
   { name: 'column comment', ddl: "ALTER TABLE film MODIFY qty INT NOT NULL DEFAULT 0 COMMENT 'how many'" },
