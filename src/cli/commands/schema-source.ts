@@ -26,6 +26,8 @@ export function serverOption(value: string | undefined): ServerInfo | undefined 
 export function sourceContext(ctx: CliContext, opts: SourceOpts): SourceContext {
   const server = serverOption(opts.server);
   const modelsPath = opts.models ?? process.env.CAREPOOL_MODELS;
+  // Each workspace (one per .sql source, one per verification) notes the same fallback: say it once.
+  const said = new Set<string>();
   return {
     targets: async () => (await ctx.registry()).list(),
     migrationsDir: opts.dir ?? defaultMigrationsDir(),
@@ -33,7 +35,11 @@ export function sourceContext(ctx: CliContext, opts: SourceOpts): SourceContext 
     ...(server ? { server } : {}),
     home: ctx.config().home,
     cwd: process.cwd(),
-    onNote: (m) => ctx.out.note(m),
+    onNote: (m) => {
+      if (said.has(m)) return;
+      said.add(m);
+      ctx.out.note(m);
+    },
   };
 }
 

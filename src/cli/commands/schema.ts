@@ -55,8 +55,10 @@ export function registerSchema(program: Command, ctx: CliContext): void {
         );
       } else {
         for (const n of notCompared) ctx.out.note(`NOT compared: ${n}`);
+        // With --sql the whole output is a script to apply as printed: the summary becomes SQL comments.
+        const c = opts.sql ? '-- ' : '';
         ctx.out.line(
-          `${ops.length} difference(s) from ${a} to ${b}:\n  ${ops.map(describeOperation).join('\n  ')}`,
+          `${c}${ops.length} difference(s) from ${a} to ${b}:\n${c}  ${ops.map(describeOperation).join(`\n${c}  `)}`,
         );
         if (opts.sql) {
           // Statements for the server FROM lives on (they are applied to it), else --server, else MySQL 8.0.
