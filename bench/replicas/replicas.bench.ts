@@ -42,9 +42,9 @@ async function main(): Promise<void> {
     const state = await startSandbox({ home, ports: 'free', profiles: ['gcp'], replicas: 1 });
     const env = sandboxEnv(state);
     const { CAREPOOL_TARGET_GCP_REPLICAS: _replicas, ...direct } = env;
-    const open = (extra: Record<string, string>, fleetWide = true) =>
+    const open = (extra: Record<string, string>, fleetWide = true, settleMs?: number) =>
       new TargetRegistry(loadConfig({ env: { ...extra }, dotenv: false, cwd: home }), {
-        replicas: { fleetWide },
+        replicas: { fleetWide, ...(settleMs === undefined ? {} : { settleMs }) },
       });
     // As the web app builds it with security on: every access audited, which fleet-wide RYW reads.
     const audited = (registry: TargetRegistry) =>
@@ -78,17 +78,21 @@ async function main(): Promise<void> {
     const plainReplica = open({ ...direct, CAREPOOL_TARGET_GCP_URL: replicaUrl });
     // The same router with per-instance read-your-writes only (no check on the primary per read).
     const routedLocal = open(env, false);
+    // Fleet-wide without reusing checks (settleMs 0: every check covers only reads that began before it).
+    const routedNoReuse = open(env, true, 0);
     const routedAudited = open(env);
     const straightAudited = open(direct);
     const router = routed.get('gcp').replicas;
     const localRouter = routedLocal.get('gcp').replicas;
     const auditedRouter = routedAudited.get('gcp').replicas;
-    if (!router || !localRouter || !auditedRouter) throw new Error('no router');
-    await Promise.all([router.start(), localRouter.start(), auditedRouter.start()]);
+    const noReuseRouter = routedNoReuse.get('gcp').replicas;
+    if (!router || !localRouter || !auditedRouter || !noReuseRouter) throw new Error('no router');
+    await Promise.all([router.start(), localRouter.start(), auditedRouter.start(), noReuseRouter.start()]);
     const clinics = {
       straight: new Clinic({ registry: straight }),
       routed: new Clinic({ registry: routed }),
       routedLocal: new Clinic({ registry: routedLocal }),
+      routedNoReuse: new Clinic({ registry: routedNoReuse }),
       replica: new Clinic({ registry: plainReplica }),
       straightAudited: audited(straightAudited),
       routedAudited: audited(routedAudited),
@@ -112,6 +116,7 @@ async function main(): Promise<void> {
       'straight',
       'routed',
       'routedLocal',
+      'routedNoReuse',
       'replica',
       'straightAudited',
       'routedAudited',
@@ -130,12 +135,37 @@ async function main(): Promise<void> {
     }
     const counts = router.counts();
     const auditedCounts = auditedRouter.counts();
+    const noReuseCounts = noReuseRouter.counts();
+    const noReuseRatio = median(cpu.routedNoReuse) / median(cpu.straight);
+    // One check's CPU in this process, measured alone: the same query shapes, sequentially, on the primary's
+    // pool (urgent acquire, as the router sends them), against a bare SELECT 1.
+    const primaryPool = straight.get('gcp').pool;
+    const perQuery = async (text: string, values: unknown[]): Promise<number> => {
+      const n = 2000;
+      const before = process.cpuUsage();
+      for (let k = 0; k < n; k++)
+        await primaryPool.withConnection((c) => c.query(text, values), 'bench', true);
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / n;
+    };
+    const positionQ = sql`SELECT @@GLOBAL.gtid_binlog_pos AS g, NULL AS w`;
+    const writersQ = sql`SELECT @@GLOBAL.gtid_binlog_pos AS g, (SELECT GROUP_CONCAT(DISTINCT actor SEPARATOR '\n')
+      FROM carepool_audit WHERE actor IN (${'bench-reader'}) AND at >= NOW(3) - INTERVAL ${6_000_000} MICROSECOND
+      AND action IN ('create', 'update', 'delete')) AS w`;
+    const checkCpu = { select1: [] as number[], position: [] as number[], writers: [] as number[] };
+    for (let r = 0; r < 3; r++) {
+      checkCpu.select1.push(await perQuery('SELECT 1 AS one', []));
+      checkCpu.position.push(await perQuery(positionQ.text, [...positionQ.values]));
+      checkCpu.writers.push(await perQuery(writersQ.text, [...writersQ.values]));
+    }
     const ratio = median(cpu.routed) / median(cpu.straight);
     const localRatio = median(cpu.routedLocal) / median(cpu.straight);
     const auditedRatio = median(cpu.routedAudited) / median(cpu.straightAudited);
     const routerOnly = median(cpu.routed) / median(cpu.replica);
     await Promise.all(
-      [plainReplica, straight, routed, routedLocal, routedAudited, straightAudited].map((r) => r.close(1000)),
+      [plainReplica, straight, routed, routedLocal, routedNoReuse, routedAudited, straightAudited].map((r) =>
+        r.close(1000),
+      ),
     );
 
     // 2. Read-your-writes with replication delayed.
@@ -234,6 +264,11 @@ async function main(): Promise<void> {
             cpu.routedLocal.map((v) => v.toFixed(0)).join(', '),
           ],
           [
+            'through the router, fleet-wide without reusing checks (`settleMs: 0`, the previous behaviour)',
+            us(median(cpu.routedNoReuse)),
+            cpu.routedNoReuse.map((v) => v.toFixed(0)).join(', '),
+          ],
+          [
             'straight to the replica (its URL as a plain target, no router)',
             us(median(cpu.replica)),
             cpu.replica.map((v) => v.toFixed(0)).join(', '),
@@ -251,7 +286,9 @@ async function main(): Promise<void> {
         ],
       ),
       '',
-      `Fleet-wide read-your-writes: without audited writes (the first routed row) every read of a named client asks the primary for its GTID position; with audit on, the same query also asks whether the actor wrote in the window, and only then waits. Ratios: routed / straight **${ratio.toFixed(3)}x** (fleet-wide, unaudited), **${localRatio.toFixed(3)}x** (per-instance only), **${auditedRatio.toFixed(3)}x** (audited, fleet-wide). Audited router: ${auditedCounts.fleetChecks} reads checked in ${auditedCounts.fleetQueries} batched queries on the primary (unaudited: ${counts.fleetChecks} in ${counts.fleetQueries}), ${auditedCounts.fleetRecentWriters} found a recent write.`,
+      `Fleet-wide read-your-writes: without audited writes (the first routed row) every read of a named client needs the primary's GTID position; with audit on, the same query also asks whether the actor wrote in the window, and only then waits. Checks are shared: reads that begin before a check is sent join it, and (default \`settleMs\` 10, writes answering 10 ms after their commit) reads that begin at most 10 ms after a check was sent reuse it. Ratios: routed / straight **${ratio.toFixed(3)}x** (fleet-wide, unaudited), **${localRatio.toFixed(3)}x** (per-instance only), **${noReuseRatio.toFixed(3)}x** (fleet-wide without reuse), **${auditedRatio.toFixed(3)}x** (audited, fleet-wide). Reads checked / queries on the primary: unaudited ${counts.fleetChecks} / ${counts.fleetQueries} (${counts.fleetReused} reused a check sent before them), audited ${auditedCounts.fleetChecks} / ${auditedCounts.fleetQueries} (${auditedCounts.fleetReused} reused; ${auditedCounts.fleetRecentWriters} found a recent write), without reuse ${noReuseCounts.fleetChecks} / ${noReuseCounts.fleetQueries}.`,
+      '',
+      `**One check's CPU in this process**, measured alone (2,000 sequential queries on the primary's pool with the urgent acquire the router uses, 3 rounds, median): bare \`SELECT 1\` ${us(median(checkCpu.select1))}, position-only check ${us(median(checkCpu.position))}, position + recent writers of one actor ${us(median(checkCpu.writers))} (rounds: ${[checkCpu.select1, checkCpu.position, checkCpu.writers].map((l) => l.map((v) => v.toFixed(0)).join('/')).join('; ')}).`,
       '',
       `Ratio routed / straight: **${ratio.toFixed(3)}x** (goal <= 1.05x: ${ratio <= 1.05 ? 'met' : 'NOT met'}). Routed / straight to the same replica (the router's own cost): **${routerOnly.toFixed(3)}x**. Router counts over the rounds: ${counts.replicaReads} reads on the replica, ${counts.primaryReads} on the primary.`,
       '',

@@ -110,4 +110,14 @@ export function registerReplicaMetrics(metrics: Registry, targets: TargetRegistr
     'Fleet-wide checks that found a recent write by the reader: the read waited for the primary position.',
     (c) => c.fleetRecentWriters,
   );
+  routerCount(
+    'carepool_router_fleet_queries_total',
+    'Queries on the primary that answered fleet-wide checks (reads share them: in flight, or sent at most settleMs before the read).',
+    (c) => c.fleetQueries,
+  );
+  routerCount(
+    'carepool_router_causal_waits_shared_total',
+    'Read-your-writes waits on a replica avoided: another read was waiting for the same position, or it was known applied.',
+    (c) => c.causalWaitsShared,
+  );
 }

@@ -1,8 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import type { ReplicaConfig, TargetConfig } from '../config/index.js';
 import { captureGtids } from '../db/gtid.js';
 import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
+import { type FleetAnswer, FleetChecks, settleUntil } from './fleet-ryw.js';
+import { gtidCovers } from './gtid-set.js';
 import { LagMonitor, type ReplicaStatus } from './monitor.js';
 
 /** Tuning for {@link ReplicaRouter} (defaults suit production; tests shorten them). */
@@ -20,6 +23,12 @@ export interface RouterOptions {
    * or sticky sessions).
    */
   readonly fleetWide?: boolean;
+  /**
+   * Fleet-wide only: how long (ms) a write through the router waits after its commit before it answers
+   * (default 10). A read may then reuse a check on the primary sent up to this long before the read began
+   * (see {@link FleetChecks}): fewer checks for a little write latency. Every instance must use the same value.
+   */
+  readonly settleMs?: number;
   /**
    * Share of the primary's pool that reads falling back to the primary may hold at once (default 0.5, at
    * least one read): beyond it such reads get 503 CAREPOOL_REPLICA_FALLBACK_SATURATED, so writes keep room.
@@ -41,6 +50,10 @@ export interface RouteCounts {
   readonly fleetRecentWriters: number;
   /** Queries on the primary those checks took. */
   readonly fleetQueries: number;
+  /** Checks answered by a query sent before the read began (at most `settleMs` before). */
+  readonly fleetReused: number;
+  /** Causal waits avoided: shared with a read needing the same position, or it is known applied. */
+  readonly causalWaitsShared: number;
   /** Fallback reads refused because the cap on the primary was reached (503). */
   readonly fallbackRefused: number;
 }
@@ -86,9 +99,13 @@ export class ReplicaRouter {
   #fallbacks = 0;
   /** How far back (ms) a write by the actor makes a read wait for the primary's position. */
   readonly #writeWindowMs: number;
-  /** The next fleet-wide check, not sent yet (reads arriving now join it), and the one in flight. */
-  #batch: Batch | undefined;
-  #batchInFlight: Promise<unknown> = Promise.resolve();
+  readonly #settleMs: number;
+  readonly #checks: FleetChecks;
+  /** Per replica: a position it is known to have applied (a wait succeeded), until `until` (ms). */
+  readonly #applied: ({ gtid: string; until: number } | undefined)[];
+  /** Per replica: waits in flight by position, shared by the reads that need the same one. */
+  readonly #waits: Map<string, Promise<boolean>>[];
+  readonly #pollMs: number;
   #counts = {
     primaryReads: 0,
     replicaReads: 0,
@@ -97,6 +114,7 @@ export class ReplicaRouter {
     fleetChecks: 0,
     fleetRecentWriters: 0,
     fleetQueries: 0,
+    causalWaitsShared: 0,
     fallbackRefused: 0,
   };
 
@@ -109,7 +127,11 @@ export class ReplicaRouter {
     this.primary = primary;
     this.maxLagMs = config.maxLagMs;
     this.replicas = config.urls.map((url, i) =>
-      makeReplica({ name: `${primary.name}-replica-${i + 1}`, url, pool: primary.config.pool }),
+      makeReplica({
+        name: `${primary.name}-replica-${i + 1}`,
+        url,
+        pool: config.pool ?? primary.config.pool,
+      }),
     );
     const interval = options.pollIntervalMs ?? 500;
     this.monitor = new LagMonitor(primary, this.replicas, config.maxLagMs, interval);
@@ -120,7 +142,13 @@ export class ReplicaRouter {
     this.#fleetWide = options.fleetWide ?? true;
     // An eligible replica had lag <= bound at a poll at most max(3 intervals, 2 s) ago, sampled at the poll
     // interval's resolution: a write older than that (plus a second) is on it.
-    this.#writeWindowMs = config.maxLagMs + Math.max(3 * interval, 2000) + interval + 1000;
+    // A check reused `settleMs` after it ran looks back that much less far from the read: add it.
+    this.#settleMs = Math.max(0, options.settleMs ?? 10);
+    this.#writeWindowMs = config.maxLagMs + Math.max(3 * interval, 2000) + interval + 1000 + this.#settleMs;
+    this.#checks = new FleetChecks((actors, sent) => this.#checkBatch(actors, sent), this.#settleMs);
+    this.#applied = this.replicas.map(() => undefined);
+    this.#waits = this.replicas.map(() => new Map());
+    this.#pollMs = interval;
     this.#fallbackShare = Math.min(1, Math.max(0, options.fallbackShare ?? 0.5));
   }
 
@@ -138,7 +166,7 @@ export class ReplicaRouter {
 
   /** Where reads went so far. */
   counts(): RouteCounts {
-    return { ...this.#counts };
+    return { ...this.#counts, fleetReused: this.#checks.reused };
   }
 
   /**
@@ -147,6 +175,7 @@ export class ReplicaRouter {
    * fleet-wide check: its writes through other instances are honoured too.
    */
   async read<T>(client: string | undefined, fn: (target: Target) => Promise<T>, actor?: string): Promise<T> {
+    const began = performance.now();
     if (this.#started === undefined) await this.start();
     const token = client === undefined ? undefined : this.#token(client);
     if (token && token.gtid === undefined) return this.#onPrimary(fn);
@@ -157,13 +186,13 @@ export class ReplicaRouter {
     if (client !== undefined && this.#fleetWide) {
       // The client may have written through another instance: if so (or if that is unknown: no actor),
       // wait for all the primary has now.
-      const recent = await this.#recentWrite(actor).catch(() => undefined);
+      const recent = await this.#recentWrite(actor, began).catch(() => undefined);
       if (recent === undefined) return this.#onPrimary(fn);
       if (recent.wrote && recent.position !== '') gtid = recent.position;
     }
-    if (gtid !== undefined && !this.monitor.hasApplied(i, gtid)) {
+    if (gtid !== undefined && !this.#knownApplied(i, gtid)) {
       this.#counts.causalWaits++;
-      if (!(await this.#waitFor(replica, gtid))) {
+      if (!(await this.#sharedWait(i, gtid))) {
         this.#counts.causalWaitTimeouts++;
         this.monitor.count(i, 'failover');
         return this.#onPrimary(fn);
@@ -177,6 +206,7 @@ export class ReplicaRouter {
     } catch (error) {
       if (!isDatabaseFailure(error)) throw error;
       this.monitor.markDown(i, `a read failed: ${(error as Error).message}`);
+      this.#applied[i] = undefined;
       this.monitor.count(i, 'failover');
       return this.#onPrimary(fn);
     }
@@ -184,7 +214,16 @@ export class ReplicaRouter {
 
   /** Runs the write `fn` on the primary and remembers its GTID for `client`'s later reads. */
   async write<T>(client: string | undefined, fn: (target: Target) => Promise<T>): Promise<T> {
-    const { result, gtid } = await captureGtids(() => fn(this.primary));
+    let captured: Awaited<ReturnType<typeof captureGtids<T>>>;
+    try {
+      captured = await captureGtids(() => fn(this.primary));
+    } catch (error) {
+      // The write may have committed (lost connection after COMMIT): answer no sooner than a success would.
+      if (this.#fleetWide) await settleUntil(performance.now() + this.#settleMs);
+      throw error;
+    }
+    const committed = performance.now();
+    const { result, gtid } = captured;
     if (client !== undefined) {
       this.#tokens.delete(client);
       this.#tokens.set(client, { ...(gtid === undefined ? {} : { gtid }), until: Date.now() + this.#ttlMs });
@@ -193,6 +232,8 @@ export class ReplicaRouter {
         if (oldest !== undefined) this.#tokens.delete(oldest);
       }
     }
+    // Fleet-wide: answer `settleMs` after the commit, so reads may share checks sent that long before them.
+    if (this.#fleetWide) await settleUntil(committed + this.#settleMs);
     return result;
   }
 
@@ -229,6 +270,38 @@ export class ReplicaRouter {
     return best;
   }
 
+  /** Whether replica `i` has applied `gtid`: by the monitor's last sample, or a recent successful wait. */
+  #knownApplied(i: number, gtid: string): boolean {
+    const known = this.#applied[i];
+    if (known !== undefined && known.until > Date.now()) {
+      if (known.gtid === gtid || gtidCovers(this.monitor.flavor, known.gtid, gtid)) {
+        this.#counts.causalWaitsShared++;
+        return true;
+      }
+    }
+    return this.monitor.hasApplied(i, gtid);
+  }
+
+  /**
+   * Waits on replica `i` for `gtid`; reads needing the same position share one wait. A success is
+   * remembered for a poll interval (positions only grow; the monitor re-checks the replica by then).
+   */
+  #sharedWait(i: number, gtid: string): Promise<boolean> {
+    const waits = this.#waits[i] as Map<string, Promise<boolean>>;
+    const inFlight = waits.get(gtid);
+    if (inFlight !== undefined) {
+      this.#counts.causalWaitsShared++;
+      return inFlight;
+    }
+    const wait = this.#waitFor(this.replicas[i] as Target, gtid).then((ok) => {
+      waits.delete(gtid);
+      if (ok) this.#applied[i] = { gtid, until: Date.now() + this.#pollMs };
+      return ok;
+    });
+    waits.set(gtid, wait);
+    return wait;
+  }
+
   async #waitFor(replica: Target, gtid: string): Promise<boolean> {
     const seconds = this.#waitMs / 1000;
     try {
@@ -245,56 +318,47 @@ export class ReplicaRouter {
 
   /**
    * Whether `actor` wrote (create, update, delete in `carepool_audit`, committed with the write; times in the
-   * server's clock) within the write window, and the primary's GTID position now. Concurrent reads share one
-   * query on the primary: a batch is sent only after every read in it began (never one already in flight).
-   * Without an actor (writes not audited) any write may be the client's: `wrote` is true.
+   * server's clock) within the write window, and the primary's GTID position. Reads share checks on the
+   * primary ({@link FleetChecks}): one in flight at a time, reused for reads that began at most `settleMs`
+   * after it was sent. Without an actor (writes not audited) any write may be the client's: `wrote` is true.
    */
-  async #recentWrite(actor: string | undefined): Promise<{ position: string; wrote: boolean }> {
+  async #recentWrite(
+    actor: string | undefined,
+    began: number,
+  ): Promise<{ position: string; wrote: boolean }> {
     this.#counts.fleetChecks++;
-    let batch = this.#batch;
-    if (batch === undefined) {
-      const next: Batch = {
-        actors: new Set(),
-        answer: Promise.resolve({ position: '', writers: new Set() }),
-      };
-      next.answer = this.#batchInFlight.then(() => {
-        if (this.#batch === next) this.#batch = undefined;
-        return this.#checkBatch(next.actors);
-      });
-      this.#batchInFlight = next.answer.catch(() => undefined);
-      this.#batch = next;
-      batch = next;
-    }
     const key = actor?.slice(0, 64);
-    if (key !== undefined) batch.actors.add(key);
-    const { position, writers } = await batch.answer;
+    const { position, writers } = await this.#checks.ask(key, began);
     const wrote = key === undefined || writers.has(key);
     if (wrote) this.#counts.fleetRecentWriters++;
     return { position, wrote };
   }
 
   /** One query on the primary: its GTID position, and which of `actors` wrote within the window. */
-  async #checkBatch(actors: ReadonlySet<string>): Promise<{ position: string; writers: Set<string> }> {
+  async #checkBatch(actors: ReadonlySet<string>, sent: () => void): Promise<FleetAnswer> {
     this.#counts.fleetQueries++;
     const position =
       this.monitor.flavor === 'mariadb' ? sql`@@GLOBAL.gtid_binlog_pos` : sql`@@GLOBAL.gtid_executed`;
     const list = [...actors].map((a) => sql`${a}`);
-    const since = this.#writeWindowMs * 1000;
     const writers =
       list.length === 0
         ? sql`NULL`
         : sql`(SELECT GROUP_CONCAT(DISTINCT actor SEPARATOR '\n') FROM carepool_audit
-            WHERE actor IN (${sql.join(list)}) AND at >= NOW(3) - INTERVAL ${since} MICROSECOND
+            WHERE actor IN (${sql.join(list)}) AND at >= NOW(3) - INTERVAL ${this.#writeWindowMs * 1000} MICROSECOND
             AND action IN ('create', 'update', 'delete'))`;
     const q = sql`SELECT ${position} AS g, ${writers} AS w`;
     // Urgent (served before queued requests, like the audit's batches): one check is in flight at a time,
     // and reads on replicas must not queue behind a saturated primary's requests for it.
     const { rows } = await this.primary.pool.withConnection(
-      (conn) => conn.query<{ g: string | null; w: string | null }>(q.text, q.values),
+      (conn) => {
+        sent();
+        return conn.query<{ g: string | null; w: string | null }>(q.text, q.values);
+      },
       'replica read-your-writes check',
       true,
     );
-    return { position: rows[0]?.g ?? '', writers: new Set(rows[0]?.w?.split('\n') ?? []) };
+    const w = rows[0]?.w;
+    return { position: rows[0]?.g ?? '', writers: w ? new Set(w.split('\n')) : NO_WRITERS };
   }
 
   /** Most reads that may fall back to the primary at once: a share of its pool, at least one. */
@@ -322,11 +386,7 @@ export class ReplicaRouter {
   }
 }
 
-/** Reads waiting for one fleet-wide check on the primary. */
-interface Batch {
-  readonly actors: Set<string>;
-  answer: Promise<{ position: string; writers: Set<string> }>;
-}
+const NO_WRITERS: ReadonlySet<string> = new Set();
 
 /** A failure of the server or connection (retry elsewhere), not an answer about the data. */
 function isDatabaseFailure(error: unknown): boolean {
