@@ -73,14 +73,15 @@ export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
       }
       const migrateRaw = get(`${prefix}MIGRATE_URL`);
       const url = parseConnectionUrl(urlVar, raw as string);
+      const pool = readPool(get, prefix, globalPool);
       targets.push({
         name,
         url,
         ...(migrateRaw === undefined
           ? {}
           : { migrateUrl: parseConnectionUrl(`${prefix}MIGRATE_URL`, migrateRaw) }),
-        pool: readPool(get, prefix, globalPool),
-        ...readReplicaConfig(get, prefix, url),
+        pool,
+        ...readReplicaConfig(get, prefix, url, pool),
       });
     }
   } else {

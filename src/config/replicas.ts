@@ -1,10 +1,18 @@
+import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { type ConnectionSpec, parseConnectionUrl } from './connection-url.js';
+import { POOL_SETTINGS, type PoolSettings } from './schema.js';
 
 /** A target's read replicas (`CAREPOOL_TARGET_<NAME>_REPLICAS`) and how stale a read from them may be. */
 export interface ReplicaConfig {
-  /** One URL per replica; each gets its own pool with the target's pool settings. */
+  /** One URL per replica; each gets its own pool with {@link ReplicaConfig.pool}. */
   readonly urls: readonly ConnectionSpec[];
+  /**
+   * Each replica's pool settings: the target's, with each setting overridden by
+   * `CAREPOOL_TARGET_<NAME>_REPLICA_<SETTING>`, else `CAREPOOL_REPLICA_<SETTING>` (e.g. `..._REPLICA_POOL_MAX`).
+   * Absent in hand-built configs: the target's pool settings.
+   */
+  readonly pool?: PoolSettings;
   /**
    * Replicas lagging more than this (milliseconds) are skipped (`CAREPOOL_READ_MAX_LAG_MS`, default 1000;
    * per target `CAREPOOL_TARGET_<NAME>_READ_MAX_LAG_MS`).
@@ -18,17 +26,21 @@ const MAX_LAG_LIMIT = 3_600_000;
 const MAX_REPLICAS = 10;
 
 /**
- * Reads `<prefix>REPLICAS` (comma-separated URLs) and the lag bound for one target. Absent or empty: no
- * replicas. Bad values throw CAREPOOL_CONFIG_INVALID naming the variable, with an example.
+ * Reads `<prefix>REPLICAS` (comma-separated URLs), the lag bound and the replicas' pool settings for one
+ * target whose own pool settings are `targetPool`. Absent or empty: no replicas. Bad values (also of the
+ * replica pool overrides when there are no replicas) throw CAREPOOL_CONFIG_INVALID naming the variable,
+ * with an example.
  */
 export function readReplicaConfig(
   get: (name: string) => string | undefined,
   prefix: string,
   primary: ConnectionSpec,
+  targetPool: PoolSettings,
 ): { readonly replicas?: ReplicaConfig } {
   const variable = `${prefix}REPLICAS`;
   const globalLag = readLag(get, 'CAREPOOL_READ_MAX_LAG_MS', DEFAULT_READ_MAX_LAG_MS);
   const maxLagMs = readLag(get, `${prefix}READ_MAX_LAG_MS`, globalLag);
+  const pool = readReplicaPool(get, prefix, targetPool);
   const raw = get(variable);
   if (raw === undefined) return {};
   const parts = raw.split(',').map((p) => p.trim());
@@ -56,7 +68,49 @@ export function readReplicaConfig(
         EXAMPLE,
       );
   }
-  return { replicas: { urls, maxLagMs } };
+  return { replicas: { urls, maxLagMs, pool } };
+}
+
+/**
+ * The replicas' pool settings: per setting, `<prefix>REPLICA_<SETTING>`, else `CAREPOOL_REPLICA_<SETTING>`,
+ * else the target's value. Validated like the target's own (same ranges; POOL_MIN at most POOL_MAX).
+ */
+export function readReplicaPool(
+  get: (name: string) => string | undefined,
+  prefix: string,
+  targetPool: PoolSettings,
+): PoolSettings {
+  const out: Record<string, number | undefined> = { ...targetPool };
+  const from: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(POOL_SETTINGS)) {
+    const names = [`${prefix}REPLICA_${spec.env}`, `CAREPOOL_REPLICA_${spec.env}`];
+    const name = names.find((n) => get(n) !== undefined);
+    if (name === undefined) continue;
+    const raw = get(name) as string;
+    const parsed = (spec.schema as z.ZodType<number>).safeParse(raw);
+    if (!parsed.success)
+      invalid(name, `"${raw.slice(0, 40)}" is not ${allowed(spec.schema, name)}`, spec.example);
+    out[key] = parsed.data;
+    from[key] = name;
+  }
+  const pool = out as unknown as PoolSettings;
+  if (pool.min > pool.max) {
+    const culprit = from.min ?? from.max ?? `${prefix}REPLICA_POOL_MIN`;
+    invalid(
+      culprit,
+      `makes the replicas' pool min ${pool.min} exceed their pool max ${pool.max}`,
+      culprit.endsWith('POOL_MAX') ? String(pool.min) : String(Math.min(2, pool.max)),
+    );
+  }
+  return pool;
+}
+
+/** "a whole number from 1 to 1000", from a schema's bounds (as the target's own settings say it). */
+function allowed(schema: z.ZodType, name: string): string {
+  const { minValue, maxValue } = schema as { minValue?: number | null; maxValue?: number | null };
+  const range =
+    typeof minValue === 'number' && typeof maxValue === 'number' ? ` from ${minValue} to ${maxValue}` : '';
+  return `a whole number${range}${name.endsWith('_MS') ? ' (milliseconds)' : ''}`;
 }
 
 const EXAMPLE = 'mysql://app:secret@replica1.example.com:3306/clinic?ssl-mode=VERIFY_IDENTITY';

@@ -65,3 +65,58 @@ describe('replica configuration', () => {
     expect(bad.message).not.toContain('s3cr3t-pw');
   });
 });
+
+describe('replica pool settings', () => {
+  const r = 'mysql://app:pw@r1.example.com:3306/clinic';
+
+  it("default to the target's pool settings, per setting overridden by CAREPOOL_[TARGET_<NAME>_]REPLICA_<SETTING>", () => {
+    const same = load({ CAREPOOL_TARGET_AZURE_REPLICAS: r, CAREPOOL_TARGET_AZURE_POOL_MAX: '30' }).targets[0];
+    expect(same?.replicas?.pool).toEqual(same?.pool);
+    const t = load({
+      CAREPOOL_TARGET_AZURE_REPLICAS: r,
+      CAREPOOL_POOL_MAX: '30',
+      CAREPOOL_REPLICA_POOL_MAX: '12',
+      CAREPOOL_REPLICA_ACQUIRE_TIMEOUT_MS: '900',
+      CAREPOOL_TARGET_AZURE_REPLICA_ACQUIRE_TIMEOUT_MS: '700',
+      CAREPOOL_TARGET_AZURE_REPLICA_STATEMENT_TIMEOUT_MS: '2500',
+      CAREPOOL_TARGET_AZURE_REPLICA_POOL_MIN: '2',
+    }).targets[0];
+    expect(t?.pool.max).toBe(30);
+    expect(t?.pool.acquireTimeoutMs).toBe(2000);
+    expect(t?.replicas?.pool).toMatchObject({
+      max: 12,
+      min: 2,
+      acquireTimeoutMs: 700,
+      statementTimeoutMs: 2500,
+      connectTimeoutMs: t?.pool.connectTimeoutMs,
+      idleTimeoutMs: t?.pool.idleTimeoutMs,
+    });
+    // The per-target replica setting beats the global one, which beats the target's own.
+    expect(
+      load({
+        CAREPOOL_TARGET_AZURE_REPLICAS: r,
+        CAREPOOL_REPLICA_POOL_MAX: '12',
+        CAREPOOL_TARGET_AZURE_REPLICA_POOL_MAX: '5',
+      }).targets[0]?.replicas?.pool?.max,
+    ).toBe(5);
+  });
+
+  it('refuses bad values by variable name with an example, also when no replica is configured', () => {
+    expect(
+      failure({ CAREPOOL_TARGET_AZURE_REPLICAS: r, CAREPOOL_TARGET_AZURE_REPLICA_POOL_MAX: '0' }),
+    ).toMatchObject({ variable: 'CAREPOOL_TARGET_AZURE_REPLICA_POOL_MAX' });
+    const ms = failure({ CAREPOOL_REPLICA_CONNECT_TIMEOUT_MS: 'soon' });
+    expect(ms.variable).toBe('CAREPOOL_REPLICA_CONNECT_TIMEOUT_MS');
+    expect(ms.message).toMatch(
+      /whole number from 100 to 600000 \(milliseconds\)\. Example: CAREPOOL_REPLICA_CONNECT_TIMEOUT_MS=3000/,
+    );
+    // min above max once merged: names the variable that set the min.
+    const minMax = failure({
+      CAREPOOL_TARGET_AZURE_REPLICAS: r,
+      CAREPOOL_TARGET_AZURE_POOL_MAX: '4',
+      CAREPOOL_TARGET_AZURE_REPLICA_POOL_MIN: '6',
+    });
+    expect(minMax.variable).toBe('CAREPOOL_TARGET_AZURE_REPLICA_POOL_MIN');
+    expect(minMax.message).toMatch(/min 6 exceed their pool max 4/);
+  });
+});

@@ -100,6 +100,93 @@ describe('read-your-writes across two app instances without sticky sessions (rea
   }, 40_000);
 });
 
+describe('shared fleet-wide checks keep read-your-writes (real GTID replica, delayed)', () => {
+  it("reads reusing checks sent up to settleMs before them never miss the same client's write through another instance", async () => {
+    const env = { CAREPOOL_READ_MAX_LAG_MS: '600000' };
+    // A long settle makes reuse frequent: every read in the loops below may share a check sent 100 ms before.
+    const options = { settleMs: 100 };
+    const one = stack.open(env, 100, options);
+    const two = stack.open(env, 100, options);
+    // Unaudited clinics over the same routers: position-only checks, shared by every named client.
+    const { Clinic } = await import('../../src/clinic/index.js');
+    const plainOne = new Clinic({ registry: one.registry });
+    const plainTwo = new Clinic({ registry: two.registry });
+    await delayed(async () => {
+      await eventually(async () => (await two.router.statuses())[0]?.eligible === true);
+      const writer = client('shared-writer');
+      let stop = false;
+      // Background reads on instance 2, by the writer itself and by others, keep checks in flight and fresh.
+      const background = [writer, client('shared-busy')].flatMap((who) =>
+        [two.clinic, plainTwo].map(async (c) => {
+          while (!stop) await c.listPatients(who, 'gcp', { q: 'Shared' });
+        }),
+      );
+      let violations = 0;
+      try {
+        for (let i = 0; i < 6; i++) {
+          for (const [w, r] of [
+            [one.clinic, two.clinic],
+            [plainOne, plainTwo],
+          ] as const) {
+            const row = await w.createPatient(writer, 'gcp', patient(`Shared${i}`));
+            const got = await r.getPatient(writer, 'gcp', row.id).catch(notFound);
+            if (got === 'missing') violations++;
+            await w.updatePatient(writer, 'gcp', row.id, { contact_number: `557-${i}` });
+            const again = await r.getPatient(writer, 'gcp', row.id).catch(notFound);
+            if (again === 'missing' || again.contact_number !== `557-${i}`) violations++;
+          }
+        }
+      } finally {
+        stop = true;
+        await Promise.all(background);
+      }
+      expect(violations).toBe(0);
+      const counts = two.router.counts();
+      expect(counts.fleetReused).toBeGreaterThan(0);
+      expect(counts.fleetQueries).toBeLessThan(counts.fleetChecks);
+    });
+  }, 90_000);
+});
+
+describe('replica pool settings (CAREPOOL_[TARGET_<NAME>_]REPLICA_<SETTING>)', () => {
+  it("build each replica's pool with the overrides, and the fleet sizes it within its own POOL_MAX", async () => {
+    const { FLEET_DEFAULTS } = await import('../../src/config/fleet.js');
+    const { joinFleet } = await import('../../src/fleet/index.js');
+    const { registry, router, clinic } = stack.open({
+      CAREPOOL_POOL_MAX: '20',
+      CAREPOOL_TARGET_GCP_REPLICA_POOL_MAX: '6',
+      CAREPOOL_REPLICA_ACQUIRE_TIMEOUT_MS: '1500',
+    });
+    const replica = router.replicas[0];
+    if (!replica) throw new Error('no replica');
+    expect(replica.config.pool).toMatchObject({ max: 6, acquireTimeoutMs: 1500 });
+    expect(replica.pool.stats().max).toBe(6);
+    expect(registry.get('gcp').pool.stats().max).toBe(20);
+    // Reads still work through the smaller pool.
+    const row = await clinic.createPatient(client('pool-override'), 'gcp', patient('PoolOverride'));
+    expect((await clinic.getPatient(client('pool-override'), 'gcp', row.id)).id).toBe(row.id);
+
+    // Alone in a fleet: the replica's share is its own POOL_MAX (6), not the target's 20; a replica budget
+    // below that caps it (headroom leaving 4 of the replica's max_connections to the fleet).
+    const { rows } = await replica.sql.query<{ m: number }>(sql`SELECT @@GLOBAL.max_connections AS m`);
+    const maxConnections = Number(rows[0]?.m);
+    const roomy = await joinFleet(registry, { ...FLEET_DEFAULTS, heartbeatMs: 60_000, headroom: 10 });
+    expect(replica.pool.stats().max).toBe(6);
+    await roomy.leave();
+    const tight = await joinFleet(registry, {
+      ...FLEET_DEFAULTS,
+      heartbeatMs: 60_000,
+      headroom: maxConnections - 4,
+    });
+    try {
+      expect(replica.pool.stats().max).toBe(4);
+      expect(tight.status()[0]?.replicas).toEqual([expect.objectContaining({ poolMax: 4, maxConnections })]);
+    } finally {
+      await tight.leave();
+    }
+  }, 40_000);
+});
+
 describe('a cap on reads falling back to the primary when every replica is skipped', () => {
   it('holds at half the primary pool: the rest get 503 FALLBACK_SATURATED, writes still go through', async () => {
     const { clinic, router, registry } = stack.open({ CAREPOOL_POOL_MAX: '4' });
