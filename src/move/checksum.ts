@@ -42,9 +42,7 @@ function framed(c: MoveColumn): SqlQuery {
 
 /**
  * Types whose {@link columnText} never holds the separator `#` (digits, signs, points, exponents, date and
- * time punctuation, hex): they need no length in front. Framing only the other columns (and leaving
- * NOT NULL columns out of the bitmap) halved the fold's server time on the clinic's medical_records here
- * (780 → 380 ms per 300,000 rows on MariaDB 10.11).
+ * time punctuation, hex): their length need not be part of the row text.
  */
 const UNFRAMED_TYPES = new Set([
   'tinyint',
@@ -63,20 +61,35 @@ const UNFRAMED_TYPES = new Set([
   ...BINARY_TYPES,
 ]);
 
+/** Nullable columns per bitmap number (2^30 stays far inside BIGINT). */
+const BITMAP_WIDTH = 30;
+
 /**
- * The text every row hash is taken of: the columns joined by `#` (text-like ones framed) and the NULL bitmap
- * of the nullable columns (CONCAT_WS skips NULLs). It decodes one way only: the bitmap (fixed length, last)
- * says which columns are present, an unframed column runs to the next `#`, a framed one is its length long.
+ * The text every row hash is taken of: `CONCAT_WS('#', columns..., lengths..., bitmaps...)`, where the
+ * lengths are the character lengths of the text-like columns and the bitmaps number the nullable columns'
+ * NULLs (`ISNULL(a) + 2 * ISNULL(b) + ...`; CONCAT_WS skips NULLs, so NULL and '' differ by the bitmap).
+ * It decodes one way only, read from the end: the bitmap numbers (their count is fixed) say which columns
+ * are present, hence how many lengths precede them; then each text column is its length long and every
+ * other column runs to the next `#`. pt-table-checksum puts a length-free `CONCAT_WS` and an ISNULL string
+ * here; framing each text column in place (`5:hello`) and a bitmap of every column cost 2x the server time
+ * of this form on medical_records (MariaDB 10.11, bench/move), which is most of verify's time.
  * Both sides must be handed columns with the same `nullable` flags (compare.ts passes the union of both
- * servers'), or the bitmaps would differ in length.
+ * servers'), or the bitmaps would differ.
  */
 export function rowText(table: MoveTable): SqlQuery {
   const cols = storedColumns(table);
-  const fields = cols.map((c) => (UNFRAMED_TYPES.has(c.dataType) ? columnText(c) : framed(c)));
+  const texts = cols.filter((c) => !UNFRAMED_TYPES.has(c.dataType));
   const nullable = cols.filter((c) => c.nullable);
-  if (nullable.length > 0)
-    fields.push(sql`CONCAT(${sql.join(nullable.map((c) => sql`ISNULL(${sql.ident(c.name)})`))})`);
-  return sql`CONCAT_WS('#', ${sql.join(fields)})`;
+  const bitmaps: SqlQuery[] = [];
+  for (let i = 0; i < nullable.length; i += BITMAP_WIDTH) {
+    const group = nullable.slice(i, i + BITMAP_WIDTH);
+    bitmaps.push(sql.join(group.map((c, bit) => sql`${2 ** bit} * ISNULL(${sql.ident(c.name)})`), ' + '));
+  }
+  return sql`CONCAT_WS('#', ${sql.join([
+    ...cols.map(columnText),
+    ...texts.map((c) => sql`CHAR_LENGTH(${sql.ident(c.name)})`),
+    ...bitmaps,
+  ])})`;
 }
 
 /**
@@ -112,16 +125,20 @@ export async function chunkSum(session: MoveSession, table: MoveTable, range: Ke
   return { count: Number(row?.n ?? 0), sum: String(row?.x ?? 0), ms: performance.now() - started };
 }
 
-/** Keys and row hashes of a (small) range, in key order. */
+/** Keys and row hashes of (small) ranges, in key order. */
 export async function rowHashes(
   session: MoveSession,
   table: MoveTable,
-  range: KeyRange,
+  ranges: readonly KeyRange[],
 ): Promise<{ key: Key; hash: string }[]> {
   const pk = table.primaryKey;
+  const where = sql.join(
+    ranges.map((r) => sql`(${rangeCondition(pk, r)})`),
+    ' OR ',
+  );
   const { rows } = await session.query<Record<string, unknown>>(
     sql`SELECT ${columnList(pk)}, ${rowHash(table)} AS carepool_row_hash FROM ${sql.ident(table.name)}
-        WHERE ${rangeCondition(pk, range)} ${keyOrder(pk)}`,
+        WHERE ${where} ${keyOrder(pk)}`,
   );
   return rows.map((r) => ({ key: keyOf(r, pk), hash: String(r.carepool_row_hash) }));
 }

@@ -1,5 +1,5 @@
 import { sql } from '../db/sql.js';
-import { type MoveTable, storedColumns } from './catalog.js';
+import type { MoveTable } from './catalog.js';
 import {
   type BucketPlan,
   type BucketSum,
@@ -11,8 +11,9 @@ import {
   keySpan,
   planBuckets,
 } from './buckets.js';
-import { type ChunkSum, chunkSum, columnTexts, rowHashes } from './checksum.js';
-import { type Key, type KeyRange, keyAfter, keyText } from './keys.js';
+import { type ChunkSum, chunkSum } from './checksum.js';
+import { type Key, type KeyRange, keyAfter } from './keys.js';
+import { rowDiff } from './row-diff.js';
 import type { MoveSession } from './session.js';
 
 /** How one row differs: absent on the destination, only on the destination, or with other column values. */
@@ -211,11 +212,51 @@ async function bucketedChunk(
   const differing = differingBuckets(ba, bb);
   const ms = performance.now() - started;
   const fold = (s: BucketSum | undefined): ChunkSum => ({ count: s?.count ?? 0, sum: s?.sum ?? '0', ms: 0 });
-  for (const i of differing)
-    await bisect(a, b, pair, bucketRange(plan, i), fold(ba.get(i)), fold(bb.get(i)), leaf, stats, sink);
+  // Small differing buckets are read together, up to `leaf` rows and MAX_RANGES ranges a statement (adjacent
+  // ones as one range); a bucket larger than `leaf` (sparse keys, or rows outside the source's span) is bisected.
+  const batch: KeyRange[] = [];
+  let batchRows = 0;
+  let last = -2;
+  const flush = async () => {
+    if (batch.length > 0) await reportRows(a, b, pair, batch.splice(0), stats, sink);
+    batchRows = 0;
+  };
+  for (const i of differing) {
+    const [sa, sb] = [fold(ba.get(i)), fold(bb.get(i))];
+    const rows = Math.max(sa.count, sb.count);
+    if (rows > leaf) {
+      await bisect(a, b, pair, bucketRange(plan, i), sa, sb, leaf, stats, sink);
+      continue;
+    }
+    if (batchRows + rows > leaf || batch.length >= MAX_RANGES) await flush();
+    const range = bucketRange(plan, i);
+    const prev = batch.at(-1);
+    if (prev !== undefined && last === i - 1) batch[batch.length - 1] = { lo: prev.lo, hi: range.hi };
+    else batch.push(range);
+    batchRows += rows;
+    last = i;
+  }
+  await flush();
   // Only the fold sizes the next chunk: the cost of differences grows with the differing buckets, not with
   // the chunk, so smaller chunks would only add statements.
   return { rows: [total(ba), total(bb)], mismatched: differing.length > 0, ms };
+}
+
+/** Key ranges read in one statement at most (an OR of ranges the range optimizer seeks one by one). */
+const MAX_RANGES = 64;
+
+/** Compares `ranges` row by row and hands the differing rows to the sink. */
+async function reportRows(
+  a: MoveSession,
+  b: MoveSession,
+  pair: TablePair,
+  ranges: readonly KeyRange[],
+  stats: TableStats,
+  sink: DifferenceSink,
+): Promise<void> {
+  const diffs = await rowDiff(a, b, pair, ranges);
+  stats.differences += diffs.length;
+  if (diffs.length > 0) await sink(pair.a, diffs);
 }
 
 async function bisect(
@@ -231,18 +272,14 @@ async function bisect(
 ): Promise<void> {
   const table = pair.a;
   if (Math.max(sa.count, sb.count) <= leaf || sa.count === 0 || sb.count === 0) {
-    const diffs = await rowDiff(a, b, pair, range);
-    stats.differences += diffs.length;
-    if (diffs.length > 0) await sink(table, diffs);
+    await reportRows(a, b, pair, [range], stats, sink);
     return;
   }
   // Split at the median key of the side with more rows in the range (either side's key splits the key space).
   const [side, n] = sa.count >= sb.count ? [a, sa.count] : [b, sb.count];
   const mid = await keyAfter(side, table.name, table.primaryKey, range.lo, Math.floor(n / 2));
   if (mid === null) {
-    const diffs = await rowDiff(a, b, pair, range);
-    stats.differences += diffs.length;
-    if (diffs.length > 0) await sink(table, diffs);
+    await reportRows(a, b, pair, [range], stats, sink);
     return;
   }
   for (const half of [
@@ -253,47 +290,4 @@ async function bisect(
     stats.bisections++;
     if (ha.count !== hb.count || ha.sum !== hb.sum) await bisect(a, b, pair, half, ha, hb, leaf, stats, sink);
   }
-}
-
-/** The differing rows of a range: keys only on one side, and for keys on both, the columns that differ. */
-async function rowDiff(
-  a: MoveSession,
-  b: MoveSession,
-  pair: TablePair,
-  range: KeyRange,
-): Promise<RowDifference[]> {
-  const table = pair.a;
-  const [ra, rb] = await Promise.all([rowHashes(a, pair.a, range), rowHashes(b, pair.b, range)]);
-  const inB = new Map(rb.map((r) => [keyText(r.key), r]));
-  const inA = new Set(ra.map((r) => keyText(r.key)));
-  const named = (key: Key) => Object.fromEntries(table.primaryKey.map((c, i) => [c, key[i]]));
-  const out: RowDifference[] = [];
-  const changed: Key[] = [];
-  for (const r of ra) {
-    const other = inB.get(keyText(r.key));
-    if (other === undefined)
-      out.push({ table: table.name, kind: 'missing', key: named(r.key), keyParts: r.key });
-    else if (other.hash !== r.hash) changed.push(r.key);
-  }
-  for (const r of rb) {
-    if (!inA.has(keyText(r.key)))
-      out.push({ table: table.name, kind: 'extra', key: named(r.key), keyParts: r.key });
-  }
-  if (changed.length > 0) {
-    const [ta, tb] = await Promise.all([columnTexts(a, pair.a, changed), columnTexts(b, pair.b, changed)]);
-    const cols = storedColumns(table);
-    for (const key of changed) {
-      const va = ta.get(keyText(key));
-      const vb = tb.get(keyText(key));
-      const columns = cols
-        .filter((_c, i) => {
-          const x = va?.[`carepool_c${i}`] ?? null;
-          const y = vb?.[`carepool_c${i}`] ?? null;
-          return x === null || y === null ? x !== y : String(x) !== String(y);
-        })
-        .map((c) => c.name);
-      out.push({ table: table.name, kind: 'changed', key: named(key), keyParts: key, columns });
-    }
-  }
-  return out;
 }
