@@ -1,4 +1,4 @@
-import { sql } from '../db/sql.js';
+import { type SqlQuery, sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
 import { type MoveTable, storedColumns } from './catalog.js';
@@ -11,9 +11,17 @@ import {
   truncate,
 } from './copy-plan.js';
 import { columnList, keyOrder, rangeCondition } from './keys.js';
-import { chooseMethod, type LoadMethod, localInfileAllowed, prepareLoader, writeRows } from './load.js';
+import {
+  chooseMethod,
+  type LoadMethod,
+  localInfileAllowed,
+  prepareLoader,
+  writeLines,
+  writeRows,
+} from './load.js';
 import { type CopyManifest, type ManifestChunk, ManifestWriter, readManifest } from './manifest.js';
 import type { SchemaVia } from './schema.js';
+import { serverLine } from './rows.js';
 import { type MoveSession, moveSpec, openMoveSession, withMoveSession } from './session.js';
 import { openSnapshot, type SnapshotInfo } from './snapshot.js';
 
@@ -275,8 +283,29 @@ async function copyChunk(
   method: LoadMethod,
   mode: { readonly redo: boolean; readonly replace: boolean },
 ): Promise<number> {
-  const cols = columnList(storedColumns(table).map((c) => c.name));
+  const columns = storedColumns(table);
+  const cols = columnList(columns.map((c) => c.name));
+  const line = method === 'load-data' ? serverLine(columns) : null;
   const pk = table.primaryKey;
+  /** Reads the rows `tail` selects and writes them; returns how many were read. */
+  const move = async (tail: SqlQuery): Promise<number> => {
+    if (line !== null) {
+      const { rows } = await reader.query<{ l: Buffer | null }>(
+        sql`SELECT ${line} AS l FROM ${sql.ident(table.name)} ${tail}`,
+      );
+      const lines = rows.map((r) => r.l);
+      // A NULL line means a value outgrew max_allowed_packet once escaped: read those rows as values.
+      if (lines.every((l): l is Buffer => Buffer.isBuffer(l))) {
+        await writeLines(loader, table, lines, mode.replace);
+        return lines.length;
+      }
+    }
+    const { rows } = await reader.query<Record<string, unknown>>(
+      sql`SELECT ${cols} FROM ${sql.ident(table.name)} ${tail}`,
+    );
+    await writeRows(loader, table, rows, method, mode.replace);
+    return rows.length;
+  };
   let copied = 0;
   await loader.transaction(async () => {
     if (mode.redo && !mode.replace) {
@@ -284,20 +313,15 @@ async function copyChunk(
       await loader.query(sql`DELETE FROM ${sql.ident(table.name)} WHERE ${where}`);
     }
     if (pk.length > 0) {
-      const { rows } = await reader.query<Record<string, unknown>>(
-        sql`SELECT ${cols} FROM ${sql.ident(table.name)} WHERE ${rangeCondition(pk, chunk)} ${keyOrder(pk)}`,
-      );
-      copied = await writeRows(loader, table, rows, method, mode.replace);
+      copied = await move(sql`WHERE ${rangeCondition(pk, chunk)} ${keyOrder(pk)}`);
       return;
     }
     // No primary key: one stream, paged inside the snapshot (InnoDB scans in its clustered order, which a
     // snapshot does not change), all in this one transaction.
     for (let offset = 0; ; offset += PAGE_ROWS) {
-      const { rows } = await reader.query<Record<string, unknown>>(
-        sql`SELECT ${cols} FROM ${sql.ident(table.name)} LIMIT ${PAGE_ROWS} OFFSET ${offset}`,
-      );
-      copied += await writeRows(loader, table, rows, method, mode.replace);
-      if (rows.length < PAGE_ROWS) return;
+      const n = await move(sql`LIMIT ${PAGE_ROWS} OFFSET ${offset}`);
+      copied += n;
+      if (n < PAGE_ROWS) return;
     }
   });
   chunk.done = true;

@@ -40,6 +40,8 @@ export async function prepareLoader(session: MoveSession, append: boolean): Prom
 
 /** Rows per stream chunk handed to the driver (~64 KiB for short rows). */
 const LINES_PER_PUSH = 500;
+/** Bytes per stream chunk at most: far below the smallest max_allowed_packet servers ship with (1 MiB). */
+const PUSH_BYTES = 256 * 1024;
 /** Bytes per INSERT statement, far below the 16 MiB default max_allowed_packet. */
 const INSERT_BYTES = 2 * 1024 * 1024;
 
@@ -60,27 +62,14 @@ export async function writeRows(
   let kept = 0;
   if (method === 'load-data') {
     let i = 0;
-    const offer = offerInfile(
-      () =>
-        new Readable({
-          read() {
-            let text = '';
-            const end = Math.min(rows.length, i + LINES_PER_PUSH);
-            for (; i < end; i++) text += tsvLine(rows[i] as Record<string, unknown>, columns);
-            if (text) this.push(text);
-            if (i >= rows.length) this.push(null);
-          },
-        }),
-    );
-    try {
-      // LOCAL implies IGNORE (a duplicate key is skipped with a warning, not an error): count what stayed.
-      const result = await session.query(
-        sql`LOAD DATA LOCAL INFILE ${offer.name} ${replace ? sql`REPLACE` : sql``} INTO TABLE ${sql.ident(table.name)} CHARACTER SET utf8mb4 (${columnList(columns)})`,
-      );
-      kept = result.affectedRows;
-    } finally {
-      offer.withdraw();
-    }
+    kept = await loadData(session, table, replace, function read() {
+      let text = '';
+      const end = Math.min(rows.length, i + LINES_PER_PUSH);
+      for (; i < end && text.length < PUSH_BYTES; i++)
+        text += tsvLine(rows[i] as Record<string, unknown>, columns);
+      if (text) pushBounded(this, Buffer.from(text));
+      if (i >= rows.length) this.push(null);
+    });
   } else {
     for (const batch of insertBatches(rows, columns)) {
       const values = batch.map((r) => columns.map((c) => toParam(r[c])));
@@ -91,15 +80,77 @@ export async function writeRows(
       kept += result.affectedRows;
     }
   }
+  return checkKept(table, rows.length, kept, replace);
+}
+
+/**
+ * Writes lines the source server formatted ({@link serverLine}, without their newlines) into `table` with
+ * LOAD DATA LOCAL, inside the caller's transaction; the bytes pass through untouched. Same result and
+ * errors as {@link writeRows}.
+ */
+export async function writeLines(
+  session: MoveSession,
+  table: MoveTable,
+  lines: readonly Buffer[],
+  replace: boolean,
+): Promise<number> {
+  if (lines.length === 0) return 0;
+  let i = 0;
+  const kept = await loadData(session, table, replace, function read() {
+    const end = Math.min(lines.length, i + LINES_PER_PUSH);
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    for (; i < end && bytes < PUSH_BYTES; i++) {
+      const line = lines[i] as Buffer;
+      parts.push(line, NEWLINE);
+      bytes += line.length + 1;
+    }
+    if (parts.length > 0) pushBounded(this, Buffer.concat(parts));
+    if (i >= lines.length) this.push(null);
+  });
+  return checkKept(table, lines.length, kept, replace);
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Pushes `data` in pieces of at most {@link PUSH_BYTES}: the driver sends each piece as one packet, and the
+ * server refuses a packet over its max_allowed_packet (a long value would otherwise fail the copy).
+ */
+function pushBounded(stream: Readable, data: Buffer): void {
+  for (let at = 0; at < data.length; at += PUSH_BYTES) stream.push(data.subarray(at, at + PUSH_BYTES));
+}
+
+/** One LOAD DATA LOCAL of the stream `read` fills; returns the rows the server kept. */
+async function loadData(
+  session: MoveSession,
+  table: MoveTable,
+  replace: boolean,
+  read: (this: Readable) => void,
+): Promise<number> {
+  const columns = storedColumns(table).map((c) => c.name);
+  const offer = offerInfile(() => new Readable({ read }));
+  try {
+    // LOCAL implies IGNORE (a duplicate key is skipped with a warning, not an error): count what stayed.
+    const result = await session.query(
+      sql`LOAD DATA LOCAL INFILE ${offer.name} ${replace ? sql`REPLACE` : sql``} INTO TABLE ${sql.ident(table.name)} CHARACTER SET utf8mb4 (${columnList(columns)})`,
+    );
+    return result.affectedRows;
+  } finally {
+    offer.withdraw();
+  }
+}
+
+function checkKept(table: MoveTable, sent: number, kept: number, replace: boolean): number {
   // REPLACE counts a replaced row twice (delete + insert): only fewer rows than sent means a loss.
-  if (kept < rows.length || (!replace && kept !== rows.length)) {
+  if (kept < sent || (!replace && kept !== sent)) {
     throw new AppError(
       'CAREPOOL_MOVE_ROWS_LOST',
-      `table ${table.name}: the destination kept ${kept} of ${rows.length} rows of a chunk`,
-      { meta: { table: table.name, sent: rows.length, kept } },
+      `table ${table.name}: the destination kept ${kept} of ${sent} rows of a chunk`,
+      { meta: { table: table.name, sent, kept } },
     );
   }
-  return rows.length;
+  return sent;
 }
 
 function* insertBatches(

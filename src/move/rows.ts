@@ -3,6 +3,8 @@
  * DECIMAL/BIGINT/dates as strings (exact), FLOAT/DOUBLE/INT as numbers, TINYINT(1) as booleans, binary
  * columns as Buffers and MySQL JSON columns as parsed objects.
  */
+import { type SqlQuery, sql } from '../db/sql.js';
+import { BINARY_TYPES, type MoveColumn } from './catalog.js';
 
 /** A driver value made safe as an INSERT parameter (objects from JSON columns back to JSON text). */
 export function toParam(value: unknown): unknown {
@@ -65,4 +67,51 @@ export function sqlLiteral(value: unknown): string {
 export function inlineParams(text: string, values: readonly unknown[]): string {
   let i = 0;
   return text.replace(/\?/g, () => sqlLiteral(values[i++]));
+}
+
+/**
+ * Types whose server text is not the stored value digit for digit (FLOAT/DOUBLE print rounded in string
+ * context): a table with one of them is encoded in Node from the driver's numbers ({@link tsvLine}).
+ */
+const NODE_ENCODED = new Set(['float', 'double', 'real']);
+
+/**
+ * Longest text value the server escapes (bytes): its REPLACE moves the rest of the string at every match,
+ * quadratic in a long value full of backslashes or newlines. A longer value makes its line NULL, so its
+ * chunk is encoded in Node.
+ */
+const SERVER_VALUE_BYTES = 4096;
+
+/** Escapes of the LOAD DATA text format as byte pairs (hex literals: no backslash in SQL text). */
+const SERVER_ESCAPES: readonly (readonly [string, string])[] = [
+  ['5C', '5C5C'], // backslash first, so the escapes added next are not escaped again
+  ['09', '5C74'],
+  ['0A', '5C6E'],
+  ['0D', '5C72'],
+  ['00', '5C30'],
+];
+
+/**
+ * The SELECT expression that makes the *source server* format a row as one LOAD DATA line (without its
+ * newline), byte for byte what {@link tsvLine} makes from the driver's values, as a binary string: the
+ * reader then passes bytes through instead of parsing every field into JavaScript values and printing
+ * them again (that was most of the copy's client CPU). Text columns are converted to utf8mb4 first (the
+ * LOAD DATA statement says CHARACTER SET utf8mb4). Hex literals keep the expression independent of the
+ * session's sql_mode (NO_BACKSLASH_ESCAPES). The line is NULL when a text value is longer than
+ * {@link SERVER_VALUE_BYTES} or the line outgrows max_allowed_packet (CONCAT returns NULL then): the caller
+ * must read that chunk the Node way.
+ * Null when a column cannot be formatted by the server exactly ({@link NODE_ENCODED}, byte columns).
+ */
+export function serverLine(columns: readonly MoveColumn[]): SqlQuery | null {
+  if (columns.some((c) => NODE_ENCODED.has(c.dataType) || BINARY_TYPES.has(c.dataType))) return null;
+  const fields = columns.map((c) => {
+    const col = sql.ident(c.name);
+    // MySQL's JSON has no character set but its text holds backslashes and newlines like any string.
+    if (c.charset === null && c.dataType !== 'json') return sql`IF(${col} IS NULL, X'5C4E', ${col})`;
+    let text = c.charset === 'utf8mb4' ? col : sql`CONVERT(${col} USING utf8mb4)`;
+    for (const [from, to] of SERVER_ESCAPES)
+      text = sql`REPLACE(${text}, ${sql.raw(`X'${from}'`)}, ${sql.raw(`X'${to}'`)})`;
+    return sql`IF(${col} IS NULL, X'5C4E', IF(LENGTH(${col}) > ${sql.raw(String(SERVER_VALUE_BYTES))}, NULL, ${text}))`;
+  });
+  return sql`CAST(CONCAT(${sql.join(fields, ", X'09', ")}) AS BINARY)`;
 }
