@@ -1,4 +1,17 @@
-import type { Column, ColumnType, Table } from '../../schema/index.js';
+import {
+  type Column,
+  type ColumnDef,
+  type ColumnType,
+  type Index,
+  nullable,
+  type Table,
+  type TableOptions,
+  t,
+  table,
+  withDefault,
+  withDefaultSql,
+} from '../../schema/index.js';
+import { sameJson } from '../diff/same-json.js';
 import type { Operation } from '../ops/operation.js';
 
 /** A single-quoted TypeScript string literal. */
@@ -6,60 +19,96 @@ const s = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'
 const arr = (xs: readonly string[]): string => `[${xs.map(s).join(', ')}]`;
 const json = (v: unknown): string => JSON.stringify(v);
 
-function baseType(type: ColumnType, autoIncrement: boolean): string | null {
+/** A builder call's source and what it builds: a shortcut is only written when the two agree. */
+type Shortcut = readonly [source: string, def: ColumnDef<unknown>];
+
+function baseType(type: ColumnType, autoIncrement: boolean): Shortcut | null {
   switch (type.kind) {
     case 'int':
-      if (type.unsigned) return null;
-      return autoIncrement ? 'op.t.id()' : 'op.t.int()';
+      return autoIncrement ? ['op.t.id()', t.id()] : ['op.t.int()', t.int()];
     case 'bigint':
     case 'smallint':
-      return type.unsigned || autoIncrement ? null : `op.t.${type.kind}()`;
+      return autoIncrement ? null : [`op.t.${type.kind}()`, t[type.kind]()];
     case 'boolean':
     case 'text':
     case 'date':
-      return autoIncrement ? null : `op.t.${type.kind}()`;
+      return autoIncrement ? null : [`op.t.${type.kind}()`, t[type.kind]()];
     case 'decimal':
-      return `op.t.decimal(${type.precision}, ${type.scale})`;
+      return [`op.t.decimal(${type.precision}, ${type.scale})`, t.decimal(type.precision, type.scale)];
     case 'varchar':
     case 'char':
-      return `op.t.${type.kind}(${type.length})`;
+      return [`op.t.${type.kind}(${type.length})`, t[type.kind](type.length)];
     case 'datetime':
     case 'timestamp':
-      return `op.t.${type.kind}(${type.fsp ?? ''})`;
+      return [`op.t.${type.kind}(${type.fsp ?? ''})`, t[type.kind](type.fsp)];
     case 'enum':
-      return `op.t.enum(${type.values.map(s).join(', ')})`;
+      return [`op.t.enum(${type.values.map(s).join(', ')})`, t.enum(...type.values)];
     default:
       return null;
   }
 }
 
-/** A column as builder calls (`op.nullable(op.t.varchar(15))`), or `op.column({...})` when builders cannot say it. */
+/**
+ * A column as builder calls (`op.nullable(op.t.varchar(15))`) when they build exactly this column, else
+ * `op.column({...})` with the whole spec: a charset, a generated expression, ZEROFILL or anything else the
+ * short form cannot say is never dropped (checked by building it, not by listing attributes).
+ */
 export function columnSource(c: Column): string {
+  const { name: _name, ...spec } = c;
+  const full = `op.column(${json(spec)})`;
   const base = baseType(c.type, Boolean(c.autoIncrement));
-  const idLike = c.type.kind === 'int' && c.autoIncrement && !c.nullable;
-  if (base === null || c.onUpdate || c.comment || (c.autoIncrement && !idLike)) {
-    const { name: _name, ...spec } = c;
-    return `op.column(${json(spec)})`;
-  }
-  let out = base;
-  if (c.nullable) out = `op.nullable(${out})`;
-  if (c.default?.kind === 'literal') out = `op.withDefault(${out}, ${json(c.default.value)})`;
-  if (c.default?.kind === 'expression') out = `op.withDefaultSql(${out}, ${s(c.default.sql)})`;
-  return out;
+  if (base === null) return full;
+  let [out, def] = base;
+  if (c.nullable) [out, def] = [`op.nullable(${out})`, nullable(def)];
+  if (c.default?.kind === 'literal')
+    [out, def] = [`op.withDefault(${out}, ${json(c.default.value)})`, withDefault(def, c.default.value)];
+  if (c.default?.kind === 'expression')
+    [out, def] = [`op.withDefaultSql(${out}, ${s(c.default.sql)})`, withDefaultSql(def, c.default.sql)];
+  return sameJson(def.spec, spec) ? out : full;
 }
 
+/** An index as written in createTable options: every attribute it has (type, parts, parser, …). */
+function indexSource(ix: Index): string {
+  const { name, columns, unique, ...rest } = ix;
+  const extra = Object.entries(rest)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `, ${k}: ${json(v)}`)
+    .join('');
+  return `{ name: ${s(name)}, columns: ${arr(columns)}${unique ? ', unique: true' : ''}${extra} }`;
+}
+
+/**
+ * `op.createTable(...)` with builder calls, proven to rebuild `t` exactly (the same options passed to the
+ * same `table()` builder); anything it would not rebuild falls back to `op.raw` of the whole table.
+ */
 function tableSource(t: Table, indent: string): string {
   const cols = t.columns
     .map((c) => `${indent}    ${/^[A-Za-z_$][\w$]*$/.test(c.name) ? c.name : s(c.name)}: ${columnSource(c)},`)
     .join('\n');
   const autoPk = t.columns.filter((c) => c.autoIncrement).map((c) => c.name);
   const opts: string[] = [];
-  if (json(autoPk) !== json(t.primaryKey)) opts.push(`primaryKey: ${arr(t.primaryKey)}`);
-  if (t.indexes.length > 0) {
-    opts.push(
-      `indexes: [${t.indexes.map((ix) => `{ name: ${s(ix.name)}, columns: ${arr(ix.columns)}${ix.unique ? ', unique: true' : ''} }`).join(', ')}]`,
-    );
-  }
+  const given: TableOptions<string> = {
+    ...(json(autoPk) !== json(t.primaryKey) ? { primaryKey: t.primaryKey } : {}),
+    ...(t.indexes.length > 0 ? { indexes: t.indexes } : {}),
+    ...(t.foreignKeys.length > 0
+      ? {
+          foreignKeys: t.foreignKeys.map((fk) => ({
+            name: fk.name,
+            columns: fk.columns,
+            references: { table: fk.refTable, columns: fk.refColumns },
+            onDelete: fk.onDelete,
+            onUpdate: fk.onUpdate,
+          })),
+        }
+      : {}),
+    ...(t.comment ? { comment: t.comment } : {}),
+    ...(t.checks && t.checks.length > 0 ? { checks: t.checks } : {}),
+    ...(t.options ? { options: t.options } : {}),
+  };
+  const columns = Object.fromEntries(t.columns.map(({ name, ...spec }) => [name, { spec }]));
+  if (!sameJson(table(t.name, columns, given).table, t)) return `op.raw(${json({ kind: 'createTable', table: t })})`;
+  if (given.primaryKey) opts.push(`primaryKey: ${arr(t.primaryKey)}`);
+  if (t.indexes.length > 0) opts.push(`indexes: [${t.indexes.map(indexSource).join(', ')}]`);
   if (t.foreignKeys.length > 0) {
     const fks = t.foreignKeys.map(
       (fk) =>
@@ -68,6 +117,8 @@ function tableSource(t: Table, indent: string): string {
     opts.push(`foreignKeys: [${fks.join(', ')}]`);
   }
   if (t.comment) opts.push(`comment: ${s(t.comment)}`);
+  if (given.checks) opts.push(`checks: ${json(t.checks)}`);
+  if (given.options) opts.push(`options: ${json(t.options)}`);
   const options = opts.length > 0 ? `, { ${opts.join(', ')} }` : '';
   return `op.createTable(${s(t.name)}, {\n${cols}\n${indent}  }${options})`;
 }
@@ -90,8 +141,12 @@ export function opSource(op: Operation, indent = '    '): string {
       return `op.alterColumn(${s(op.table)}, ${s(op.to.name)}, ${columnSource(op.to)})`;
     case 'renameColumn':
       return `op.renameColumn(${s(op.table)}, ${s(op.from)}, ${s(op.to)})`;
-    case 'createIndex':
-      return `op.createIndex(${s(op.table)}, ${arr(op.index.columns)}, { name: ${s(op.index.name)}${op.index.unique ? ', unique: true' : ''} })`;
+    case 'createIndex': {
+      const { name, columns, unique, ...rest } = op.index;
+      // createIndex() says name, columns and unique; an index with more (type, parts, …) is written whole.
+      if (Object.values(rest).some((v) => v !== undefined)) return `op.raw(${json(op)})`;
+      return `op.createIndex(${s(op.table)}, ${arr(columns)}, { name: ${s(name)}${unique ? ', unique: true' : ''} })`;
+    }
     case 'dropIndex':
       return `op.dropIndex(${s(op.table)}, ${s(op.index.name)})`;
     case 'addForeignKey': {
