@@ -9,7 +9,12 @@ import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
 import type { Operation } from '../ops/operation.js';
 import { renderOps, type Statement } from '../render/render-op.js';
 import type { ServerInfo } from '../server.js';
-import { type WorkspaceHost, type WorkspaceOptions, withWorkspace } from '../workspace/index.js';
+import {
+  leaseWorkspace,
+  type WorkspaceHost,
+  type WorkspaceLease,
+  type WorkspaceOptions,
+} from '../workspace/index.js';
 import { describe } from './describe.js';
 import { diffSchemas, type Renames } from './diff-schemas.js';
 
@@ -68,6 +73,22 @@ export function planScope(ops: readonly Operation[]): { tables: Set<string>; obj
 }
 
 /**
+ * Starts making the workspace a verification on `server` will need (see leaseWorkspace), so the caller can
+ * read the live catalog and diff meanwhile; hand the lease to {@link verifiedPlan} and release it in a
+ * `finally`. The session runs with FOREIGN_KEY_CHECKS=0 from the start (the copy is loaded as a dump is).
+ */
+export function leaseVerification(
+  hosts: WorkspaceHost | readonly WorkspaceHost[],
+  server: ServerInfo,
+  options: WorkspaceOptions = {},
+): WorkspaceLease {
+  return leaseWorkspace(hosts, { ...options, server, foreignKeyChecks: false });
+}
+
+const isLease = (x: WorkspaceHost | readonly WorkspaceHost[] | WorkspaceLease): x is WorkspaceLease =>
+  !Array.isArray(x) && typeof (x as Partial<WorkspaceLease>).use === 'function';
+
+/**
  * Diffs `from` → `to`, renders the statements for `server`, and proves them before anyone sees or runs
  * them, the way Skeema's verifier does: in a scratch database (a workspace on the same flavour and
  * version) the affected tables of `from` are created from the model, the statements are replayed as
@@ -75,32 +96,42 @@ export function planScope(ops: readonly Operation[]): { tables: Set<string>; obj
  * to those tables). Anything left over refuses the plan with CAREPOOL_MIGRATE_NOT_CONVERGED naming what
  * still differs. Unsupported tables never get here (the diff refuses them first). View, trigger and
  * routine changes are replayed the same way (see {@link verifyIn}).
+ *
+ * `hosts` may be a lease from {@link leaseVerification} taken before `from` was read: the workspace is
+ * then made while the caller reads and diffs, and released here when there is nothing to verify (the
+ * caller still releases it in its `finally`, a no-op by then). The workspace is dropped before this returns.
  */
 export async function verifiedPlan(
-  hosts: WorkspaceHost | readonly WorkspaceHost[],
+  hosts: WorkspaceHost | readonly WorkspaceHost[] | WorkspaceLease,
   from: Schema,
   to: Schema,
   server: ServerInfo,
   options: { readonly renames?: Renames; readonly workspace?: WorkspaceOptions } = {},
 ): Promise<VerifiedPlan> {
-  const ops = diffSchemas(from, to, options.renames);
-  const { statements } = renderOps(ops, server, from);
-  const scope = planScope(ops);
-  if (scope.tables.size === 0 && scope.objects.length === 0) return { ops, statements, tables: [], host: null };
-  const host = await withWorkspace(
-    hosts,
-    async (ws) => {
-      await verifyIn(ws, from, to, statements, server, scope.tables);
-      return ws.host;
-    },
-    { server, ...options.workspace },
-  );
-  return { ops, statements, tables: [...scope.tables].sort(), objects: scope.objects, host };
+  const lease = isLease(hosts) ? hosts : undefined;
+  try {
+    const ops = diffSchemas(from, to, options.renames);
+    const { statements } = renderOps(ops, server, from);
+    const scope = planScope(ops);
+    if (scope.tables.size === 0 && scope.objects.length === 0)
+      return { ops, statements, tables: [], host: null };
+    const host = await (lease ?? leaseVerification(hosts as WorkspaceHost[], server, options.workspace)).use(
+      async (ws) => {
+        await verifyIn(ws, from, to, statements, server, scope.tables);
+        return ws.host;
+      },
+    );
+    return { ops, statements, tables: [...scope.tables].sort(), objects: scope.objects, host };
+  } finally {
+    await lease?.release();
+  }
 }
 
 /** The workspace operations {@link verifyIn} needs (ADOPT's Workspace has them). */
 export interface ScratchDatabase {
   readonly conn: SqlClient;
+  /** False when the session already runs with FOREIGN_KEY_CHECKS=0 (then it is not set again). */
+  readonly foreignKeyChecks?: boolean;
   exec(statements: readonly string[], origin?: string): Promise<void>;
   introspect(options?: { readonly tablesOnly?: boolean }): Promise<Schema>;
 }
@@ -124,7 +155,9 @@ function tablesMentioned(objects: readonly SchemaObject[], tables: readonly Tabl
   const text = objects.map((o) => `${o.table ?? ''} ${o.create}`).join('\n');
   return tables
     .map((t) => t.name)
-    .filter((n) => new RegExp(`(^|[^\\w$])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w$])`).test(text));
+    .filter((n) =>
+      new RegExp(`(^|[^\\w$])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w$])`).test(text),
+    );
 }
 
 const notConverged = (message: string, cause?: unknown, remaining?: readonly string[]) =>
@@ -155,7 +188,10 @@ export async function verifyIn(
     for (const n of tablesMentioned([...fromObjects, ...(to.objects ?? [])], [...from.tables, ...to.tables]))
       wanted.add(n);
   const setup = scratchSetup(only(from, wanted), server);
-  await ws.exec(['SET FOREIGN_KEY_CHECKS=0', ...setup], 'verification setup (the affected tables as they are)');
+  await ws.exec(
+    [...(ws.foreignKeyChecks === false ? [] : ['SET FOREIGN_KEY_CHECKS=0']), ...setup],
+    'verification setup (the affected tables as they are)',
+  );
   for (const o of creationOrder(fromObjects)) {
     try {
       await runStatement(ws.conn, { sql: createSql(o), op: { kind: 'object', action: 'create', object: o } });

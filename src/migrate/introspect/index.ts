@@ -47,12 +47,22 @@ interface RawRule {
  * by `= database` cost 1-2.5 ms each (docs/benchmarks.md, migrate section). TABLE_ROWS is not read: it
  * makes TABLES open every table in the engine (Open_full_table) instead of reading its definition only.
  */
-export async function readCatalog(client: SqlClient, database: string): Promise<RawCatalog> {
+export async function readCatalog(
+  client: SqlClient,
+  database: string,
+  options: {
+    /** VERSION() and @@version_comment when the caller read them already (a workspace did): not asked again. */
+    readonly server?: RawCatalog['server'];
+  } = {},
+): Promise<RawCatalog> {
   // The queries that read the same on both flavours start at once, beside the version query; only the
   // COLUMNS, STATISTICS and CHECK queries wait for the flavour (their columns differ).
-  const serverQuery = client.query<{ version: string; comment: string }>(
-    sql`SELECT VERSION() AS version, @@version_comment AS comment`,
-  );
+  const known = options.server;
+  const serverQuery = known
+    ? Promise.resolve({ rows: [known] })
+    : client.query<{ version: string; comment: string }>(
+        sql`SELECT VERSION() AS version, @@version_comment AS comment`,
+      );
   // SHOW CREATE TABLE of each table starts as soon as the table list is in, beside the other queries.
   const createStatements: Record<string, string> = {};
   const tablesQuery = client.query<RawTable>(sql`

@@ -6,10 +6,12 @@
 export { describeHosts, sandboxHosts, serverMatches, targetHost, type WorkspaceHost } from './host.js';
 export {
   LEFTOVER_AGE_SECONDS,
+  leaseWorkspace,
   quoteName,
   tablesWithRows,
   WORKSPACE_PREFIX,
   type Workspace,
+  type WorkspaceLease,
   type WorkspaceOptions,
   withWorkspace,
 } from './workspace.js';

@@ -143,4 +143,57 @@ describe('workspace on the real sandbox MariaDB', () => {
       await admin.close();
     }
   });
+
+  it('keeps workspace DDL out of the binary log; a user who may not turn it off still gets a workspace', async () => {
+    const admin = await adminConnection(sandboxServers().gcp);
+    // Events of every binary log file of the server that name `database`.
+    const logged = async (database: string) => {
+      let n = 0;
+      const logs = await admin.query<{ Log_name: string }>(sql.raw('SHOW BINARY LOGS'));
+      for (const { Log_name: file } of logs.rows) {
+        const { rows } = await admin.query<{ Info?: string }>(sql`SHOW BINLOG EVENTS IN ${file}`);
+        n += rows.filter((r) => String(r.Info ?? '').includes(database)).length;
+      }
+      return n;
+    };
+    const ddl = ['CREATE TABLE a (id INT PRIMARY KEY)', 'ALTER TABLE a ADD COLUMN b INT NULL'];
+    const user = `ws_limited_${process.pid}`;
+    const password = `pw_${Date.now().toString(36)}`;
+    try {
+      const unlogged = await withWorkspace(adminHost(), async (ws) => {
+        await ws.exec(ddl);
+        return ws.database;
+      });
+      expect(await logged(unlogged)).toBe(0);
+      // CREATE/DROP on workspace databases only: no SUPER, no BINLOG ADMIN, so sql_log_bin stays on.
+      await admin.query(sql.raw(`CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'`));
+      await admin.query(
+        sql.raw(
+          `GRANT CREATE, DROP, ALTER, INDEX, REFERENCES, SELECT ON \`\\_carepool\\_ws\\_%\`.* TO '${user}'@'%'`,
+        ),
+      );
+      const s = sandboxServers().gcp;
+      const url = userUrl(s, 'admin')
+        .replace(/\/\/[^@]+@/, `//${user}:${password}@`)
+        .replace(`/${s.database}?`, '/information_schema?');
+      const limited: WorkspaceHost = {
+        label: 'limited user',
+        connect: () =>
+          connectSingle('gcp', parseConnectionUrl('limited', url), {
+            connectTimeoutMs: 3000,
+            keepAliveMs: 0,
+          }),
+      };
+      const { database, schema } = await withWorkspace(limited, async (ws) => {
+        await ws.exec(ddl);
+        return { database: ws.database, schema: await ws.introspect({ tablesOnly: true }) };
+      });
+      expect(schema.tables.map((t) => t.columns.map((c) => c.name))).toEqual([['id', 'b']]);
+      // The refusal was ignored: that workspace was logged as before.
+      expect(await logged(database)).toBeGreaterThan(0);
+    } finally {
+      await admin.query(sql.raw(`DROP USER IF EXISTS '${user}'@'%'`));
+      await admin.close();
+    }
+  });
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
-import { verifiedPlan, verifyIn } from '../../../src/migrate/diff/verify.js';
+import { leaseVerification, verifiedPlan, verifyIn } from '../../../src/migrate/diff/verify.js';
 import { dumpDatabase } from '../../../src/migrate/objects/dump.js';
 import { diffSchemas, introspectSchema, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
 import { view } from '../../../src/schema/objects.js';
-import { sandboxHosts } from '../../../src/migrate/workspace/index.js';
+import { sandboxHosts, type WorkspaceHost } from '../../../src/migrate/workspace/index.js';
 import { withWorkspace } from '../../../src/migrate/workspace/index.js';
 import type { Schema } from '../../../src/schema/index.js';
 import { SAKILA_TABLES } from './corpus.js';
@@ -74,7 +74,9 @@ describe('every change is verified on a scratch copy before it is shown or appli
 
   it('MariaDB: an SRID is read back (GEOMETRY_COLUMNS, SHOW CREATE hides it) and an SRID change converges', async () => {
     await dropAll(a, dbA);
-    await run(a, ['CREATE TABLE g (id INT NOT NULL PRIMARY KEY, p POINT NOT NULL, q GEOMETRY REF_SYSTEM_ID=3857)']);
+    await run(a, [
+      'CREATE TABLE g (id INT NOT NULL PRIMARY KEY, p POINT NOT NULL, q GEOMETRY REF_SYSTEM_ID=3857)',
+    ]);
     const from = await introspect(a, dbA);
     const t = from.tables[0];
     if (!t) throw new Error('no table');
@@ -131,5 +133,51 @@ describe('every change is verified on a scratch copy before it is shown or appli
     } finally {
       await Promise.all([run(a, ['DROP VIEW IF EXISTS v']), run(b, ['DROP VIEW IF EXISTS v'])]);
     }
+  });
+
+  it('a lease taken before the live read: no change creates no database; a change is proven in it and dropped', async () => {
+    await dropAll(a, dbA);
+    await run(a, ['CREATE TABLE t (id INT NOT NULL PRIMARY KEY, note VARCHAR(10) NULL)']);
+    const sent: string[] = [];
+    // The sandbox hosts, recording every statement their workspace connections send.
+    const recording = (await hosts()).map((h): WorkspaceHost => ({
+      ...h,
+      connect: async () => {
+        const conn = await h.connect();
+        return {
+          ...conn,
+          query: (q) => {
+            sent.push(/^USE /.test(q.text) ? 'USE' : q.text.trim().split(/\s+/).slice(0, 2).join(' '));
+            return conn.query(q);
+          },
+        };
+      },
+    }));
+    const idle = leaseVerification(recording, server);
+    const from = await introspect(a, dbA);
+    const same = await verifiedPlan(idle, from, from, server);
+    await idle.release();
+    expect(same).toMatchObject({ ops: [], host: null });
+    expect(sent.filter((s) => /^(CREATE|DROP|USE)/.test(s))).toEqual([]);
+    await expect(idle.use(async () => 1)).rejects.toMatchObject({ code: 'CAREPOOL_INTERNAL' });
+
+    sent.length = 0;
+    const lease = leaseVerification(recording, server);
+    const t = from.tables[0];
+    if (!t) throw new Error('no table');
+    const to: Schema = { tables: [{ ...t, comment: 'wanted' }] };
+    const plan = await verifiedPlan(lease, await introspect(a, dbA), to, server);
+    await lease.release();
+    expect(plan.tables).toEqual(['t']);
+    expect(plan.host).toMatch(/^sandbox /);
+    // One statement sets the session (binlog off, FK checks off); the copy, the replay, the drop follow.
+    expect(sent.filter((s) => /^(SET|CREATE|ALTER|DROP|USE)/.test(s))).toEqual([
+      'SET SESSION',
+      'CREATE DATABASE',
+      'USE',
+      'CREATE TABLE',
+      'ALTER TABLE',
+      'DROP DATABASE',
+    ]);
   });
 });
