@@ -12,10 +12,13 @@ import {
 } from './copy-plan.js';
 import { columnList, keyOrder, rangeCondition } from './keys.js';
 import {
+  type BinlogMode,
+  checkBinlogSkip,
   chooseMethod,
   type LoadMethod,
   localInfileAllowed,
   prepareLoader,
+  skipBinlog,
   writeLines,
   writeRows,
 } from './load.js';
@@ -43,6 +46,12 @@ export interface CopyOptions {
   readonly schemaVia?: SchemaVia;
   /** Force multi-row INSERTs even where LOAD DATA LOCAL is allowed. */
   readonly method?: LoadMethod;
+  /**
+   * `skip` keeps the copied rows out of the destination's binary log (`sql_log_bin = 0` in its sessions),
+   * as myloader does unless --enable-binlog: refused on a Galera node, with replicas registered, or without
+   * the privilege (default `write`: replicas of the destination receive the rows).
+   */
+  readonly binlog?: BinlogMode;
   /** Called after each chunk. */
   readonly onProgress?: (p: CopyProgress) => void;
 }
@@ -80,6 +89,8 @@ export interface CopyResult {
   readonly tables: readonly CopiedTable[];
   /** Rows copied by this run. */
   readonly rows: number;
+  /** Whether this run wrote the destination's binary log (`skip` only when asked and the server has one). */
+  readonly binlog: BinlogMode;
   readonly ms: number;
   readonly rowsPerSecond: number;
   readonly manifest: string;
@@ -109,6 +120,9 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
   const prepared = await withMoveSession(from, (a) =>
     withMoveSession(to, async (b) => {
       const pair = await readPair(from, a, to, b, options.tables ?? previous?.tables);
+      // Checked and set before any DDL, TRUNCATE or row reaches the destination.
+      const skip = options.binlog === 'skip' && (await checkBinlogSkip(b, to.name));
+      if (skip) await skipBinlog(b, to.name);
       const schemaVia = await createMissing(pair, a, b, options.schemaVia);
       const local = await localInfileAllowed(b);
       if (previous === undefined) {
@@ -123,7 +137,7 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
         }
         if (full.length > 0 && options.existing === 'truncate') await truncate(b, full);
       }
-      return { pair, schemaVia, local };
+      return { pair, schemaVia, local, skip };
     }),
   );
   const { pair } = prepared;
@@ -186,6 +200,7 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
     const worker = async (reader: MoveSession) => {
       const loader = await openMoveSession(to);
       try {
+        if (prepared.skip) await skipBinlog(loader, to.name);
         await prepareLoader(loader, manifest.existing === 'append');
         for (;;) {
           const chunk = failed ? undefined : todo[next++];
@@ -235,6 +250,7 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
         singleStream: t.primaryKey.length === 0,
       })),
       rows,
+      binlog: prepared.skip ? 'skip' : 'write',
       ms,
       rowsPerSecond: Math.round(rows / Math.max(ms / 1000, 0.001)),
       manifest: options.manifestPath,

@@ -11,7 +11,7 @@ export {
   type CopyResult,
   copyTables,
 } from './copy.js';
-export type { LoadMethod } from './load.js';
+export type { BinlogMode, LoadMethod } from './load.js';
 export {
   type CutoverOptions,
   type CutoverPhase,

@@ -26,6 +26,59 @@ export async function localInfileAllowed(session: MoveSession): Promise<boolean>
   return Number(rows[0]?.on ?? 0) === 1;
 }
 
+/** Whether a copy writes the destination's binary log (`write`, the default) or keeps its rows out of it. */
+export type BinlogMode = 'write' | 'skip';
+
+/**
+ * Refuses `--skip-binlog` unless the destination is known to need no binary log of the copy: not a Galera
+ * node (its peers get writes through replication), and no replica registered (SHOW SLAVE HOSTS; a replica
+ * that is disconnected right now is not listed, which is why skipping is never the default). Returns false
+ * when the destination has no binary log at all (nothing to skip).
+ */
+export async function checkBinlogSkip(session: MoveSession, target: string): Promise<boolean> {
+  const refuse = (why: string, meta: Record<string, unknown> = {}) =>
+    new AppError(
+      'CAREPOOL_MOVE_BINLOG_SKIP_REFUSED',
+      `cannot copy to "${target}" with --skip-binlog: ${why}`,
+      {
+        meta: { target, ...meta },
+      },
+    );
+  const { rows } = await session
+    .query<{ bin: number | string | null; wsrep: number | string | null }>(
+      sql`SELECT @@GLOBAL.log_bin AS bin, @@GLOBAL.wsrep_on AS wsrep`,
+    )
+    .catch(() =>
+      session.query<{ bin: number | string | null; wsrep: null }>(
+        sql`SELECT @@GLOBAL.log_bin AS bin, NULL AS wsrep`,
+      ),
+    );
+  if (Number(rows[0]?.wsrep ?? 0) === 1)
+    throw refuse('it is a Galera node, whose peers receive the rows through replication');
+  if (Number(rows[0]?.bin ?? 0) !== 1) return false;
+  const replicas = await session
+    .query<{ Server_id: number | string; Host?: string }>(sql`SHOW SLAVE HOSTS`)
+    .catch((error: unknown) => {
+      throw refuse(`could not rule out replicas (SHOW SLAVE HOSTS: ${(error as Error).message})`);
+    });
+  if (replicas.rows.length > 0) {
+    const ids = replicas.rows.map((r) => `server_id ${r.Server_id}${r.Host ? ` (${r.Host})` : ''}`);
+    throw refuse(`replicas read its binary log: ${ids.join(', ')}`, { replicas: ids });
+  }
+  return true;
+}
+
+/** Turns the session's binary log off (`sql_log_bin = 0`), or fails with CAREPOOL_MOVE_BINLOG_SKIP_REFUSED. */
+export async function skipBinlog(session: MoveSession, target: string): Promise<void> {
+  await session.query(sql`SET SESSION sql_log_bin = 0`).catch((error: unknown) => {
+    throw new AppError(
+      'CAREPOOL_MOVE_BINLOG_SKIP_REFUSED',
+      `cannot copy to "${target}" with --skip-binlog: ${(error as Error).message}`,
+      { meta: { target } },
+    );
+  });
+}
+
 /**
  * Settings of a loading session: foreign-key checks off (rows arrive in key order, not FK order), unique
  * checks off unless rows are appended to existing ones, `NO_AUTO_VALUE_ON_ZERO` so an id 0 stays 0 (as

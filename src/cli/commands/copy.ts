@@ -49,6 +49,10 @@ export function registerCopy(program: Command, ctx: CliContext): void {
     .option('--truncate', 'empty destination tables that already hold rows')
     .option('--append', 'keep rows the destination already has')
     .option('--insert', 'send multi-row INSERTs even where LOAD DATA LOCAL INFILE is allowed')
+    .option(
+      '--skip-binlog',
+      "keep the copied rows out of the destination's binary log (refused on a Galera node or with replicas registered; needs BINLOG ADMIN or SUPER)",
+    )
     .option('--manifest <file>', 'manifest path (default: <home>/move/<from>-to-<to>.json)')
     .option('--json', 'print JSON')
     .action(
@@ -62,6 +66,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
         truncate?: boolean;
         append?: boolean;
         insert?: boolean;
+        skipBinlog?: boolean;
         manifest?: string;
         json?: boolean;
       }) => {
@@ -82,6 +87,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
               ? { existing: 'append' as const }
               : {}),
           ...(opts.insert ? { method: 'insert' as const } : {}),
+          ...(opts.skipBinlog ? { binlog: 'skip' as const } : {}),
           manifestPath: opts.manifest ?? defaultManifestPath(ctx.config().home, from.name, to.name),
           onProgress: (p) => ctx.out.progress(progressLine(p)),
         });
@@ -100,6 +106,9 @@ export function copySummary(r: CopyResult): string {
     `snapshot: ${r.snapshot.mode} with ${r.snapshot.readers} reader(s); source position gtid=${pos.gtid ?? '-'} file=${pos.file ?? '-'} pos=${pos.pos ?? '-'}`,
     ...(r.snapshot.refused.length > 0 ? [`  not used: ${r.snapshot.refused.join('; ')}`] : []),
     ...(r.schemaVia ? [`created missing tables via ${r.schemaVia}`] : []),
+    ...(r.binlog === 'skip'
+      ? ["destination binary log: skipped (--skip-binlog)"]
+      : []),
     table(
       ['table', 'rows', 'chunks', 'method', 'created', 'note'],
       r.tables.map((t) => [

@@ -27,6 +27,13 @@ export const moveCodes = defineCodes({
       'The destination already has rows in a table to copy; copy refuses to mix them with the source rows.',
     hint: 'Add --truncate to empty those tables on the destination first, or --append to keep their rows (a primary key present on both sides then fails the copy); carepool verify shows how the two differ.',
   },
+  CAREPOOL_MOVE_BINLOG_SKIP_REFUSED: {
+    exit: 1,
+    http: 409,
+    title:
+      'copy --skip-binlog was refused: the destination has replicas or Galera peers that must receive the rows through its binary log, replicas could not be ruled out, or the user may not turn its session binary log off.',
+    hint: 'Copy without --skip-binlog (the rows then reach its replicas). To skip it on a stand-alone server, connect as a user with BINLOG ADMIN (MariaDB 10.5.2+) or SUPER (SYSTEM_VARIABLES_ADMIN on MySQL 8) that may also run SHOW SLAVE HOSTS (REPLICATION MASTER ADMIN / REPLICATION SLAVE).',
+  },
   CAREPOOL_MOVE_SCHEMA_MISMATCH: {
     exit: 1,
     http: 409,
