@@ -79,7 +79,7 @@ export async function diagnoseTarget(
       }
     }
     // Read replicas (CAREPOOL_TARGET_<NAME>_REPLICAS): state, lag, GTIDs, the replication error.
-    findings.push(...(await replicaFindings(config)));
+    findings.push(...(await replicaFindings(config, { appInstances: options.appInstances ?? 1 })));
     // Galera clusters (several hosts in the URL, or wsrep_on): node states, quorum, flow control, tables.
     if (config.url.hosts || !findings.some((f) => f.status === 'fail'))
       findings.push(...(await galeraFindings(config)));

@@ -1,21 +1,34 @@
 import type { TargetConfig } from '../config/index.js';
 import { TargetRegistry } from '../db/targets.js';
 import type { Finding } from '../doctor/types.js';
+import { replicaBudgetFindings } from './doctor-budget.js';
 import type { ReplicaStatus } from './monitor.js';
 
 /**
  * The doctor's read-replica findings for one target (none when it has no replicas): each replica's state,
  * lag and GTID positions; a stopped, lagging or silent replica is a warning with its cause (the replication
  * error, e.g. a duplicate key at a GTID) and the fix. Warnings, not failures: the primary serves its reads.
+ * Then each answering replica's fleet connection budget ({@link replicaBudgetFindings}; `appInstances` as
+ * `carepool doctor --instances`).
  */
-export async function replicaFindings(config: TargetConfig): Promise<readonly Finding[]> {
+export async function replicaFindings(
+  config: TargetConfig,
+  options: { readonly appInstances?: number } = {},
+): Promise<readonly Finding[]> {
   if (!config.replicas) return [];
   // One poll is enough: the monitor samples the primary first, then each replica.
   const registry = new TargetRegistry({ targets: [{ ...config, pool: { ...config.pool, min: 0 } }] });
   try {
     const router = registry.get(config.name).replicas;
     if (router === undefined) return [];
-    return (await router.statuses()).map((s) => finding(config, s));
+    const states = (await router.statuses()).map((s) => finding(config, s));
+    const budgets = await replicaBudgetFindings(
+      config,
+      router.primary,
+      router.replicas.filter((_, i) => states[i]?.data?.state !== 'down'),
+      options.appInstances ?? 1,
+    );
+    return [...states, ...budgets];
   } finally {
     await registry.close(1000);
   }
