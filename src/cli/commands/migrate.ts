@@ -13,14 +13,13 @@ import {
   offlineSql,
   parseServer,
   planTarget,
-  type Renames,
   schemaOf,
   type TargetResult,
   targetStatus,
 } from '../../migrate/index.js';
 import type { CliContext } from '../context.js';
 import { desiredSchema, registerMigrateAdopt } from './migrate-adopt.js';
-import { SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
+import { parseRenames, SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
 import { loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
 import { table } from '../output.js';
 
@@ -45,7 +44,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
 
   withCommon(migrate.command('revision'))
     .description(
-      'write a new migration file (with --autogenerate: diff the models against the chain or a target)',
+      'write a new migration file (with --autogenerate: diff --to, default the models, against the chain or a target)',
     )
     .requiredOption('-m, --message <msg>', 'what the migration does')
     .option('--autogenerate', 'fill up/down from the models')
@@ -53,6 +52,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       '--against <source>',
       `autogenerate against this schema instead of the chain in memory: ${SOURCE_HELP}`,
     )
+    .option('--to <source>', `the schema to reach (default: models): ${SOURCE_HELP}`)
     .option('--models <path>', 'your own models module (default: CAREPOOL_MODELS, else the built-in models)')
     .option('--server <flavor:version>', 'server a .sql source is normalised on')
     .option('--rename-table <from:to...>', 'a table rename (never guessed)')
@@ -63,6 +63,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           message: string;
           autogenerate?: boolean;
           against?: string;
+          to?: string;
           models?: string;
           server?: string;
           renameTable?: string[];
@@ -83,7 +84,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         const server = againstSource?.server ?? serverOption(opts.server);
         const w = await autogenerate({
           chain,
-          models: (await loadSource('models', sources)).schema,
+          models: (await loadSource(opts.to ?? 'models', sources)).schema,
           message: opts.message,
           renames,
           ...(against ? { against } : {}),
@@ -96,7 +97,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           },
         });
         if (!w) {
-          ctx.out.line('no changes: the models match the migration chain');
+          ctx.out.line(
+            `no changes: ${opts.to ?? 'the models'} matches ${opts.against ?? 'the migration chain'}`,
+          );
           return;
         }
         if (opts.json)
@@ -338,22 +341,6 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     });
 
   registerMigrateAdopt(migrate, ctx, withCommon);
-}
-
-function parseRenames(opts: { renameTable?: string[]; renameColumn?: string[] }): Renames {
-  const bad = (v: string, example: string) =>
-    new AppError('CAREPOOL_USAGE', `rename "${v}" is not in the form ${example}`);
-  const tables = (opts.renameTable ?? []).map((v) => {
-    const [from, to] = v.split(':');
-    if (!from || !to) throw bad(v, 'old:new');
-    return { from, to };
-  });
-  const columns = (opts.renameColumn ?? []).map((v) => {
-    const m = /^([^.]+)\.([^:]+):(.+)$/.exec(v);
-    if (!m?.[1] || !m[2] || !m[3]) throw bad(v, 'table.old:new');
-    return { table: m[1], from: m[2], to: m[3] };
-  });
-  return { tables, columns };
 }
 
 function progress(ctx: CliContext, e: MigrateEvent): void {

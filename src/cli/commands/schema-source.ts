@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/index.js';
-import { defaultMigrationsDir, parseServer, type ServerInfo } from '../../migrate/index.js';
+import { defaultMigrationsDir, parseServer, type Renames, type ServerInfo } from '../../migrate/index.js';
 import type { SourceContext } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
 
@@ -46,3 +46,20 @@ export function sourceContext(ctx: CliContext, opts: SourceOpts): SourceContext 
 /** Help text of a SOURCE argument. */
 export const SOURCE_HELP =
   'a target, models (--models PATH), chain (--dir), a .sql file or a directory of .sql files';
+
+/** `--rename-table old:new` and `--rename-column table.old:new` values (renames are never guessed). */
+export function parseRenames(opts: { renameTable?: string[]; renameColumn?: string[] }): Renames {
+  const bad = (v: string, example: string) =>
+    new AppError('CAREPOOL_USAGE', `rename "${v}" is not in the form ${example}`);
+  const tables = (opts.renameTable ?? []).map((v) => {
+    const [from, to] = v.split(':');
+    if (!from || !to) throw bad(v, 'old:new');
+    return { from, to };
+  });
+  const columns = (opts.renameColumn ?? []).map((v) => {
+    const m = /^([^.]+)\.([^:]+):(.+)$/.exec(v);
+    if (!m?.[1] || !m[2] || !m[3]) throw bad(v, 'table.old:new');
+    return { table: m[1], from: m[2], to: m[3] };
+  });
+  return { tables, columns };
+}
