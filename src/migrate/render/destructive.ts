@@ -129,7 +129,9 @@ export function columnChangeLoss(table: string, from: Column, to: Column): strin
     return null;
   if (a.kind === 'bit' && b.kind === 'bit') return b.length < a.length ? `narrows ${where} (BIT)` : null;
   if (SPATIAL.has(a.kind) && SPATIAL.has(b.kind)) {
-    return b.kind === 'geometry'
+    // Same kind, another SRID: no value changes (MariaDB records REF_SYSTEM_ID only; MySQL refuses the
+    // ALTER when a row has another SRID), so nothing can be lost.
+    return b.kind === 'geometry' || b.kind === a.kind
       ? null
       : `narrows ${where} from ${a.kind.toUpperCase()} to ${b.kind.toUpperCase()}`;
   }

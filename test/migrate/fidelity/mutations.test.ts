@@ -24,7 +24,7 @@ const BASE = [
     store_id INT NULL, PRIMARY KEY (id), KEY ix_name (name)
   ) COMMENT='base'`,
   'CREATE TABLE store (id INT NOT NULL PRIMARY KEY, film_id INT NULL)',
-  'CREATE TABLE gen (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, v INT AS (qty + 1) VIRTUAL, KEY ix_v (v, id))',
+  'CREATE TABLE gen (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, v INT AS (qty + 1) VIRTUAL, pt POINT NULL, KEY ix_v (v, id))',
 ];
 
 /** One change made on B; the diff A→B must detect it, and its SQL applied to A must make the diff empty. */
@@ -75,6 +75,12 @@ const MUTATIONS: readonly Mutation[] = [
     sql: /POINT NOT NULL/,
     algorithm: 'COPY',
     destructive: true,
+  },
+  {
+    name: 'a POINT column gains an SRID: detected, not destructive (no value changes)',
+    ddl: 'ALTER TABLE gen MODIFY pt POINT REF_SYSTEM_ID=4326 NULL',
+    sql: /MODIFY COLUMN `pt` POINT REF_SYSTEM_ID=4326 NULL/,
+    destructive: false,
   },
   {
     name: 'a column collation',
