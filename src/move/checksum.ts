@@ -125,22 +125,26 @@ export async function chunkSum(session: MoveSession, table: MoveTable, range: Ke
   return { count: Number(row?.n ?? 0), sum: String(row?.x ?? 0), ms: performance.now() - started };
 }
 
-/** Keys and row hashes of (small) ranges, in key order. */
+/** Keys and row hashes of the (few) rows matching `where`, in key order. */
 export async function rowHashes(
   session: MoveSession,
   table: MoveTable,
-  ranges: readonly KeyRange[],
+  where: SqlQuery,
 ): Promise<{ key: Key; hash: string }[]> {
   const pk = table.primaryKey;
-  const where = sql.join(
-    ranges.map((r) => sql`(${rangeCondition(pk, r)})`),
-    ' OR ',
-  );
   const { rows } = await session.query<Record<string, unknown>>(
     sql`SELECT ${columnList(pk)}, ${rowHash(table)} AS carepool_row_hash FROM ${sql.ident(table.name)}
         WHERE ${where} ${keyOrder(pk)}`,
   );
   return rows.map((r) => ({ key: keyOf(r, pk), hash: String(r.carepool_row_hash) }));
+}
+
+/** The condition of rows in any of `ranges` over primary key `pk`. */
+export function rangesCondition(pk: readonly string[], ranges: readonly KeyRange[]): SqlQuery {
+  return sql.join(
+    ranges.map((r) => sql`(${rangeCondition(pk, r)})`),
+    ' OR ',
+  );
 }
 
 /** Each stored column's framed text for the rows with `keys`, by key text. */

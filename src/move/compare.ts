@@ -1,4 +1,4 @@
-import { sql } from '../db/sql.js';
+import { type SqlQuery, sql } from '../db/sql.js';
 import type { MoveTable } from './catalog.js';
 import {
   type BucketPlan,
@@ -11,8 +11,9 @@ import {
   keySpan,
   planBuckets,
 } from './buckets.js';
-import { type ChunkSum, chunkSum } from './checksum.js';
-import { type Key, type KeyRange, keyAfter } from './keys.js';
+import { type ChunkSum, chunkSum, rangesCondition } from './checksum.js';
+import { type HashBucketPlan, hashBucketCondition, hashBucketSums, planHashBuckets } from './hash-buckets.js';
+import { type Key, type KeyRange, keyAfter, rangeCondition } from './keys.js';
 import { rowDiff } from './row-diff.js';
 import type { MoveSession } from './session.js';
 
@@ -46,9 +47,9 @@ export interface CompareOptions {
    */
   readonly leafRows?: number;
   /**
-   * Rows per bucket in the first pass over a table with a single integer key (default 256; 0 turns
-   * bucketing off): each chunk is folded per key bucket in the same scan, so a difference is narrowed to
-   * one bucket without bisecting (see src/move/buckets.ts).
+   * Rows per bucket in the first pass (default 256; 0 turns buckets off): each chunk is folded per bucket
+   * in the same scan, so a difference is narrowed to its bucket without bisecting. A single integer key is
+   * cut into key ranges (src/move/buckets.ts), any other key by a hash of it (src/move/hash-buckets.ts).
    */
   readonly bucketRows?: number;
   /** Injected sleep (tests). */
@@ -133,9 +134,11 @@ export async function compareTable(
     const range: KeyRange = { lo, hi };
     const plan = column === null || span === null ? null : planBuckets(column, range, span, size, bucketRows);
     const chunk =
-      plan === null
-        ? await foldedChunk(a, b, hashed, range, leaf, stats, report)
-        : await bucketedChunk(a, b, hashed, plan, leaf, stats, report);
+      plan !== null
+        ? await bucketedChunk(a, b, hashed, plan, leaf, stats, report)
+        : bucketRows > 0
+          ? await hashedChunk(a, b, hashed, planHashBuckets(range, size, bucketRows), leaf, stats, report)
+          : await foldedChunk(a, b, hashed, range, leaf, stats, report);
     stats.chunks++;
     stats.sourceRows += chunk.rows[0];
     stats.destRows += chunk.rows[1];
@@ -173,6 +176,8 @@ interface ChunkOutcome {
   readonly ms: number;
 }
 
+const total = (m: ReadonlyMap<number, BucketSum>) => [...m.values()].reduce((n, s) => n + s.count, 0);
+
 /** One fold per side over the whole chunk; a mismatch is bisected. */
 async function foldedChunk(
   a: MoveSession,
@@ -208,7 +213,6 @@ async function bucketedChunk(
 ): Promise<ChunkOutcome> {
   const started = performance.now();
   const [ba, bb] = await Promise.all([bucketSums(a, pair.a, plan), bucketSums(b, pair.b, plan)]);
-  const total = (m: ReadonlyMap<number, BucketSum>) => [...m.values()].reduce((n, s) => n + s.count, 0);
   const differing = differingBuckets(ba, bb);
   const ms = performance.now() - started;
   const fold = (s: BucketSum | undefined): ChunkSum => ({ count: s?.count ?? 0, sum: s?.sum ?? '0', ms: 0 });
@@ -218,7 +222,8 @@ async function bucketedChunk(
   let batchRows = 0;
   let last = -2;
   const flush = async () => {
-    if (batch.length > 0) await reportRows(a, b, pair, batch.splice(0), stats, sink);
+    const ranges = batch.splice(0);
+    if (ranges.length > 0) await reportRows(a, b, pair, (t) => rangesCondition(t.primaryKey, ranges), stats, sink);
     batchRows = 0;
   };
   for (const i of differing) {
@@ -242,19 +247,53 @@ async function bucketedChunk(
   return { rows: [total(ba), total(bb)], mismatched: differing.length > 0, ms };
 }
 
+/**
+ * Hash buckets (keys that cannot be bucketed by range): the rows of every differing bucket are read in one
+ * more scan of the chunk per side; when they are more than `leaf` rows (dense differences), the chunk is
+ * bisected instead, as without buckets.
+ */
+async function hashedChunk(
+  a: MoveSession,
+  b: MoveSession,
+  pair: TablePair,
+  plan: HashBucketPlan,
+  leaf: number,
+  stats: TableStats,
+  sink: DifferenceSink,
+): Promise<ChunkOutcome> {
+  const started = performance.now();
+  const [ba, bb] = await Promise.all([hashBucketSums(a, pair.a, plan), hashBucketSums(b, pair.b, plan)]);
+  const rows: [number, number] = [total(ba), total(bb)];
+  const differing = differingBuckets(ba, bb);
+  const ms = performance.now() - started;
+  const inDiffering = differing.reduce(
+    (n, i) => n + Math.max(ba.get(i)?.count ?? 0, bb.get(i)?.count ?? 0),
+    0,
+  );
+  if (differing.length === 0) return { rows, mismatched: false, ms };
+  if (inDiffering <= leaf) {
+    await reportRows(a, b, pair, (t) => hashBucketCondition(t, plan, differing), stats, sink);
+    return { rows, mismatched: true, ms };
+  }
+  const bisected = performance.now();
+  const fold = (count: number): ChunkSum => ({ count, sum: '', ms: 0 });
+  await bisect(a, b, pair, plan.range, fold(rows[0]), fold(rows[1]), leaf, stats, sink);
+  return { rows, mismatched: true, ms: ms + performance.now() - bisected };
+}
+
 /** Key ranges read in one statement at most (an OR of ranges the range optimizer seeks one by one). */
 const MAX_RANGES = 64;
 
-/** Compares `ranges` row by row and hands the differing rows to the sink. */
+/** Compares the rows matching `where` row by row and hands the differing ones to the sink. */
 async function reportRows(
   a: MoveSession,
   b: MoveSession,
   pair: TablePair,
-  ranges: readonly KeyRange[],
+  where: (table: MoveTable) => SqlQuery,
   stats: TableStats,
   sink: DifferenceSink,
 ): Promise<void> {
-  const diffs = await rowDiff(a, b, pair, ranges);
+  const diffs = await rowDiff(a, b, pair, where);
   stats.differences += diffs.length;
   if (diffs.length > 0) await sink(pair.a, diffs);
 }
@@ -272,14 +311,14 @@ async function bisect(
 ): Promise<void> {
   const table = pair.a;
   if (Math.max(sa.count, sb.count) <= leaf || sa.count === 0 || sb.count === 0) {
-    await reportRows(a, b, pair, [range], stats, sink);
+    await reportRows(a, b, pair, (t) => rangeCondition(t.primaryKey, range), stats, sink);
     return;
   }
   // Split at the median key of the side with more rows in the range (either side's key splits the key space).
   const [side, n] = sa.count >= sb.count ? [a, sa.count] : [b, sb.count];
   const mid = await keyAfter(side, table.name, table.primaryKey, range.lo, Math.floor(n / 2));
   if (mid === null) {
-    await reportRows(a, b, pair, [range], stats, sink);
+    await reportRows(a, b, pair, (t) => rangeCondition(t.primaryKey, range), stats, sink);
     return;
   }
   for (const half of [

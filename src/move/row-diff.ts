@@ -1,21 +1,22 @@
-import { storedColumns } from './catalog.js';
+import type { SqlQuery } from '../db/sql.js';
+import { type MoveTable, storedColumns } from './catalog.js';
 import { columnTexts, rowHashes } from './checksum.js';
 import type { RowDifference, TablePair } from './compare.js';
-import { type Key, type KeyRange, keyText } from './keys.js';
+import { type Key, keyText } from './keys.js';
 import type { MoveSession } from './session.js';
 
 /**
- * The differing rows of `ranges` (one statement per side for all of them): keys only on one side, and for
- * keys on both, the columns that differ (their framed texts compared, never with SQL `=`).
+ * The differing rows among those matching `where` (built per side: one statement per side): keys only on
+ * one side, and for keys on both, the columns that differ (their framed texts compared, never with SQL `=`).
  */
 export async function rowDiff(
   a: MoveSession,
   b: MoveSession,
   pair: TablePair,
-  ranges: readonly KeyRange[],
+  where: (table: MoveTable) => SqlQuery,
 ): Promise<RowDifference[]> {
   const table = pair.a;
-  const [ra, rb] = await Promise.all([rowHashes(a, pair.a, ranges), rowHashes(b, pair.b, ranges)]);
+  const [ra, rb] = await Promise.all([rowHashes(a, pair.a, where(pair.a)), rowHashes(b, pair.b, where(pair.b))]);
   const inB = new Map(rb.map((r) => [keyText(r.key), r]));
   const inA = new Set(ra.map((r) => keyText(r.key)));
   const named = (key: Key) => Object.fromEntries(table.primaryKey.map((c, i) => [c, key[i]]));
