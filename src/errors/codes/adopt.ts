@@ -39,6 +39,13 @@ export const adoptCodes = defineCodes({
       'A schema source named on the command line is neither a target, `models`, `chain`, nor a .sql file or directory.',
     hint: 'Use a configured target name, `models` (with --models PATH for your own), `chain` (with --dir), or a path to a .sql file or a directory of .sql files.',
   },
+  CAREPOOL_SCHEMA_SQL_MANY_DATABASES: {
+    exit: 2,
+    http: 400,
+    title:
+      'A .sql schema source names more than one database (USE, CREATE/DROP/ALTER DATABASE): a source is one schema, loaded into one scratch database.',
+    hint: 'Split the file into one source per database (one file or directory each), or remove the USE and CREATE/DROP DATABASE lines of the databases you do not mean.',
+  },
   CAREPOOL_SCHEMA_MODELS_INVALID: {
     exit: 2,
     http: 400,

@@ -21,6 +21,7 @@ import { dumpDatabase, dumpModel } from '../objects/dump.js';
 import { DEFAULT_OFFLINE_SERVER, type ServerInfo } from '../server.js';
 import { sandboxHosts, targetHost, type WorkspaceHost } from '../workspace/host.js';
 import { splitScript } from '../workspace/script.js';
+import { scopeToWorkspace } from './scope.js';
 import { type Workspace, withWorkspace } from '../workspace/workspace.js';
 
 /** Where the named schemas come from; the CLI fills it from its options and config. */
@@ -176,7 +177,11 @@ async function withSqlWorkspace<T>(
   fn: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
   return withSourceWorkspace(ctx, async (ws) => {
-    for (const file of files) await ws.exec(splitScript(await readFile(file, 'utf8')), file);
+    for (const file of files)
+      await ws.exec(
+        scopeToWorkspace(splitScript(await readFile(file, 'utf8')), ws.database, file, ctx.onNote),
+        file,
+      );
     return fn(ws);
   });
 }

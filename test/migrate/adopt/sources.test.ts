@@ -3,7 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { parseConnectionUrl } from '../../../src/config/index.js';
+import { connectSingle } from '../../../src/db/connect.js';
 import { sql } from '../../../src/db/sql.js';
+import { userUrl } from '../../../src/sandbox/index.js';
 import { isAppError } from '../../../src/errors/index.js';
 import { describeOperation, diffSchemas, migrateTarget } from '../../../src/migrate/index.js';
 import { dumpSource, loadSource, type SourceContext } from '../../../src/migrate/sources/index.js';
@@ -117,6 +120,38 @@ DELIMITER ;
     } finally {
       await own.drop();
     }
+  });
+
+  it('a dump that creates and uses its own database is loaded into the workspace, never beside it', async () => {
+    // The shape of Sakila's own sakila-schema.sql and of mysqldump --databases.
+    const file = `SET NAMES utf8mb4;
+DROP SCHEMA IF EXISTS sak_src;
+CREATE SCHEMA \`sak_src\` DEFAULT CHARACTER SET latin1;
+USE sak_src;
+CREATE TABLE actor (id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(45) NOT NULL);
+`;
+    await writeFile(join(dir, 'own-db.sql'), file);
+    const notes: string[] = [];
+    const s = await loadSource('own-db.sql', context({ onNote: (m) => notes.push(m) }));
+    expect(s.schema.tables.map((t) => t.name)).toEqual(['actor']);
+    // CREATE SCHEMA's options became the workspace's: the table took latin1 as its default.
+    expect(s.schema.tables[0]?.options?.charset).toBe('latin1');
+    expect(notes.join('\n')).toMatch(/USE\/CREATE\/DROP DATABASE of `sak_src` apply to the scratch database/);
+    for (const server of Object.values(inject('sandbox').servers)) {
+      const conn = await connectSingle('sandbox', parseConnectionUrl('admin', userUrl(server, 'admin')), {
+        connectTimeoutMs: 5000,
+        keepAliveMs: 0,
+      });
+      try {
+        const { rows } = await conn.query(sql`SHOW DATABASES LIKE 'sak\_src'`);
+        expect(rows).toEqual([]);
+      } finally {
+        await conn.close();
+      }
+    }
+    await writeFile(join(dir, 'two-dbs.sql'), 'USE one_db;\nCREATE TABLE a (id INT PRIMARY KEY);\nUSE other_db;\n');
+    const two = await loadSource('two-dbs.sql', context()).catch((e: unknown) => e);
+    expect(isAppError(two, 'CAREPOOL_SCHEMA_SQL_MANY_DATABASES')).toBe(true);
   });
 
   it('chain honours the migrations folder; models can come from a module', async () => {

@@ -1,0 +1,60 @@
+import { AppError } from '../../errors/index.js';
+import { quoteName } from '../objects/quote.js';
+
+/** Comments and blanks before a statement's first word (not `/*!…*\/`, which the server executes). */
+const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|\/\*(?!!)[\s\S]*?\*\/)*/;
+const NAME = String.raw`(\`(?:[^\`]|\`\`)+\`|[\w$]+)`;
+const USE = new RegExp(String.raw`^USE\s+${NAME}\s*$`, 'i');
+const CREATE = new RegExp(
+  String.raw`^CREATE\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}([\s\S]*)$`,
+  'i',
+);
+const DROP = new RegExp(String.raw`^DROP\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+EXISTS\s+)?${NAME}\s*$`, 'i');
+const ALTER = new RegExp(String.raw`^ALTER\s+(?:DATABASE|SCHEMA)\s+${NAME}([\s\S]*)$`, 'i');
+
+const unquote = (name: string): string =>
+  name.startsWith('`') ? name.slice(1, -1).replaceAll('``', '`') : name;
+
+/**
+ * Points a .sql source at the workspace it is loaded into. Dumps and sample schemas (Sakila's own file,
+ * `mysqldump --databases`) start with `DROP SCHEMA x; CREATE SCHEMA x; USE x;`: run as written they would
+ * build the schema in another database of the workspace's server (or drop one), and the workspace would
+ * read back empty. So `USE x` and `DROP DATABASE x` are left out, and `CREATE DATABASE x <options>` /
+ * `ALTER DATABASE x <options>` become `ALTER DATABASE <workspace> <options>` (the database's default
+ * character set decides the tables' defaults). Only these statement shapes are recognised (the server
+ * still parses everything); a script naming two databases is refused with CAREPOOL_SCHEMA_SQL_MANY_DATABASES.
+ */
+export function scopeToWorkspace(
+  statements: readonly string[],
+  workspace: string,
+  file: string,
+  onNote?: (message: string) => void,
+): string[] {
+  const named = new Set<string>();
+  const out: string[] = [];
+  for (const statement of statements) {
+    const body = statement.replace(LEADING, '');
+    const use = USE.exec(body);
+    const drop = DROP.exec(body);
+    const create = CREATE.exec(body) ?? ALTER.exec(body);
+    const name = use?.[1] ?? drop?.[1] ?? create?.[1];
+    if (name === undefined) {
+      out.push(statement);
+      continue;
+    }
+    named.add(unquote(name));
+    const options = create?.[2]?.trim();
+    if (options) out.push(`ALTER DATABASE ${quoteName(workspace)} ${options}`);
+  }
+  if (named.size > 1)
+    throw new AppError(
+      'CAREPOOL_SCHEMA_SQL_MANY_DATABASES',
+      `${file} names ${named.size} databases (${[...named].join(', ')}); a schema source is one database`,
+    );
+  const [only] = named;
+  if (only !== undefined)
+    onNote?.(
+      `${file}: its USE/CREATE/DROP DATABASE of \`${only}\` apply to the scratch database standing in for it`,
+    );
+  return out;
+}
