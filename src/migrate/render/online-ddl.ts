@@ -47,6 +47,10 @@ function hasIndexedVirtual(table: Table | undefined): boolean {
   return table.indexes.some((ix) => ix.columns.some((c) => virtual.has(c)));
 }
 
+/** InnoDB cannot add or drop a column INSTANT, nor rebuild with LOCK=NONE, beside a FULLTEXT index. */
+const hasFulltext = (table: Table | undefined): boolean =>
+  (table?.indexes ?? []).some((ix) => ix.type === 'fulltext');
+
 function referenced(schema: Schema | undefined, table: string, column: string): boolean {
   if (!schema) return true;
   return schema.tables.some((t) =>
@@ -74,6 +78,8 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
     case 'addColumn':
       if (!mysql && hasIndexedVirtual(table(op.table)))
         return copy('the table has an indexed VIRTUAL column: MariaDB rebuilds it');
+      if (hasFulltext(table(op.table)))
+        return inplace('the table has a FULLTEXT index: rebuilt in place under a shared lock', false);
       if (op.column.autoIncrement) return copy('adding an AUTO_INCREMENT column rebuilds the table');
       if (op.column.generated?.stored) return copy('adding a STORED generated column computes every row');
       if (op.column.generated) return inplace('adding a VIRTUAL generated column', false);
@@ -86,6 +92,8 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
     case 'dropColumn':
       if (!mysql && hasIndexedVirtual(table(op.table)))
         return copy('the table has an indexed VIRTUAL column: MariaDB rebuilds it');
+      if (hasFulltext(table(op.table)))
+        return inplace('the table has a FULLTEXT index: rebuilt in place under a shared lock', false);
       if (indexed(table(op.table), op.column.name))
         return inplace('the column is indexed: the table is rebuilt', false);
       if (mysql ? atLeast(server, 'mysql', 8, 0, 29) : atLeast(server, 'mariadb', 10, 4))

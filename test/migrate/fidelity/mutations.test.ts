@@ -24,6 +24,7 @@ const BASE = [
     store_id INT NULL, PRIMARY KEY (id), KEY ix_name (name)
   ) COMMENT='base'`,
   'CREATE TABLE store (id INT NOT NULL PRIMARY KEY, film_id INT NULL)',
+  'CREATE TABLE doc (id INT NOT NULL PRIMARY KEY, body VARCHAR(200) NOT NULL, extra INT NULL, FULLTEXT KEY ft_body (body))',
   'CREATE TABLE gen (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, v INT AS (qty + 1) VIRTUAL, pt POINT NULL, KEY ix_v (v, id))',
 ];
 
@@ -160,6 +161,13 @@ const MUTATIONS: readonly Mutation[] = [
     ddl: 'ALTER TABLE gen ADD COLUMN note INT NULL',
     sql: /^ALTER TABLE `gen` ADD COLUMN `note` INT NULL$/,
     algorithm: 'COPY',
+  },
+  {
+    // Neither INSTANT (1845) nor LOCK=NONE (1846 "Fulltext index creation requires a lock").
+    name: 'DROP COLUMN on a table with a FULLTEXT index is not INSTANT',
+    ddl: 'ALTER TABLE doc DROP COLUMN extra',
+    sql: /^ALTER TABLE `doc` DROP COLUMN `extra`$/,
+    algorithm: 'INPLACE',
   },
   { name: 'INVISIBLE column', ddl: 'ALTER TABLE film ADD COLUMN secret INT INVISIBLE', sql: /INVISIBLE/ },
   { name: 'column comment', ddl: "ALTER TABLE film MODIFY qty INT NOT NULL DEFAULT 0 COMMENT 'how many'" },
