@@ -38,6 +38,9 @@ describe('replica visibility: targets API, /metrics, dashboard, doctor', () => {
     expect(health.replicas?.[0]?.pool.max).toBeGreaterThan(0);
 
     app = await buildApp({ registry, security: 'none' });
+    // On a loaded machine the last sample was older than the 2 s freshness bound by now (state "unknown";
+    // failed twice at load ~14, also before this change): take a fresh sample, as the timer would.
+    await router.monitor.poll();
     const metrics = (await app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/carepool_replica_lag_seconds\{target="gcp",replica="gcp-replica-1"\} \d/);
     expect(metrics).toMatch(/carepool_replica_sql_running\{target="gcp",replica="gcp-replica-1"\} 1/);
