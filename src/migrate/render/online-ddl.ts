@@ -51,6 +51,10 @@ function hasIndexedVirtual(table: Table | undefined): boolean {
 const hasFulltext = (table: Table | undefined): boolean =>
   (table?.indexes ?? []).some((ix) => ix.type === 'fulltext');
 
+/** ROW_FORMAT=COMPRESSED: no INSTANT ADD/DROP COLUMN on MariaDB or MySQL; rebuilt in place instead. */
+const compressed = (table: Table | undefined): boolean =>
+  (table?.options?.createOptions ?? []).some((o) => o.toLowerCase() === 'row_format=compressed');
+
 function referenced(schema: Schema | undefined, table: string, column: string): boolean {
   if (!schema) return true;
   return schema.tables.some((t) =>
@@ -83,6 +87,7 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
       if (op.column.autoIncrement) return copy('adding an AUTO_INCREMENT column rebuilds the table');
       if (op.column.generated?.stored) return copy('adding a STORED generated column computes every row');
       if (op.column.generated) return inplace('adding a VIRTUAL generated column', false);
+      if (compressed(table(op.table))) return inplace('ROW_FORMAT=COMPRESSED: ADD COLUMN rebuilds in place');
       if (mysql ? atLeast(server, 'mysql', 8, 0, 29) : atLeast(server, 'mariadb', 10, 4))
         return instant('ADD COLUMN is instant');
       if (op.after == null && (atLeast(server, 'mysql', 8, 0, 12) || atLeast(server, 'mariadb', 10, 3, 2))) {
@@ -96,6 +101,7 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
         return inplace('the table has a FULLTEXT index: rebuilt in place under a shared lock', false);
       if (indexed(table(op.table), op.column.name))
         return inplace('the column is indexed: the table is rebuilt', false);
+      if (compressed(table(op.table))) return inplace('ROW_FORMAT=COMPRESSED: DROP COLUMN rebuilds in place');
       if (mysql ? atLeast(server, 'mysql', 8, 0, 29) : atLeast(server, 'mariadb', 10, 4))
         return instant('DROP COLUMN is instant');
       return inplace('DROP COLUMN rebuilds the table in place');

@@ -25,6 +25,7 @@ const BASE = [
   ) COMMENT='base'`,
   'CREATE TABLE store (id INT NOT NULL PRIMARY KEY, film_id INT NULL)',
   'CREATE TABLE doc (id INT NOT NULL PRIMARY KEY, body VARCHAR(200) NOT NULL, extra INT NULL, FULLTEXT KEY ft_body (body))',
+  'CREATE TABLE packed (id INT NOT NULL PRIMARY KEY, n INT NULL) ROW_FORMAT=COMPRESSED',
   'CREATE TABLE gen (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, v INT AS (qty + 1) VIRTUAL, pt POINT NULL, KEY ix_v (v, id))',
 ];
 
@@ -167,6 +168,12 @@ const MUTATIONS: readonly Mutation[] = [
     name: 'DROP COLUMN on a table with a FULLTEXT index is not INSTANT',
     ddl: 'ALTER TABLE doc DROP COLUMN extra',
     sql: /^ALTER TABLE `doc` DROP COLUMN `extra`$/,
+    algorithm: 'INPLACE',
+  },
+  {
+    name: 'ADD COLUMN on a ROW_FORMAT=COMPRESSED table is INPLACE, not INSTANT',
+    ddl: 'ALTER TABLE packed ADD COLUMN more INT NULL',
+    sql: /ADD COLUMN `more` INT NULL, ALGORITHM=INPLACE, LOCK=NONE$/,
     algorithm: 'INPLACE',
   },
   { name: 'INVISIBLE column', ddl: 'ALTER TABLE film ADD COLUMN secret INT INVISIBLE', sql: /INVISIBLE/ },
