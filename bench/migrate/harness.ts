@@ -6,6 +6,11 @@ import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Target } from '../../src/db/targets.js';
+import { normalizeCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
+import { leaseVerification, type VerifiedPlan, verifiedPlan } from '../../src/migrate/diff/verify.js';
+import type { ServerInfo } from '../../src/migrate/server.js';
+import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
 import type { ServerState } from '../../src/sandbox/index.js';
 import { type Schema, schema, t, table } from '../../src/schema/index.js';
 import { PYTHON } from '../reference/stack.js';
@@ -134,7 +139,6 @@ export function mirroredRevisions(): Set<string> {
   );
 }
 
-
 /** `rounds` of `migrate up` then `down` as command-line processes, carepool and Alembic, in wall ms. */
 export async function cliProcesses(o: {
   readonly bin: string;
@@ -150,7 +154,12 @@ export async function cliProcesses(o: {
   const ini = join(ALEMBIC_DIR, 'alembic.ini');
   for (let round = 0; round < o.rounds; round++) {
     cli.carepool.push(
-      await processMs(process.execPath, [o.bin, 'migrate', 'up', o.to, '--target', 'all'], carepoolEnv, o.cwd),
+      await processMs(
+        process.execPath,
+        [o.bin, 'migrate', 'up', o.to, '--target', 'all'],
+        carepoolEnv,
+        o.cwd,
+      ),
     );
     await processMs(
       process.execPath,
@@ -158,7 +167,9 @@ export async function cliProcesses(o: {
       carepoolEnv,
       o.cwd,
     );
-    cli.alembic.push(await processMs(PYTHON, ['-m', 'alembic', '-c', ini, 'upgrade', 'head'], alembicEnv, o.cwd));
+    cli.alembic.push(
+      await processMs(PYTHON, ['-m', 'alembic', '-c', ini, 'upgrade', 'head'], alembicEnv, o.cwd),
+    );
     await processMs(PYTHON, ['-m', 'alembic', '-c', ini, 'downgrade', 'base'], alembicEnv, o.cwd);
   }
   return cli;
@@ -169,8 +180,61 @@ export function withExtraColumn(schema: Schema, table: string, column: string): 
   return {
     tables: schema.tables.map((tb) =>
       tb.name === table
-        ? { ...tb, columns: [...tb.columns, { name: column, type: { kind: 'varchar', length: 20 }, nullable: true }] }
+        ? {
+            ...tb,
+            columns: [...tb.columns, { name: column, type: { kind: 'varchar', length: 20 }, nullable: true }],
+          }
         : tb,
     ),
   };
+}
+
+/**
+ * One "introspect + diff + verification" as a user waits for it, on one clock: the workspace lease is
+ * taken first (connect + CREATE DATABASE run while the live catalog is read and diffed), then the plan is
+ * proven in it and the workspace dropped. `total` runs from the lease to the DROP done; `verify` is the
+ * part after the live read (diff, render, the copy, the replay, the re-read, the DROP).
+ */
+export async function verifiedRound(
+  host: WorkspaceHost,
+  readLive: () => Promise<Schema>,
+  to: Schema,
+  server: ServerInfo,
+): Promise<{ readonly total: Step; readonly verify: Step; readonly plan: VerifiedPlan }> {
+  let verify: (Step & { value: VerifiedPlan }) | undefined;
+  const total = await timed(async () => {
+    const lease = leaseVerification(host, server);
+    try {
+      const from = await readLive();
+      verify = await timed(() => verifiedPlan(lease, from, to, server));
+    } finally {
+      await lease.release();
+    }
+  });
+  if (!verify) throw new Error('verification did not run');
+  return { total, verify, plan: verify.value };
+}
+
+/**
+ * Reads `target`'s live tables as autogenerate does (catalog over the pool, normaliser), without Alembic's
+ * ledger: Alembic's autogenerate creates its empty alembic_version table, which is not part of the models.
+ */
+export function liveTablesOf(target: Target): () => Promise<Schema> {
+  return async () => ({
+    tables: normalizeCatalog(await readCatalog(target.sql, targetDatabase(target))).tables.filter(
+      (tb) => tb.name !== 'alembic_version',
+    ),
+  });
+}
+
+/** `median 9.1x (quartiles 8.2-10.3x)` of Alembic's time over carepool's, round by round (interleaved). */
+export function perRoundSpeedup(alembic: readonly Step[] = [], carepool: readonly Step[] = []): string {
+  const r = carepool
+    .map((s, i) => (alembic[i]?.ms ?? Number.NaN) / s.ms)
+    .filter(Number.isFinite)
+    .sort((x, y) => x - y);
+  const at = (q: number) => (r[Math.floor(q * (r.length - 1))] ?? Number.NaN).toFixed(1);
+  const mid =
+    r.length % 2 ? r[(r.length - 1) / 2] : ((r[r.length / 2 - 1] ?? 0) + (r[r.length / 2] ?? 0)) / 2;
+  return `median ${(mid ?? Number.NaN).toFixed(1)}x, quartiles ${at(0.25)}-${at(0.75)}x`;
 }
