@@ -63,11 +63,14 @@ export interface OpenOptions {
 }
 
 // TINYINT(1) is MySQL's BOOLEAN: read it as a boolean, like the models declare it.
+// Spatial values stay the server's bytes (SRID + WKB): mysql2 would parse them into {x, y} objects, which
+// drop the SRID and cannot be written back (copy and sync failed with error 1416 on GEOMETRY columns).
 const typeCast: TypeCast = (field, next) => {
   if (field.type === 'TINY' && field.length === 1) {
     const value = field.string();
     return value === null ? null : value === '1';
   }
+  if (field.type === 'GEOMETRY') return field.buffer();
   return next();
 };
 
