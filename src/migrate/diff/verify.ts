@@ -61,7 +61,8 @@ export interface VerifiedPlan {
 
 /** What a verified plan covered, for a "verified on HOST: …" line: its tables, then its objects. */
 export function verifiedWhat(plan: Pick<VerifiedPlan, 'tables' | 'objects'>): string {
-  return [...plan.tables, ...(plan.objects ?? [])].join(', ');
+  // An object replaced is a drop and a create: named once.
+  return [...new Set([...plan.tables, ...(plan.objects ?? [])])].join(', ');
 }
 
 /** The table and object operations a verification replays, and the tables it copies. */
