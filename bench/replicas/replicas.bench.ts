@@ -80,19 +80,26 @@ async function main(): Promise<void> {
     const routedLocal = open(env, false);
     // Fleet-wide without reusing checks (settleMs 0: every check covers only reads that began before it).
     const routedNoReuse = open(env, true, 0);
+    // A longer window (writes would answer 25 ms after their commit): how far more sharing goes.
+    const routedSettle25 = open(env, true, 25);
     const routedAudited = open(env);
     const straightAudited = open(direct);
     const router = routed.get('gcp').replicas;
     const localRouter = routedLocal.get('gcp').replicas;
     const auditedRouter = routedAudited.get('gcp').replicas;
     const noReuseRouter = routedNoReuse.get('gcp').replicas;
-    if (!router || !localRouter || !auditedRouter || !noReuseRouter) throw new Error('no router');
-    await Promise.all([router.start(), localRouter.start(), auditedRouter.start(), noReuseRouter.start()]);
+    const settle25Router = routedSettle25.get('gcp').replicas;
+    if (!router || !localRouter || !auditedRouter || !noReuseRouter || !settle25Router)
+      throw new Error('no router');
+    await Promise.all(
+      [router, localRouter, auditedRouter, noReuseRouter, settle25Router].map((r) => r.start()),
+    );
     const clinics = {
       straight: new Clinic({ registry: straight }),
       routed: new Clinic({ registry: routed }),
       routedLocal: new Clinic({ registry: routedLocal }),
       routedNoReuse: new Clinic({ registry: routedNoReuse }),
+      routedSettle25: new Clinic({ registry: routedSettle25 }),
       replica: new Clinic({ registry: plainReplica }),
       straightAudited: audited(straightAudited),
       routedAudited: audited(routedAudited),
@@ -117,6 +124,7 @@ async function main(): Promise<void> {
       'routed',
       'routedLocal',
       'routedNoReuse',
+      'routedSettle25',
       'replica',
       'straightAudited',
       'routedAudited',
@@ -137,6 +145,8 @@ async function main(): Promise<void> {
     const auditedCounts = auditedRouter.counts();
     const noReuseCounts = noReuseRouter.counts();
     const noReuseRatio = median(cpu.routedNoReuse) / median(cpu.straight);
+    const settle25Counts = settle25Router.counts();
+    const settle25Ratio = median(cpu.routedSettle25) / median(cpu.straight);
     // One check's CPU in this process, measured alone: the same query shapes, sequentially, on the primary's
     // pool (urgent acquire, as the router sends them), against a bare SELECT 1.
     const primaryPool = straight.get('gcp').pool;
@@ -163,9 +173,16 @@ async function main(): Promise<void> {
     const auditedRatio = median(cpu.routedAudited) / median(cpu.straightAudited);
     const routerOnly = median(cpu.routed) / median(cpu.replica);
     await Promise.all(
-      [plainReplica, straight, routed, routedLocal, routedNoReuse, routedAudited, straightAudited].map((r) =>
-        r.close(1000),
-      ),
+      [
+        plainReplica,
+        straight,
+        routed,
+        routedLocal,
+        routedNoReuse,
+        routedSettle25,
+        routedAudited,
+        straightAudited,
+      ].map((r) => r.close(1000)),
     );
 
     // 2. Read-your-writes with replication delayed.
@@ -269,6 +286,11 @@ async function main(): Promise<void> {
             cpu.routedNoReuse.map((v) => v.toFixed(0)).join(', '),
           ],
           [
+            'through the router, fleet-wide, `settleMs: 25` (writes would answer 25 ms after commit)',
+            us(median(cpu.routedSettle25)),
+            cpu.routedSettle25.map((v) => v.toFixed(0)).join(', '),
+          ],
+          [
             'straight to the replica (its URL as a plain target, no router)',
             us(median(cpu.replica)),
             cpu.replica.map((v) => v.toFixed(0)).join(', '),
@@ -286,7 +308,7 @@ async function main(): Promise<void> {
         ],
       ),
       '',
-      `Fleet-wide read-your-writes: without audited writes (the first routed row) every read of a named client needs the primary's GTID position; with audit on, the same query also asks whether the actor wrote in the window, and only then waits. Checks are shared: reads that begin before a check is sent join it, and (default \`settleMs\` 10, writes answering 10 ms after their commit) reads that begin at most 10 ms after a check was sent reuse it. Ratios: routed / straight **${ratio.toFixed(3)}x** (fleet-wide, unaudited), **${localRatio.toFixed(3)}x** (per-instance only), **${noReuseRatio.toFixed(3)}x** (fleet-wide without reuse), **${auditedRatio.toFixed(3)}x** (audited, fleet-wide). Reads checked / queries on the primary: unaudited ${counts.fleetChecks} / ${counts.fleetQueries} (${counts.fleetReused} reused a check sent before them), audited ${auditedCounts.fleetChecks} / ${auditedCounts.fleetQueries} (${auditedCounts.fleetReused} reused; ${auditedCounts.fleetRecentWriters} found a recent write), without reuse ${noReuseCounts.fleetChecks} / ${noReuseCounts.fleetQueries}.`,
+      `Fleet-wide read-your-writes: without audited writes (the first routed row) every read of a named client needs the primary's GTID position; with audit on, the same query also asks whether the actor wrote in the window, and only then waits. Checks are shared: reads that begin before a check is sent join it, and (default \`settleMs\` 10, writes answering 10 ms after their commit) reads that begin at most 10 ms after a check was sent reuse it. Ratios: routed / straight **${ratio.toFixed(3)}x** (fleet-wide, unaudited), **${localRatio.toFixed(3)}x** (per-instance only), **${noReuseRatio.toFixed(3)}x** (fleet-wide without reuse), **${settle25Ratio.toFixed(3)}x** (fleet-wide, \`settleMs\` 25), **${auditedRatio.toFixed(3)}x** (audited, fleet-wide). Reads checked / queries on the primary: unaudited ${counts.fleetChecks} / ${counts.fleetQueries} (${counts.fleetReused} reused a check sent before them), audited ${auditedCounts.fleetChecks} / ${auditedCounts.fleetQueries} (${auditedCounts.fleetReused} reused; ${auditedCounts.fleetRecentWriters} found a recent write), without reuse ${noReuseCounts.fleetChecks} / ${noReuseCounts.fleetQueries}, \`settleMs\` 25 ${settle25Counts.fleetChecks} / ${settle25Counts.fleetQueries}.`,
       '',
       `**One check's CPU in this process**, measured alone (2,000 sequential queries on the primary's pool with the urgent acquire the router uses, 3 rounds, median): bare \`SELECT 1\` ${us(median(checkCpu.select1))}, position-only check ${us(median(checkCpu.position))}, position + recent writers of one actor ${us(median(checkCpu.writers))} (rounds: ${[checkCpu.select1, checkCpu.position, checkCpu.writers].map((l) => l.map((v) => v.toFixed(0)).join('/')).join('; ')}).`,
       '',
