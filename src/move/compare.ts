@@ -248,9 +248,9 @@ async function bucketedChunk(
 }
 
 /**
- * Hash buckets (keys that cannot be bucketed by range): the rows of every differing bucket are read in one
- * more scan of the chunk per side; when they are more than `leaf` rows (dense differences), the chunk is
- * bisected instead, as without buckets.
+ * Hash buckets (keys that cannot be bucketed by range): the rows of the differing buckets are read in one
+ * more scan of the chunk per side for each `leaf` rows of them; when that takes more than MAX_HASH_SCANS
+ * scans (dense differences), the chunk is bisected instead, as without buckets.
  */
 async function hashedChunk(
   a: MoveSession,
@@ -266,13 +266,25 @@ async function hashedChunk(
   const rows: [number, number] = [total(ba), total(bb)];
   const differing = differingBuckets(ba, bb);
   const ms = performance.now() - started;
-  const inDiffering = differing.reduce(
-    (n, i) => n + Math.max(ba.get(i)?.count ?? 0, bb.get(i)?.count ?? 0),
-    0,
-  );
   if (differing.length === 0) return { rows, mismatched: false, ms };
-  if (inDiffering <= leaf) {
-    await reportRows(a, b, pair, (t) => hashBucketCondition(t, plan, differing), stats, sink);
+  // Groups of differing buckets of at most `leaf` rows, each read in one more scan of the chunk.
+  const groups: number[][] = [[]];
+  let groupRows = 0;
+  let largest = 0;
+  for (const i of differing) {
+    const n = Math.max(ba.get(i)?.count ?? 0, bb.get(i)?.count ?? 0);
+    largest = Math.max(largest, n);
+    const current = groups.at(-1) as number[];
+    if (current.length > 0 && groupRows + n > leaf) {
+      groups.push([i]);
+      groupRows = n;
+    } else {
+      current.push(i);
+      groupRows += n;
+    }
+  }
+  if (groups.length <= MAX_HASH_SCANS && largest <= leaf) {
+    for (const group of groups) await reportRows(a, b, pair, (t) => hashBucketCondition(t, plan, group), stats, sink);
     return { rows, mismatched: true, ms };
   }
   const bisected = performance.now();
@@ -280,6 +292,9 @@ async function hashedChunk(
   await bisect(a, b, pair, plan.range, fold(rows[0]), fold(rows[1]), leaf, stats, sink);
   return { rows, mismatched: true, ms: ms + performance.now() - bisected };
 }
+
+/** More scans of one chunk than this for its differing hash buckets, and the chunk is bisected instead. */
+const MAX_HASH_SCANS = 4;
 
 /** Key ranges read in one statement at most (an OR of ranges the range optimizer seeks one by one). */
 const MAX_RANGES = 64;
