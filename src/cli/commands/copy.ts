@@ -106,9 +106,7 @@ export function copySummary(r: CopyResult): string {
     `snapshot: ${r.snapshot.mode} with ${r.snapshot.readers} reader(s); source position gtid=${pos.gtid ?? '-'} file=${pos.file ?? '-'} pos=${pos.pos ?? '-'}`,
     ...(r.snapshot.refused.length > 0 ? [`  not used: ${r.snapshot.refused.join('; ')}`] : []),
     ...(r.schemaVia ? [`created missing tables via ${r.schemaVia}`] : []),
-    ...(r.binlog === 'skip'
-      ? ["destination binary log: skipped (--skip-binlog)"]
-      : []),
+    ...(r.binlog === 'skip' ? ['destination binary log: skipped (--skip-binlog)'] : []),
     table(
       ['table', 'rows', 'chunks', 'method', 'created', 'note'],
       r.tables.map((t) => [
