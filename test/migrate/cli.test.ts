@@ -114,6 +114,20 @@ describe('carepool migrate / schema CLI', () => {
     expect(diff.stderr).toMatch(/verified on (target|sandbox) \w+: pics/);
   });
 
+  it('schema diff --exclude leaves a partitioned table out, so the rest of the schema can be compared', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'carepool-diff-exclude-'));
+    const parts =
+      'CREATE TABLE parts (id INT NOT NULL, y INT NOT NULL, PRIMARY KEY (id, y)) PARTITION BY RANGE (y) (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN MAXVALUE);\n';
+    await writeFile(join(dir, 'a.sql'), `${parts}CREATE TABLE t (id INT PRIMARY KEY);\n`);
+    await writeFile(join(dir, 'b.sql'), 'CREATE TABLE t (id INT PRIMARY KEY, n INT NULL);\n');
+    const refused = await carepool(['schema', 'diff', join(dir, 'a.sql'), join(dir, 'b.sql')]);
+    expect(refused.stderr).toMatch(/CAREPOOL_MIGRATE_UNSUPPORTED_TABLE.*parts.*partitioned/);
+    expect(refused.stderr).toContain('--exclude');
+    const diff = await carepool(['schema', 'diff', join(dir, 'a.sql'), join(dir, 'b.sql'), '--exclude', 'par*']);
+    expect(diff.stdout).toMatch(/1 difference\(s\)[\s\S]*add column t\.n/);
+    expect(diff.code).toBe(1);
+  });
+
   it('schema diff: a trigger spelled differently is the same trigger; a changed body is a change', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'carepool-diff-trigger-'));
     const table = 'CREATE TABLE t (id INT PRIMARY KEY, n INT NOT NULL);\n';

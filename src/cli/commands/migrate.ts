@@ -19,7 +19,7 @@ import {
 } from '../../migrate/index.js';
 import type { CliContext } from '../context.js';
 import { desiredSchema, registerMigrateAdopt } from './migrate-adopt.js';
-import { parseRenames, SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
+import { EXCLUDE_HELP, parseRenames, SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
 import { loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
 import { table } from '../output.js';
 
@@ -53,6 +53,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       `autogenerate against this schema instead of the chain in memory: ${SOURCE_HELP}`,
     )
     .option('--to <source>', `the schema to reach (default: models): ${SOURCE_HELP}`)
+    .option('--exclude <names>', EXCLUDE_HELP)
     .option('--models <path>', 'your own models module (default: CAREPOOL_MODELS, else the built-in models)')
     .option('--server <flavor:version>', 'server a .sql source is normalised on')
     .option('--rename-table <from:to...>', 'a table rename (never guessed)')
@@ -64,6 +65,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           autogenerate?: boolean;
           against?: string;
           to?: string;
+          exclude?: string;
           models?: string;
           server?: string;
           renameTable?: string[];
@@ -78,7 +80,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           return;
         }
         const sources = sourceContext(ctx, opts);
-        const againstSource = opts.against ? await loadSource(opts.against, sources) : undefined;
+        // With --exclude the chain side is loaded as a source too, so both sides leave the same names out.
+        const againstName = opts.against ?? (sources.exclude ? 'chain' : undefined);
+        const againstSource = againstName ? await loadSource(againstName, sources) : undefined;
         const against = againstSource?.schema;
         const renames = parseRenames(opts);
         const server = againstSource?.server ?? serverOption(opts.server);

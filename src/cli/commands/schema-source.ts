@@ -1,6 +1,7 @@
 import { AppError } from '../../errors/index.js';
 import { defaultMigrationsDir, parseServer, type Renames, type ServerInfo } from '../../migrate/index.js';
 import type { SourceContext } from '../../migrate/sources/index.js';
+import { parseExclude } from '../../migrate/sources/exclude.js';
 import type { CliContext } from '../context.js';
 
 /** The options every command naming a schema source shares. */
@@ -8,6 +9,7 @@ export interface SourceOpts {
   dir?: string;
   models?: string;
   server?: string;
+  exclude?: string;
 }
 
 /** Parses `--server flavor:version`, or a usage error quoting it. */
@@ -33,6 +35,7 @@ export function sourceContext(ctx: CliContext, opts: SourceOpts): SourceContext 
     migrationsDir: opts.dir ?? defaultMigrationsDir(),
     ...(modelsPath ? { modelsPath } : {}),
     ...(server ? { server } : {}),
+    ...(opts.exclude !== undefined ? { exclude: parseExclude(opts.exclude) } : {}),
     home: ctx.config().home,
     cwd: process.cwd(),
     onNote: (m) => {
@@ -63,3 +66,7 @@ export function parseRenames(opts: { renameTable?: string[]; renameColumn?: stri
   });
   return { tables, columns };
 }
+
+/** Help text of `--exclude`. */
+export const EXCLUDE_HELP =
+  'leave tables and objects out of the comparison: names or patterns, comma-separated (audit_*,tmp_?)';

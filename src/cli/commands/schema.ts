@@ -5,7 +5,7 @@ import { objectsNotCompared } from '../../migrate/objects/raw.js';
 import { scriptStatement } from '../../migrate/objects/session.js';
 import { dumpSource, loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
-import { SOURCE_HELP, type SourceOpts, serverOption, sourceContext } from './schema-source.js';
+import { EXCLUDE_HELP, SOURCE_HELP, type SourceOpts, serverOption, sourceContext } from './schema-source.js';
 
 /**
  * `carepool schema diff FROM TO` and `carepool schema dump --target SOURCE`, where a source is a target,
@@ -22,7 +22,8 @@ export function registerSchema(program: Command, ctx: CliContext): void {
         '--models <path>',
         'your own models module (default: CAREPOOL_MODELS, else the built-in models)',
       )
-      .option('--server <flavor:version>', 'server a .sql source is normalised on and SQL is rendered for');
+      .option('--server <flavor:version>', 'server a .sql source is normalised on and SQL is rendered for')
+      .option('--exclude <names>', EXCLUDE_HELP);
 
   withSource(schema.command('diff <from> <to>'))
     .description(`what turns FROM into TO (exit 1 when they differ); each: ${SOURCE_HELP}`)
@@ -66,8 +67,7 @@ export function registerSchema(program: Command, ctx: CliContext): void {
           // Proven before shown: replayed on a scratch copy of the affected tables, re-read, re-diffed.
           const proof = await verifyChange(sources, sa.schema, sb.schema, server);
           if (proof.verified) {
-            if (proof.plan.host)
-              ctx.out.note(`verified on ${proof.plan.host}: ${verifiedWhat(proof.plan)}`);
+            if (proof.plan.host) ctx.out.note(`verified on ${proof.plan.host}: ${verifiedWhat(proof.plan)}`);
           } else ctx.out.note(`NOT verified (${proof.reason}); review the statements before applying them`);
           ctx.out.line(renderOps(ops, server, sa.schema).statements.map(scriptStatement).join('\n'));
         }

@@ -21,6 +21,7 @@ import { dumpDatabase, dumpModel } from '../objects/dump.js';
 import { DEFAULT_OFFLINE_SERVER, type ServerInfo } from '../server.js';
 import { sandboxHosts, targetHost, type WorkspaceHost } from '../workspace/host.js';
 import { splitScript } from '../workspace/script.js';
+import { excludeNames } from './exclude.js';
 import { scopeToWorkspace } from './scope.js';
 import { type Workspace, withWorkspace } from '../workspace/workspace.js';
 
@@ -38,6 +39,8 @@ export interface SourceContext {
   readonly home: string;
   readonly cwd: string;
   readonly onNote?: (message: string) => void;
+  /** `--exclude`: tables and objects left out of every source loaded with this context. */
+  readonly exclude?: readonly RegExp[];
 }
 
 /** What a source names: its kind, a label for messages, and its schema. */
@@ -63,6 +66,11 @@ const ACCEPTED =
  * so both sides of a diff are spelled by the server). Anything else: CAREPOOL_SCHEMA_UNKNOWN_SOURCE.
  */
 export async function loadSource(spec: string, ctx: SourceContext): Promise<LoadedSource> {
+  const loaded = await loadWhole(spec, ctx);
+  return ctx.exclude?.length ? { ...loaded, schema: excludeNames(loaded.schema, ctx.exclude) } : loaded;
+}
+
+async function loadWhole(spec: string, ctx: SourceContext): Promise<LoadedSource> {
   if (spec === 'models')
     return {
       kind: 'models',
