@@ -13,7 +13,10 @@ export async function moveRegistry(ctx: CliContext): Promise<TargetRegistry> {
 }
 
 /** Runs `fn` with {@link moveRegistry}, closing it afterwards. */
-export async function withMoveRegistry<T>(ctx: CliContext, fn: (r: TargetRegistry) => Promise<T>): Promise<T> {
+export async function withMoveRegistry<T>(
+  ctx: CliContext,
+  fn: (r: TargetRegistry) => Promise<T>,
+): Promise<T> {
   const registry = await moveRegistry(ctx);
   try {
     return await fn(registry);

@@ -45,7 +45,9 @@ export function registerReplicate(program: Command, ctx: CliContext): void {
   common(
     cmd.command('preflight').description('check binary log, format, server ids, keys (no changes)'),
   ).action(async (opts: Opts) => {
-    const findings = await withMoveRegistry(ctx, (r) => replicationPreflight(r.get(opts.from), r.get(opts.to)));
+    const findings = await withMoveRegistry(ctx, (r) =>
+      replicationPreflight(r.get(opts.from), r.get(opts.to)),
+    );
     if (opts.json) ctx.out.json({ preflight: findings });
     else
       ctx.out.line(
@@ -82,7 +84,10 @@ export function registerReplicate(program: Command, ctx: CliContext): void {
       .command('steps')
       .description('print the exact steps for replication carepool does not run (Azure, Cloud SQL, MySQL)'),
   )
-    .option('--manifest <file>', 'copy manifest with the source position (default: <home>/move/<from>-to-<to>.json)')
+    .option(
+      '--manifest <file>',
+      'copy manifest with the source position (default: <home>/move/<from>-to-<to>.json)',
+    )
     .action(async (opts: Opts) => {
       const home = ctx.config().home;
       const lines = await withMoveRegistry(ctx, async (r) => {
