@@ -85,10 +85,21 @@ export async function skipBinlog(session: MoveSession, target: string): Promise<
  * mysqldump does), and UTC so TIMESTAMP text means the same instant on both servers.
  */
 export async function prepareLoader(session: MoveSession, append: boolean): Promise<void> {
-  await session.query(sql`SET SESSION time_zone = '+00:00'`);
-  await session.query(sql`SET SESSION foreign_key_checks = 0`);
-  await session.query(sql`SET SESSION unique_checks = ${append ? 1 : 0}`);
-  await session.query(sql`SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'`);
+  for (const q of loaderSettings(append)) await session.query(q);
+}
+
+/**
+ * The statements of {@link prepareLoader}, also printed at the top of `sync --dry-run`'s SQL: its TIMESTAMP
+ * values are UTC text and its replaced rows are deleted first, so the script means the same only under
+ * these settings (with foreign-key checks on, an ON DELETE CASCADE would take child rows along).
+ */
+export function loaderSettings(append: boolean): SqlQuery[] {
+  return [
+    sql`SET SESSION time_zone = '+00:00'`,
+    sql`SET SESSION foreign_key_checks = 0`,
+    sql`SET SESSION unique_checks = ${append ? 1 : 0}`,
+    sql`SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'`,
+  ];
 }
 
 /** Rows per stream chunk handed to the driver (~64 KiB for short rows). */

@@ -4,7 +4,7 @@ import { type MoveTable, storedColumns } from './catalog.js';
 import { type CompareOptions, compareTable, type RowDifference, type TableStats } from './compare.js';
 import { assertDifferentTargets } from './copy-plan.js';
 import { columnList, type Key, keysCondition } from './keys.js';
-import { prepareLoader } from './load.js';
+import { loaderSettings, prepareLoader } from './load.js';
 import { inlineParams, toParam } from './rows.js';
 import { type MoveSession, withMoveSession } from './session.js';
 import { prepareSession } from './snapshot.js';
@@ -66,6 +66,8 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
   const stats = await withMoveSession(from, (a) =>
     withMoveSession(to, async (b) => {
       await Promise.all([prepareSession(a), prepareLoader(b, true)]);
+      if (dry)
+        for (const q of loaderSettings(true)) options.onStatement?.(`${inlineParams(q.text, q.values)};`);
       const pairs = await comparablePairs(from, a, to, b, options.tables);
       const emit = async (q: SqlQuery): Promise<void> => {
         counts.statements++;

@@ -50,6 +50,14 @@ describe('carepool sync between the sandbox servers', () => {
     expect(result.inserted).toBe(2);
     expect(result.deleted).toBe(3);
     expect(result.replaced).toBe(9);
+    // The script means what sync does only under its session settings (UTC TIMESTAMP text; FK checks off
+    // so a replaced row's DELETE cannot cascade to child rows): they come first.
+    expect(printed.slice(0, 4)).toEqual([
+      "SET SESSION time_zone = '+00:00';",
+      'SET SESSION foreign_key_checks = 0;',
+      'SET SESSION unique_checks = 1;',
+      "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';",
+    ]);
     expect(printed.some((s) => s.startsWith('DELETE FROM `p_patients` WHERE `id` IN ('))).toBe(true);
     expect(printed.some((s) => s.startsWith('INSERT INTO `c_files`') && s.includes("X'00ff0a09005c'"))).toBe(
       true,
