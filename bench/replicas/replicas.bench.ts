@@ -252,6 +252,12 @@ async function main(): Promise<void> {
     await admin.close();
 
     const us = (v: number) => `${v.toFixed(0)} µs`;
+    /** A row of the CPU table: the path, its median CPU per read and every round's figure. */
+    const cpuRow = (path: string, rounds: readonly number[]): string[] => [
+      path,
+      us(median(rounds)),
+      rounds.map((v) => v.toFixed(0)).join(', '),
+    ];
     const md = [
       '## Read replicas: router CPU and read-your-writes',
       '',
@@ -265,46 +271,23 @@ async function main(): Promise<void> {
       mdTable(
         ['path', 'median CPU per read', 'rounds'],
         [
-          [
-            'straight to the primary (no REPLICAS)',
-            us(median(cpu.straight)),
-            cpu.straight.map((v) => v.toFixed(0)).join(', '),
-          ],
-          [
-            'through the router, served by the replica',
-            us(median(cpu.routed)),
-            cpu.routed.map((v) => v.toFixed(0)).join(', '),
-          ],
-          [
+          cpuRow('straight to the primary (no REPLICAS)', cpu.straight),
+          cpuRow('through the router, served by the replica', cpu.routed),
+          cpuRow(
             'through the router, per-instance read-your-writes only (`fleetWide: false`)',
-            us(median(cpu.routedLocal)),
-            cpu.routedLocal.map((v) => v.toFixed(0)).join(', '),
-          ],
-          [
+            cpu.routedLocal,
+          ),
+          cpuRow(
             'through the router, fleet-wide without reusing checks (`settleMs: 0`, the previous behaviour)',
-            us(median(cpu.routedNoReuse)),
-            cpu.routedNoReuse.map((v) => v.toFixed(0)).join(', '),
-          ],
-          [
+            cpu.routedNoReuse,
+          ),
+          cpuRow(
             'through the router, fleet-wide, `settleMs: 25` (writes would answer 25 ms after commit)',
-            us(median(cpu.routedSettle25)),
-            cpu.routedSettle25.map((v) => v.toFixed(0)).join(', '),
-          ],
-          [
-            'straight to the replica (its URL as a plain target, no router)',
-            us(median(cpu.replica)),
-            cpu.replica.map((v) => v.toFixed(0)).join(', '),
-          ],
-          [
-            'audited (security on): straight to the primary',
-            us(median(cpu.straightAudited)),
-            cpu.straightAudited.map((v) => v.toFixed(0)).join(', '),
-          ],
-          [
-            'audited (security on): through the router, fleet-wide check per read',
-            us(median(cpu.routedAudited)),
-            cpu.routedAudited.map((v) => v.toFixed(0)).join(', '),
-          ],
+            cpu.routedSettle25,
+          ),
+          cpuRow('straight to the replica (its URL as a plain target, no router)', cpu.replica),
+          cpuRow('audited (security on): straight to the primary', cpu.straightAudited),
+          cpuRow('audited (security on): through the router, fleet-wide check per read', cpu.routedAudited),
         ],
       ),
       '',
