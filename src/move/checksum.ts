@@ -102,7 +102,23 @@ export function rowHash(table: MoveTable): SqlQuery {
   return sql`CONCAT(CRC32(${text}), '.', LENGTH(${text}))`;
 }
 
-/** One server's fold of a key range: row count and the XOR of the rows' CRC32. */
+/**
+ * The per-row value chunks and buckets are folded with (`BIT_XOR`): CRC32 of the SHA1 of the row text.
+ *
+ * Why not CRC32 of the row text, as pt-table-checksum folds by default: CRC32 is affine over XOR, so for
+ * rows of the same length `CRC32(a ^ d) = CRC32(a) ^ K(d)`. When an even number of rows in a range change
+ * the same way at the same place (an `UPDATE ... SET status = 'closed'` over rows that all said 'open',
+ * ids of one width), their K(d) cancel in the XOR and the fold, and the count, stay the same: the change
+ * is invisible, whatever the odds of a random collision. That happened here (sync left 32 changed rows of
+ * one id range unfixed; test/move/fold.test.ts). SHA1 is not linear, so such changes no longer cancel
+ * (a change is missed with odds of about 2^-32 per range, as a random one was); it cost about 12% more
+ * than CRC32 alone per row on MariaDB 10.11 here, MD5 about 2x.
+ */
+export function foldHash(table: MoveTable): SqlQuery {
+  return sql`CRC32(SHA1(${rowText(table)}))`;
+}
+
+/** One server's fold of a key range: row count and the XOR of the rows' {@link foldHash}. */
 export interface ChunkSum {
   readonly count: number;
   readonly sum: string;
@@ -111,14 +127,14 @@ export interface ChunkSum {
 }
 
 /**
- * The {@link ChunkSum} of `range` of `table` on one server: `COUNT(*)` and `BIT_XOR(CRC32(row text))`, as
- * pt-table-checksum and sync-diff-inspector fold chunks. A changed chunk keeps the same fold with odds of
- * 2^-32; ranges that differ are then compared row by row.
+ * The {@link ChunkSum} of `range` of `table` on one server: `COUNT(*)` and `BIT_XOR` of {@link foldHash}, the
+ * way pt-table-checksum and sync-diff-inspector fold chunks but with a hash that is not linear. A changed
+ * chunk keeps the same fold with odds of about 2^-32; ranges that differ are then compared row by row.
  */
 export async function chunkSum(session: MoveSession, table: MoveTable, range: KeyRange): Promise<ChunkSum> {
   const started = performance.now();
   const { rows } = await session.query<{ n: number | string; x: string | number | null }>(
-    sql`SELECT COUNT(*) AS n, BIT_XOR(CRC32(${rowText(table)})) AS x FROM ${sql.ident(table.name)}
+    sql`SELECT COUNT(*) AS n, BIT_XOR(${foldHash(table)}) AS x FROM ${sql.ident(table.name)}
         WHERE ${rangeCondition(table.primaryKey, range)}`,
   );
   const row = rows[0];

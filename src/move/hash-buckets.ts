@@ -1,7 +1,7 @@
 import { type SqlQuery, sql } from '../db/sql.js';
 import type { MoveTable } from './catalog.js';
 import type { BucketSum } from './buckets.js';
-import { rowText } from './checksum.js';
+import { foldHash, rowText } from './checksum.js';
 import { type KeyRange, rangeCondition } from './keys.js';
 import type { MoveSession } from './session.js';
 
@@ -36,14 +36,14 @@ function bucketOf(table: MoveTable, plan: HashBucketPlan): SqlQuery {
   return sql`CRC32(${rowText(keyOnly)}) % ${plan.count}`;
 }
 
-/** Each hash bucket's `COUNT(*)` and `BIT_XOR(CRC32(row text))` on one server, in one scan of the chunk. */
+/** Each hash bucket's `COUNT(*)` and `BIT_XOR` of the rows' fold hash (foldHash) on one server, in one scan of the chunk. */
 export async function hashBucketSums(
   session: MoveSession,
   table: MoveTable,
   plan: HashBucketPlan,
 ): Promise<Map<number, BucketSum>> {
   const { rows } = await session.query<{ b: number | string; n: number | string; x: number | string | null }>(
-    sql`SELECT ${bucketOf(table, plan)} AS b, COUNT(*) AS n, BIT_XOR(CRC32(${rowText(table)})) AS x
+    sql`SELECT ${bucketOf(table, plan)} AS b, COUNT(*) AS n, BIT_XOR(${foldHash(table)}) AS x
         FROM ${sql.ident(table.name)} WHERE ${rangeCondition(table.primaryKey, plan.range)} GROUP BY b`,
   );
   const out = new Map<number, BucketSum>();

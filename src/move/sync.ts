@@ -102,9 +102,7 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
         }
       };
       const out: TableStats[] = [];
-      // Bisection, not key buckets: with buckets, a sync run after a kill -9 left rows unfixed in 2 of 8
-      // loaded runs (cause not found yet; verify, which writes nothing, found them every time).
-      for (const p of pairs) out.push(await compareTable(a, b, p, fix, { ...options, bucketRows: 0 }));
+      for (const p of pairs) out.push(await compareTable(a, b, p, fix, options));
       // Retry inserts that met a unique value still held by a row fixed later; stop when a pass frees none.
       let progress = true;
       while (pending.length > 0 && progress) {
