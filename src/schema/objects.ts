@@ -30,6 +30,14 @@ export interface SchemaObject {
   readonly dependsOn?: readonly string[];
   /** Set when the object could not be read faithfully: no DDL is ever generated for it. */
   readonly unsupported?: string;
+  /**
+   * Triggers read from a server: their timing and event (`BEFORE INSERT`) and their place among the table's
+   * triggers of that timing and event (the server's ACTION_ORDER, from 1; several triggers of one slot run
+   * in that order, set by FOLLOWS/PRECEDES or by creation order). Absent elsewhere (models): then the order
+   * is not compared.
+   */
+  readonly slot?: string;
+  readonly position?: number;
 }
 
 /** A stable key for an object: kind and name (MySQL keeps one namespace per kind). */

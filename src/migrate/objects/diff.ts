@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/index.js';
 import { objectKey, type SchemaObject } from '../../schema/objects.js';
 import { canonicalBody } from './canonical-text.js';
-import { creationOrder } from './normalize.js';
+import { creationOrder, triggerOrder } from './normalize.js';
 import type { ObjectOperation } from './operation.js';
 
 /**
@@ -20,7 +20,8 @@ export function withObjects<S extends { readonly objects?: readonly SchemaObject
  * by {@link canonicalBody}, so spacing, quoting and keyword case are not a change.
  */
 export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
-  const text = a.create === b.create || (a.kind !== 'view' && canonicalBody(a.create) === canonicalBody(b.create));
+  const text =
+    a.create === b.create || (a.kind !== 'view' && canonicalBody(a.create) === canonicalBody(b.create));
   return text && a.sqlMode === b.sqlMode && (a.table ?? '') === (b.table ?? '');
 }
 
@@ -54,9 +55,17 @@ export function diffObjects(
   const before: ObjectOperation[] = [];
   const creates: SchemaObject[] = [];
   const replaces = new Map<string, SchemaObject>();
+  const reorder = misplacedTriggers(from, to);
   for (const old of creationOrder(from).reverse()) {
     const next = b.get(objectKey(old));
-    if (next && sameObject(old, next) && !old.unsupported && !next.unsupported) continue;
+    if (
+      next &&
+      sameObject(old, next) &&
+      !old.unsupported &&
+      !next.unsupported &&
+      !(old.kind === 'trigger' && reorder.has(old.name))
+    )
+      continue;
     if (next?.unsupported && old.unsupported && next.create === old.create) continue;
     if (old.unsupported) refuse(old, next ? 'changes' : 'is dropped');
     if (next?.unsupported) refuse(next, 'changes');
@@ -87,4 +96,37 @@ export function diffObjects(
     );
   }
   return { before, after };
+}
+
+/**
+ * Triggers of `to` that must be dropped and created again so every table's triggers of one timing and
+ * event run in `to`'s order (compared only where both sides know the positions, i.e. both were read from
+ * a server). A created trigger goes last in its slot, so after the longest run of unchanged triggers that
+ * already stand first in `to`'s order, every later trigger of the slot is recreated, in order.
+ */
+function misplacedTriggers(from: readonly SchemaObject[], to: readonly SchemaObject[]): Set<string> {
+  const slots = (objects: readonly SchemaObject[]) => {
+    const out = new Map<string, SchemaObject[]>();
+    for (const o of triggerOrder(objects.filter((x) => x.kind === 'trigger'))) {
+      const key = `${o.table ?? ''} ${o.slot ?? ''}`;
+      out.set(key, [...(out.get(key) ?? []), o]);
+    }
+    return out;
+  };
+  const live = slots(from);
+  const out = new Set<string>();
+  for (const [key, wanted] of slots(to)) {
+    const have = live.get(key) ?? [];
+    if ([...wanted, ...have].some((o) => o.position === undefined || o.unsupported)) continue;
+    const byName = new Map(wanted.map((o) => [o.name, o]));
+    // What stays in place after the drops: the unchanged triggers, in the live order.
+    const kept = have.filter((o) => {
+      const w = byName.get(o.name);
+      return w !== undefined && sameObject(o, w);
+    });
+    let prefix = 0;
+    while (prefix < kept.length && kept[prefix]?.name === wanted[prefix]?.name) prefix++;
+    for (const o of wanted.slice(prefix)) if (kept.some((k) => k.name === o.name)) out.add(o.name);
+  }
+  return out;
 }

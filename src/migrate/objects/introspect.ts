@@ -10,6 +10,8 @@ interface Listed {
   readonly table: string | null;
   readonly sql_mode: string | null;
   readonly definer: string | null;
+  readonly slot: string | null;
+  readonly position: number | string | null;
 }
 
 /** The SHOW CREATE column holding the statement, per kind. */
@@ -29,13 +31,15 @@ const CREATE_COLUMN: Readonly<Record<ObjectKind, string>> = {
  */
 export async function readObjects(client: SqlClient, database: string): Promise<SchemaObject[]> {
   const { rows } = await client.query<Listed>(sql`
-    SELECT 'view' AS kind, TABLE_NAME AS name, NULL AS \`table\`, NULL AS sql_mode, DEFINER AS definer
+    SELECT 'view' AS kind, TABLE_NAME AS name, NULL AS \`table\`, NULL AS sql_mode, DEFINER AS definer,
+        NULL AS slot, NULL AS position
       FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ${database}
     UNION ALL
-    SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE, SQL_MODE, DEFINER
+    SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE, SQL_MODE, DEFINER,
+        CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION), ACTION_ORDER
       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ${database}
     UNION ALL
-    SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, NULL, SQL_MODE, DEFINER
+    SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, NULL, SQL_MODE, DEFINER, NULL, NULL
       FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ${database}`);
   if (rows.length === 0) return [];
   const objects = await Promise.all(rows.map((r) => readOne(client, database, r)));
@@ -57,6 +61,9 @@ async function readOne(client: SqlClient, database: string, r: Listed): Promise<
     ...(r.table ? { table: r.table } : {}),
     sqlMode: kind === 'view' ? '' : (r.sql_mode ?? ''),
     ...(r.definer ? { definer: r.definer } : {}),
+    ...(kind === 'trigger' && r.slot && r.position !== null
+      ? { slot: r.slot, position: Number(r.position) }
+      : {}),
   };
   const what = kind.toUpperCase();
   let row: Record<string, unknown> | undefined;

@@ -52,8 +52,24 @@ export function sortObjects(objects: readonly SchemaObject[]): SchemaObject[] {
 }
 
 /**
+ * Triggers in the order the server runs them: by table, timing and event, then position (ACTION_ORDER),
+ * then name. Creating them in this order gives each the same position again (a new trigger goes last in
+ * its slot), so a dump or a scratch copy keeps the order FOLLOWS/PRECEDES gave them.
+ */
+export function triggerOrder(triggers: readonly SchemaObject[]): SchemaObject[] {
+  const key = (o: SchemaObject) => `${o.table ?? ''}\u0000${o.slot ?? ''}`;
+  return [...triggers].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    const pa = a.position ?? Number.POSITIVE_INFINITY;
+    const pb = b.position ?? Number.POSITIVE_INFINITY;
+    return pa !== pb ? pa - pb : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+}
+
+/**
  * Views in dependency order (a view after the views it reads), others in {@link sortObjects} order:
- * functions and procedures first (a view may call a function), triggers last.
+ * functions and procedures first (a view may call a function), triggers last in {@link triggerOrder}.
  */
 export function creationOrder(objects: readonly SchemaObject[]): SchemaObject[] {
   const sorted = sortObjects(objects);
@@ -74,6 +90,6 @@ export function creationOrder(objects: readonly SchemaObject[]): SchemaObject[] 
   return [
     ...sorted.filter((o) => o.kind === 'function' || o.kind === 'procedure'),
     ...out,
-    ...sorted.filter((o) => o.kind === 'trigger'),
+    ...triggerOrder(sorted.filter((o) => o.kind === 'trigger')),
   ];
 }
