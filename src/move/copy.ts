@@ -10,7 +10,7 @@ import {
   readPair,
   truncate,
 } from './copy-plan.js';
-import { columnList, keyOrder, rangeCondition } from './keys.js';
+import { keyOrder, rangeCondition } from './keys.js';
 import {
   type BinlogMode,
   checkBinlogSkip,
@@ -24,7 +24,7 @@ import {
 } from './load.js';
 import { type CopyManifest, type ManifestChunk, ManifestWriter, readManifest } from './manifest.js';
 import type { SchemaVia } from './schema.js';
-import { serverLine } from './rows.js';
+import { readList, serverLine } from './rows.js';
 import { type MoveSession, moveSpec, openMoveSession, withMoveSession } from './session.js';
 import { openSnapshot, type SnapshotInfo } from './snapshot.js';
 
@@ -300,7 +300,7 @@ async function copyChunk(
   mode: { readonly redo: boolean; readonly replace: boolean },
 ): Promise<number> {
   const columns = storedColumns(table);
-  const cols = columnList(columns.map((c) => c.name));
+  const cols = readList(columns);
   const line = method === 'load-data' ? serverLine(columns) : null;
   const pk = table.primaryKey;
   /** Reads the rows `tail` selects and writes them; returns how many were read. */

@@ -6,6 +6,31 @@
 import { type SqlQuery, sql } from '../db/sql.js';
 import { BINARY_TYPES, type MoveColumn } from './catalog.js';
 
+/**
+ * What a reader selects for `columns` when the driver parses the values (copy's INSERTs and Node-encoded
+ * lines, sync's source rows), so that writing the parsed value back stores the same value:
+ * - FLOAT through `CAST(... AS DOUBLE)`: the server sends FLOAT as text of 6 significant digits
+ *   (0.1234567 arrives as 0.123457, 16777217 as 16777200), a different FLOAT once written back; the
+ *   DOUBLE text is the FLOAT's exact value, which the destination rounds back to the same FLOAT.
+ * - TINYINT(1) through `CAST(... AS SIGNED)`: the driver reads TINYINT(1) as a boolean (src/db/driver.ts,
+ *   MySQL's BOOLEAN), so 2, -1 or 255 came back as false and were written as 0.
+ * - YEAR through `CONCAT(...)`: the driver reads YEAR 0000 as the number 0, which LOAD DATA's text
+ *   format (a string) stores as 2000; `'0000'` stays 0000.
+ * Every other column is selected as it is. The result columns keep the column names.
+ */
+export function readList(columns: readonly MoveColumn[]): SqlQuery {
+  return sql.join(
+    columns.map((c) => {
+      const id = sql.ident(c.name);
+      if (c.dataType === 'float') return sql`CAST(${id} AS DOUBLE) AS ${id}`;
+      if (c.dataType === 'tinyint' && /^tinyint\(1\)/i.test(c.columnType))
+        return sql`CAST(${id} AS SIGNED) AS ${id}`;
+      if (c.dataType === 'year') return sql`CONCAT(${id}) AS ${id}`;
+      return id;
+    }),
+  );
+}
+
 /** A driver value made safe as an INSERT parameter (objects from JSON columns back to JSON text). */
 export function toParam(value: unknown): unknown {
   if (value === null || value === undefined) return null;

@@ -5,7 +5,7 @@ import { type CompareOptions, compareTable, type RowDifference, type TableStats 
 import { assertDifferentTargets } from './copy-plan.js';
 import { columnList, type Key, keysCondition } from './keys.js';
 import { loaderSettings, prepareLoader } from './load.js';
-import { inlineParams, toParam } from './rows.js';
+import { inlineParams, readList, toParam } from './rows.js';
 import { type MoveSession, withMoveSession } from './session.js';
 import { prepareSession } from './snapshot.js';
 import { comparablePairs } from './verify.js';
@@ -128,9 +128,8 @@ async function sourceRows(
   table: MoveTable,
   keys: readonly Key[],
 ): Promise<Record<string, unknown>[]> {
-  const cols = storedColumns(table).map((c) => c.name);
   const { rows } = await a.query<Record<string, unknown>>(
-    sql`SELECT ${columnList(cols)} FROM ${sql.ident(table.name)} WHERE ${keysCondition(table.primaryKey, keys)}`,
+    sql`SELECT ${readList(storedColumns(table))} FROM ${sql.ident(table.name)} WHERE ${keysCondition(table.primaryKey, keys)}`,
   );
   return rows;
 }

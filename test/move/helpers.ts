@@ -204,3 +204,25 @@ export const diffSummary = (diffs: readonly RowDifference[]) =>
   diffs
     .map((d) => `${d.table} ${JSON.stringify(d.key)} ${d.kind}${d.columns ? ` ${d.columns.join(',')}` : ''}`)
     .sort();
+
+/**
+ * Every row of `table` ordered by `order`, each value as the server's own exact text (FLOAT widened to
+ * DOUBLE, byte types as hex, everything else through CONCAT), never through the driver's conversions
+ * (which read TINYINT(1) as a boolean and FLOAT rounded to 6 digits, and would hide a changed value).
+ */
+export async function exactDump(conn: SingleConnection, table: string, order: string): Promise<string> {
+  const { rows: cols } = await conn.query<{ name: string; type: string }>(
+    sql`SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${table} ORDER BY COLUMN_NAME`,
+  );
+  const bytes = /binary|blob|bit|geometry|point|linestring|polygon/;
+  const exprs = cols.map(({ name, type }) => {
+    const id = `\`${name}\``;
+    const text = type === 'float' ? `CAST(${id} AS DOUBLE)` : bytes.test(type) ? `HEX(${id})` : id;
+    return `IFNULL(QUOTE(CONCAT(${text})), 'NULL')`;
+  });
+  const { rows } = await conn.query<{ r: string }>(
+    sql.raw(`SELECT CONCAT_WS(' | ', ${exprs.join(', ')}) AS r FROM \`${table}\` ORDER BY ${order}`),
+  );
+  return `${cols.map((c) => c.name).join(' | ')}\n${rows.map((r) => r.r).join('\n')}`;
+}
