@@ -297,7 +297,7 @@ export function usersSql(users: ServerState['users']): string[] {
   }
   lines.push(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${DATABASE}.* TO '${users.app.user}'@'%';`);
   lines.push(
-    `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, LOCK TABLES, TRIGGER ON ${DATABASE}.* TO '${users.migrator.user}'@'%';`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, LOCK TABLES, TRIGGER, CREATE ROUTINE, ALTER ROUTINE, EXECUTE ON ${DATABASE}.* TO '${users.migrator.user}'@'%';`,
   );
   lines.push(`GRANT ALL PRIVILEGES ON *.* TO '${users.admin.user}'@'%' WITH GRANT OPTION;`);
   return lines;

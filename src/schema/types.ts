@@ -5,7 +5,7 @@
  * has its default, so a model written for the core shape keeps its exact JSON (docs/schema-model.md).
  */
 
-import type { SchemaObject } from './objects.js';
+import type { ObjectKind, SchemaObject } from './objects.js';
 
 /** Integer kinds. */
 export type IntegerKind = 'tinyint' | 'smallint' | 'mediumint' | 'int' | 'bigint';
@@ -200,4 +200,10 @@ export interface Schema {
   readonly tables: readonly Table[];
   /** Views, triggers, procedures and functions (./objects.ts), sorted by kind and name; absent = none. */
   readonly objects?: readonly SchemaObject[];
+  /**
+   * Object kinds the reading user could not list, and why: the server hides stored procedures and
+   * functions from a user with no EXECUTE, ALTER ROUTINE or CREATE ROUTINE on the database. Such kinds are
+   * never compared, dumped or dropped as if absent: carepool names them instead.
+   */
+  readonly hiddenObjects?: { readonly kinds: readonly ObjectKind[]; readonly reason: string };
 }

@@ -63,7 +63,7 @@ export async function createScratchDatabases(prefix = 'clinic_m'): Promise<Scrat
         );
         await admin.query(
           sql.raw(
-            `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, TRIGGER, CREATE VIEW, SHOW VIEW ON \`${name}\`.* TO '${s.users.migrator.user}'@'%'`,
+            `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, TRIGGER, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EXECUTE ON \`${name}\`.* TO '${s.users.migrator.user}'@'%'`,
           ),
         );
         await admin.query(

@@ -101,6 +101,7 @@ export function registerMigrateAdopt(
       const target = (await ctx.registry()).get(opts.from);
       const chain = await chainOf(opts);
       const b = await baselineTarget(target, chain, opts.message);
+      if (b.notIncluded && !opts.json) ctx.out.note(`NOT included: ${b.notIncluded}`);
       if (opts.json) ctx.out.json(b);
       else
         ctx.out.line(

@@ -19,6 +19,8 @@ export interface BaselineResult {
   /** How many operations the baseline's `up` has. */
   readonly operations: number;
   readonly stamp: StampResult;
+  /** What the baseline could not include and why (routines the user cannot see); absent when nothing. */
+  readonly notIncluded?: string;
 }
 
 /**
@@ -55,5 +57,13 @@ export async function baselineTarget(
     chain: await loadChain(chain.dir),
     recordDrift: false,
   });
-  return { target: target.name, id: written.id, file: written.file, operations: up.length, stamp };
+  const hidden = live.hiddenObjects;
+  return {
+    target: target.name,
+    id: written.id,
+    file: written.file,
+    operations: up.length,
+    stamp,
+    ...(hidden ? { notIncluded: `${hidden.kinds.map((k) => `${k}s`).join(' and ')}: ${hidden.reason}` } : {}),
+  };
 }

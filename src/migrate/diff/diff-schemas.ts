@@ -87,7 +87,18 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
     made.add(t.name);
   }
   out.push(...phase.cols, ...phase.ixAdd, ...phase.fkAdd, ...late);
-  const objects = diffObjects(fromSchema.objects, toSchema.objects, new Set(dropped.map((t) => t.name)));
+  // Kinds one side could not list (hidden routines) are left out on both sides: named by objectsNotCompared.
+  const hidden = new Set([
+    ...(fromSchema.hiddenObjects?.kinds ?? []),
+    ...(toSchema.hiddenObjects?.kinds ?? []),
+  ]);
+  const visible = (list: Schema['objects']) =>
+    hidden.size === 0 ? list : list?.filter((o) => !hidden.has(o.kind));
+  const objects = diffObjects(
+    visible(fromSchema.objects),
+    visible(toSchema.objects),
+    new Set(dropped.map((t) => t.name)),
+  );
   return objects.before.length + objects.after.length === 0
     ? out
     : [...objects.before, ...out, ...objects.after];

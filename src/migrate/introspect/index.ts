@@ -2,7 +2,7 @@ import type { SqlClient } from '../../db/client.js';
 import { sql } from '../../db/sql.js';
 import { type Schema, SPATIAL_KINDS } from '../../schema/index.js';
 import { ident } from '../render/show-create.js';
-import { readObjects } from '../objects/introspect.js';
+import { hiddenRoutines, readObjects } from '../objects/introspect.js';
 import { parseServer } from '../server.js';
 import { type NormalizeOptions, normalizeCatalog } from './normalize.js';
 import type {
@@ -206,5 +206,12 @@ export async function introspectSchema(
     readObjects(client, database),
   ]);
   const schema = normalizeCatalog(catalog, options);
-  return objects.length > 0 ? { ...schema, objects } : schema;
+  const hidden = objects.some((o) => o.kind === 'procedure' || o.kind === 'function')
+    ? undefined
+    : await hiddenRoutines(client, database);
+  return {
+    ...schema,
+    ...(objects.length > 0 ? { objects } : {}),
+    ...(hidden ? { hiddenObjects: { kinds: ['procedure', 'function'] as const, reason: hidden } } : {}),
+  };
 }

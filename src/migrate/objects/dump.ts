@@ -1,3 +1,4 @@
+import { AppError } from '../../errors/index.js';
 import type { SqlClient } from '../../db/client.js';
 import { sql } from '../../db/sql.js';
 import type { Schema, Table } from '../../schema/index.js';
@@ -18,6 +19,8 @@ export interface DumpOptions {
   readonly source: string;
   /** Render each object's recorded DEFINER (off: objects belong to whoever loads the dump). */
   readonly definer?: boolean;
+  /** Told what the dump leaves out and why (e.g. routines the user cannot see); also a comment in the dump. */
+  readonly onNote?: (message: string) => void;
 }
 
 /**
@@ -84,6 +87,16 @@ export async function dumpDatabase(
       sql.raw(`SHOW CREATE TABLE ${quoteName(database)}.${quoteName(t.name)}`),
     );
     let text = withRefSystemIds((rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, ''), t);
+    // Bytes that are not UTF-8 (a BINARY default) arrive as U+FFFD: the dump would load other bytes, or not at all.
+    if (text.includes('\uFFFD'))
+      throw new AppError(
+        'CAREPOOL_SCHEMA_DUMP_NOT_TEXT',
+        `table ${t.name}: its SHOW CREATE TABLE holds bytes that are not UTF-8 (${text
+          .split('\n')
+          .find((l) => l.includes('\uFFFD'))
+          ?.trim()}), which a text dump cannot carry`,
+        { meta: { table: t.name } },
+      );
     for (const fk of late.get(t.name) ?? []) {
       const lines = text.split('\n');
       const at = lines.findIndex((l) => l.trimStart().startsWith(`CONSTRAINT ${quoteName(fk)} FOREIGN KEY`));
@@ -100,6 +113,11 @@ export async function dumpDatabase(
   }
   if (alters.length > 0) out.push('-- foreign keys of reference cycles', ...alters, '');
   out.push(...objectScript(schema.objects ?? [], options));
+  if (schema.hiddenObjects) {
+    const what = schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ');
+    out.push('', `-- NOT included: ${what}: ${schema.hiddenObjects.reason}`);
+    options.onNote?.(`NOT included: ${what}: ${schema.hiddenObjects.reason}`);
+  }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -136,5 +154,10 @@ export function dumpModel(schema: Schema, server: ServerInfo, options: DumpOptio
   const out = header(options, server);
   for (const st of statements) out.push(`${st.sql};`, '');
   out.push(...objectScript(schema.objects ?? [], options));
+  if (schema.hiddenObjects) {
+    const what = schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ');
+    out.push('', `-- NOT included: ${what}: ${schema.hiddenObjects.reason}`);
+    options.onNote?.(`NOT included: ${what}: ${schema.hiddenObjects.reason}`);
+  }
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -94,3 +94,34 @@ async function readOne(client: SqlClient, database: string, r: Listed): Promise<
       : {}),
   };
 }
+
+/** Privileges that let a user list a database's stored procedures and functions (MySQL 8: SHOW_ROUTINE). */
+const ROUTINE_PRIVILEGES = [
+  'EXECUTE',
+  'ALTER ROUTINE',
+  'CREATE ROUTINE',
+  'SHOW_ROUTINE',
+  'SHOW CREATE ROUTINE',
+];
+
+/**
+ * Why `database`'s procedures and functions may exist unseen, or undefined when the user can list them.
+ * information_schema.ROUTINES shows a user only the routines it holds a privilege on (or defined): with no
+ * EXECUTE, ALTER ROUTINE or CREATE ROUTINE on the database (or globally; MySQL also SHOW_ROUTINE) an empty
+ * list proves nothing, and reading it as "no routines" would dump, compare and baseline a schema without
+ * them. Asked only when no routine was listed. Grants through a role the privilege tables do not show
+ * make this say "may be hidden" where they are not: a note too many, never a silent gap.
+ */
+export async function hiddenRoutines(client: SqlClient, database: string): Promise<string | undefined> {
+  const types = sql.join(ROUTINE_PRIVILEGES.map((p) => sql`${p}`));
+  const { rows } = await client.query<{ n: number | string }>(sql`
+    SELECT COUNT(*) AS n FROM (
+      SELECT 1 AS x FROM information_schema.SCHEMA_PRIVILEGES
+        WHERE ${database} LIKE TABLE_SCHEMA AND PRIVILEGE_TYPE IN (${types})
+      UNION ALL
+      SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE IN (${types})
+    ) AS p`);
+  if (Number(rows[0]?.n ?? 0) > 0) return undefined;
+  const { rows: who } = await client.query<{ u: string }>(sql`SELECT CURRENT_USER() AS u`);
+  return `the user ${who[0]?.u ?? ''} has no EXECUTE, ALTER ROUTINE or CREATE ROUTINE on \`${database}\`, so the server does not list them; grant one (e.g. GRANT EXECUTE ON \`${database}\`.* TO …) to include them`;
+}

@@ -36,7 +36,9 @@ export function rawObjectStatement(text: string): RawObjectStatement | null {
  * cannot know their definitions (carepool does not parse SQL), so they are reported as not compared,
  * never taken as absent.
  */
-export function rawObjectsOf(revisions: readonly { readonly id: string; readonly up: readonly Operation[] }[]): Map<string, string> {
+export function rawObjectsOf(
+  revisions: readonly { readonly id: string; readonly up: readonly Operation[] }[],
+): Map<string, string> {
   const made = new Map<string, string>();
   for (const rev of revisions)
     for (const op of rev.up) {
@@ -79,9 +81,20 @@ export function objectsNotCompared(
         }`,
       );
   }
+  // Kinds a side could not list are named when the other side tracks objects (else nothing is compared).
+  for (const [side, other] of [
+    [a, b],
+    [b, a],
+  ] as const)
+    if (side.schema.hiddenObjects && other.schema.objects !== undefined)
+      out.push(
+        `${side.schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ')} of ${side.label} not compared: ${side.schema.hiddenObjects.reason}`,
+      );
   for (const side of [a, b])
     for (const [key, rev] of side.raw ?? [])
       if (!out.some((line) => line.includes(`${key.replace(':', ' ')} `)))
-        out.push(`${key.replace(':', ' ')} not compared: made by a raw op.sql step of ${rev} in ${side.label}`);
+        out.push(
+          `${key.replace(':', ' ')} not compared: made by a raw op.sql step of ${rev} in ${side.label}`,
+        );
   return out;
 }

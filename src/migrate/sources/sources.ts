@@ -136,6 +136,7 @@ export async function dumpSource(
     try {
       return await dumpDatabase(conn, targetDatabase(target), await readServer(conn), {
         source: `target ${spec}`,
+        ...(ctx.onNote ? { onNote: ctx.onNote } : {}),
         ...options,
       });
     } finally {

@@ -61,7 +61,7 @@ describe('trigger order (ACTION_ORDER) is part of the schema', () => {
     ]);
     expect(await noteAfterInsert(a)).toBe('za');
 
-    const dump = await dumpDatabase(a, dbA, pair.server, { definer: false });
+    const dump = await dumpDatabase(a, dbA, pair.server, { source: 'test', definer: false });
     expect(dump.indexOf('z_first')).toBeLessThan(dump.indexOf('a_second'));
     for (const st of splitScript(dump)) await b.query(sql.raw(st));
     await b.query(sql.raw('SET SESSION sql_mode = DEFAULT'));
