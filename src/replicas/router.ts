@@ -7,6 +7,7 @@ import { AppError } from '../errors/index.js';
 import { type FleetAnswer, FleetChecks, settleUntil } from './fleet-ryw.js';
 import { gtidCovers } from './gtid-set.js';
 import { LagMonitor, type ReplicaStatus } from './monitor.js';
+import { COMMIT_MARGIN_MS, WriterChecks } from './writer-check.js';
 
 /** Tuning for {@link ReplicaRouter} (defaults suit production; tests shorten them). */
 export interface RouterOptions {
@@ -101,6 +102,7 @@ export class ReplicaRouter {
   readonly #writeWindowMs: number;
   readonly #settleMs: number;
   readonly #checks: FleetChecks;
+  readonly #writers: WriterChecks;
   /** Per replica: a position it is known to have applied (a wait succeeded), until `until` (ms). */
   readonly #applied: ({ gtid: string; until: number } | undefined)[];
   /** Per replica: waits in flight by position, shared by the reads that need the same one. */
@@ -144,7 +146,9 @@ export class ReplicaRouter {
     // interval's resolution: a write older than that (plus a second) is on it.
     // A check reused `settleMs` after it ran looks back that much less far from the read: add it.
     this.#settleMs = Math.max(0, options.settleMs ?? 10);
-    this.#writeWindowMs = config.maxLagMs + Math.max(3 * interval, 2000) + interval + 1000 + this.#settleMs;
+    this.#writeWindowMs =
+      config.maxLagMs + Math.max(3 * interval, 2000) + interval + COMMIT_MARGIN_MS + this.#settleMs;
+    this.#writers = new WriterChecks(() => this.monitor.flavor, this.#writeWindowMs, this.#maxClients);
     this.#checks = new FleetChecks((actors, sent) => this.#checkBatch(actors, sent), this.#settleMs);
     this.#applied = this.replicas.map(() => undefined);
     this.#waits = this.replicas.map(() => new Map());
@@ -334,31 +338,21 @@ export class ReplicaRouter {
     return { position, wrote };
   }
 
-  /** One query on the primary: its GTID position, and which of `actors` wrote within the window. */
+  /** One query on the primary: its GTID position, and which of `actors` wrote since their watermark. */
   async #checkBatch(actors: ReadonlySet<string>, sent: () => void): Promise<FleetAnswer> {
     this.#counts.fleetQueries++;
-    const position =
-      this.monitor.flavor === 'mariadb' ? sql`@@GLOBAL.gtid_binlog_pos` : sql`@@GLOBAL.gtid_executed`;
-    const list = [...actors].map((a) => sql`${a}`);
-    const writers =
-      list.length === 0
-        ? sql`NULL`
-        : sql`(SELECT GROUP_CONCAT(DISTINCT actor SEPARATOR '\n') FROM carepool_audit
-            WHERE actor IN (${sql.join(list)}) AND at >= NOW(3) - INTERVAL ${this.#writeWindowMs * 1000} MICROSECOND
-            AND action IN ('create', 'update', 'delete'))`;
-    const q = sql`SELECT ${position} AS g, ${writers} AS w`;
+    const { query, answer } = this.#writers.build(actors);
     // Urgent (served before queued requests, like the audit's batches): one check is in flight at a time,
     // and reads on replicas must not queue behind a saturated primary's requests for it.
     const { rows } = await this.primary.pool.withConnection(
       (conn) => {
         sent();
-        return conn.query<{ g: string | null; w: string | null }>(q.text, q.values);
+        return conn.query<{ g: string | null; w: string | null; s: string | null }>(query.text, query.values);
       },
       'replica read-your-writes check',
       true,
     );
-    const w = rows[0]?.w;
-    return { position: rows[0]?.g ?? '', writers: w ? new Set(w.split('\n')) : NO_WRITERS };
+    return answer(rows[0]);
   }
 
   /** Most reads that may fall back to the primary at once: a share of its pool, at least one. */
@@ -385,8 +379,6 @@ export class ReplicaRouter {
     }
   }
 }
-
-const NO_WRITERS: ReadonlySet<string> = new Set();
 
 /** A failure of the server or connection (retry elsewhere), not an answer about the data. */
 function isDatabaseFailure(error: unknown): boolean {
