@@ -1,3 +1,4 @@
+import { excludeNames } from '../sources/exclude.js';
 import { AppError } from '../../errors/index.js';
 import type { SqlClient } from '../../db/client.js';
 import { sql } from '../../db/sql.js';
@@ -21,6 +22,8 @@ export interface DumpOptions {
   readonly definer?: boolean;
   /** Told what the dump leaves out and why (e.g. routines the user cannot see); also a comment in the dump. */
   readonly onNote?: (message: string) => void;
+  /** `--exclude`: tables and objects left out of a live database's dump (see excludeNames). */
+  readonly exclude?: readonly RegExp[];
 }
 
 /**
@@ -56,14 +59,31 @@ const header = (options: DumpOptions, server: ServerInfo | undefined) => [
   '',
 ];
 
-/** Object statements (creation order) as script text, with their sql_mode, charset and delimiters. */
+/** A closing comment (and a note) naming what the dump could not include: object kinds the user cannot list. */
+function notIncluded(schema: Schema, options: DumpOptions): string[] {
+  if (!schema.hiddenObjects) return [];
+  const line = `NOT included: ${schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ')}: ${schema.hiddenObjects.reason}`;
+  options.onNote?.(line);
+  return ['', `-- ${line}`];
+}
+
+/**
+ * Object statements (creation order) as script text, with their sql_mode, charset and delimiters. An object
+ * that could not be read (e.g. a routine whose body the user may not see) gets a `-- NOT included` line and
+ * a note instead of a statement: the dump never pretends to hold it.
+ */
 function objectScript(objects: readonly SchemaObject[], options: DumpOptions): string[] {
-  return creationOrder(objects).map((o) =>
-    scriptStatement({
+  return creationOrder(objects).map((o) => {
+    if (o.unsupported) {
+      const line = `NOT included: ${o.kind} ${o.name}: ${o.unsupported}`;
+      options.onNote?.(line);
+      return `-- ${line}`;
+    }
+    return scriptStatement({
       sql: createSql(o, { definer: options.definer ?? false }),
       op: { kind: 'object', action: 'create', object: o },
-    }),
-  );
+    });
+  });
 }
 
 /**
@@ -78,7 +98,7 @@ export async function dumpDatabase(
   server: ServerInfo | undefined,
   options: DumpOptions,
 ): Promise<string> {
-  const schema = await introspectSchema(conn, database);
+  const schema = excludeNames(await introspectSchema(conn, database), options.exclude ?? []);
   const { order, late } = foreignKeyOrder(schema.tables);
   const out = header(options, server);
   const alters: string[] = [];
@@ -113,11 +133,7 @@ export async function dumpDatabase(
   }
   if (alters.length > 0) out.push('-- foreign keys of reference cycles', ...alters, '');
   out.push(...objectScript(schema.objects ?? [], options));
-  if (schema.hiddenObjects) {
-    const what = schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ');
-    out.push('', `-- NOT included: ${what}: ${schema.hiddenObjects.reason}`);
-    options.onNote?.(`NOT included: ${what}: ${schema.hiddenObjects.reason}`);
-  }
+  out.push(...notIncluded(schema, options));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -154,10 +170,6 @@ export function dumpModel(schema: Schema, server: ServerInfo, options: DumpOptio
   const out = header(options, server);
   for (const st of statements) out.push(`${st.sql};`, '');
   out.push(...objectScript(schema.objects ?? [], options));
-  if (schema.hiddenObjects) {
-    const what = schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ');
-    out.push('', `-- NOT included: ${what}: ${schema.hiddenObjects.reason}`);
-    options.onNote?.(`NOT included: ${what}: ${schema.hiddenObjects.reason}`);
-  }
+  out.push(...notIncluded(schema, options));
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -137,6 +137,7 @@ export async function dumpSource(
       return await dumpDatabase(conn, targetDatabase(target), await readServer(conn), {
         source: `target ${spec}`,
         ...(ctx.onNote ? { onNote: ctx.onNote } : {}),
+        ...(ctx.exclude ? { exclude: ctx.exclude } : {}),
         ...options,
       });
     } finally {
@@ -147,7 +148,12 @@ export async function dumpSource(
   if (!files) return (await loadSource(spec, ctx)).label; // throws the unknown-source error
   return withSqlWorkspace(files, ctx, async (ws) => {
     await ws.introspect(); // refuses a workspace holding rows
-    return dumpDatabase(ws.conn, ws.database, ws.server, { source: spec, ...options });
+    return dumpDatabase(ws.conn, ws.database, ws.server, {
+      source: spec,
+      ...(ctx.onNote ? { onNote: ctx.onNote } : {}),
+      ...(ctx.exclude ? { exclude: ctx.exclude } : {}),
+      ...options,
+    });
   });
 }
 

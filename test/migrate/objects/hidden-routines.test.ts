@@ -67,6 +67,12 @@ describe('routines the user cannot list are named, never read as absent', () => 
       expect(seen.hiddenObjects).toBeUndefined();
       // Listed; its body needs the definer or SHOW_ROUTINE: named unsupported, as before.
       expect(seen.objects?.map((o) => `${o.kind} ${o.name}`)).toEqual(['function f_twice']);
+      // A dump names it instead of writing an empty statement in its place (it did: `;` under its sql_mode).
+      const notes: string[] = [];
+      const dump = await dumpDatabase(user, DB, undefined, { source: 'test', onNote: (m) => notes.push(m) });
+      expect(dump).toMatch(/^-- NOT included: function f_twice: SHOW CREATE FUNCTION returned no text/m);
+      expect(dump).not.toMatch(/^;$/m);
+      expect(notes).toEqual([expect.stringMatching(/^NOT included: function f_twice/)]);
     } finally {
       await admin.query(sql.raw(`REVOKE EXECUTE ON ${DB}.* FROM '${USER}'@'%'`));
       await user.query(sql.raw(`USE ${DB}`));
@@ -95,5 +101,9 @@ describe('routines the user cannot list are named, never read as absent', () => 
     const error = await dumpDatabase(admin, DB, undefined, { source: 'test' }).catch((e: unknown) => e);
     expect(isAppError(error, 'CAREPOOL_SCHEMA_DUMP_NOT_TEXT')).toBe(true);
     expect((error as Error).message).toMatch(/table t: .*`b` binary\(4\)/);
+    // --exclude leaves it out of a live database's dump, as the refusal's hint says.
+    const rest = await dumpDatabase(admin, DB, undefined, { source: 'test', exclude: [/^t$/] });
+    expect(rest).not.toMatch(/CREATE TABLE/);
+    expect(rest).toMatch(/CREATE DEFINER=|CREATE FUNCTION/);
   });
 });
