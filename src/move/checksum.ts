@@ -1,12 +1,12 @@
 import { type SqlQuery, sql } from '../db/sql.js';
 import { BINARY_TYPES, type MoveColumn, type MoveTable, storedColumns } from './catalog.js';
 import {
-  columnList,
   type Key,
   type KeyRange,
   keyOf,
   keyOrder,
   keysCondition,
+  keySelect,
   rangeCondition,
 } from './keys.js';
 import type { MoveSession } from './session.js';
@@ -149,7 +149,7 @@ export async function rowHashes(
 ): Promise<{ key: Key; hash: string }[]> {
   const pk = table.primaryKey;
   const { rows } = await session.query<Record<string, unknown>>(
-    sql`SELECT ${columnList(pk)}, ${rowHash(table)} AS carepool_row_hash FROM ${sql.ident(table.name)}
+    sql`SELECT ${keySelect(table)}, ${rowHash(table)} AS carepool_row_hash FROM ${sql.ident(table.name)}
         WHERE ${where} ${keyOrder(pk)}`,
   );
   return rows.map((r) => ({ key: keyOf(r, pk), hash: String(r.carepool_row_hash) }));
@@ -172,8 +172,8 @@ export async function columnTexts(
   const pk = table.primaryKey;
   const cols = storedColumns(table);
   const { rows } = await session.query<Record<string, unknown>>(
-    sql`SELECT ${columnList(pk)}, ${sql.join(cols.map((c, i) => sql`${framed(c)} AS ${sql.ident(`carepool_c${i}`)}`))}
-        FROM ${sql.ident(table.name)} WHERE ${keysCondition(pk, keys)}`,
+    sql`SELECT ${keySelect(table)}, ${sql.join(cols.map((c, i) => sql`${framed(c)} AS ${sql.ident(`carepool_c${i}`)}`))}
+        FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, keys)}`,
   );
   const out = new Map<string, Record<string, unknown>>();
   for (const r of rows) out.set(JSON.stringify(keyOf(r, pk)), r);

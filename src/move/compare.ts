@@ -116,7 +116,6 @@ export async function compareTable(
     differences: 0,
     pauses: 0,
   };
-  const pk = table.primaryKey;
   const bucketRows = options.bucketRows ?? 256;
   const column = bucketRows > 0 ? bucketColumn(table) : null;
   const span: KeySpan | null = column === null ? null : await keySpan(a, table, column);
@@ -130,7 +129,7 @@ export async function compareTable(
       stats.pauses++;
       await sleep(250);
     }
-    const hi = await keyAfter(a, table.name, pk, lo, size);
+    const hi = await keyAfter(a, table, lo, size);
     const range: KeyRange = { lo, hi };
     const plan = column === null || span === null ? null : planBuckets(column, range, span, size, bucketRows);
     const chunk =
@@ -331,7 +330,7 @@ async function bisect(
   }
   // Split at the median key of the side with more rows in the range (either side's key splits the key space).
   const [side, n] = sa.count >= sb.count ? [a, sa.count] : [b, sb.count];
-  const mid = await keyAfter(side, table.name, table.primaryKey, range.lo, Math.floor(n / 2));
+  const mid = await keyAfter(side, table, range.lo, Math.floor(n / 2));
   if (mid === null) {
     await reportRows(a, b, pair, (t) => rangeCondition(t.primaryKey, range), stats, sink);
     return;

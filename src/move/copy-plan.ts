@@ -119,7 +119,7 @@ export async function planChunks(
   const chunks: ManifestChunk[] = [];
   let lo = null as ManifestChunk['lo'];
   for (;;) {
-    const hi = await keyAfter(reader, table.name, pk, lo, chunkRows);
+    const hi = await keyAfter(reader, table, lo, chunkRows);
     if (hi === null) {
       chunks.push({
         table: table.name,

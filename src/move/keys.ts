@@ -1,5 +1,7 @@
 import type { SqlClient } from '../db/client.js';
 import { type SqlQuery, sql } from '../db/sql.js';
+import type { MoveColumn, MoveTable } from './catalog.js';
+import { readList } from './rows.js';
 
 /** One primary-key value as JSON can hold it: bytes travel as `{ b64 }`. */
 export type KeyPart = string | number | boolean | null | { readonly b64: string };
@@ -70,9 +72,48 @@ export function keyOrder(pk: readonly string[]): SqlQuery {
   return sql`ORDER BY ${columnList(pk)}`;
 }
 
-/** The condition matching exactly the rows whose keys are in `keys` (`(a, b) IN ((?, ?), ...)`). */
-export function keysCondition(pk: readonly string[], keys: readonly Key[]): SqlQuery {
-  return sql`${keyTuple(pk)} IN (${sql.join(keys.map(valueTuple))})`;
+/** A DECIMAL key value as the driver returns it (exact text): safe to inline as a numeric literal. */
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+
+/**
+ * The condition matching exactly the rows whose keys are in `keys` (`(a, b) IN ((?, ?), ...)`).
+ *
+ * DECIMAL key values are inlined as numeric literals, not string parameters: MariaDB 10.11 compares an IN
+ * list of strings with a DECIMAL column as DOUBLEs, so `k IN ('1.000000000000000000000000000003',
+ * '1.000000000000000000000000000002')` folded both into one value and matched one row (EXPLAIN: const),
+ * and sync deleted a changed row it never wrote back. A single `=` or `>` converts the string exactly.
+ */
+export function keysCondition(table: MoveTable, keys: readonly Key[]): SqlQuery {
+  const pk = table.primaryKey;
+  const decimal = keyColumns(table).map((c) => c.dataType === 'decimal');
+  const tuple = (key: Key): SqlQuery => {
+    const parts = key.map((p, i) =>
+      decimal[i] === true && typeof p === 'string' && DECIMAL_TEXT.test(p)
+        ? sql.raw(p)
+        : sql`${fromKeyPart(p)}`,
+    );
+    return parts.length === 1 ? (parts[0] as SqlQuery) : sql`(${sql.join(parts)})`;
+  };
+  return sql`${keyTuple(pk)} IN (${sql.join(keys.map(tuple))})`;
+}
+
+/** The primary key's columns, in key order. */
+export function keyColumns(table: MoveTable): readonly MoveColumn[] {
+  return table.primaryKey.map((name) => {
+    const column = table.columns.find((c) => c.name === name);
+    if (column === undefined)
+      throw new Error(`table ${table.name}: key column ${name} is not among its columns`);
+    return column;
+  });
+}
+
+/**
+ * What a statement selects to read key values that name their rows exactly once parsed ({@link readList}:
+ * a TINYINT(1) key read as a boolean made 2, 3, ... all `false`, so the chunk walk never advanced past
+ * `k > 0`; a FLOAT key read as 6-digit text matched no row by `=`).
+ */
+export function keySelect(table: MoveTable): SqlQuery {
+  return readList(keyColumns(table));
 }
 
 /**
@@ -81,14 +122,14 @@ export function keysCondition(pk: readonly string[], keys: readonly Key[]): SqlQ
  */
 export async function keyAfter(
   client: SqlClient,
-  table: string,
-  pk: readonly string[],
+  table: MoveTable,
   lo: Key | null,
   step: number,
 ): Promise<Key | null> {
+  const pk = table.primaryKey;
   const where = lo === null ? sql`TRUE` : rangeCondition(pk, { lo, hi: null });
   const { rows } = await client.query<Record<string, unknown>>(
-    sql`SELECT ${columnList(pk)} FROM ${sql.ident(table)} WHERE ${where} ${keyOrder(pk)} LIMIT 1 OFFSET ${Math.max(0, step - 1)}`,
+    sql`SELECT ${keySelect(table)} FROM ${sql.ident(table.name)} WHERE ${where} ${keyOrder(pk)} LIMIT 1 OFFSET ${Math.max(0, step - 1)}`,
   );
   const row = rows[0];
   return row === undefined ? null : pk.map((c) => toKeyPart(row[c]));

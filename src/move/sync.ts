@@ -90,7 +90,7 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
           const add = batch.filter((d) => d.kind !== 'extra').map((d) => d.keyParts);
           if (remove.length > 0)
             await emit(
-              sql`DELETE FROM ${sql.ident(table.name)} WHERE ${keysCondition(table.primaryKey, remove)}`,
+              sql`DELETE FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, remove)}`,
             );
           const rows = add.length > 0 ? await sourceRows(a, table, add) : [];
           if (rows.length > 0 && !(await insert(table, rows))) pending.push({ table, rows });
@@ -129,7 +129,7 @@ async function sourceRows(
   keys: readonly Key[],
 ): Promise<Record<string, unknown>[]> {
   const { rows } = await a.query<Record<string, unknown>>(
-    sql`SELECT ${readList(storedColumns(table))} FROM ${sql.ident(table.name)} WHERE ${keysCondition(table.primaryKey, keys)}`,
+    sql`SELECT ${readList(storedColumns(table))} FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, keys)}`,
   );
   return rows;
 }
