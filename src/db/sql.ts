@@ -18,8 +18,27 @@ function isSqlQuery(value: unknown): value is SqlQuery {
   return typeof value === 'object' && value !== null && (value as Partial<SqlQuery>)[BRAND] === true;
 }
 
-/** Valid unquoted-able MySQL identifier for carepool objects (tables, columns, indexes, users). */
-const IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
+/**
+ * Why the server would refuse `name` as a quoted identifier, or undefined when it is one: at most 64
+ * characters, not empty, not ending in a space, no U+0000, Basic Multilingual Plane characters only
+ * (MySQL and MariaDB). Anything else — spaces, `-`, a leading digit, non-ASCII letters, backticks — is a
+ * valid name once back-quoted with backticks doubled.
+ */
+export function identifierProblem(name: string): string | undefined {
+  const chars = [...name];
+  if (chars.length === 0) return 'it is empty';
+  if (chars.length > 64) return `it has ${chars.length} characters (at most 64)`;
+  if (name.endsWith(' ')) return 'it ends with a space';
+  if (name.includes('\u0000')) return 'it contains U+0000';
+  if (chars.some((c) => (c.codePointAt(0) ?? 0) > 0xffff))
+    return 'it contains a character beyond the Basic Multilingual Plane';
+  return undefined;
+}
+
+/** `name` back-quoted, backticks doubled (the one way carepool quotes identifiers); check it first. */
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
 
 /** Tagged template: interpolated values become parameters; nested `sql` fragments are spliced in. */
 export function sql(strings: TemplateStringsArray, ...args: readonly unknown[]): SqlQuery {
@@ -38,10 +57,11 @@ export function sql(strings: TemplateStringsArray, ...args: readonly unknown[]):
   return make(text, values);
 }
 
-/** A back-quoted identifier; throws on anything that is not a plain identifier. */
+/** A back-quoted identifier (backticks doubled); throws on a name the server could not hold ({@link identifierProblem}). */
 sql.ident = (name: string): SqlQuery => {
-  if (!IDENT.test(name)) throw new TypeError(`not a valid SQL identifier: ${JSON.stringify(name)}`);
-  return make(`\`${name}\``, []);
+  const problem = identifierProblem(name);
+  if (problem) throw new TypeError(`not a valid SQL identifier: ${JSON.stringify(name)} (${problem})`);
+  return make(quoteIdentifier(name), []);
 };
 
 /** Trusted text from carepool's renderer (DDL). Never pass user input here. */
@@ -67,7 +87,7 @@ sql.rows = (rows: readonly (readonly unknown[])[]): SqlQuery => {
   return make(Array(rows.length).fill(tuple).join(', '), values);
 };
 
-/** True when `name` is a plain identifier {@link sql.ident} accepts. */
+/** True when `name` is an identifier {@link sql.ident} accepts. */
 export function isIdent(name: string): boolean {
-  return IDENT.test(name);
+  return identifierProblem(name) === undefined;
 }

@@ -87,14 +87,23 @@ describe('online DDL classification per flavor and version', () => {
     expect(statements[2]?.online.algorithm).toBe('COPY');
   });
 
-  it('refuses identifiers that are not plain names (no string-built SQL)', () => {
-    expect(() =>
-      renderOps(
-        [{ kind: 'renameTable', from: 'patients', to: 'x`; DROP TABLE y; --' }],
-        server('mysql:8.0'),
-        models,
-      ),
-    ).toThrow(/not a valid identifier/);
+  it('quotes any identifier the server accepts (backticks doubled) and refuses the ones it would refuse', () => {
+    const rename = (to: string) =>
+      renderOps([{ kind: 'renameTable', from: 'patients', to }], server('mysql:8.0'), models).statements.map(
+        (st) => st.sql,
+      );
+    // A backtick cannot end the identifier: the whole text stays one name.
+    expect(rename('x`; DROP TABLE y; --')).toEqual(['RENAME TABLE `patients` TO `x``; DROP TABLE y; --`']);
+    expect(rename('order items')).toEqual(['RENAME TABLE `patients` TO `order items`']);
+    expect(rename('2fa-naïve')).toEqual(['RENAME TABLE `patients` TO `2fa-naïve`']);
+    for (const [bad, why] of [
+      ['', /empty/],
+      ['trailing ', /ends with a space/],
+      ['x'.repeat(65), /65 characters/],
+      ['nul\u0000', /U\+0000/],
+      ['emoji\u{1F600}', /Basic Multilingual Plane/],
+    ] as const)
+      expect(() => rename(bad)).toThrow(why);
   });
 });
 

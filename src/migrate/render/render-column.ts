@@ -1,3 +1,4 @@
+import { identifierProblem, quoteIdentifier } from '../../db/sql.js';
 import { AppError } from '../../errors/index.js';
 import { formatColumnType } from '../../erd/column-type.js';
 import type {
@@ -12,17 +13,18 @@ import type {
 } from '../../schema/index.js';
 import type { ServerInfo } from '../server.js';
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
-
-/** A back-quoted identifier; refuses anything that is not a plain identifier (no string-built SQL). */
+/**
+ * A back-quoted identifier (backticks doubled): any name the server accepts (`order items`, `naïve`, `2fa`);
+ * refuses, as the server would, the ones it cannot hold (see identifierProblem).
+ */
 export function q(name: string): string {
-  if (!IDENT.test(name)) {
+  const why = identifierProblem(name);
+  if (why)
     throw new AppError(
       'CAREPOOL_MIGRATE_INVALID_OPERATION',
-      `not a valid identifier: ${JSON.stringify(name)}`,
+      `not a valid identifier: ${JSON.stringify(name)} (${why})`,
     );
-  }
-  return `\`${name}\``;
+  return quoteIdentifier(name);
 }
 
 /** A quoted string literal (quotes doubled, backslashes escaped, as with the default sql_mode). */
