@@ -15,6 +15,8 @@ export interface MoveColumn {
   readonly nullable: boolean;
   /** Character set of a text column (`utf8mb4`, `latin1`, ...), null for other types. */
   readonly charset: string | null;
+  /** Collation of a text column (`utf8mb4_unicode_ci`, ...), null for other types. */
+  readonly collation: string | null;
   /** Generated (virtual/stored) columns are computed by the server: never copied, never hashed. */
   readonly generated: boolean;
 }
@@ -55,6 +57,17 @@ export function storedColumns(table: MoveTable): readonly MoveColumn[] {
   return table.columns.filter((c) => !c.generated);
 }
 
+/**
+ * Whether information_schema.COLUMNS.EXTRA says the server computes the column: `VIRTUAL GENERATED`,
+ * `STORED GENERATED` (MySQL 5.7+, MariaDB 10.2+), `PERSISTENT GENERATED` or a bare `VIRTUAL` /
+ * `PERSISTENT` (MariaDB before 10.2). Not MySQL 8's `DEFAULT_GENERATED`, which marks an ordinary column
+ * with an expression default (`created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP`): matching any
+ * "GENERATED" left such columns out of copy (the destination got the copy's time) and out of verify.
+ */
+export function isGenerated(extra: string): boolean {
+  return /(^|[\s,])(VIRTUAL|STORED|PERSISTENT)(\s+GENERATED)?\b/i.test(extra);
+}
+
 /** Reads the base tables of `database` (carepool's bookkeeping tables excluded) in FK-safe order. */
 export async function readMoveCatalog(client: SqlClient, database: string): Promise<MoveCatalog> {
   const [version, tables, columns, keys, fks] = await Promise.all([
@@ -71,12 +84,14 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
       data_type: string;
       column_type: string;
       charset: string | null;
+      collation: string | null;
       nullable: string;
       extra: string;
       pos: number;
     }>(
       sql`SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, DATA_TYPE AS data_type,
-            COLUMN_TYPE AS column_type, CHARACTER_SET_NAME AS charset, IS_NULLABLE AS nullable, EXTRA AS extra, ORDINAL_POSITION AS pos
+            COLUMN_TYPE AS column_type, CHARACTER_SET_NAME AS charset,
+            COLLATION_NAME AS collation, IS_NULLABLE AS nullable, EXTRA AS extra, ORDINAL_POSITION AS pos
           FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`,
     ),
     client.query<{ table_name: string; name: string; seq: number }>(
@@ -106,7 +121,8 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
         columnType: c.column_type,
         nullable: c.nullable === 'YES',
         charset: c.charset ?? null,
-        generated: /GENERATED|VIRTUAL|PERSISTENT|STORED/i.test(c.extra),
+        collation: c.collation ?? null,
+        generated: isGenerated(c.extra),
       }));
     const pk = keys.rows
       .filter((k) => k.table_name === name)
@@ -170,10 +186,30 @@ export function selectTables(
 }
 
 /**
- * Why `a` (source) and `b` (destination) cannot exchange rows as they are, or undefined when they can:
- * the stored columns must match by name and data type, and the primary keys must be the same columns.
+ * What a command does with the destination's rows: `compare` them (verify: values are compared as text, so
+ * a VARCHAR(10) and a VARCHAR(20) column can be), or `write` them (copy, sync).
  */
-export function tableMismatch(a: MoveTable, b: MoveTable): string | undefined {
+export type ShapeUse = 'compare' | 'write';
+
+/** Column type text without integer display widths (`int(11)` on MariaDB is `int` on MySQL 8). */
+function canonicalColumnType(text: string): string {
+  return text.toLowerCase().replace(/\b(tinyint|smallint|mediumint|int|bigint)\(\d+\)/g, (m, t: string) =>
+    // TINYINT(1) is MySQL's BOOLEAN and read as one: keep it apart from other TINYINTs.
+    m === 'tinyint(1)' ? m : t,
+  );
+}
+
+/**
+ * Why `a` (source) and `b` (destination) cannot exchange rows as they are, or undefined when they can:
+ * the stored columns must match by name and data type, the primary keys must be the same columns under the
+ * same collations (each server cuts key ranges and matches keys by its own collation: `utf8mb4_bin` against
+ * `utf8mb4_unicode_ci` put the same rows into other chunks, and verify reported all 400 rows of an
+ * identical table). To be written (`use` = `write`) every column must also have the same type (length,
+ * precision, scale, fraction digits, sign, members) and a character set that holds the source's text (the
+ * same, or utf8mb4): the loading session is not strict and LOAD DATA LOCAL implies IGNORE, so the
+ * server would have truncated, clamped, rounded or replaced characters by '?' with only a warning.
+ */
+export function tableMismatch(a: MoveTable, b: MoveTable, use: ShapeUse = 'compare'): string | undefined {
   const ac = storedColumns(a);
   const bc = new Map(storedColumns(b).map((c) => [c.name, c]));
   const missing = ac.filter((c) => !bc.has(c.name)).map((c) => c.name);
@@ -182,13 +218,21 @@ export function tableMismatch(a: MoveTable, b: MoveTable): string | undefined {
     .filter((c) => !ac.some((x) => x.name === c.name))
     .map((c) => c.name);
   if (extra.length > 0) return `columns ${extra.join(', ')} exist only on the destination`;
-  for (const c of ac) {
-    const other = bc.get(c.name);
-    if (other && other.dataType !== c.dataType)
-      return `column ${c.name} is ${c.columnType} on the source but ${other.columnType} on the destination`;
-  }
   if (a.primaryKey.join(',') !== b.primaryKey.join(','))
     return `primary key (${a.primaryKey.join(', ') || 'none'}) on the source but (${b.primaryKey.join(', ') || 'none'}) on the destination`;
+  for (const c of ac) {
+    const other = bc.get(c.name);
+    if (other === undefined) continue;
+    if (other.dataType !== c.dataType)
+      return `column ${c.name} is ${c.columnType} on the source but ${other.columnType} on the destination`;
+    if (a.primaryKey.includes(c.name) && c.collation !== other.collation)
+      return `key column ${c.name} is collated ${c.collation} on the source but ${other.collation} on the destination (the servers would order and match its values differently)`;
+    if (use === 'compare') continue;
+    if (canonicalColumnType(c.columnType) !== canonicalColumnType(other.columnType))
+      return `column ${c.name} is ${c.columnType} on the source but ${other.columnType} on the destination (values would be changed on the way)`;
+    if (c.charset !== other.charset && other.charset !== 'utf8mb4')
+      return `column ${c.name} is ${c.charset} text on the source but ${other.charset} on the destination (characters it cannot hold would become '?')`;
+  }
   return undefined;
 }
 
@@ -197,9 +241,10 @@ export function assertSameShape(
   pairs: readonly { readonly a: MoveTable; readonly b: MoveTable }[],
   from: string,
   to: string,
+  use: ShapeUse = 'compare',
 ): void {
   const problems = pairs.flatMap(({ a, b }) => {
-    const why = tableMismatch(a, b);
+    const why = tableMismatch(a, b, use);
     return why === undefined ? [] : [`${a.name}: ${why}`];
   });
   if (problems.length > 0) {

@@ -56,7 +56,7 @@ export async function readPair(
     const other = destByName.get(t.name);
     return other === undefined ? [] : [{ a: t, b: other }];
   });
-  assertSameShape(pairs, from.name, to.name);
+  assertSameShape(pairs, from.name, to.name, 'write');
   return { source, dest, tables, missing: tables.filter((t) => !destByName.has(t.name)) };
 }
 

@@ -68,7 +68,7 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
       await Promise.all([prepareSession(a), prepareLoader(b, true)]);
       if (dry)
         for (const q of loaderSettings(true)) options.onStatement?.(`${inlineParams(q.text, q.values)};`);
-      const pairs = await comparablePairs(from, a, to, b, options.tables);
+      const pairs = await comparablePairs(from, a, to, b, options.tables, 'write');
       const emit = async (q: SqlQuery): Promise<void> => {
         counts.statements++;
         options.onStatement?.(`${inlineParams(q.text, q.values)};`);

@@ -1,6 +1,13 @@
 import type { Target } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
-import { alignColumns, assertSameShape, type MoveTable, readMoveCatalog, selectTables } from './catalog.js';
+import {
+  alignColumns,
+  assertSameShape,
+  type MoveTable,
+  readMoveCatalog,
+  selectTables,
+  type ShapeUse,
+} from './catalog.js';
 import {
   type CompareOptions,
   compareTable,
@@ -45,6 +52,7 @@ export async function comparablePairs(
   to: Target,
   b: MoveSession,
   names: readonly string[] | undefined,
+  use: ShapeUse = 'compare',
 ): Promise<{ a: MoveTable; b: MoveTable }[]> {
   const [source, dest] = await Promise.all([
     readMoveCatalog(a, moveSpec(from).database),
@@ -72,7 +80,7 @@ export async function comparablePairs(
     );
   }
   const pairs = tables.map((t) => ({ a: t, b: destByName.get(t.name) as MoveTable }));
-  assertSameShape(pairs, from.name, to.name);
+  assertSameShape(pairs, from.name, to.name, use);
   return pairs.map((p) => ({ a: p.a, b: alignColumns(p.a, p.b) }));
 }
 

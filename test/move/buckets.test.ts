@@ -24,6 +24,7 @@ const column = (name: string, dataType: string): MoveColumn => ({
   columnType: dataType,
   nullable: false,
   charset: null,
+  collation: null,
   generated: false,
 });
 
