@@ -5,6 +5,7 @@ import { configCodes } from './config.js';
 import { dataCodes } from './data.js';
 import { dbCodes } from './db.js';
 import { doctorCodes } from './doctor.js';
+import { drizzleCodes } from './drizzle.js';
 import { erdCodes } from './erd.js';
 import { loadCodes } from './load.js';
 import { migrateCodes } from './migrate.js';
@@ -33,6 +34,7 @@ export const CODES = {
   ...migrateCodes,
   ...adoptCodes,
   ...schemaModelCodes,
+  ...drizzleCodes,
   ...webCodes,
   ...serveCodes,
   ...erdCodes,

@@ -240,10 +240,20 @@ async function loadModels(ctx: SourceContext): Promise<Schema> {
   const found = [mod.default, mod.models, mod.schema].find(
     (x): x is Schema => typeof x === 'object' && x !== null && Array.isArray((x as Schema).tables),
   );
+  // Drizzle mysql-core tables (./drizzle.ts), loaded only for a user's module: drizzle-orm is not needed else.
+  const drizzle = await import('./drizzle.js');
+  if (drizzle.hasDrizzleExports(mod)) {
+    if (found)
+      throw new AppError(
+        'CAREPOOL_DRIZZLE_MIXED',
+        `${ctx.modelsPath} exports a carepool schema and Drizzle tables; export one kind per module`,
+      );
+    return drizzle.drizzleSchema(mod, ctx.modelsPath);
+  }
   if (!found)
     throw new AppError(
       'CAREPOOL_SCHEMA_MODELS_INVALID',
-      `${ctx.modelsPath} exports no schema (looked at default, models and schema exports for { tables: [...] })`,
+      `${ctx.modelsPath} exports no schema (looked at default, models and schema exports for { tables: [...] }, and for Drizzle mysqlTable exports)`,
     );
   return found;
 }
