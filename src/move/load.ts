@@ -4,7 +4,8 @@ import { type SqlQuery, sql } from '../db/sql.js';
 import { AppError } from '../errors/index.js';
 import { BINARY_TYPES, type MoveTable, storedColumns } from './catalog.js';
 import { columnList } from './keys.js';
-import { toParam, tsvLine } from './rows.js';
+import { checkPieces, packetBytes, planInsert } from './insert-rows.js';
+import { tsvLine } from './rows.js';
 import type { MoveSession } from './session.js';
 
 /** How rows travel to the destination. */
@@ -106,8 +107,17 @@ export function loaderSettings(append: boolean): SqlQuery[] {
 const LINES_PER_PUSH = 500;
 /** Bytes per stream chunk at most: far below the smallest max_allowed_packet servers ship with (1 MiB). */
 const PUSH_BYTES = 256 * 1024;
-/** Bytes per INSERT statement, far below the 16 MiB default max_allowed_packet. */
-const INSERT_BYTES = 2 * 1024 * 1024;
+
+const packets = new WeakMap<MoveSession, number>();
+
+/** The loading session's max_allowed_packet, read once. */
+async function sessionPacket(session: MoveSession): Promise<number> {
+  const known = packets.get(session);
+  if (known !== undefined) return known;
+  const bytes = await packetBytes(session);
+  packets.set(session, bytes);
+  return bytes;
+}
 
 /**
  * Writes `rows` into `table` on the destination session (inside the caller's transaction) and returns how
@@ -135,14 +145,12 @@ export async function writeRows(
       if (i >= rows.length) this.push(null);
     });
   } else {
-    for (const batch of insertBatches(rows, columns)) {
-      const values = batch.map((r) => columns.map((c) => toParam(r[c])));
-      const verb: SqlQuery = replace ? sql`REPLACE` : sql`INSERT`;
-      const result = await session.query(
-        sql`${verb} INTO ${sql.ident(table.name)} (${columnList(columns)}) VALUES ${sql.rows(values)}`,
-      );
-      kept += result.affectedRows;
+    const plan = planInsert(table, rows, replace ? 'REPLACE' : 'INSERT', await sessionPacket(session));
+    for (const s of plan.statements) {
+      const result = await session.query(s.query);
+      if (s.inserts) kept += result.affectedRows;
     }
+    await checkPieces(session, table, plan.checks);
   }
   return checkKept(table, rows.length, kept, replace);
 }
@@ -215,25 +223,4 @@ function checkKept(table: MoveTable, sent: number, kept: number, replace: boolea
     );
   }
   return sent;
-}
-
-function* insertBatches(
-  rows: readonly Record<string, unknown>[],
-  columns: readonly string[],
-): Generator<readonly Record<string, unknown>[]> {
-  let batch: Record<string, unknown>[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    batch.push(row);
-    for (const c of columns) {
-      const v = row[c];
-      bytes += typeof v === 'string' ? v.length * 3 : Buffer.isBuffer(v) ? v.length * 2 : 8;
-    }
-    if (bytes >= INSERT_BYTES || batch.length >= 1000) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-  }
-  if (batch.length > 0) yield batch;
 }

@@ -3,9 +3,10 @@ import type { Target } from '../db/targets.js';
 import { type MoveTable, storedColumns } from './catalog.js';
 import { type CompareOptions, compareTable, type RowDifference, type TableStats } from './compare.js';
 import { assertDifferentTargets } from './copy-plan.js';
-import { columnList, type Key, keysCondition } from './keys.js';
+import { type Key, keysCondition } from './keys.js';
 import { loaderSettings, prepareLoader } from './load.js';
-import { inlineParams, readList, toParam } from './rows.js';
+import { checkPieces, packetBytes, planInsert } from './insert-rows.js';
+import { inlineParams, readList } from './rows.js';
 import { type MoveSession, withMoveSession } from './session.js';
 import { prepareSession } from './snapshot.js';
 import { comparablePairs } from './verify.js';
@@ -69,14 +70,28 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
       if (dry)
         for (const q of loaderSettings(true)) options.onStatement?.(`${inlineParams(q.text, q.values)};`);
       const pairs = await comparablePairs(from, a, to, b, options.tables, 'write');
+      const packet = await packetBytes(b);
       const emit = async (q: SqlQuery): Promise<void> => {
         counts.statements++;
         options.onStatement?.(`${inlineParams(q.text, q.values)};`);
         if (!dry) await b.transaction((tx) => tx.query(q));
       };
+      // One transaction: a row too long for one statement is inserted, then its long values appended.
+      const write = async (table: MoveTable, rows: readonly Record<string, unknown>[]): Promise<void> => {
+        const plan = planInsert(table, rows, 'INSERT', packet);
+        for (const s of plan.statements) {
+          counts.statements++;
+          options.onStatement?.(`${inlineParams(s.query.text, s.query.values)};`);
+        }
+        if (dry) return;
+        await b.transaction(async (tx) => {
+          for (const s of plan.statements) await tx.query(s.query);
+          await checkPieces(tx, table, plan.checks);
+        });
+      };
       const insert = async (table: MoveTable, rows: readonly Record<string, unknown>[]): Promise<boolean> => {
         try {
-          await emit(insertStatement(table, rows));
+          await write(table, rows);
           return true;
         } catch (error) {
           if ((error as { meta?: { errno?: number } }).meta?.errno !== DUP_ENTRY) throw error;
@@ -89,9 +104,7 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
           const remove = batch.filter((d) => d.kind !== 'missing').map((d) => d.keyParts);
           const add = batch.filter((d) => d.kind !== 'extra').map((d) => d.keyParts);
           if (remove.length > 0)
-            await emit(
-              sql`DELETE FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, remove)}`,
-            );
+            await emit(sql`DELETE FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, remove)}`);
           const rows = add.length > 0 ? await sourceRows(a, table, add) : [];
           if (rows.length > 0 && !(await insert(table, rows))) pending.push({ table, rows });
           for (const d of batch) {
@@ -116,7 +129,7 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
       // Still blocked: a destination row outside the compared tables or ranges holds the value. Run it once
       // more unguarded so the server's duplicate-key error (naming the key) is what the user sees.
       const stuck = pending[0];
-      if (stuck !== undefined) await emit(insertStatement(stuck.table, stuck.rows));
+      if (stuck !== undefined) await write(stuck.table, stuck.rows);
       return out;
     }),
   );
@@ -132,11 +145,4 @@ async function sourceRows(
     sql`SELECT ${readList(storedColumns(table))} FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, keys)}`,
   );
   return rows;
-}
-
-function insertStatement(table: MoveTable, rows: readonly Record<string, unknown>[]): SqlQuery {
-  const cols = storedColumns(table).map((c) => c.name);
-  return sql`INSERT INTO ${sql.ident(table.name)} (${columnList(cols)}) VALUES ${sql.rows(
-    rows.map((r) => cols.map((c) => toParam(r[c]))),
-  )}`;
 }
