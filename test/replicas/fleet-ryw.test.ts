@@ -75,6 +75,52 @@ describe('FleetChecks: sharing read-your-writes checks on the primary', () => {
     expect(checks.reused).toBe(2);
   });
 
+  it('reads by many actors look back over recent checks: one that asked about the actor within settleMs is reused', async () => {
+    const { calls, run } = manual();
+    const checks = new FleetChecks(run, 10_000);
+    const ann = checks.ask('ann', performance.now());
+    await tick();
+    calls[0]?.answer(answer('0-1-10'));
+    await ann;
+    // Bob was not asked about: a check of his own, which is now the latest sent.
+    const bob = checks.ask('bob', performance.now());
+    await tick();
+    expect(calls).toHaveLength(2);
+    // Ann again: the latest check did not ask about her, the one before did (within settleMs): reused.
+    expect((await checks.ask('ann', performance.now())).position).toBe('0-1-10');
+    expect(calls).toHaveLength(2);
+    calls[1]?.answer(answer('0-1-11'));
+    expect((await bob).position).toBe('0-1-11');
+    expect(checks.reused).toBe(1);
+  });
+
+  it('an answered check is preferred to one in flight that also covers the read; a failed check is never reused', async () => {
+    const { calls, run } = manual();
+    const checks = new FleetChecks(run, 10_000);
+    const first = checks.ask('ann', performance.now());
+    await tick();
+    calls[0]?.answer(answer('0-1-20'));
+    await first;
+    // A read that began after the first check's window: a second check asking about ann, left in flight.
+    const later = checks.ask('ann', performance.now() + 20_000);
+    await tick();
+    expect(calls).toHaveLength(2);
+    // Both cover a read beginning now; the answered one serves it without waiting for the second.
+    expect((await checks.ask('ann', performance.now())).position).toBe('0-1-20');
+    calls[1]?.answer(answer('0-1-21'));
+    expect((await later).position).toBe('0-1-21');
+
+    let n = 0;
+    const failing = new FleetChecks((_actors, sent) => {
+      sent();
+      n++;
+      return n === 1 ? Promise.reject(new Error('primary down')) : Promise.resolve(answer('0-1-30'));
+    }, 10_000);
+    await expect(failing.ask('ann', performance.now())).rejects.toThrow('primary down');
+    expect((await failing.ask('ann', performance.now())).position).toBe('0-1-30');
+    expect(n).toBe(2);
+  });
+
   it('a failed check fails its reads (the router then reads the primary); the next check is sent', async () => {
     let n = 0;
     const checks = new FleetChecks((_actors, sent) => {
