@@ -4,7 +4,9 @@
  * then ROUNDS × READS reads of `getPatient` by 8 concurrent callers, with per read: CPU, GC time, queries
  * on the primary and on the replica (SHOW GLOBAL STATUS 'Questions', minus our own status queries), audit
  * INSERTs, and the router's check counts. With PROFILE=dir, a V8 CPU profile of each path's measured reads
- * is written there and summarised. Paths: straight, routed, straightAudited, routedAudited.
+ * is written there and summarised. ACTORS=n spreads the callers over n actors; INDEX=1 adds an index that
+ * covers the check (diagnosis). Paths: see ALL (replica: its URL as a plain target; replicaAuditedOnPrimary:
+ * reads there, audit rows to the primary, no router).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -27,12 +29,23 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONCURRENCY = 8;
 const PATIENTS = 500;
 const PROFILE = process.env.PROFILE;
-const ALL = ['straight', 'routed', 'straightAudited', 'routedAudited', 'replicaAuditedOnPrimary'] as const;
+const ALL = [
+  'straight',
+  'routed',
+  'replica',
+  'straightAudited',
+  'routedAudited',
+  'replicaAuditedOnPrimary',
+] as const;
 type PathName = (typeof ALL)[number];
 const chosen = process.argv.slice(2).filter((a): a is PathName => (ALL as readonly string[]).includes(a));
 const paths: readonly PathName[] = chosen.length > 0 ? chosen : ALL;
 
-const reader: AccessContext = { actor: { id: 'bench-reader', name: 'r', role: 'admin', via: 'token' } };
+/** ACTORS=n: caller k reads as actor k % n (default 1: one reader for all callers). */
+const ACTORS = Number(process.env.ACTORS ?? 1);
+const readers: AccessContext[] = Array.from({ length: ACTORS }, (_, k) => ({
+  actor: { id: `bench-reader-${k}`, name: 'r', role: 'admin', via: 'token' },
+}));
 
 let gcMs = 0;
 new PerformanceObserver((list) => {
@@ -94,9 +107,10 @@ async function main(): Promise<void> {
       const routedPath = path === 'routed' || path === 'routedAudited';
       // replicaAuditedOnPrimary: reads straight from the replica (no router), audit rows to the primary.
       const split = path === 'replicaAuditedOnPrimary';
+      const onReplica = split || path === 'replica';
       const replicaUrl = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '').split(',')[0] ?? '';
       const registry = open(
-        routedPath ? env : split ? { ...direct, CAREPOOL_TARGET_GCP_URL: replicaUrl } : direct,
+        routedPath ? env : onReplica ? { ...direct, CAREPOOL_TARGET_GCP_URL: replicaUrl } : direct,
       );
       const auditRegistry = split ? open(direct) : registry;
       const router = registry.get('gcp').replicas;
@@ -111,7 +125,8 @@ async function main(): Promise<void> {
         let next = 0;
         const before = process.cpuUsage();
         await Promise.all(
-          Array.from({ length: CONCURRENCY }, async () => {
+          Array.from({ length: CONCURRENCY }, async (_, k) => {
+            const reader = readers[k % ACTORS] as AccessContext;
             while (next < READS) {
               const i = next++;
               await clinic.getPatient(reader, 'gcp', (ids[i % ids.length] as { id: number }).id);
