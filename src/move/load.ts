@@ -83,7 +83,9 @@ export async function skipBinlog(session: MoveSession, target: string): Promise<
 /**
  * Settings of a loading session: foreign-key checks off (rows arrive in key order, not FK order), unique
  * checks off unless rows are appended to existing ones, `NO_AUTO_VALUE_ON_ZERO` so an id 0 stays 0 (as
- * mysqldump does), and UTC so TIMESTAMP text means the same instant on both servers.
+ * mysqldump does), `ALLOW_INVALID_DATES` so a date the source holds (`2024-02-30`, stored under that mode)
+ * arrives as it is (without it, LOAD DATA and INSERT stored `0000-00-00` with a warning only), and UTC so
+ * TIMESTAMP text means the same instant on both servers.
  */
 export async function prepareLoader(session: MoveSession, append: boolean): Promise<void> {
   for (const q of loaderSettings(append)) await session.query(q);
@@ -99,7 +101,7 @@ export function loaderSettings(append: boolean): SqlQuery[] {
     sql`SET SESSION time_zone = '+00:00'`,
     sql`SET SESSION foreign_key_checks = 0`,
     sql`SET SESSION unique_checks = ${append ? 1 : 0}`,
-    sql`SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'`,
+    sql`SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES'`,
   ];
 }
 

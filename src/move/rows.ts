@@ -16,6 +16,10 @@ import { BINARY_TYPES, type MoveColumn } from './catalog.js';
  *   MySQL's BOOLEAN), so 2, -1 or 255 came back as false and were written as 0.
  * - YEAR through `CONCAT(...)`: the driver reads YEAR 0000 as the number 0, which LOAD DATA's text
  *   format (a string) stores as 2000; `'0000'` stays 0000.
+ * - JSON (MySQL) and LONGTEXT (MariaDB's JSON is LONGTEXT; the server marks it as JSON in the extended
+ *   column metadata) through `CONCAT(...)`: the driver parses JSON into objects, and printing them again
+ *   dropped the document's own spacing (`{"b": 1,  "a": [1, 2]}` → `{"b":1,"a":[1,2]}`) and would round
+ *   numbers beyond 2^53. CONCAT's result carries no JSON mark, so it arrives as the stored text.
  * Every other column is selected as it is. The result columns keep the column names.
  */
 export function readList(columns: readonly MoveColumn[]): SqlQuery {
@@ -25,7 +29,8 @@ export function readList(columns: readonly MoveColumn[]): SqlQuery {
       if (c.dataType === 'float') return sql`CAST(${id} AS DOUBLE) AS ${id}`;
       if (c.dataType === 'tinyint' && /^tinyint\(1\)/i.test(c.columnType))
         return sql`CAST(${id} AS SIGNED) AS ${id}`;
-      if (c.dataType === 'year') return sql`CONCAT(${id}) AS ${id}`;
+      if (c.dataType === 'year' || c.dataType === 'json' || c.dataType === 'longtext')
+        return sql`CONCAT(${id}) AS ${id}`;
       return id;
     }),
   );
