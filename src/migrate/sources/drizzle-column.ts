@@ -7,6 +7,7 @@ import {
   type MySqlColumn,
 } from 'drizzle-orm/mysql-core';
 import type { Column, ColumnDefault, ColumnType } from '../../schema/index.js';
+import { canonicalExpression } from '../diff/canonical.js';
 import { parseColumnType, UnsupportedType } from '../introspect/parse-type.js';
 
 /**
@@ -103,6 +104,18 @@ function dateLiteral(d: Date, type: ColumnType): string | undefined {
   return fsp === 0 ? `${date} ${time}` : `${date} ${time}.${pad(ms, 3).padEnd(fsp, '0').slice(0, fsp)}`;
 }
 
+/**
+ * An `sql` default: a bare number or quoted string (sql`0`, sql`'n/a'`) is a literal to the server (drizzle-kit
+ * writes `DEFAULT 0`, stored as the value), anything else an expression.
+ */
+function sqlDefault(text: string): ColumnDefault {
+  const t = text.trim();
+  if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(t)) return { kind: 'literal', value: t };
+  const quoted = /^'((?:[^'\\]|'')*)'$/s.exec(t);
+  if (quoted) return { kind: 'literal', value: (quoted[1] ?? '').replaceAll("''", "'") };
+  return { kind: 'expression', sql: t };
+}
+
 /** The column default: a literal, an `sql` expression (`.defaultNow()` is `now()`), or none. */
 function defaultOf(
   column: MySqlColumn,
@@ -114,7 +127,7 @@ function defaultOf(
   if (d === undefined) return undefined;
   if (is(d, SQL)) {
     try {
-      return { kind: 'expression', sql: sqlText(d) };
+      return sqlDefault(sqlText(d));
     } catch (error) {
       problems.push(`${where}: default ${(error as Error).message}`);
       return undefined;
@@ -136,6 +149,21 @@ function defaultOf(
   if (type.kind === 'json') return { kind: 'literal', value: JSON.stringify(d) };
   problems.push(`${where}: a default of type ${typeof d} on a ${type.kind} column`);
   return undefined;
+}
+
+/**
+ * CURRENT_TIMESTAMP (`.defaultNow()`, `.onUpdateNow()`, sql`now()`) on a column with fractional seconds must
+ * name the same precision: MySQL rejects `TIMESTAMP(3) … ON UPDATE CURRENT_TIMESTAMP` (error 1294, "the same
+ * value must be used throughout the column definition", manual 13.2.5) and MariaDB silently stores
+ * CURRENT_TIMESTAMP(3) for it, so what Drizzle's DDL gives depends on the server. Drizzle cannot write the
+ * precision for `.defaultNow()`/`.onUpdateNow()`; `.default(sql\`CURRENT_TIMESTAMP(3)\`)` can.
+ */
+function precisionMismatch(type: ColumnType, sql: string | undefined): string | undefined {
+  if (sql === undefined || (type.kind !== 'timestamp' && type.kind !== 'datetime')) return undefined;
+  const now = /^CURRENT_TIMESTAMP(?:\((\d*)\))?$/.exec(canonicalExpression(sql));
+  const fsp = type.fsp ?? 0;
+  if (!now || Number(now[1] ?? 0) === fsp) return undefined;
+  return `${sql} on ${type.kind.toUpperCase()}(${fsp}): the precision differs (MySQL refuses it, MariaDB changes it); write sql\`CURRENT_TIMESTAMP(${fsp})\` as the default (Drizzle has no way to write ON UPDATE CURRENT_TIMESTAMP(${fsp}))`;
 }
 
 /**
@@ -162,6 +190,13 @@ export function convertColumn(
   if (serial || (is(column, MySqlColumnWithAutoIncrement) && column.autoIncrement)) out.autoIncrement = true;
   // .onUpdateNow() of date/datetime/timestamp (its class, MySqlDateBaseColumn, is not exported)
   if (prop(column, 'hasOnUpdateNow') === true) out.onUpdate = 'CURRENT_TIMESTAMP';
+  for (const [clause, sql] of [
+    ['DEFAULT', out.default?.kind === 'expression' ? out.default.sql : undefined],
+    ['ON UPDATE', out.onUpdate],
+  ] as const) {
+    const why = precisionMismatch(type, sql);
+    if (why) problems.push(`${where}: ${clause} ${why}`);
+  }
   const generated = column.generated as { as: unknown; mode?: string } | undefined;
   if (generated) {
     const expression = generatedText(generated.as);
