@@ -29,6 +29,7 @@ export function readList(columns: readonly MoveColumn[]): SqlQuery {
       if (c.dataType === 'float') return sql`CAST(${id} AS DOUBLE) AS ${id}`;
       if (c.dataType === 'tinyint' && /^tinyint\(1\)/i.test(c.columnType))
         return sql`CAST(${id} AS SIGNED) AS ${id}`;
+      // CONCAT of one argument returns it as it is, longer than max_allowed_packet too (MariaDB 10.11).
       if (c.dataType === 'year' || c.dataType === 'json' || c.dataType === 'longtext')
         return sql`CONCAT(${id}) AS ${id}`;
       return id;

@@ -68,4 +68,22 @@ describe('copy and sync of values near max_allowed_packet', () => {
       }
     },
   );
+
+  it("a LONGTEXT longer than the reader's max_allowed_packet arrives whole (CONCAT of one argument)", async () => {
+    await run(
+      pair.azure,
+      'CREATE TABLE l_json (id INT PRIMARY KEY, j LONGTEXT NULL, f FLOAT NULL)',
+      "INSERT INTO l_json VALUES (1, REPEAT('j', 2000000), 1), (2, NULL, 2)",
+      'SET GLOBAL max_allowed_packet = 1048576',
+    );
+    try {
+      await copyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
+        manifestPath: join(dir, 'json.json'),
+        tables: ['l_json'],
+      });
+    } finally {
+      await run(pair.azure, 'SET GLOBAL max_allowed_packet = 16777216');
+    }
+    expect(await exactDump(pair.gcp, 'l_json', 'id')).toBe(await exactDump(pair.azure, 'l_json', 'id'));
+  });
 });
