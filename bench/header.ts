@@ -26,7 +26,7 @@ const driver = (m: (typeof DRIVER_SIZES)['short']) => `${n(m.count)} queries per
 const http = (m: (typeof HTTP_SIZES)['short']) =>
   `${n(HTTP_DATA.patients)} patients + ${n(HTTP_DATA.patients * HTTP_DATA.recordsPerPatient)} records; ${m.warmSeconds} s warm-up, then ${m.rounds} rounds × ${m.seconds} s per server and workload`;
 const migrate = (m: (typeof MIGRATE_SIZES)['short']) =>
-  `${m.rounds} chain rounds, ${m.genRounds} autogenerate rounds (${MIGRATE_TABLES} tables), ${m.cliRounds} CLI rounds`;
+  `${m.rounds} chain rounds, ${m.genRounds} autogenerate rounds after ${m.genWarmup} warm-up rounds (${MIGRATE_TABLES} tables), ${m.cliRounds} CLI rounds`;
 const seed = (m: (typeof SEED_SIZES)['short']) =>
   `${n(m.patients)} patients + ${n(m.patients * m.perPatient)} records, ${m.rounds} rounds`;
 

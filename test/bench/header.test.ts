@@ -13,7 +13,7 @@ describe('benchmark header sizes', () => {
       expect(m, `const ${name} = full ? N : M; in migrate.bench.ts`).not.toBeNull();
       return { full: Number(m?.[1]), short: Number(m?.[2]) };
     };
-    for (const key of ['rounds', 'genRounds', 'cliRounds'] as const) {
+    for (const key of ['rounds', 'genRounds', 'genWarmup', 'cliRounds'] as const) {
       expect(literal(key)).toEqual({ full: MIGRATE_SIZES.full[key], short: MIGRATE_SIZES.short[key] });
     }
   });
