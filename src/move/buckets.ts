@@ -53,7 +53,11 @@ function safeInteger(part: KeyPart | undefined): number | null {
 }
 
 /** The source's smallest and largest key (null when the table is empty or its keys exceed 2^53). */
-export async function keySpan(session: MoveSession, table: MoveTable, column: string): Promise<KeySpan | null> {
+export async function keySpan(
+  session: MoveSession,
+  table: MoveTable,
+  column: string,
+): Promise<KeySpan | null> {
   const id = sql.ident(column);
   const { rows } = await session.query<{ lo: KeyPart; hi: KeyPart }>(
     sql`SELECT MIN(${id}) AS lo, MAX(${id}) AS hi FROM ${sql.ident(table.name)}`,
@@ -95,8 +99,10 @@ export function bucketRange(plan: BucketPlan, i: number): KeyRange {
 /**
  * Each bucket's `COUNT(*)` and `BIT_XOR` of the rows' fold hash (foldHash) on one server in one scan of the chunk (a
  * `GROUP BY` of the bucket number: 781 groups over 200,000 rows cost no measurable server time over one
- * fold here). Buckets without rows are absent. `IF` keeps `key - start` from being computed for keys below
- * `start` (only in the first chunk), which an UNSIGNED column would refuse as out of range.
+ * fold here). Buckets without rows are absent. `key - start` is only computed for keys inside the plan's
+ * span: below `start` (the first chunk) an UNSIGNED column refuses it as out of range, and far above it
+ * (a destination key near 2^63 in the last chunk, when the source's last keys are negative) so does a
+ * signed BIGINT (error 1690: verify and sync failed on such a table).
  */
 export async function bucketSums(
   session: MoveSession,
@@ -104,7 +110,9 @@ export async function bucketSums(
   plan: BucketPlan,
 ): Promise<Map<number, BucketSum>> {
   const id = sql.ident(plan.column);
-  const bucket = sql`IF(${id} < ${plan.start}, 0, LEAST(${plan.count - 1}, (${id} - ${plan.start}) DIV ${plan.width}))`;
+  const last = plan.start + (plan.count - 1) * plan.width;
+  const bucket = sql`CASE WHEN ${id} < ${plan.start} THEN 0 WHEN ${id} >= ${last} THEN ${plan.count - 1}
+    ELSE (${id} - ${plan.start}) DIV ${plan.width} END`;
   const { rows } = await session.query<{ b: number | string; n: number | string; x: number | string | null }>(
     sql`SELECT ${bucket} AS b, COUNT(*) AS n, BIT_XOR(${foldHash(table)}) AS x
         FROM ${sql.ident(table.name)} WHERE ${rangeCondition([plan.column], plan.range)}
@@ -116,7 +124,10 @@ export async function bucketSums(
 }
 
 /** The buckets whose count or fold differ between the two sides, in key order. */
-export function differingBuckets(a: ReadonlyMap<number, BucketSum>, b: ReadonlyMap<number, BucketSum>): number[] {
+export function differingBuckets(
+  a: ReadonlyMap<number, BucketSum>,
+  b: ReadonlyMap<number, BucketSum>,
+): number[] {
   const out: number[] = [];
   for (const i of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(i);

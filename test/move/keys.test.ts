@@ -44,6 +44,14 @@ const SPECS: Record<string, Spec> = {
     missing: '9223372036854775805',
     extra: '0',
   },
+  // A bucketable span (safe integers, some negative) with destination keys at both ends of BIGINT.
+  k_span: {
+    key: 'BIGINT',
+    fill: 'seq - 1000',
+    changed: '-999',
+    missing: '-800',
+    extra: '9223372036854775807',
+  },
   k_dec: {
     key: 'DECIMAL(65,30)',
     fill: "CAST(CONCAT('1.', LPAD(seq, 30, '0')) AS DECIMAL(65,30))",
