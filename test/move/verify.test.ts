@@ -106,23 +106,40 @@ describe('carepool verify between the sandbox servers', () => {
   it('tells apart rows whose texts only differ in where a separator or NULL sits', async () => {
     await run(pair.azure, 'CREATE TABLE t_text (id INT PRIMARY KEY, x VARCHAR(10) NULL, y VARCHAR(10) NULL)');
     await run(pair.gcp, 'CREATE TABLE t_text (id INT PRIMARY KEY, x VARCHAR(10) NULL, y VARCHAR(10) NULL)');
-    await run(pair.azure, "INSERT INTO t_text VALUES (1, 'a#', 'b'), (2, '', NULL), (3, 'a#1', 'b'), (4, '#', '')");
-    await run(pair.gcp, "INSERT INTO t_text VALUES (1, 'a', '#b'), (2, NULL, ''), (3, 'a', '1#b'), (4, '', '#')");
+    await run(
+      pair.azure,
+      "INSERT INTO t_text VALUES (1, 'a#', 'b'), (2, '', NULL), (3, 'a#1', 'b'), (4, '#', '')",
+    );
+    await run(
+      pair.gcp,
+      "INSERT INTO t_text VALUES (1, 'a', '#b'), (2, NULL, ''), (3, 'a', '1#b'), (4, '', '#')",
+    );
     for (const options of [{}, { bucketRows: 0 }]) {
       const differ = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
         tables: ['t_text'],
         ...options,
       });
-      expect(diffSummary(differ.differences)).toEqual([1, 2, 3, 4].map((id) => `t_text {"id":${id}} changed x,y`));
+      expect(diffSummary(differ.differences)).toEqual(
+        [1, 2, 3, 4].map((id) => `t_text {"id":${id}} changed x,y`),
+      );
     }
   });
 
   it('buckets an UNSIGNED key with destination rows below the first source key, and hashes nullability by the union', async () => {
     // NOT NULL on the source, NULL allowed on the destination: the same values are no difference.
-    await run(pair.azure, 'CREATE TABLE u_unsigned (id INT UNSIGNED PRIMARY KEY, s VARCHAR(20) NOT NULL, n INT NULL)');
-    await run(pair.gcp, 'CREATE TABLE u_unsigned (id INT UNSIGNED PRIMARY KEY, s VARCHAR(20) NULL, n INT NULL)');
+    await run(
+      pair.azure,
+      'CREATE TABLE u_unsigned (id INT UNSIGNED PRIMARY KEY, s VARCHAR(20) NOT NULL, n INT NULL)',
+    );
+    await run(
+      pair.gcp,
+      'CREATE TABLE u_unsigned (id INT UNSIGNED PRIMARY KEY, s VARCHAR(20) NULL, n INT NULL)',
+    );
     for (const conn of [pair.azure, pair.gcp])
-      await run(conn, "INSERT INTO u_unsigned SELECT seq, CONCAT('v', seq), IF(seq % 3 = 0, NULL, seq) FROM seq_10_to_2000");
+      await run(
+        conn,
+        "INSERT INTO u_unsigned SELECT seq, CONCAT('v', seq), IF(seq % 3 = 0, NULL, seq) FROM seq_10_to_2000",
+      );
     const same = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
       tables: ['u_unsigned'],
       firstChunkRows: 300,
@@ -131,7 +148,7 @@ describe('carepool verify between the sandbox servers', () => {
     await run(
       pair.gcp,
       "INSERT INTO u_unsigned VALUES (0, 'zero', NULL), (3, 'three', 3), (5000, 'far', NULL)",
-      "UPDATE u_unsigned SET n = 0 WHERE id = 12",
+      'UPDATE u_unsigned SET n = 0 WHERE id = 12',
       "UPDATE u_unsigned SET s = 'v1000 ' WHERE id = 1000",
       'DELETE FROM u_unsigned WHERE id IN (10, 2000)',
     );
@@ -186,10 +203,22 @@ describe('carepool verify between the sandbox servers', () => {
       const same = await carepool(['verify', 'azure', 'gcp', '--tables', 'c_files'], pair.env);
       expect(same.code, same.stderr).toBe(0);
       expect(same.stdout).toContain('azure and gcp hold the same rows');
-      const [self, unknown] = await Promise.all([
+      // copy and sync take --from/--to: verify takes them too.
+      const named = await carepool(
+        ['verify', '--from', 'azure', '--to', 'gcp', '--tables', 'c_files'],
+        pair.env,
+      );
+      expect(named.code, named.stderr).toBe(0);
+      const [self, unknown, twice, half] = await Promise.all([
         carepool(['verify', 'azure', 'azure'], pair.env),
         carepool(['verify', 'azure', 'aws'], pair.env),
+        carepool(['verify', 'azure', 'gcp', '--from', 'gcp'], pair.env),
+        carepool(['verify', 'azure'], pair.env),
       ]);
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toMatch(/CAREPOOL_USAGE: verify got two sources/);
+      expect(half.code).toBe(2);
+      expect(half.stderr).toMatch(/CAREPOOL_USAGE: verify needs a destination/);
       expect(self.code).toBe(2);
       expect(self.stderr).toContain('CAREPOOL_MOVE_SAME_TARGET');
       expect(unknown.code).toBe(2);

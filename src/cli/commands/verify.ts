@@ -3,6 +3,7 @@ import { type VerifyResult, verifyTables } from '../../move/index.js';
 import { differenceLine, recordVerify } from '../../move/move-state.js';
 
 export { differenceLine };
+import { AppError } from '../../errors/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { tableList } from './copy.js';
@@ -27,15 +28,20 @@ export function verifyReport(r: VerifyResult): string {
   return lines.join('\n');
 }
 
-/** `carepool verify A B`: per-server chunk checksums, differing rows named. Exit 0 same, 1 differ, 2 usage. */
+/**
+ * `carepool verify A B` (or `--from A --to B`, as copy and sync take them): per-server chunk checksums,
+ * differing rows named. Exit 0 same, 1 differ, 2 usage.
+ */
 export function registerVerify(program: Command, ctx: CliContext): void {
   program
     .command('verify')
     .description(
       'prove two targets hold the same rows, or name every row that differs (exit 0 same, 1 differ)',
     )
-    .argument('<from>', 'source target (the reference)')
-    .argument('<to>', 'target to check against it')
+    .argument('[from]', 'source target (the reference); or --from')
+    .argument('[to]', 'target to check against it; or --to')
+    .option('--from <target>', 'source target, as copy and sync take it')
+    .option('--to <target>', 'target to check, as copy and sync take it')
     .option('--tables <t,...>', 'only these tables (default: all)')
     .option('--limit <n>', 'differing rows to list', intOption(1, 10_000_000), 10_000)
     .option(
@@ -47,10 +53,19 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(
       async (
-        fromName: string,
-        toName: string,
-        opts: { tables?: string; limit: number; maxThreadsRunning: number; json?: boolean },
+        fromArg: string | undefined,
+        toArg: string | undefined,
+        opts: {
+          from?: string;
+          to?: string;
+          tables?: string;
+          limit: number;
+          maxThreadsRunning: number;
+          json?: boolean;
+        },
       ) => {
+        const fromName = pick('from', fromArg, opts.from);
+        const toName = pick('to', toArg, opts.to);
         const registry = await ctx.registry();
         const tables = tableList(opts.tables);
         const result = await verifyTables(registry.get(fromName), registry.get(toName), {
@@ -64,4 +79,20 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         if (!result.identical) ctx.exitCode = 1;
       },
     );
+}
+
+/** The target named by position or by option (the same name twice is fine; two different ones are not). */
+function pick(which: 'from' | 'to', positional: string | undefined, option: string | undefined): string {
+  if (positional !== undefined && option !== undefined && positional !== option)
+    throw new AppError(
+      'CAREPOOL_USAGE',
+      `verify got two ${which === 'from' ? 'sources' : 'destinations'}: "${positional}" and --${which} "${option}"`,
+    );
+  const name = option ?? positional;
+  if (name === undefined)
+    throw new AppError(
+      'CAREPOOL_USAGE',
+      `verify needs a ${which === 'from' ? 'source' : 'destination'}: carepool verify A B (or --from A --to B)`,
+    );
+  return name;
 }
