@@ -4,6 +4,8 @@ import { AppError } from '../../errors/index.js';
 import type { Schema, Table } from '../../schema/index.js';
 import { convertTable } from './drizzle-table.js';
 
+export { spellOnServer } from './drizzle-spelling.js';
+
 /**
  * Drizzle schemas as models modules: a module whose exports are drizzle-orm `mysqlTable(...)` definitions
  * (`export const patients = mysqlTable('patients', { … })`) is read as carepool's {@link Schema}, so

@@ -248,7 +248,9 @@ async function loadModels(ctx: SourceContext): Promise<Schema> {
         'CAREPOOL_DRIZZLE_MIXED',
         `${ctx.modelsPath} exports a carepool schema and Drizzle tables; export one kind per module`,
       );
-    return drizzle.drizzleSchema(mod, ctx.modelsPath);
+    const label = ctx.modelsPath;
+    const schema = drizzle.drizzleSchema(mod, label);
+    return drizzle.spellOnServer(schema, (fn) => withSourceWorkspace(ctx, fn), label, ctx.onNote);
   }
   if (!found)
     throw new AppError(

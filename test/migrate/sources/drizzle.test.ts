@@ -71,9 +71,14 @@ describe('Drizzle mysql-core schemas as models', () => {
       type: { kind: 'boolean' },
       default: { value: false },
     });
-    expect(col(patients, 'created_at')?.default).toEqual({ kind: 'expression', sql: '(now())' });
+    // .defaultNow() is DEFAULT (now()); patients has checks, so its texts come back as the server spells them.
+    expect(col(patients, 'created_at')?.default).toEqual({ kind: 'expression', sql: 'CURRENT_TIMESTAMP' });
     expect(col(patients, 'updated_at')?.onUpdate).toBe('CURRENT_TIMESTAMP');
-    expect(patients?.checks).toEqual([{ name: 'ck_patients_height', clause: '`height_cm` < 300' }]);
+    // Checks as the server prints them (spelled in a workspace on the sandbox's MariaDB).
+    expect(patients?.checks).toEqual([
+      { name: 'ck_patients_height', clause: '`height_cm` < 300' },
+      { name: 'ck_patients_name', clause: 'char_length(`first_name`) > 0' },
+    ]);
     expect(wards?.primaryKey).toEqual(['code', 'floor']);
     // PRIMARY KEY columns are NOT NULL on the server even when Drizzle does not say .notNull().
     expect(col(wards, 'code')?.nullable).toBe(false);
