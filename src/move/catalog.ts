@@ -191,6 +191,12 @@ export function selectTables(
  */
 export type ShapeUse = 'compare' | 'write';
 
+/**
+ * Types whose precision is part of their text (DECIMAL scale, fraction digits of times): verify compares
+ * values as text, so a DECIMAL(10,2) 1.50 and a DECIMAL(10,3) 1.500 would be reported as different.
+ */
+const TEXT_SHAPED = new Set(['decimal', 'time', 'datetime', 'timestamp']);
+
 /** Column type text without integer display widths (`int(11)` on MariaDB is `int` on MySQL 8). */
 function canonicalColumnType(text: string): string {
   return text.toLowerCase().replace(/\b(tinyint|smallint|mediumint|int|bigint)\(\d+\)/g, (m, t: string) =>
@@ -204,7 +210,8 @@ function canonicalColumnType(text: string): string {
  * the stored columns must match by name and data type, the primary keys must be the same columns under the
  * same collations (each server cuts key ranges and matches keys by its own collation: `utf8mb4_bin` against
  * `utf8mb4_unicode_ci` put the same rows into other chunks, and verify reported all 400 rows of an
- * identical table). To be written (`use` = `write`) every column must also have the same type (length,
+ * identical table), and DECIMAL/time columns the same scale and fraction digits (their text shows them). To
+ * be written (`use` = `write`) every column must also have the same type (length,
  * precision, scale, fraction digits, sign, members) and a character set that holds the source's text (the
  * same, or utf8mb4): the loading session is not strict and LOAD DATA LOCAL implies IGNORE, so the
  * server would have truncated, clamped, rounded or replaced characters by '?' with only a warning.
@@ -227,8 +234,11 @@ export function tableMismatch(a: MoveTable, b: MoveTable, use: ShapeUse = 'compa
       return `column ${c.name} is ${c.columnType} on the source but ${other.columnType} on the destination`;
     if (a.primaryKey.includes(c.name) && c.collation !== other.collation)
       return `key column ${c.name} is collated ${c.collation} on the source but ${other.collation} on the destination (the servers would order and match its values differently)`;
+    const typeDiffers = canonicalColumnType(c.columnType) !== canonicalColumnType(other.columnType);
+    if (typeDiffers && TEXT_SHAPED.has(c.dataType))
+      return `column ${c.name} is ${c.columnType} on the source but ${other.columnType} on the destination (equal values would print differently: 1.50 and 1.500)`;
     if (use === 'compare') continue;
-    if (canonicalColumnType(c.columnType) !== canonicalColumnType(other.columnType))
+    if (typeDiffers)
       return `column ${c.name} is ${c.columnType} on the source but ${other.columnType} on the destination (values would be changed on the way)`;
     if (c.charset !== other.charset && other.charset !== 'utf8mb4')
       return `column ${c.name} is ${c.charset} text on the source but ${other.charset} on the destination (characters it cannot hold would become '?')`;
