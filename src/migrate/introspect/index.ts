@@ -201,14 +201,17 @@ export async function introspectSchema(
   options: NormalizeOptions = {},
 ): Promise<Schema> {
   // Views, triggers and routines (src/migrate/objects): one more information_schema query, SHOW CREATE each.
-  const [catalog, objects] = await Promise.all([
+  // Whether routines may be hidden is asked beside the catalog read (only when none was listed).
+  const [catalog, { objects, hidden }] = await Promise.all([
     readCatalog(client, database),
-    readObjects(client, database),
+    readObjects(client, database).then(async (objects) => ({
+      objects,
+      hidden: objects.some((o) => o.kind === 'procedure' || o.kind === 'function')
+        ? undefined
+        : await hiddenRoutines(client, database),
+    })),
   ]);
   const schema = normalizeCatalog(catalog, options);
-  const hidden = objects.some((o) => o.kind === 'procedure' || o.kind === 'function')
-    ? undefined
-    : await hiddenRoutines(client, database);
   return {
     ...schema,
     ...(objects.length > 0 ? { objects } : {}),
