@@ -96,6 +96,21 @@ describe('Drizzle mysql-core schemas as models', () => {
     expect(admissions?.indexes.find((i) => i.name === 'ix_admissions_status')?.using).toBe('BTREE');
   });
 
+  it('without a reachable server the texts stay as Drizzle wrote them, and a note says so', async () => {
+    const notes: string[] = [];
+    const ctx = context({
+      targets: async () => [],
+      home: join(wd.dir, 'no-home'),
+      onNote: (m) => notes.push(m),
+    });
+    const patients = (await loadSource('models', ctx)).schema.tables.find((t) => t.name === 'patients');
+    expect(patients?.checks?.map((c) => c.clause)).toEqual([
+      '`height_cm` < 300',
+      'char_length(first_name)>0',
+    ]);
+    expect(notes.join('\n')).toMatch(/compared as written \(no server to spell them/);
+  });
+
   it('schema diff against an empty target creates it; after the verified SQL the diff is empty', async () => {
     const [live, models] = await Promise.all([loadSource('gcp', context()), loadSource('models', context())]);
     expect(diffSchemas(live.schema, models.schema).map(describeOperation)).toEqual(
