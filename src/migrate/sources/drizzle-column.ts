@@ -43,11 +43,23 @@ export function sqlText(value: SQL): string {
   }).sql;
 }
 
+/** {@link sqlText}, or undefined after naming why in `problems` (a placeholder). */
+export function textOf(value: SQL, where: string, problems: string[]): string | undefined {
+  try {
+    return sqlText(value);
+  } catch (error) {
+    problems.push(`${where}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 /** Drizzle's generated-column expression: a string, an `sql` template or a function returning one. */
-function generatedText(as: unknown): string | undefined {
+function generatedText(as: unknown, where: string, problems: string[]): string | undefined {
   const value: unknown = typeof as === 'function' ? (as as () => unknown)() : as;
   if (typeof value === 'string') return value;
-  return is(value, SQL) ? sqlText(value) : undefined;
+  if (is(value, SQL)) return textOf(value, where, problems);
+  problems.push(`${where}: generated expression is neither text nor sql`);
+  return undefined;
 }
 
 /** The column's type, or undefined after naming why in `problems`. */
@@ -94,7 +106,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** A JavaScript Date default as the server stores it for the column's type (UTC, as drizzle-kit writes it). */
 function dateLiteral(d: Date, type: ColumnType): string | undefined {
-  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  if (Number.isNaN(d.getTime())) return undefined;
+  const date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   if (type.kind === 'date') return date;
   if (type.kind !== 'datetime' && type.kind !== 'timestamp') return undefined;
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
@@ -126,12 +139,8 @@ function defaultOf(
   const d: unknown = column.default;
   if (d === undefined) return undefined;
   if (is(d, SQL)) {
-    try {
-      return sqlDefault(sqlText(d));
-    } catch (error) {
-      problems.push(`${where}: default ${(error as Error).message}`);
-      return undefined;
-    }
+    const text = textOf(d, `${where} default`, problems);
+    return text === undefined ? undefined : sqlDefault(text);
   }
   if (d === null) {
     if (column.notNull) problems.push(`${where}: DEFAULT NULL on a NOT NULL column`);
@@ -199,9 +208,8 @@ export function convertColumn(
   }
   const generated = column.generated as { as: unknown; mode?: string } | undefined;
   if (generated) {
-    const expression = generatedText(generated.as);
-    if (expression === undefined) problems.push(`${where}: generated expression is neither text nor sql`);
-    else out.generated = { expression, stored: generated.mode === 'stored' };
+    const expression = generatedText(generated.as, where, problems);
+    if (expression !== undefined) out.generated = { expression, stored: generated.mode === 'stored' };
   }
   return { column: out, serialKey: serial };
 }

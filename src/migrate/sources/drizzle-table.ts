@@ -1,7 +1,7 @@
 import { getTableName, is, SQL } from 'drizzle-orm';
 import { getTableConfig, type MySqlTable } from 'drizzle-orm/mysql-core';
 import type { Check, Column, FkAction, ForeignKey, Index, Table } from '../../schema/index.js';
-import { convertColumn, sqlText } from './drizzle-column.js';
+import { convertColumn, textOf } from './drizzle-column.js';
 
 /** Drizzle's referential actions, as the model spells them; `set default` has none (InnoDB rejects it). */
 const ACTIONS: Readonly<Record<string, FkAction>> = {
@@ -11,14 +11,12 @@ const ACTIONS: Readonly<Record<string, FkAction>> = {
   'set null': 'SET NULL',
 };
 
-/** Drizzle's action (undefined: drizzle-kit writes none, which the server stores as NO ACTION/RESTRICT). */
-function action(value: string | undefined, where: string, problems: string[]): FkAction {
+/** Drizzle's action for `clause` (`<fk>: ON DELETE`; undefined: drizzle-kit writes none, which the server stores as NO ACTION/RESTRICT). */
+function action(value: string | undefined, clause: string, problems: string[]): FkAction {
   if (value === undefined) return 'NO ACTION';
   const out = ACTIONS[value.toLowerCase()];
   if (!out)
-    problems.push(
-      `${where}: ON ${value.toUpperCase()} (InnoDB accepts RESTRICT, CASCADE, SET NULL, NO ACTION)`,
-    );
+    problems.push(`${clause} ${value.toUpperCase()} (InnoDB accepts RESTRICT, CASCADE, SET NULL, NO ACTION)`);
   return out ?? 'NO ACTION';
 }
 
@@ -26,7 +24,9 @@ function action(value: string | undefined, where: string, problems: string[]): F
 function partNames(parts: readonly unknown[], where: string, problems: string[]): string[] {
   return parts.flatMap((p) => {
     if (is(p, SQL)) {
-      problems.push(`${where}: expression key part (${sqlText(p)}) is not read from Drizzle schemas`);
+      problems.push(
+        `${where}: expression key part (${textOf(p, where, problems) ?? 'sql'}) is not read from Drizzle schemas`,
+      );
       return [];
     }
     return [(p as { name: string }).name];
@@ -95,11 +95,14 @@ export function convertTable(table: MySqlTable, problems: string[]): Table {
       columns: ref.columns.map((c) => c.name),
       refTable: getTableName(ref.foreignTable),
       refColumns: ref.foreignColumns.map((c) => c.name),
-      onDelete: action(fk.onDelete, where, problems),
-      onUpdate: action(fk.onUpdate, where, problems),
+      onDelete: action(fk.onDelete, `${where}: ON DELETE`, problems),
+      onUpdate: action(fk.onUpdate, `${where}: ON UPDATE`, problems),
     };
   });
-  const checks: Check[] = config.checks.map((ch) => ({ name: ch.name, clause: sqlText(ch.value) }));
+  const checks: Check[] = config.checks.flatMap((ch) => {
+    const clause = textOf(ch.value, `${name}.${ch.name}`, problems);
+    return clause === undefined ? [] : [{ name: ch.name, clause }];
+  });
   const seen = new Set<string>();
   for (const ix of indexes) {
     if (seen.has(ix.name)) problems.push(`${name}: two indexes or unique constraints named ${ix.name}`);

@@ -153,6 +153,10 @@ describe('Drizzle mysql-core schemas as models', () => {
       'lower(`label`)',
       'SET DEFAULT',
       'export oddView',
+      'odd.stamp: DEFAULT (now()) on TIMESTAMP(3)',
+      'odd.share: decimal({ scale })',
+      'odd.ck_odd_min: a placeholder',
+      "archived: in mysqlSchema('archive')",
     ])
       expect(message).toContain(named);
     const mixed = await loadSource('models', context({ modelsPath: MIXED })).catch((e: unknown) => e);
