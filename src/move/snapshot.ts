@@ -90,8 +90,16 @@ function lockModes(server: ServerInfo, tables: readonly string[]): LockMode[] {
   return modes;
 }
 
-/** Session settings every reader and loader uses: UTC for TIMESTAMP text, a short lock wait. */
+/**
+ * Session settings of every reading session (copy's readers, both sides of verify, sync's source): UTC for
+ * TIMESTAMP text, REPEATABLE READ, and a known sql_mode instead of the server's: the driver escapes string
+ * parameters with backslashes, so under a global NO_BACKSLASH_ESCAPES a key holding a quote was a syntax
+ * error (copy failed) and one holding a backslash named another key; PAD_CHAR_TO_FULL_LENGTH padded CHAR
+ * values on that server only; modes like EMPTY_STRING_IS_NULL or ORACLE change what a statement means.
+ * ALLOW_INVALID_DATES as on the loader, so a key such as '2024-02-30' compares as stored.
+ */
 export async function prepareSession(s: MoveSession): Promise<void> {
+  await s.query(sql`SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES'`);
   await s.query(sql`SET SESSION time_zone = '+00:00'`);
   await s.query(sql`SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
 }
