@@ -51,7 +51,7 @@ export const adoptCodes = defineCodes({
     http: 400,
     title:
       'The models module given by --models / CAREPOOL_MODELS could not be loaded or does not export a schema.',
-    hint: 'The module must `export default` (or `export const models =`) a schema `{ tables: [...] }` built with carepool’s builders.',
+    hint: 'The module must `export default` (or `export const models =`) a schema `{ tables: [...] }` built with carepool’s builders, or export Drizzle mysql-core tables (`export const t = mysqlTable(...)`, docs/migrations.md "Drizzle schemas").',
   },
   CAREPOOL_MIGRATE_AMBIGUOUS_REVISION: {
     exit: 2,
