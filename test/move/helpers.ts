@@ -83,16 +83,13 @@ export async function run(conn: SingleConnection, ...statements: string[]): Prom
   for (const s of statements) await conn.query(sql.raw(s));
 }
 
-/** Every row of `table` ordered by `order`, as JSON text (Buffers as hex), for exact comparisons. */
+/**
+ * Every row of `table` ordered by `order`, for comparing the two sides: {@link exactDump}. (It read rows
+ * through the driver before, which reads TINYINT(1) as a boolean and FLOAT as 6-digit text, so a 2 copied
+ * as 0 or a FLOAT rounded on the way compared equal.)
+ */
 export async function dump(conn: SingleConnection, table: string, order: string): Promise<string> {
-  const { rows } = await conn.query<Record<string, unknown>>(
-    sql.raw(`SELECT * FROM \`${table}\` ORDER BY ${order}`),
-  );
-  return JSON.stringify(rows, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
-      ? `hex:${Buffer.from((v as { data: number[] }).data).toString('hex')}`
-      : v,
-  );
+  return exactDump(conn, table, order);
 }
 
 /**
