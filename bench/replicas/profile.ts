@@ -35,6 +35,7 @@ const ALL = [
   'replica',
   'straightAudited',
   'routedAudited',
+  'routedAuditedLocal',
   'replicaAuditedOnPrimary',
 ] as const;
 type PathName = (typeof ALL)[number];
@@ -58,8 +59,10 @@ async function main(): Promise<void> {
     const state = await startSandbox({ home, ports: 'free', profiles: ['gcp'], replicas: 1 });
     const env = sandboxEnv(state);
     const { CAREPOOL_TARGET_GCP_REPLICAS: _replicas, ...direct } = env;
-    const open = (extra: Record<string, string>) =>
-      new TargetRegistry(loadConfig({ env: { ...extra }, dotenv: false, cwd: home }), { replicas: {} });
+    const open = (extra: Record<string, string>, fleetWide = true) =>
+      new TargetRegistry(loadConfig({ env: { ...extra }, dotenv: false, cwd: home }), {
+        replicas: { fleetWide },
+      });
     const setup = open(direct);
     await migrateFleet(setup.list(), {
       to: 'head',
@@ -104,13 +107,15 @@ async function main(): Promise<void> {
     }
 
     for (const path of paths) {
-      const routedPath = path === 'routed' || path === 'routedAudited';
+      // routedAuditedLocal: the router with per-instance read-your-writes only (no fleet-wide check).
+      const routedPath = path === 'routed' || path.startsWith('routedAudited');
       // replicaAuditedOnPrimary: reads straight from the replica (no router), audit rows to the primary.
       const split = path === 'replicaAuditedOnPrimary';
       const onReplica = split || path === 'replica';
       const replicaUrl = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '').split(',')[0] ?? '';
       const registry = open(
         routedPath ? env : onReplica ? { ...direct, CAREPOOL_TARGET_GCP_URL: replicaUrl } : direct,
+        path !== 'routedAuditedLocal',
       );
       const auditRegistry = split ? open(direct) : registry;
       const router = registry.get('gcp').replicas;
@@ -118,7 +123,7 @@ async function main(): Promise<void> {
       await router?.start();
       const audit = new AuditLog(auditRegistry);
       const clinic =
-        path.endsWith('Audited') || split
+        path.includes('Audited') || split
           ? new Clinic({ registry, guard: auditedGuard(audit), auditsWrites: true })
           : new Clinic({ registry });
       const runReads = async (): Promise<number> => {
