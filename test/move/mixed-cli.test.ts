@@ -80,4 +80,19 @@ describe('copy, verify and sync of mixed tables through the built CLI', () => {
       expect(JSON.parse(after.stdout)).toMatchObject({ verify: { identical: true, differenceCount: 0 } });
     },
   );
+
+  it('a destination column that cannot hold the source values: exit 1, the code, the column and what to do', async () => {
+    await run(pair.azure, 'CREATE TABLE x_narrow (id INT PRIMARY KEY, v VARCHAR(20) NULL)');
+    await run(pair.gcp, 'CREATE TABLE x_narrow (id INT PRIMARY KEY, v VARCHAR(10) NULL)');
+    const refused = await carepool(
+      ['copy', '--from', 'azure', '--to', 'gcp', '--tables', 'x_narrow', '--manifest', join(dir, 'n.json')],
+      pair.env,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('CAREPOOL_MOVE_SCHEMA_MISMATCH');
+    expect(refused.stderr).toContain(
+      'x_narrow: column v is varchar(20) on the source but varchar(10) on the destination',
+    );
+    expect(refused.stderr).toContain('Bring both targets to the same schema first');
+  });
 });
