@@ -216,25 +216,30 @@ async function withSourceWorkspace<T>(ctx: SourceContext, fn: (ws: Workspace) =>
   });
 }
 
+/**
+ * Imports a user's module. A TypeScript file (.ts, .mts, .cts) goes through tsx's loader (a dependency
+ * already), so `--models src/db/schema.ts` works without compiling or NODE_OPTIONS; Node 20 cannot strip
+ * types itself.
+ */
+async function importModule(path: string): Promise<unknown> {
+  const url = pathToFileURL(path).href;
+  if (!/\.[cm]?ts$/.test(path)) return import(url);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(url, import.meta.url);
+}
+
 /** The built-in models, or the schema a user's module exports (`default` or `models`). */
 async function loadModels(ctx: SourceContext): Promise<Schema> {
   if (!ctx.modelsPath) return builtInModels;
   const path = resolve(ctx.cwd, ctx.modelsPath);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = (await importModule(path)) as Record<string, unknown>;
   } catch (error) {
     throw new AppError(
       'CAREPOOL_SCHEMA_MODELS_INVALID',
       `cannot load the models module ${ctx.modelsPath}: ${(error as Error).message}`,
-      {
-        cause: error,
-        ...(path.endsWith('.ts')
-          ? {
-              hint: 'Node runs JavaScript: compile the module (tsc) and pass the .js file, or run carepool under tsx.',
-            }
-          : {}),
-      },
+      { cause: error },
     );
   }
   const found = [mod.default, mod.models, mod.schema].find(

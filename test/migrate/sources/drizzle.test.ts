@@ -6,10 +6,8 @@
  * with their code.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from '../../../src/db/sql.js';
 import { isAppError } from '../../../src/errors/index.js';
@@ -27,8 +25,6 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const SCHEMA = join(FIXTURES, 'drizzle-schema.ts');
 const REFUSED = join(FIXTURES, 'drizzle-refused.ts');
 const MIXED = join(FIXTURES, 'drizzle-mixed.ts');
-/** Node runs the CLI; tsx's loader lets it import the TypeScript schema file, as a Drizzle project would. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 
 let scratch: ScratchDatabases;
 let wd: Workdir;
@@ -171,7 +167,6 @@ describe('Drizzle mysql-core schemas as models', () => {
       CAREPOOL_TARGET_AZURE_MIGRATE_URL: scratch.env.CAREPOOL_TARGET_AZURE_MIGRATE_URL ?? '',
       CAREPOOL_HOME: inject('sandboxHome'),
       CAREPOOL_MODELS: models,
-      NODE_OPTIONS: `--import=${TSX}`,
     });
     const cli = (args: readonly string[], models = SCHEMA) => wd.run(args, env(models));
     const dir = join(wd.dir, 'migrations');
