@@ -216,7 +216,7 @@ export async function exactDump(conn: SingleConnection, table: string, order: st
   const exprs = cols.map(({ name, type }) => {
     const id = `\`${name}\``;
     const text = type === 'float' ? `CAST(${id} AS DOUBLE)` : bytes.test(type) ? `HEX(${id})` : id;
-    return `IFNULL(QUOTE(CONCAT(${text})), 'NULL')`;
+    return `IFNULL(QUOTE(CONVERT(CONCAT(${text}) USING utf8mb4)), 'NULL')`;
   });
   const { rows } = await conn.query<{ r: string }>(
     sql.raw(`SELECT CONCAT_WS(' | ', ${exprs.join(', ')}) AS r FROM \`${table}\` ORDER BY ${order}`),

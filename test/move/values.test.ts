@@ -11,11 +11,17 @@ import { createMovePair, diffSummary, exactDump, type MovePair, run } from './he
  * YEAR 0000 as the number 0, which LOAD DATA's text reads as 2000. Each table takes another way: lines
  * encoded in Node (a FLOAT/DOUBLE column), multi-row INSERTs (a byte column), lines formatted by the server.
  */
+const LATIN1 = `CONVERT(UNHEX('${Array.from({ length: 224 }, (_, i) => (i + 32).toString(16).padStart(2, '0')).join('')}') USING latin1)`;
 const TABLES = {
   v_node:
     'f FLOAT NULL, d DOUBLE NULL, b TINYINT(1) NULL, bu TINYINT(1) UNSIGNED NULL, y YEAR NULL, dm DECIMAL(65,30) NULL',
   v_insert: 'f FLOAT NULL, b TINYINT(1) NULL, y YEAR NULL, bits BIT(64) NULL, raw VARBINARY(8) NULL',
   v_lines: 'b TINYINT(1) NULL, bu TINYINT(1) UNSIGNED NULL, y YEAR NULL, tm TIME(6) NULL',
+  // Every latin1 byte (0x80-0x9F are cp1252 on MariaDB, five of them undefined), UTF-16 and UCS-2 text.
+  v_charsets:
+    'l TEXT CHARACTER SET latin1 NULL, w VARCHAR(300) CHARACTER SET utf16 NULL, u VARCHAR(300) CHARACTER SET ucs2 NULL',
+  v_charsets_node:
+    'l TEXT CHARACTER SET latin1 NULL, w VARCHAR(300) CHARACTER SET utf16 NULL, u VARCHAR(300) CHARACTER SET ucs2 NULL, f FLOAT NULL',
 } as const;
 const ROWS = {
   v_node: [
@@ -31,6 +37,8 @@ const ROWS = {
     '3, -0.333333333, 127, 1901, NULL, NULL',
   ],
   v_lines: ["1, 2, 255, 0, '-838:59:59.999999'", "2, -128, 2, 2155, '838:59:59'", '3, 1, 1, 1901, NULL'],
+  v_charsets: [`1, ${LATIN1}, '😀 é ß', 'é ß ĳ'`, "2, '', '', ''"],
+  v_charsets_node: [`1, ${LATIN1}, '😀 é ß', 'é ß ĳ', 0.5`, "2, '', '', '', NULL"],
 } as const;
 const NAMES = Object.keys(TABLES) as (keyof typeof TABLES)[];
 
@@ -60,6 +68,8 @@ describe('copy and sync keep every value exactly', () => {
       manifestPath: join(dir, 'a.json'),
     });
     expect(Object.fromEntries(copied.tables.map((t) => [t.table, t.method]))).toEqual({
+      v_charsets: 'load-data',
+      v_charsets_node: 'load-data',
       v_insert: 'insert',
       v_lines: 'load-data',
       v_node: 'load-data',
@@ -70,7 +80,7 @@ describe('copy and sync keep every value exactly', () => {
       existing: 'truncate',
       method: 'insert',
     });
-    expect(again.rows).toBe(11);
+    expect(again.rows).toBe(15);
     await same();
     const verified = await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'));
     expect(diffSummary(verified.differences)).toEqual([]);
