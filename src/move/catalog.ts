@@ -38,6 +38,12 @@ export interface MoveCatalog {
   readonly database: string;
   /** Tables in foreign-key-safe order: every table after the tables it references. */
   readonly tables: readonly MoveTable[];
+  /**
+   * Objects holding data that are not base tables, by name and kind: MariaDB's system-versioned tables
+   * (their history rows are not what a SELECT returns) and sequences (their next value). The move
+   * commands refuse them by name instead of passing over them ({@link selectTables}).
+   */
+  readonly unsupported: readonly { readonly name: string; readonly kind: string }[];
 }
 
 /** Data types whose values are bytes, not text: they travel as hex, never through a text conversion. */
@@ -74,9 +80,9 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
     client.query<{ version: string; comment: string }>(
       sql`SELECT VERSION() AS version, @@version_comment AS comment`,
     ),
-    client.query<{ name: string }>(
-      sql`SELECT TABLE_NAME AS name FROM information_schema.TABLES
-          WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE = 'BASE TABLE'`,
+    client.query<{ name: string; type: string }>(
+      sql`SELECT TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES
+          WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE')`,
     ),
     client.query<{
       table_name: string;
@@ -110,8 +116,13 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
   // or comparing it between servers would only move phantom instances and report differences that are right.
   const skip = new Set<string>([...BOOKKEEPING_TABLES, 'carepool_instances']);
   const out: MoveTable[] = [];
-  for (const { name } of tables.rows) {
+  const unsupported: { name: string; kind: string }[] = [];
+  for (const { name, type } of tables.rows) {
     if (skip.has(name)) continue;
+    if (type !== 'BASE TABLE') {
+      unsupported.push({ name, kind: type === 'SEQUENCE' ? 'a sequence' : 'system-versioned' });
+      continue;
+    }
     const cols = columns.rows
       .filter((c) => c.table_name === name)
       .sort((a, b) => Number(a.pos) - Number(b.pos))
@@ -133,7 +144,8 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
     ];
     out.push({ name, columns: cols, primaryKey: pk, parents });
   }
-  return { server, database, tables: fkOrder(out) };
+  unsupported.sort((x, y) => x.name.localeCompare(y.name));
+  return { server, database, tables: fkOrder(out), unsupported };
 }
 
 /**
@@ -164,13 +176,26 @@ export function fkOrder(tables: readonly MoveTable[]): MoveTable[] {
 
 /**
  * The tables of `catalog` named by `names` (all when undefined), in the catalog's FK-safe order; a name the
- * catalog lacks is CAREPOOL_MOVE_UNKNOWN_TABLE.
+ * catalog lacks is CAREPOOL_MOVE_UNKNOWN_TABLE; a system-versioned table or a sequence among them (all of
+ * the database's, when `names` is undefined) is CAREPOOL_MOVE_UNREPRESENTABLE: before, they were passed
+ * over, so copy left them behind and verify called the databases identical.
  */
 export function selectTables(
   catalog: MoveCatalog,
   names: readonly string[] | undefined,
   targetName: string,
 ): readonly MoveTable[] {
+  const refused = catalog.unsupported.filter((u) => names === undefined || names.includes(u.name));
+  if (refused.length > 0) {
+    throw new AppError(
+      'CAREPOOL_MOVE_UNREPRESENTABLE',
+      `target "${targetName}" (database ${catalog.database}) has data carepool does not move: ${refused.map((u) => `${u.name} (${u.kind})`).join(', ')}; copy, verify and sync read base tables only, so a system-versioned table's history and a sequence's next value would be left behind unseen`,
+      {
+        hint: 'Name the other tables with --tables and move these with mariadb-dump (or drop the system versioning first if its history is not needed); after a cutover, set each sequence past its source value (SETVAL).',
+        meta: { target: targetName, objects: refused.map((u) => u.name) },
+      },
+    );
+  }
   if (names === undefined) return catalog.tables;
   const known = new Set(catalog.tables.map((t) => t.name));
   const unknown = names.filter((n) => !known.has(n));
