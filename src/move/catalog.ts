@@ -217,10 +217,11 @@ export function selectTables(
 export type ShapeUse = 'compare' | 'write';
 
 /**
- * Types whose precision is part of their text (DECIMAL scale, fraction digits of times): verify compares
- * values as text, so a DECIMAL(10,2) 1.50 and a DECIMAL(10,3) 1.500 would be reported as different.
+ * Types whose precision is part of their text (DECIMAL scale, fraction digits of times, BINARY's padding
+ * with 0x00 to its length): verify compares values as text, so a DECIMAL(10,2) 1.50 and a DECIMAL(10,3)
+ * 1.500 would be reported as different, and every row of a BINARY(4) against a BINARY(8).
  */
-const TEXT_SHAPED = new Set(['decimal', 'time', 'datetime', 'timestamp']);
+const TEXT_SHAPED = new Set(['decimal', 'time', 'datetime', 'timestamp', 'binary']);
 
 /** Column type text without integer display widths (`int(11)` on MariaDB is `int` on MySQL 8). */
 function canonicalColumnType(text: string): string {
