@@ -104,7 +104,17 @@ export function planInsert(
     }
     flush();
     const key = keyOf(row, table.primaryKey);
-    const long = new Set(cols.filter((_c, i) => valueBytes(values[i]) > piece / 4));
+    // The largest values go in pieces until the rest fits a packet with room to spare (several values of
+    // a few MB each could fill one together).
+    const long = new Set<string>();
+    let rest = size;
+    const bySize = cols.map((_c, i) => i).sort((x, y) => valueBytes(values[y]) - valueBytes(values[x]));
+    for (const i of bySize) {
+      const v = values[i];
+      if (rest <= alone / 2 || (typeof v !== 'string' && !Buffer.isBuffer(v))) break;
+      long.add(cols[i] as string);
+      rest -= valueBytes(v);
+    }
     const first = values.map((v, i) =>
       long.has(cols[i] as string) ? (Buffer.isBuffer(v) ? Buffer.alloc(0) : '') : v,
     );

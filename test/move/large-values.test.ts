@@ -86,4 +86,21 @@ describe('copy and sync of values near max_allowed_packet', () => {
     }
     expect(await exactDump(pair.gcp, 'l_json', 'id')).toBe(await exactDump(pair.azure, 'l_json', 'id'));
   });
+
+  it('a row of twelve 720 KB values (together over the packet, each under a quarter of it)', async () => {
+    await run(
+      pair.azure,
+      'CREATE TABLE l_wide (id INT PRIMARY KEY, b0 LONGBLOB NULL, b1 LONGBLOB NULL, b2 LONGBLOB NULL, b3 LONGBLOB NULL, b4 LONGBLOB NULL, b5 LONGBLOB NULL, b6 LONGBLOB NULL, b7 LONGBLOB NULL, b8 LONGBLOB NULL, b9 LONGBLOB NULL, b10 LONGBLOB NULL, b11 LONGBLOB NULL)',
+      'INSERT INTO l_wide (id) VALUES (1), (2)',
+      "UPDATE l_wide SET b0 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b1 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b2 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b3 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b4 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b5 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b6 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b7 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b8 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b9 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b10 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000), b11 = REPEAT(CONCAT(X'00', RANDOM_BYTES(15)), 45000)",
+    );
+    await copyTables(pair.registry.get('azure'), pair.registry.get('gcp'), {
+      manifestPath: join(dir, 'wide.json'),
+      tables: ['l_wide'],
+    });
+    expect(await exactDump(pair.gcp, 'l_wide', 'id')).toBe(await exactDump(pair.azure, 'l_wide', 'id'));
+    await run(pair.gcp, 'UPDATE l_wide SET b0 = NULL');
+    await syncTables(pair.registry.get('azure'), pair.registry.get('gcp'), { tables: ['l_wide'] });
+    expect(await exactDump(pair.gcp, 'l_wide', 'id')).toBe(await exactDump(pair.azure, 'l_wide', 'id'));
+  });
 });
