@@ -52,9 +52,56 @@ export function scopeToWorkspace(
       `${file} names ${named.size} databases (${[...named].join(', ')}); a schema source is one database`,
     );
   const [only] = named;
-  if (only !== undefined)
-    onNote?.(
-      `${file}: its USE/CREATE/DROP DATABASE of \`${only}\` apply to the scratch database standing in for it`,
-    );
+  if (only === undefined) return out;
+  onNote?.(
+    `${file}: its USE/CREATE/DROP DATABASE of \`${only}\` and names qualified with it apply to the scratch database standing in for it`,
+  );
+  return out.map((statement) => requalify(statement, only, workspace));
+}
+
+/**
+ * `statement` with every `db.` / `` `db`. `` qualifier of the script's own database `db` pointing at the
+ * workspace instead (Sakila's own file has `FROM sakila.actor` in a view: loaded as written, the view
+ * names a database that does not exist there, or worse, another one). Only code is rewritten: string
+ * literals and comments are copied as they are, but the server-executed `/*!…*\/` comments are code.
+ * A table named like its own database and used as a qualifier (`sakila.column`) would be rewritten too.
+ */
+export function requalify(statement: string, db: string, workspace: string): string {
+  const target = `${quoteName(workspace)}.`;
+  let out = '';
+  let i = 0;
+  const n = statement.length;
+  while (i < n) {
+    const c = statement[i] as string;
+    const next = statement[i + 1];
+    let end = i + 1;
+    if (c === "'" || c === '"') {
+      while (end < n && statement[end] !== c) end += statement[end] === '\\' ? 2 : 1;
+      end = Math.min(n, end + 1);
+    } else if ((c === '-' && next === '-' && /[\s]|$/.test(statement[i + 2] ?? '')) || c === '#') {
+      while (end < n && statement[end] !== '\n') end++;
+    } else if (c === '/' && next === '*' && statement[i + 2] !== '!') {
+      const close = statement.indexOf('*/', i + 2);
+      end = close < 0 ? n : close + 2;
+    } else if (c === '`') {
+      while (end < n && !(statement[end] === '`' && statement[end + 1] !== '`'))
+        end += statement[end] === '`' ? 2 : 1;
+      end = Math.min(n, end + 1);
+      if (statement[end] === '.' && unquote(statement.slice(i, end)) === db) {
+        out += target;
+        i = end + 1;
+        continue;
+      }
+    } else if (/[\w$]/.test(c) && !/[\w$.@`]/.test(statement[i - 1] ?? ' ')) {
+      while (end < n && /[\w$]/.test(statement[end] as string)) end++;
+      if (statement[end] === '.' && statement.slice(i, end) === db) {
+        out += target;
+        i = end + 1;
+        continue;
+      }
+    }
+    out += statement.slice(i, end);
+    i = end;
+  }
   return out;
 }

@@ -99,7 +99,11 @@ DELIMITER ;
       const client = spawnSync(
         'mariadb',
         ['-h', url.hostname, '-P', url.port, '-u', decodeURIComponent(url.username), '--skip-ssl', own.name],
-        { input: text, env: { ...process.env, MYSQL_PWD: decodeURIComponent(url.password) }, encoding: 'utf8' },
+        {
+          input: text,
+          env: { ...process.env, MYSQL_PWD: decodeURIComponent(url.password) },
+          encoding: 'utf8',
+        },
       );
       expect(client.status, client.stderr).toBe(0);
       const ctx = context({ targets: async () => own.registry.list() });
@@ -129,14 +133,29 @@ DROP SCHEMA IF EXISTS sak_src;
 CREATE SCHEMA \`sak_src\` DEFAULT CHARACTER SET latin1;
 USE sak_src;
 CREATE TABLE actor (id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(45) NOT NULL);
+CREATE VIEW actor_names AS SELECT a.name FROM sak_src.actor a WHERE a.name <> 'sak_src.actor';
+DELIMITER ;;
+CREATE TRIGGER actor_bi BEFORE INSERT ON \`sak_src\`.actor FOR EACH ROW BEGIN
+  SET NEW.name = TRIM(NEW.name); -- sak_src.actor in a comment
+END;;
+DELIMITER ;
 `;
     await writeFile(join(dir, 'own-db.sql'), file);
     const notes: string[] = [];
     const s = await loadSource('own-db.sql', context({ onNote: (m) => notes.push(m) }));
     expect(s.schema.tables.map((t) => t.name)).toEqual(['actor']);
+    // Names qualified with the file's own database (Sakila's actor_info view has `FROM sakila.actor`) point
+    // at the workspace; string literals and comments keep their text.
+    const view = s.schema.objects?.find((o) => o.name === 'actor_names');
+    expect(view?.create).toMatch(/from `actor` `a` where `a`.`name` <> 'sak_src.actor'/);
+    expect(s.schema.objects?.find((o) => o.name === 'actor_bi')?.create).toMatch(
+      /-- sak_src.actor in a comment/,
+    );
     // CREATE SCHEMA's options became the workspace's: the table took latin1 as its default.
     expect(s.schema.tables[0]?.options?.charset).toBe('latin1');
-    expect(notes.join('\n')).toMatch(/USE\/CREATE\/DROP DATABASE of `sak_src` apply to the scratch database/);
+    expect(notes.join('\n')).toMatch(
+      /USE\/CREATE\/DROP DATABASE of `sak_src` and names qualified with it apply to the scratch database/,
+    );
     for (const server of Object.values(inject('sandbox').servers)) {
       const conn = await connectSingle('sandbox', parseConnectionUrl('admin', userUrl(server, 'admin')), {
         connectTimeoutMs: 5000,
@@ -149,7 +168,10 @@ CREATE TABLE actor (id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, na
         await conn.close();
       }
     }
-    await writeFile(join(dir, 'two-dbs.sql'), 'USE one_db;\nCREATE TABLE a (id INT PRIMARY KEY);\nUSE other_db;\n');
+    await writeFile(
+      join(dir, 'two-dbs.sql'),
+      'USE one_db;\nCREATE TABLE a (id INT PRIMARY KEY);\nUSE other_db;\n',
+    );
     const two = await loadSource('two-dbs.sql', context()).catch((e: unknown) => e);
     expect(isAppError(two, 'CAREPOOL_SCHEMA_SQL_MANY_DATABASES')).toBe(true);
   });
