@@ -4,8 +4,11 @@
  * trigger written twice with other spacing, quoting or keyword case would otherwise read as a change (a
  * drop + create). Here: runs of whitespace outside literals become one space, and none is kept next to
  * punctuation or an operator (`( ) , ; . = + - * / < > ! | & ^ % ~`); a back-quoted identifier that is a plain word and not a keyword loses its quotes;
- * known keywords are upper-cased; a trailing `;` goes. String literals, quoted identifiers that need their
- * quotes, comments and the case of every other word (table names are case-sensitive on Linux) are kept.
+ * known keywords are upper-cased; a trailing `;` goes; comments (`-- …`, `# …`, `/* … *\/`) count as whitespace:
+ * the mysql/mariadb clients strip them from what they send unless run with `--comments`, so a routine loaded
+ * with the client and the same file loaded by carepool differed in nothing else. String literals, quoted
+ * identifiers that need their quotes, `/*!…*\/` (executed) and the case of every other word (table names are
+ * case-sensitive on Linux) are kept.
  */
 export function canonicalBody(text: string): string {
   const out: string[] = [];
@@ -37,14 +40,14 @@ export function canonicalBody(text: string): string {
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       const j = end < 0 ? text.length : end + 2;
-      push(text.slice(i, j));
+      // `/*!…*/` is code the server runs; any other comment is spelling, like whitespace.
+      if (text[i + 2] === '!') push(text.slice(i, j));
+      else space = true;
       i = j;
     } else if ((c === '-' && text[i + 1] === '-' && /\s/.test(text[i + 2] ?? ' ')) || c === '#') {
       const end = text.indexOf('\n', i);
-      const j = end < 0 ? text.length : end;
-      push(text.slice(i, j));
       space = true;
-      i = j;
+      i = end < 0 ? text.length : end;
     } else if (/[\w$]/.test(c)) {
       let j = i;
       while (j < text.length && /[\w$]/.test(text[j] as string)) j++;
