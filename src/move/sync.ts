@@ -7,8 +7,9 @@ import { type Key, keysCondition } from './keys.js';
 import { loaderSettings, prepareLoader } from './load.js';
 import { checkPieces, packetBytes, planInsert } from './insert-rows.js';
 import { inlineParams, readList } from './rows.js';
-import { type MoveSession, withMoveSession } from './session.js';
+import { type MoveSession, moveSpec, withMoveSession } from './session.js';
 import { prepareSession } from './snapshot.js';
+import { assertNoInsertTriggers } from './triggers.js';
 import { comparablePairs } from './verify.js';
 
 /** Options of {@link syncTables}. */
@@ -70,6 +71,12 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
       if (dry)
         for (const q of loaderSettings(true)) options.onStatement?.(`${inlineParams(q.text, q.values)};`);
       const pairs = await comparablePairs(from, a, to, b, options.tables, 'write');
+      await assertNoInsertTriggers(
+        b,
+        moveSpec(to).database,
+        pairs.map((p) => p.a.name),
+        to.name,
+      );
       const packet = await packetBytes(b);
       const emit = async (q: SqlQuery): Promise<void> => {
         counts.statements++;

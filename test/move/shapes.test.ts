@@ -150,3 +150,37 @@ describe('data that is not a base table', () => {
     expect((await verifyTables(azure, gcp, { tables: ['plain'] })).identical).toBe(true);
   });
 });
+
+describe('destination triggers that fire on the rows copy and sync write', () => {
+  let pair: MovePair;
+  let dir: string;
+  beforeAll(async () => {
+    pair = await createMovePair();
+    dir = await mkdtemp(join(tmpdir(), 'carepool-move-triggers-'));
+    for (const conn of [pair.azure, pair.gcp])
+      await run(conn, 'CREATE TABLE t_names (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)');
+    await run(pair.azure, "INSERT INTO t_names VALUES (1, 'mixed Case')");
+    await run(
+      pair.gcp,
+      'CREATE TRIGGER t_names_upper BEFORE INSERT ON t_names FOR EACH ROW SET NEW.v = UPPER(NEW.v)',
+    );
+  });
+  afterAll(async () => {
+    await pair?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('an INSERT trigger on a destination table is refused by name before any row is written', async () => {
+    const azure = pair.registry.get('azure');
+    const gcp = pair.registry.get('gcp');
+    // Before: the copy "succeeded" and stored 'MIXED CASE'.
+    const copied = await copyTables(azure, gcp, { manifestPath: join(dir, 'm.json') }).catch(
+      (e: unknown) => e,
+    );
+    expect(isAppError(copied, 'CAREPOOL_MOVE_UNREPRESENTABLE'), String(copied)).toBe(true);
+    expect((copied as Error).message).toContain('t_names (trigger t_names_upper, BEFORE INSERT)');
+    const synced = await syncTables(azure, gcp).catch((e: unknown) => e);
+    expect(isAppError(synced, 'CAREPOOL_MOVE_UNREPRESENTABLE')).toBe(true);
+    expect(await exactDump(pair.gcp, 't_names', 'id')).toBe('id | v\n');
+  });
+});
