@@ -18,6 +18,18 @@ export interface ReplicaConfig {
    * per target `CAREPOOL_TARGET_<NAME>_READ_MAX_LAG_MS`).
    */
   readonly maxLagMs: number;
+  /**
+   * Whose writes a client's reads must see (`CAREPOOL_READ_YOUR_WRITES`): `fleet` (default) — writes made
+   * through any instance, checked on the primary (shared checks); `instance` — only those this process
+   * made (one instance, or a load balancer with sticky sessions): no check on the primary per read.
+   */
+  readonly readYourWrites?: 'fleet' | 'instance';
+  /**
+   * Fleet-wide only: how long (ms) a write through the router waits after its commit before it answers,
+   * so reads may share checks sent that long before them (`CAREPOOL_READ_SETTLE_MS`, default 10). Every
+   * instance of a fleet must use the same value (0 during a rolling upgrade from a version without it).
+   */
+  readonly settleMs?: number;
 }
 
 /** Default lag bound: one second, the resolution of Seconds_Behind_Master. */
@@ -41,6 +53,7 @@ export function readReplicaConfig(
   const globalLag = readLag(get, 'CAREPOOL_READ_MAX_LAG_MS', DEFAULT_READ_MAX_LAG_MS);
   const maxLagMs = readLag(get, `${prefix}READ_MAX_LAG_MS`, globalLag);
   const pool = readReplicaPool(get, prefix, targetPool);
+  const ryw = readYourWritesSettings(get);
   const raw = get(variable);
   if (raw === undefined) return {};
   const parts = raw.split(',').map((p) => p.trim());
@@ -68,7 +81,33 @@ export function readReplicaConfig(
         EXAMPLE,
       );
   }
-  return { replicas: { urls, maxLagMs, pool } };
+  return { replicas: { urls, maxLagMs, pool, ...ryw } };
+}
+
+const MAX_SETTLE_MS = 1000;
+
+/** `CAREPOOL_READ_YOUR_WRITES` and `CAREPOOL_READ_SETTLE_MS` (global: a fleet must agree on them). */
+function readYourWritesSettings(
+  get: (name: string) => string | undefined,
+): Pick<ReplicaConfig, 'readYourWrites' | 'settleMs'> {
+  const mode = get('CAREPOOL_READ_YOUR_WRITES');
+  if (mode !== undefined && mode !== 'fleet' && mode !== 'instance')
+    invalid(
+      'CAREPOOL_READ_YOUR_WRITES',
+      `"${mode.slice(0, 40)}" is neither fleet (writes through any instance, the default) nor instance (this process's writes only: one instance or sticky sessions)`,
+      'instance',
+    );
+  const settle = get('CAREPOOL_READ_SETTLE_MS');
+  if (settle !== undefined && (!/^\d+$/.test(settle) || Number(settle) > MAX_SETTLE_MS))
+    invalid(
+      'CAREPOOL_READ_SETTLE_MS',
+      `"${settle.slice(0, 40)}" is not a whole number from 0 to ${MAX_SETTLE_MS} (milliseconds)`,
+      '10',
+    );
+  return {
+    ...(mode === undefined ? {} : { readYourWrites: mode }),
+    ...(settle === undefined ? {} : { settleMs: Number(settle) }),
+  };
 }
 
 /**

@@ -197,11 +197,14 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
     },
   };
   if (!config.replicas) return target;
-  const replicas = new ReplicaRouter(
-    target,
-    config.replicas,
-    (c) => makeTarget(c, options),
-    options.replicas,
-  );
+  // CAREPOOL_READ_YOUR_WRITES / CAREPOOL_READ_SETTLE_MS; a caller's explicit router options (tests, bench) win.
+  const fromEnv = {
+    ...(config.replicas.readYourWrites ? { fleetWide: config.replicas.readYourWrites === 'fleet' } : {}),
+    ...(config.replicas.settleMs !== undefined ? { settleMs: config.replicas.settleMs } : {}),
+  };
+  const replicas = new ReplicaRouter(target, config.replicas, (c) => makeTarget(c, options), {
+    ...fromEnv,
+    ...options.replicas,
+  });
   return { ...target, replicas };
 }

@@ -168,6 +168,11 @@ export class ReplicaRouter {
     return this.monitor.statuses();
   }
 
+  /** Whose writes reads honour: `fleet` (through any instance, checked on the primary) or `instance`. */
+  get readYourWrites(): 'fleet' | 'instance' {
+    return this.#fleetWide ? 'fleet' : 'instance';
+  }
+
   /** Where reads went so far. */
   counts(): RouteCounts {
     return { ...this.#counts, fleetReused: this.#checks.reused };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
+import { TargetRegistry } from '../../src/db/targets.js';
 import { isAppError } from '../../src/errors/index.js';
 
 const base = {
@@ -63,6 +64,36 @@ describe('replica configuration', () => {
     const bad = failure({ CAREPOOL_TARGET_AZURE_REPLICAS: 'postgres://app:s3cr3t-pw@r1/clinic' });
     expect(String(bad.variable)).toMatch(/^CAREPOOL_TARGET_AZURE_REPLICAS/);
     expect(bad.message).not.toContain('s3cr3t-pw');
+  });
+});
+
+describe('read-your-writes settings', () => {
+  const r = 'mysql://app:pw@r1.example.com:3306/clinic';
+  it('CAREPOOL_READ_YOUR_WRITES and CAREPOOL_READ_SETTLE_MS reach the replica config; unset: absent', () => {
+    expect(load({ CAREPOOL_TARGET_AZURE_REPLICAS: r }).targets[0]?.replicas).not.toHaveProperty(
+      'readYourWrites',
+    );
+    const set = load({
+      CAREPOOL_TARGET_AZURE_REPLICAS: r,
+      CAREPOOL_READ_YOUR_WRITES: 'instance',
+      CAREPOOL_READ_SETTLE_MS: '0',
+    }).targets[0]?.replicas;
+    expect(set).toMatchObject({ readYourWrites: 'instance', settleMs: 0 });
+    // …and the router follows them (building a registry connects to nothing).
+    const config = load({ CAREPOOL_TARGET_AZURE_REPLICAS: r, CAREPOOL_READ_YOUR_WRITES: 'instance' });
+    expect(new TargetRegistry(config).get('azure').replicas?.readYourWrites).toBe('instance');
+    expect(
+      new TargetRegistry(load({ CAREPOOL_TARGET_AZURE_REPLICAS: r })).get('azure').replicas?.readYourWrites,
+    ).toBe('fleet');
+  });
+
+  it('refuses other values by name, also without replicas', () => {
+    expect(failure({ CAREPOOL_READ_YOUR_WRITES: 'sticky' })).toMatchObject({
+      variable: 'CAREPOOL_READ_YOUR_WRITES',
+      message: expect.stringMatching(/neither fleet .* nor instance/),
+    });
+    expect(failure({ CAREPOOL_READ_SETTLE_MS: '10ms' }).variable).toBe('CAREPOOL_READ_SETTLE_MS');
+    expect(failure({ CAREPOOL_READ_SETTLE_MS: '5000' }).message).toMatch(/from 0 to 1000/);
   });
 });
 
