@@ -96,14 +96,8 @@ describe('online DDL classification per flavor and version', () => {
     expect(rename('x`; DROP TABLE y; --')).toEqual(['RENAME TABLE `patients` TO `x``; DROP TABLE y; --`']);
     expect(rename('order items')).toEqual(['RENAME TABLE `patients` TO `order items`']);
     expect(rename('2fa-naïve')).toEqual(['RENAME TABLE `patients` TO `2fa-naïve`']);
-    for (const [bad, why] of [
-      ['', /empty/],
-      ['trailing ', /ends with a space/],
-      ['x'.repeat(65), /65 characters/],
-      ['nul\u0000', /U\+0000/],
-      ['emoji\u{1F600}', /Basic Multilingual Plane/],
-    ] as const)
-      expect(() => rename(bad)).toThrow(why);
+    // What the server would refuse (every case: test/db/sql.test.ts) is a coded refusal with the reason.
+    expect(() => rename('trailing ')).toThrow(/not a valid identifier: "trailing " \(it ends with a space\)/);
   });
 });
 

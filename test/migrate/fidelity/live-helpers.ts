@@ -8,6 +8,7 @@ import {
   targetDatabase,
 } from '../../../src/migrate/index.js';
 import type { Schema } from '../../../src/schema/index.js';
+import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabases } from '../../harness/migrate.js';
 
 /** Runs statements one by one on a connection (FK checks off while loading a corpus). */
@@ -84,4 +85,20 @@ export function createTablesOf(text: string): string[] {
     .split(/;\s*\n/)
     .map((s) => s.trim())
     .filter((s) => /^CREATE TABLE/i.test(s));
+}
+
+/**
+ * Opens a {@link ScratchPair} before the file's tests and closes it after them: `pair()` gives it to a
+ * test (it throws when called before `beforeAll` ran).
+ */
+export function useScratchPair(prefix: string): () => ScratchPair {
+  let pair: ScratchPair | undefined;
+  beforeAll(async () => {
+    pair = await openScratchPair(prefix);
+  });
+  afterAll(() => pair?.close());
+  return () => {
+    if (!pair) throw new Error('the scratch pair is opened in beforeAll');
+    return pair;
+  };
 }

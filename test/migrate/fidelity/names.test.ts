@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SingleConnection } from '../../../src/db/connect.js';
-import { diffSchemas, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
-import { dropAll, introspect, openScratchPair, run, type ScratchPair } from './live-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { diffSchemas, renderOps } from '../../../src/migrate/index.js';
+import { dropAll, introspect, run, useScratchPair } from './live-helpers.js';
 
 /**
  * Names that are valid only back-quoted: a space, a leading digit, a dash, non-ASCII letters, a backtick.
  * The renderer refused every change to such tables ("not a valid identifier"), though diff and dump read
  * them fine.
  */
-let pair: ScratchPair;
-let a: SingleConnection;
-let b: SingleConnection;
-let dbA: string;
-let dbB: string;
-let server: ServerInfo;
-
-beforeAll(async () => {
-  pair = await openScratchPair('fid_nm');
-  ({ a, b, dbA, dbB, server } = pair);
-});
-afterAll(() => pair?.close());
+const scratch = useScratchPair('fid_nm');
 
 const BASE = [
   'CREATE TABLE `order items` (`id` INT PRIMARY KEY, `naïve` VARCHAR(10) NULL, `2fa` INT NULL, `a``b` INT NULL, `parent-id` INT NULL)',
@@ -28,6 +16,7 @@ const BASE = [
 
 describe('identifiers that need quoting', () => {
   it('changes to tables and columns with such names render, apply and converge', async () => {
+    const { a, b, dbA, dbB, server } = scratch();
     await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
     await Promise.all([run(a, BASE), run(b, BASE)]);
     await run(b, [

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
 import { sql } from '../../../src/db/sql.js';
@@ -8,24 +8,14 @@ import { dumpDatabase } from '../../../src/migrate/objects/dump.js';
 import { runStatement } from '../../../src/migrate/objects/session.js';
 import { splitScript } from '../../../src/migrate/workspace/script.js';
 import { sandboxHosts } from '../../../src/migrate/workspace/index.js';
-import { dropAll, openScratchPair, run, type ScratchPair } from '../fidelity/live-helpers.js';
+import { dropAll, run, useScratchPair } from '../fidelity/live-helpers.js';
 
 /**
  * Several triggers of one table, timing and event run in an order (FOLLOWS / PRECEDES, else creation
  * order) that SHOW CREATE TRIGGER does not print: only information_schema.TRIGGERS.ACTION_ORDER has it. A
  * dump that creates them by name, or a diff that ignores the order, silently changes what runs first.
  */
-let pair: ScratchPair;
-let a: SingleConnection;
-let b: SingleConnection;
-let dbA: string;
-let dbB: string;
-
-beforeAll(async () => {
-  pair = await openScratchPair('trg_ord');
-  ({ a, b, dbA, dbB } = pair);
-});
-afterAll(() => pair?.close());
+const scratch = useScratchPair('trg_ord');
 
 const TABLE = 'CREATE TABLE item (id INT PRIMARY KEY, qty INT NOT NULL, note VARCHAR(20) NULL)';
 const Z = "CREATE TRIGGER z_first BEFORE INSERT ON item FOR EACH ROW SET NEW.note = 'z'";
@@ -49,6 +39,7 @@ async function noteAfterInsert(conn: SingleConnection): Promise<string | null> {
 
 describe('trigger order (ACTION_ORDER) is part of the schema', () => {
   it('introspection reads each trigger’s slot and position; a dump recreates the same order', async () => {
+    const { a, b, dbA, dbB } = scratch();
     await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
     // a_second is created first but z_first PRECEDES it: the server runs z_first, then a_second.
     await run(a, [TABLE, A, Z.replace('FOR EACH ROW', 'FOR EACH ROW PRECEDES a_second'), M]);
@@ -61,7 +52,7 @@ describe('trigger order (ACTION_ORDER) is part of the schema', () => {
     ]);
     expect(await noteAfterInsert(a)).toBe('za');
 
-    const dump = await dumpDatabase(a, dbA, pair.server, { source: 'test', definer: false });
+    const dump = await dumpDatabase(a, dbA, scratch().server, { source: 'test', definer: false });
     expect(dump.indexOf('z_first')).toBeLessThan(dump.indexOf('a_second'));
     for (const st of splitScript(dump)) await b.query(sql.raw(st));
     await b.query(sql.raw('SET SESSION sql_mode = DEFAULT'));
@@ -71,6 +62,7 @@ describe('trigger order (ACTION_ORDER) is part of the schema', () => {
   });
 
   it('a different order is a difference, and the verified statements reproduce it', async () => {
+    const { a, b, dbA, dbB } = scratch();
     await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
     // A: a_second runs first (created first). B: z_first runs first.
     await run(a, [TABLE, A, Z, M]);
@@ -85,7 +77,7 @@ describe('trigger order (ACTION_ORDER) is part of the schema', () => {
       await sandboxHosts(inject('sandboxHome'), inject('sandbox')),
       from,
       to,
-      pair.server,
+      scratch().server,
     );
     for (const st of plan.statements) await runStatement(a, st);
     expect(await order(a, dbA)).toEqual(await order(b, dbB));
@@ -94,6 +86,7 @@ describe('trigger order (ACTION_ORDER) is part of the schema', () => {
   });
 
   it('dropping the trigger between two others needs no reordering', async () => {
+    const { a, b, dbA, dbB } = scratch();
     await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
     const mid =
       "CREATE TRIGGER b_mid BEFORE INSERT ON item FOR EACH ROW SET NEW.note = CONCAT(NEW.note, 'b')";
