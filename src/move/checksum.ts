@@ -163,7 +163,11 @@ export function rangesCondition(pk: readonly string[], ranges: readonly KeyRange
   );
 }
 
-/** Each stored column's framed text for the rows with `keys`, by key text. */
+/**
+ * Each stored column's framed text, as its SHA1, for the rows with `keys`, by key text (NULL stays NULL).
+ * The hash, not the text: these are up to 8,192 changed rows per side, and a table of multi-MB documents
+ * would otherwise bring every changed document into carepool's memory just to name the column.
+ */
 export async function columnTexts(
   session: MoveSession,
   table: MoveTable,
@@ -172,7 +176,7 @@ export async function columnTexts(
   const pk = table.primaryKey;
   const cols = storedColumns(table);
   const { rows } = await session.query<Record<string, unknown>>(
-    sql`SELECT ${keySelect(table)}, ${sql.join(cols.map((c, i) => sql`${framed(c)} AS ${sql.ident(`carepool_c${i}`)}`))}
+    sql`SELECT ${keySelect(table)}, ${sql.join(cols.map((c, i) => sql`SHA1(${framed(c)}) AS ${sql.ident(`carepool_c${i}`)}`))}
         FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, keys)}`,
   );
   const out = new Map<string, Record<string, unknown>>();
