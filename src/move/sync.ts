@@ -45,6 +45,18 @@ export interface SyncResult {
 /** MySQL's ER_DUP_ENTRY. */
 const DUP_ENTRY = 1062;
 
+/** Source rows read for the first group of a batch; later groups are sized to about READ_BYTES. */
+const FIRST_READ = 64;
+const READ_BYTES = 64 * 1024 * 1024;
+
+/** About the bytes a read row holds in memory (strings as UTF-16). */
+function rowBytes(row: Record<string, unknown>): number {
+  let n = 0;
+  for (const v of Object.values(row))
+    n += typeof v === 'string' ? v.length * 2 : Buffer.isBuffer(v) ? v.length : 8;
+  return n;
+}
+
 interface Pending {
   readonly table: MoveTable;
   readonly rows: readonly Record<string, unknown>[];
@@ -112,8 +124,17 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
           const add = batch.filter((d) => d.kind !== 'extra').map((d) => d.keyParts);
           if (remove.length > 0)
             await emit(sql`DELETE FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, remove)}`);
-          const rows = add.length > 0 ? await sourceRows(a, table, add) : [];
-          if (rows.length > 0 && !(await insert(table, rows))) pending.push({ table, rows });
+          // The source rows are read and written a group at a time, sized by the rows seen so far, so that
+          // about READ_BYTES of them are held at once (a batch of 500 multi-MB documents would be GBs).
+          let per = Math.min(add.length, FIRST_READ);
+          for (let at = 0; at < add.length;) {
+            const keys = add.slice(at, at + per);
+            at += keys.length;
+            const rows = await sourceRows(a, table, keys);
+            if (rows.length > 0 && !(await insert(table, rows))) pending.push({ table, rows });
+            const avg = rows.reduce((n, r) => n + rowBytes(r), 0) / Math.max(1, rows.length);
+            per = Math.max(1, Math.min(batchRows, Math.floor(READ_BYTES / Math.max(1, avg))));
+          }
           for (const d of batch) {
             if (d.kind === 'missing') counts.inserted++;
             else if (d.kind === 'extra') counts.deleted++;
