@@ -223,9 +223,9 @@ export type ShapeUse = 'compare' | 'write';
  */
 const TEXT_SHAPED = new Set(['decimal', 'time', 'datetime', 'timestamp', 'binary']);
 
-/** Column type text without integer display widths (`int(11)` on MariaDB is `int` on MySQL 8). */
+/** Column type text without display widths (`int(11)`, `year(4)` on MariaDB are `int`, `year` on MySQL 8). */
 function canonicalColumnType(text: string): string {
-  return text.toLowerCase().replace(/\b(tinyint|smallint|mediumint|int|bigint)\(\d+\)/g, (m, t: string) =>
+  return text.toLowerCase().replace(/\b(tinyint|smallint|mediumint|int|bigint|year)\(\d+\)/g, (m, t: string) =>
     // TINYINT(1) is MySQL's BOOLEAN and read as one: keep it apart from other TINYINTs.
     m === 'tinyint(1)' ? m : t,
   );

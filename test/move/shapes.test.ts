@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/index.js';
-import { isGenerated } from '../../src/move/catalog.js';
+import { isGenerated, type MoveTable, tableMismatch } from '../../src/move/catalog.js';
 import { copyTables, syncTables, verifyTables } from '../../src/move/index.js';
 import { createMovePair, exactDump, type MovePair, run } from './helpers.js';
 
@@ -89,6 +89,36 @@ describe('copy and sync refuse destination columns that cannot hold the source v
     expect((verified as Error).message).toContain('s_collation: key column k is collated utf8mb4_bin');
     const synced = await syncTables(azure, gcp, options).catch((e: unknown) => e);
     expect(isAppError(synced, 'CAREPOOL_MOVE_SCHEMA_MISMATCH')).toBe(true);
+  });
+});
+
+describe('column types across flavours', () => {
+  const table = (columnType: string, dataType: string): MoveTable => ({
+    name: 't',
+    primaryKey: ['id'],
+    parents: [],
+    columns: [
+      {
+        name: 'id',
+        dataType: 'int',
+        columnType: 'int',
+        nullable: false,
+        charset: null,
+        collation: null,
+        generated: false,
+      },
+      { name: 'v', dataType, columnType, nullable: true, charset: null, collation: null, generated: false },
+    ],
+  });
+  it("display widths are not types (MySQL 8's int and year against MariaDB's int(11) and year(4)); TINYINT(1) is", () => {
+    expect(tableMismatch(table('int', 'int'), table('int(11)', 'int'), 'write')).toBeUndefined();
+    expect(tableMismatch(table('year', 'year'), table('year(4)', 'year'), 'write')).toBeUndefined();
+    expect(
+      tableMismatch(table('bigint unsigned', 'bigint'), table('bigint(20) unsigned', 'bigint'), 'write'),
+    ).toBeUndefined();
+    expect(tableMismatch(table('tinyint(1)', 'tinyint'), table('tinyint(4)', 'tinyint'), 'write')).toContain(
+      'column v is',
+    );
   });
 });
 
