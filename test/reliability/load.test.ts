@@ -104,12 +104,13 @@ describe('load: 1000 concurrent clients', () => {
       connections_answered: run.seen.filter((s) => s.nth === 0).length,
       p50_ms: percentile(all, 50),
       p99_ms: percentile(all, 99),
-      max_ms: Math.max(...all),
+      // A loop, not Math.max(...all): a fast run answers over 100,000 requests, past the spread's stack limit.
+      max_ms: largest(all),
       p99_503_ms: percentile(
         unavailable.map((s) => s.ms),
         99,
       ),
-      max_503_ms: Math.max(0, ...unavailable.map((s) => s.ms)),
+      max_503_ms: largest(unavailable.map((s) => s.ms)),
       contract_ms: CONTRACT_MS,
       // Server side: responses the app itself sent later than their deadline + 1 s (src/web/plugins/load-shed.ts).
       server_late: (output.match(/deadline missed/g) ?? []).length,
@@ -184,3 +185,10 @@ describe('load: 1000 concurrent clients', () => {
     }
   });
 });
+
+/** The largest of `values` (0 when empty), without spreading them into arguments. */
+function largest(values: readonly number[]): number {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
