@@ -23,6 +23,7 @@ import { migrateFleet } from '../../src/migrate/index.js';
 import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { summariseProfile } from '../lib/cpu-profile.js';
 import { median } from '../lib/measure.js';
+import { insertBenchPatients } from './fixture.js';
 
 const READS = Number(process.env.READS ?? 3000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -68,15 +69,7 @@ async function main(): Promise<void> {
       to: 'head',
       migrationsDir: join(import.meta.dirname, '..', '..', 'migrations'),
     });
-    const rows = Array.from({ length: PATIENTS }, (_, i) => [`B${i}`, `R${i}`, '1980-01-01', 'Other']);
-    await setup
-      .get('gcp')
-      .sql.query(
-        sql`INSERT INTO patients (first_name, last_name, date_of_birth, gender) VALUES ${sql.rows(rows)}`,
-      );
-    const { rows: ids } = await setup
-      .get('gcp')
-      .sql.query<{ id: number }>(sql`SELECT id FROM patients ORDER BY id DESC LIMIT ${PATIENTS}`);
+    const ids = await insertBenchPatients(setup.get('gcp'), PATIENTS);
     await setup.close(1000);
     const admin = async (name: string) =>
       connectSingle(name, parseConnectionUrl('admin', userUrl(state.servers[name] as ServerState, 'admin')), {

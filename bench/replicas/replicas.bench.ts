@@ -25,6 +25,7 @@ import { isAppError } from '../../src/errors/index.js';
 import { migrateFleet } from '../../src/migrate/index.js';
 import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { median } from '../lib/measure.js';
+import { insertBenchPatients } from './fixture.js';
 import { measurePaths, type PathSpec, perRoundRatio } from './cpu-paths.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 
@@ -97,20 +98,7 @@ async function main(): Promise<void> {
       to: 'head',
       migrationsDir: join(import.meta.dirname, '..', '..', 'migrations'),
     });
-    const rows = Array.from({ length: PATIENTS }, (_, i) => [
-      `Bench${i}`,
-      `Replica${i}`,
-      '1980-01-01',
-      'Other',
-    ]);
-    await setup
-      .get('gcp')
-      .sql.query(
-        sql`INSERT INTO patients (first_name, last_name, date_of_birth, gender) VALUES ${sql.rows(rows)}`,
-      );
-    const { rows: ids } = await setup
-      .get('gcp')
-      .sql.query<{ id: number }>(sql`SELECT id FROM patients ORDER BY id DESC LIMIT ${PATIENTS}`);
+    const ids = await insertBenchPatients(setup.get('gcp'), PATIENTS);
     await setup.close(1000);
 
     // 1. CPU per read: each path in its own registry, opened and closed every round (cpu-paths.ts).
