@@ -19,11 +19,10 @@ import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
 import { connectSingle } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
-import { migrateFleet } from '../../src/migrate/index.js';
 import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { summariseProfile } from '../lib/cpu-profile.js';
 import { median } from '../lib/measure.js';
-import { insertBenchPatients } from './fixture.js';
+import { seedReplicaBench } from './fixture.js';
 
 const READS = Number(process.env.READS ?? 3000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -64,13 +63,7 @@ async function main(): Promise<void> {
       new TargetRegistry(loadConfig({ env: { ...extra }, dotenv: false, cwd: home }), {
         replicas: { fleetWide },
       });
-    const setup = open(direct);
-    await migrateFleet(setup.list(), {
-      to: 'head',
-      migrationsDir: join(import.meta.dirname, '..', '..', 'migrations'),
-    });
-    const ids = await insertBenchPatients(setup.get('gcp'), PATIENTS);
-    await setup.close(1000);
+    const ids = await seedReplicaBench(direct, home, PATIENTS);
     const admin = async (name: string) =>
       connectSingle(name, parseConnectionUrl('admin', userUrl(state.servers[name] as ServerState, 'admin')), {
         connectTimeoutMs: 5000,

@@ -22,10 +22,9 @@ import { connectSingle } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { isAppError } from '../../src/errors/index.js';
-import { migrateFleet } from '../../src/migrate/index.js';
 import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { median } from '../lib/measure.js';
-import { insertBenchPatients } from './fixture.js';
+import { seedReplicaBench } from './fixture.js';
 import { measurePaths, type PathSpec, perRoundRatio } from './cpu-paths.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 
@@ -93,13 +92,7 @@ async function main(): Promise<void> {
     // As the web app builds it with security on: every access audited, which fleet-wide RYW reads.
     const audited = (registry: TargetRegistry) =>
       new Clinic({ registry, guard: auditedGuard(new AuditLog(registry)), auditsWrites: true });
-    const setup = open(direct);
-    await migrateFleet(setup.list(), {
-      to: 'head',
-      migrationsDir: join(import.meta.dirname, '..', '..', 'migrations'),
-    });
-    const ids = await insertBenchPatients(setup.get('gcp'), PATIENTS);
-    await setup.close(1000);
+    const ids = await seedReplicaBench(direct, home, PATIENTS);
 
     // 1. CPU per read: each path in its own registry, opened and closed every round (cpu-paths.ts).
     const replicaUrl = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '').split(',')[0] ?? '';
