@@ -7,6 +7,7 @@ import { writeRevision } from '../files/write.js';
 import { introspectSchema } from '../introspect/index.js';
 import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
 import { withObjects } from '../objects/diff.js';
+import { hiddenKindsName } from '../objects/introspect.js';
 import { invertOps } from '../ops/invert.js';
 import { openSession } from './session.js';
 import { type StampResult, stampTarget } from './stamp.js';
@@ -64,6 +65,6 @@ export async function baselineTarget(
     file: written.file,
     operations: up.length,
     stamp,
-    ...(hidden ? { notIncluded: `${hidden.kinds.map((k) => `${k}s`).join(' and ')}: ${hidden.reason}` } : {}),
+    ...(hidden ? { notIncluded: `${hiddenKindsName(hidden)}: ${hidden.reason}` } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { introspectSchema } from '../introspect/index.js';
 import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
 import { renderOps } from '../render/render-op.js';
 import { type ServerInfo, serverLabel } from '../server.js';
+import { hiddenKindsName } from './introspect.js';
 import { creationOrder } from './normalize.js';
 import { quoteName } from './quote.js';
 import { createSql } from './render.js';
@@ -62,7 +63,7 @@ const header = (options: DumpOptions, server: ServerInfo | undefined) => [
 /** A closing comment (and a note) naming what the dump could not include: object kinds the user cannot list. */
 function notIncluded(schema: Schema, options: DumpOptions): string[] {
   if (!schema.hiddenObjects) return [];
-  const line = `NOT included: ${schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ')}: ${schema.hiddenObjects.reason}`;
+  const line = `NOT included: ${hiddenKindsName(schema.hiddenObjects)}: ${schema.hiddenObjects.reason}`;
   options.onNote?.(line);
   return ['', `-- ${line}`];
 }

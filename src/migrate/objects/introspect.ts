@@ -1,5 +1,6 @@
 import type { SqlClient } from '../../db/client.js';
 import { sql } from '../../db/sql.js';
+import type { Schema } from '../../schema/index.js';
 import type { ObjectKind, SchemaObject } from '../../schema/objects.js';
 import { quoteName } from './quote.js';
 import { mentions, sortObjects, stripDatabase, stripDefiner } from './normalize.js';
@@ -93,6 +94,11 @@ async function readOne(client: SqlClient, database: string, r: Listed): Promise<
       ? { charset: { client: client_, collation } }
       : {}),
   };
+}
+
+/** `procedures and functions`: how dump, diff and baseline name the kinds a user could not list. */
+export function hiddenKindsName(hidden: NonNullable<Schema['hiddenObjects']>): string {
+  return hidden.kinds.map((k) => `${k}s`).join(' and ');
 }
 
 /** Privileges that let a user list a database's stored procedures and functions (MySQL 8: SHOW_ROUTINE). */

@@ -1,6 +1,7 @@
 import { type ObjectKind, objectKey, type SchemaObject } from '../../schema/objects.js';
 import type { Schema } from '../../schema/index.js';
 import type { Operation } from '../ops/operation.js';
+import { hiddenKindsName } from './introspect.js';
 
 /** A view, trigger or routine a raw `op.sql` statement creates or drops (named from the statement's head). */
 export interface RawObjectStatement {
@@ -88,7 +89,7 @@ export function objectsNotCompared(
   ] as const)
     if (side.schema.hiddenObjects && other.schema.objects !== undefined)
       out.push(
-        `${side.schema.hiddenObjects.kinds.map((k) => `${k}s`).join(' and ')} of ${side.label} not compared: ${side.schema.hiddenObjects.reason}`,
+        `${hiddenKindsName(side.schema.hiddenObjects)} of ${side.label} not compared: ${side.schema.hiddenObjects.reason}`,
       );
   for (const side of [a, b])
     for (const [key, rev] of side.raw ?? [])
