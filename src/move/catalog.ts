@@ -19,6 +19,8 @@ export interface MoveColumn {
   readonly collation: string | null;
   /** Generated (virtual/stored) columns are computed by the server: never copied, never hashed. */
   readonly generated: boolean;
+  /** The server numbers new rows in this column (EXTRA `auto_increment`). */
+  readonly autoIncrement?: boolean;
 }
 
 /** One base table of a database. */
@@ -134,6 +136,7 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
         charset: c.charset ?? null,
         collation: c.collation ?? null,
         generated: isGenerated(c.extra),
+        autoIncrement: /\bauto_increment\b/i.test(c.extra),
       }));
     const pk = keys.rows
       .filter((k) => k.table_name === name)
@@ -225,10 +228,12 @@ const TEXT_SHAPED = new Set(['decimal', 'time', 'datetime', 'timestamp', 'binary
 
 /** Column type text without display widths (`int(11)`, `year(4)` on MariaDB are `int`, `year` on MySQL 8). */
 function canonicalColumnType(text: string): string {
-  return text.toLowerCase().replace(/\b(tinyint|smallint|mediumint|int|bigint|year)\(\d+\)/g, (m, t: string) =>
-    // TINYINT(1) is MySQL's BOOLEAN and read as one: keep it apart from other TINYINTs.
-    m === 'tinyint(1)' ? m : t,
-  );
+  return text
+    .toLowerCase()
+    .replace(/\b(tinyint|smallint|mediumint|int|bigint|year)\(\d+\)/g, (m, t: string) =>
+      // TINYINT(1) is MySQL's BOOLEAN and read as one: keep it apart from other TINYINTs.
+      m === 'tinyint(1)' ? m : t,
+    );
 }
 
 /**

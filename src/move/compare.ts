@@ -68,6 +68,12 @@ export interface TableStats {
   differences: number;
   /** Times the walk paused for Threads_running. */
   pauses: number;
+  /**
+   * Set when the table was compared as an append-only log, by content (src/move/append-only.ts): chunks are
+   * then partitions of the content hash, and `destinationOnly` counts the rows only the destination holds,
+   * its own entries, which are kept and are not differences.
+   */
+  appendOnly?: { destinationOnly: number };
 }
 
 /** The same table on the source (`a`) and the destination (`b`, columns in the source's order). */
@@ -155,7 +161,7 @@ export async function compareTable(
  * The pair with every column nullable where either side's is: the row text's NULL bitmap covers the
  * nullable columns only, and both servers must hash the same text shape.
  */
-function sharedNullability(pair: TablePair): TablePair {
+export function sharedNullability(pair: TablePair): TablePair {
   const nullable = new Set(
     [...pair.a.columns, ...pair.b.columns].filter((c) => c.nullable).map((c) => c.name),
   );
@@ -222,7 +228,8 @@ async function bucketedChunk(
   let last = -2;
   const flush = async () => {
     const ranges = batch.splice(0);
-    if (ranges.length > 0) await reportRows(a, b, pair, (t) => rangesCondition(t.primaryKey, ranges), stats, sink);
+    if (ranges.length > 0)
+      await reportRows(a, b, pair, (t) => rangesCondition(t.primaryKey, ranges), stats, sink);
     batchRows = 0;
   };
   for (const i of differing) {
@@ -283,7 +290,8 @@ async function hashedChunk(
     }
   }
   if (groups.length <= MAX_HASH_SCANS && largest <= leaf) {
-    for (const group of groups) await reportRows(a, b, pair, (t) => hashBucketCondition(t, plan, group), stats, sink);
+    for (const group of groups)
+      await reportRows(a, b, pair, (t) => hashBucketCondition(t, plan, group), stats, sink);
     return { rows, mismatched: true, ms };
   }
   const bisected = performance.now();

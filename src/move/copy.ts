@@ -27,7 +27,7 @@ import type { SchemaVia } from './schema.js';
 import { readList, serverLine } from './rows.js';
 import { type MoveSession, moveSpec, openMoveSession, withMoveSession } from './session.js';
 import { openSnapshot, type SnapshotInfo } from './snapshot.js';
-import { assertNoInsertTriggers } from './triggers.js';
+import { assertNoTriggers } from './triggers.js';
 
 /** Options of {@link copyTables}. */
 export interface CopyOptions {
@@ -122,7 +122,7 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
     withMoveSession(to, async (b) => {
       const pair = await readPair(from, a, to, b, options.tables ?? previous?.tables);
       const existing = pair.tables.filter((t) => !pair.missing.includes(t)).map((t) => t.name);
-      await assertNoInsertTriggers(b, pair.dest.database, existing, to.name);
+      await assertNoTriggers(b, pair.dest.database, existing, to.name, 'INSERT');
       // Checked and set before any DDL, TRUNCATE or row reaches the destination.
       const skip = options.binlog === 'skip' && (await checkBinlogSkip(b, to.name));
       if (skip) await skipBinlog(b, to.name);

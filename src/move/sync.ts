@@ -1,4 +1,6 @@
 import { type SqlQuery, sql } from '../db/sql.js';
+import { AppError } from '../errors/index.js';
+import { type AppendOnlyTable, appendOnlyPlan, appendRows, compareAppendOnly } from './append-only.js';
 import type { Target } from '../db/targets.js';
 import { type MoveTable, storedColumns } from './catalog.js';
 import { type CompareOptions, compareTable, type RowDifference, type TableStats } from './compare.js';
@@ -9,7 +11,7 @@ import { checkPieces, packetBytes, planInsert } from './insert-rows.js';
 import { inlineParams, readList } from './rows.js';
 import { type MoveSession, moveSpec, withMoveSession } from './session.js';
 import { prepareSession } from './snapshot.js';
-import { assertNoInsertTriggers } from './triggers.js';
+import { assertNoTriggers } from './triggers.js';
 import { comparablePairs } from './verify.js';
 
 /** Options of {@link syncTables}. */
@@ -21,6 +23,11 @@ export interface SyncOptions extends CompareOptions {
   readonly batchRows?: number;
   /** Receives every statement (with values inlined) that was run, or in a dry run would be run. */
   readonly onStatement?: (text: string) => void;
+  /**
+   * Tables that are append-only logs, besides carepool's own `carepool_audit`: the source rows the
+   * destination lacks (by content) are appended under the destination's own ids; nothing is deleted.
+   */
+  readonly appendOnly?: readonly string[];
 }
 
 /** What {@link syncTables} did (or would do, in a dry run). */
@@ -30,7 +37,7 @@ export interface SyncResult {
   readonly dryRun: boolean;
   /** Rows only the destination had, deleted. */
   readonly deleted: number;
-  /** Rows only the source had, inserted. */
+  /** Rows only the source had, inserted (append-only logs: appended under new ids). */
   readonly inserted: number;
   /** Rows that differed, replaced by the source's version (deleted, then inserted). */
   readonly replaced: number;
@@ -68,7 +75,10 @@ interface Pending {
  * extra and changed rows, then one inserting the source's missing and changed rows. Changed rows are
  * replaced rather than updated so swapped unique values cannot block each other; an insert that still hits
  * a unique key (its holder lies in a range fixed later) is retried after the walk. Only the destination is
- * written. A kill leaves whole transactions: running sync again converges.
+ * written. A kill leaves whole transactions: running sync again converges. Append-only logs
+ * (`carepool_audit`, `options.appendOnly`) only get the source rows they lack appended (by content, under
+ * the destination's own ids, in source order); destination tables with DELETE triggers that are not such
+ * logs are refused by name before anything is written, as are INSERT triggers on any table.
  */
 export async function syncTables(from: Target, to: Target, options: SyncOptions = {}): Promise<SyncResult> {
   assertDifferentTargets(from, to);
@@ -83,11 +93,16 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
       if (dry)
         for (const q of loaderSettings(true)) options.onStatement?.(`${inlineParams(q.text, q.values)};`);
       const pairs = await comparablePairs(from, a, to, b, options.tables, 'write');
-      await assertNoInsertTriggers(
+      const logs = appendOnlyPlan(pairs, options.appendOnly, from.name, to.name);
+      const database = moveSpec(to).database;
+      const names = pairs.map((p) => p.a.name);
+      await assertNoTriggers(b, database, names, to.name, 'INSERT');
+      await assertNoTriggers(
         b,
-        moveSpec(to).database,
-        pairs.map((p) => p.a.name),
+        database,
+        names.filter((n) => !logs.has(n)),
         to.name,
+        'DELETE',
       );
       const packet = await packetBytes(b);
       const emit = async (q: SqlQuery): Promise<void> => {
@@ -98,6 +113,7 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
       // One transaction: a row too long for one statement is inserted, then its long values appended.
       const write = async (table: MoveTable, rows: readonly Record<string, unknown>[]): Promise<void> => {
         const plan = planInsert(table, rows, 'INSERT', packet);
+        if (logs.has(table.name) && plan.checks.length > 0) throw tooLongToAppend(table, to.name);
         for (const s of plan.statements) {
           counts.statements++;
           options.onStatement?.(`${inlineParams(s.query.text, s.query.values)};`);
@@ -142,8 +158,23 @@ export async function syncTables(from: Target, to: Target, options: SyncOptions 
           }
         }
       };
+      // An append-only log: the source rows it lacks, appended in source id order under its own ids.
+      const append = async (log: AppendOnlyTable, diffs: readonly RowDifference[]): Promise<void> => {
+        for (let i = 0; i < diffs.length; i += batchRows) {
+          const keys = diffs.slice(i, i + batchRows).map((d) => d.keyParts);
+          await write(log.content, await appendRows(a, log, keys));
+          counts.inserted += keys.length;
+        }
+      };
       const out: TableStats[] = [];
-      for (const p of pairs) out.push(await compareTable(a, b, p, fix, options));
+      for (const p of pairs) {
+        const log = logs.get(p.a.name);
+        out.push(
+          log
+            ? await compareAppendOnly(a, b, log, (_t, diffs) => append(log, diffs))
+            : await compareTable(a, b, p, fix, options),
+        );
+      }
       // Retry inserts that met a unique value still held by a row fixed later; stop when a pass frees none.
       let progress = true;
       while (pending.length > 0 && progress) {
@@ -173,4 +204,16 @@ async function sourceRows(
     sql`SELECT ${readList(storedColumns(table))} FROM ${sql.ident(table.name)} WHERE ${keysCondition(table, keys)}`,
   );
   return rows;
+}
+
+/** An append-only log's row too long for one INSERT: it cannot be written in pieces (UPDATE is refused). */
+function tooLongToAppend(table: MoveTable, target: string): AppError {
+  return new AppError(
+    'CAREPOOL_MOVE_UNREPRESENTABLE',
+    `a row of the append-only table ${table.name} is too long for one INSERT on "${target}" (its max_allowed_packet); carepool writes such rows in pieces with UPDATE, which an append-only table refuses`,
+    {
+      hint: `Raise max_allowed_packet on "${target}" above the row's size (SET GLOBAL max_allowed_packet = 1073741824) and run sync again: it appends the rows still missing (rows before this one were appended).`,
+      meta: { table: table.name, target },
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import type { Target } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
+import { appendOnlyPlan, compareAppendOnly } from './append-only.js';
 import {
   alignColumns,
   assertSameShape,
@@ -25,6 +26,11 @@ export interface VerifyOptions extends CompareOptions {
   readonly tables?: readonly string[];
   /** Differing rows kept in the result (default 10,000); counts are always complete. */
   readonly limit?: number;
+  /**
+   * Tables that are append-only logs, besides carepool's own `carepool_audit`: compared by content, the
+   * rows only the destination holds kept (src/move/append-only.ts).
+   */
+  readonly appendOnly?: readonly string[];
 }
 
 /** What {@link verifyTables} found. */
@@ -89,7 +95,9 @@ export async function comparablePairs(
  * on the destination, extra there, or which columns differ). Each server checksums its own rows over the
  * same key ranges, so no replication or data transfer between them is needed; only differing ranges are
  * bisected and read row by row. Reads are not in one snapshot: rows written during the run may show up as
- * differences (run it on a quiet destination, or again to confirm).
+ * differences (run it on a quiet destination, or again to confirm). Append-only logs (`carepool_audit`,
+ * `options.appendOnly`) are compared by content instead: each source row must be on the destination under
+ * any id; the destination's own rows are counted, not differences.
  */
 export async function verifyTables(
   from: Target,
@@ -109,8 +117,12 @@ export async function verifyTables(
     withMoveSession(to, async (b) => {
       await Promise.all([prepareSession(a), prepareSession(b)]);
       const pairs = await comparablePairs(from, a, to, b, options.tables);
+      const logs = appendOnlyPlan(pairs, options.appendOnly, from.name, to.name);
       const out: TableStats[] = [];
-      for (const p of pairs) out.push(await compareTable(a, b, p, sink, options));
+      for (const p of pairs) {
+        const log = logs.get(p.a.name);
+        out.push(log ? await compareAppendOnly(a, b, log, sink) : await compareTable(a, b, p, sink, options));
+      }
       return out;
     }),
   );

@@ -6,7 +6,7 @@ import { bar, table } from '../output.js';
 import { intOption } from './seed.js';
 
 /** Splits a `--tables a,b` value. */
-export function tableList(value: string | undefined): string[] | undefined {
+export function tableList(value: string | undefined, option = '--tables'): string[] | undefined {
   if (value === undefined) return undefined;
   const names = [
     ...new Set(
@@ -17,7 +17,7 @@ export function tableList(value: string | undefined): string[] | undefined {
     ),
   ];
   if (names.length === 0)
-    throw new AppError('CAREPOOL_MOVE_OPTION_INVALID', '--tables needs at least one table name');
+    throw new AppError('CAREPOOL_MOVE_OPTION_INVALID', `${option} needs at least one table name`);
   return names;
 }
 

@@ -3,6 +3,7 @@ import { type SyncResult, syncTables } from '../../move/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { tableList } from './copy.js';
+import { appendOnlyLines } from './verify.js';
 import { intOption } from './seed.js';
 
 /** The human summary of a sync. */
@@ -13,6 +14,7 @@ export function syncSummary(r: SyncResult): string {
       ['table', `rows ${r.from}`, `rows ${r.to}`, 'differences'],
       r.tables.map((t) => [t.table, t.sourceRows, t.destRows, t.differences]),
     ),
+    ...appendOnlyLines(r.tables, r.from, r.to, 'sync'),
     `${r.dryRun ? 'dry run: ' : ''}${r.to} ${verb ? `${verb} get` : 'got'} ${r.inserted} inserted, ${r.replaced} replaced, ${r.deleted} deleted row(s) in ${r.statements} statement(s) (${(r.ms / 1000).toFixed(1)} s)`,
   ].join('\n');
 }
@@ -27,6 +29,10 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .requiredOption('--from <target>', 'source target (the reference, never written)')
     .requiredOption('--to <target>', 'destination target to repair')
     .option('--tables <t,...>', 'only these tables (default: all)')
+    .option(
+      '--append-only <t,...>',
+      'tables that are logs which only grow (besides carepool_audit): the source rows they lack are appended, nothing deleted',
+    )
     .option('--dry-run', 'print the SQL instead of running it')
     .option('--batch-rows <n>', 'rows per transaction', intOption(1, 100_000), 500)
     .option('--json', 'print JSON')
@@ -35,6 +41,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
         from: string;
         to: string;
         tables?: string;
+        appendOnly?: string;
         dryRun?: boolean;
         batchRows: number;
         json?: boolean;
@@ -44,8 +51,10 @@ export function registerSync(program: Command, ctx: CliContext): void {
         const statements: string[] = [];
         if (opts.dryRun && !opts.json)
           ctx.out.line(`-- carepool sync --from ${opts.from} --to ${opts.to} (dry run): SQL for ${opts.to}`);
+        const appendOnly = tableList(opts.appendOnly, '--append-only');
         const result = await syncTables(registry.get(opts.from), registry.get(opts.to), {
           ...(tables ? { tables } : {}),
+          ...(appendOnly ? { appendOnly } : {}),
           dryRun: opts.dryRun === true,
           batchRows: opts.batchRows,
           onStatement: (text) => {

@@ -9,6 +9,27 @@ import { table } from '../output.js';
 import { tableList } from './copy.js';
 import { intOption } from './seed.js';
 
+/**
+ * One line per table compared as an append-only log: how it was compared, and the rows only the
+ * destination holds (its own entries, kept); after a sync, how many rows were appended.
+ */
+export function appendOnlyLines(
+  tables: VerifyResult['tables'],
+  from: string,
+  to: string,
+  mode: 'verify' | 'sync',
+): string[] {
+  return tables.flatMap((t) => {
+    if (t.appendOnly === undefined) return [];
+    const kept = `${t.appendOnly.destinationOnly} row(s) only on ${to}: its own entries, kept`;
+    return [
+      mode === 'verify'
+        ? `${t.table}: append-only log, compared by content (each server numbers its own rows; a missing row is named by its id on ${from}); ${kept}`
+        : `${t.table}: append-only log, ${t.differences} row(s) of ${from} appended under ${to}'s own ids; ${kept}`,
+    ];
+  });
+}
+
 /** The human report of a verify run. */
 export function verifyReport(r: VerifyResult): string {
   const lines = [
@@ -16,6 +37,7 @@ export function verifyReport(r: VerifyResult): string {
       ['table', `rows ${r.from}`, `rows ${r.to}`, 'chunks', 'mismatched', 'differences'],
       r.tables.map((t) => [t.table, t.sourceRows, t.destRows, t.chunks, t.mismatchedChunks, t.differences]),
     ),
+    ...appendOnlyLines(r.tables, r.from, r.to, 'verify'),
     ...r.differences.map((d) => differenceLine(d, r.from, r.to)),
   ];
   if (r.differenceCount > r.differences.length)
@@ -43,6 +65,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option('--from <target>', 'source target, as copy and sync take it')
     .option('--to <target>', 'target to check, as copy and sync take it')
     .option('--tables <t,...>', 'only these tables (default: all)')
+    .option(
+      '--append-only <t,...>',
+      'tables that are logs which only grow (besides carepool_audit): compared by content, rows only on the destination kept',
+    )
     .option('--limit <n>', 'differing rows to list', intOption(1, 10_000_000), 10_000)
     .option(
       '--max-threads-running <n>',
@@ -59,6 +85,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           from?: string;
           to?: string;
           tables?: string;
+          appendOnly?: string;
           limit: number;
           maxThreadsRunning: number;
           json?: boolean;
@@ -68,8 +95,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         const toName = pick('to', toArg, opts.to);
         const registry = await ctx.registry();
         const tables = tableList(opts.tables);
+        const appendOnly = tableList(opts.appendOnly, '--append-only');
         const result = await verifyTables(registry.get(fromName), registry.get(toName), {
           ...(tables ? { tables } : {}),
+          ...(appendOnly ? { appendOnly } : {}),
           limit: opts.limit,
           maxThreadsRunning: opts.maxThreadsRunning,
         });

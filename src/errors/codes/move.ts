@@ -17,8 +17,15 @@ export const moveCodes = defineCodes({
   CAREPOOL_MOVE_UNKNOWN_TABLE: {
     exit: 2,
     http: 400,
-    title: 'A table named in --tables does not exist on the source.',
+    title: 'A table named in --tables (or --append-only) does not exist on the source or is not compared.',
     hint: 'Check the spelling against the source (carepool schema show --target <from>), or leave out --tables to move every table.',
+  },
+  CAREPOOL_MOVE_APPEND_ONLY_KEY: {
+    exit: 2,
+    http: 400,
+    title:
+      'A table to merge as an append-only log is not numbered by one AUTO_INCREMENT primary key on both targets.',
+    hint: 'Append-only merging appends rows under ids the destination assigns; compare a table with another key by that key (leave it out of --append-only).',
   },
   CAREPOOL_MOVE_TARGET_NOT_EMPTY: {
     exit: 2,
@@ -78,8 +85,7 @@ export const moveCodes = defineCodes({
   CAREPOOL_MOVE_REPLICATION_CA: {
     exit: 2,
     http: 409,
-    title:
-      "The replica cannot verify the source's TLS certificate: no CA file is known for the source.",
+    title: "The replica cannot verify the source's TLS certificate: no CA file is known for the source.",
     hint: "Pass --source-ca FILE (a path the replica server can read), or put ssl-ca=FILE in the source target's URL; on the carepool sandbox the CA is found in the sandbox state.",
   },
 });
