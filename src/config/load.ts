@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { parseConnectionUrl } from './connection-url.js';
 import { parseDuration } from './duration.js';
-import { readReplicaConfig } from './replicas.js';
+import { readReplicaConfig, refuseStrayReplicaSettings } from './replicas.js';
 import { Secret } from './secret.js';
 import {
   type CarepoolConfig,
@@ -102,6 +102,12 @@ export function loadConfig(options: LoadConfigOptions = {}): CarepoolConfig {
     }
   }
 
+  if (source !== 'none')
+    refuseStrayReplicaSettings(
+      Object.keys(env).filter((k) => get(k) !== undefined),
+      targets.map((t) => t.name),
+      source,
+    );
   const port = get('CAREPOOL_HTTP_PORT') ?? '3000';
   const portNum = Number(port);
   if (!Number.isInteger(portNum) || portNum < 0 || portNum > 65535) {

@@ -56,7 +56,7 @@ export function readReplicaConfig(
   const ryw = readYourWritesSettings(get);
   const raw = get(variable);
   if (raw === undefined) return {};
-  const parts = raw.split(',').map((p) => p.trim());
+  const parts = splitUrlList(raw);
   if (parts.some((p) => p === ''))
     invalid(variable, 'has an empty entry (two commas, or a comma at an end)', `${EXAMPLE},${EXAMPLE2}`);
   if (parts.length > MAX_REPLICAS)
@@ -82,6 +82,57 @@ export function readReplicaConfig(
       );
   }
   return { replicas: { urls, maxLagMs, pool, ...ryw } };
+}
+
+/**
+ * Refuses replica settings (`CAREPOOL_TARGET_<NAME>_REPLICAS`, `_READ_MAX_LAG_MS`, `_REPLICA_<SETTING>`) for
+ * a target that is not configured: a misspelt name, or `DATABASE_URL` (whose one target, `default`, reads
+ * no per-target settings), would otherwise leave every read on the primary without a word.
+ * `names` are the configured targets; `variables` every variable that is set.
+ */
+export function refuseStrayReplicaSettings(
+  variables: Iterable<string>,
+  names: readonly string[],
+  source: 'targets' | 'database-url',
+): void {
+  const settings = Object.values(POOL_SETTINGS).map((s) => s.env);
+  const pattern = new RegExp(
+    `^CAREPOOL_TARGET_(.+?)_(REPLICAS|READ_MAX_LAG_MS|REPLICA_(?:${settings.join('|')}))$`,
+  );
+  for (const variable of variables) {
+    const m = pattern.exec(variable);
+    if (!m) continue;
+    const name = m[1]!.toLowerCase();
+    // CAREPOOL_TARGET_X_REPLICA_POOL_MAX is also target "x_replica"'s own POOL_MAX.
+    const own = m[2]!.startsWith('REPLICA_') && names.includes(`${name}_replica`);
+    if (source === 'targets' && (names.includes(name) || own)) continue;
+    const fix =
+      source === 'database-url'
+        ? `DATABASE_URL configures a single target, "default", which takes no per-target settings. Example: instead of DATABASE_URL set CAREPOOL_TARGETS=${name} and CAREPOOL_TARGET_${m[1]}_URL=<the same URL>`
+        : `CAREPOOL_TARGETS (${names.join(',')}) does not list "${name}". Example: ${variable.replace(`_TARGET_${m[1]}_`, `_TARGET_${(names[0] ?? 'azure').toUpperCase()}_`)}=…, or add "${name}" to CAREPOOL_TARGETS`;
+    throw new AppError(
+      'CAREPOOL_CONFIG_INVALID',
+      `${variable} is set for target "${name}", but it would be ignored: ${fix}`,
+      { meta: { variable } },
+    );
+  }
+}
+
+/**
+ * The entries of a comma-separated URL list. A comma met while an entry is still in its `scheme://` authority
+ * (no `/` yet) belongs to it: a password with a comma (`mysql://u:a,b@h/db`) or several hosts
+ * (`mysql://u:p@h1,h2/db`, refused by name below) stay one entry instead of being cut into pieces that would
+ * be echoed in the error.
+ */
+function splitUrlList(raw: string): string[] {
+  const out: string[] = [];
+  for (const piece of raw.split(',')) {
+    const last = out.at(-1);
+    if (last !== undefined && /^\s*[a-z][a-z0-9+.-]*:\/\/[^/?#]*$/i.test(last))
+      out[out.length - 1] = `${last},${piece}`;
+    else out.push(piece);
+  }
+  return out.map((p) => p.trim());
 }
 
 const MAX_SETTLE_MS = 1000;

@@ -55,11 +55,25 @@ export function redact(text: string, secrets: Iterable<Secret | string>): string
  * Masks the password of a connection URL (`mysql://user:***@host/db`), even when it does not parse. The
  * userinfo runs to the LAST `@` before the host, as WHATWG URL parsing reads it, so a password with an
  * unencoded `@` (`mysql://u:p@ss@host/db`) is masked whole, never as `***@ss@host`. When the URL does not
- * parse (a password with an unencoded `/`, `?` or `#`), everything up to the last `@` is masked.
+ * parse (a password with an unencoded `/`, `?` or `#`), everything up to the last `@` is masked; so is
+ * everything before an `@` of a value without a scheme (`app:secret@host/db`), and the text after
+ * `scheme://user:` when no `@` follows and it is not a port (`mysql://app:secret`, a URL cut at a comma).
+ * A list of URLs (`CAREPOOL_TARGET_<NAME>_REPLICAS`: a comma before each `scheme://`) is masked URL by URL.
  */
 export function redactUrl(url: string): string {
-  const m = /^([a-z0-9+.-]+:\/\/[^:/@?#]*:)/i.exec(url);
-  if (m === null) return url;
+  return url
+    .split(/,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i)
+    .map(redactOne)
+    .join(',');
+}
+
+function redactOne(url: string): string {
+  const m = /^(\s*[a-z0-9+.-]+:\/\/[^:/@?#]*:)/i.exec(url);
+  if (m === null) {
+    // No `scheme://user:`: whatever precedes an `@` may be a user and password (a forgotten `mysql://`).
+    const at = url.lastIndexOf('@');
+    return at === -1 ? url : `${MASK}${url.slice(at)}`;
+  }
   const rest = url.slice(m[0].length);
   // Parsed with a user name: the authority ends at the first / ? # and the userinfo at its last @.
   // Otherwise (unparsable, or a `/` in the password moved the @ out of the authority) mask up to the last @
@@ -69,7 +83,13 @@ export function redactUrl(url: string): string {
     const authorityEnd = rest.search(/[/?#]/);
     end = rest.lastIndexOf('@', authorityEnd === -1 ? rest.length : authorityEnd);
   }
-  return end === -1 ? url : `${m[1]}${MASK}${rest.slice(end)}`;
+  if (end === -1) {
+    // `host:port` keeps its port; anything else after `user:` may be a password without its `@host`.
+    const tail = rest.search(/[/?#]/);
+    const candidate = tail === -1 ? rest : rest.slice(0, tail);
+    return /^\d*$/.test(candidate) ? url : `${m[1]}${MASK}${tail === -1 ? '' : rest.slice(tail)}`;
+  }
+  return `${m[1]}${MASK}${rest.slice(end)}`;
 }
 
 function parsesWithUser(url: string): boolean {
