@@ -100,6 +100,7 @@ describe('append-only logs in verify and sync', () => {
     const lines: string[] = [];
     const dry = await syncTables(azure(), gcp(), { dryRun: true, onStatement: (t) => lines.push(t) });
     expect(dry.inserted).toBe(2);
+    expect(syncSummary(dry)).toContain("2 row(s) of azure to append under gcp's own ids");
     const insert = lines.find((l) => l.startsWith('INSERT'));
     expect(insert).toMatch(
       /^INSERT INTO `carepool_audit` \(`at`, `actor`, `action`, `patient_id`, `request_id`\)/,

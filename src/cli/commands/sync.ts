@@ -14,7 +14,7 @@ export function syncSummary(r: SyncResult): string {
       ['table', `rows ${r.from}`, `rows ${r.to}`, 'differences'],
       r.tables.map((t) => [t.table, t.sourceRows, t.destRows, t.differences]),
     ),
-    ...appendOnlyLines(r.tables, r.from, r.to, 'sync'),
+    ...appendOnlyLines(r.tables, r.from, r.to, r.dryRun ? 'dry-run' : 'sync'),
     `${r.dryRun ? 'dry run: ' : ''}${r.to} ${verb ? `${verb} get` : 'got'} ${r.inserted} inserted, ${r.replaced} replaced, ${r.deleted} deleted row(s) in ${r.statements} statement(s) (${(r.ms / 1000).toFixed(1)} s)`,
   ].join('\n');
 }

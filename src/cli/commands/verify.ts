@@ -17,7 +17,7 @@ export function appendOnlyLines(
   tables: VerifyResult['tables'],
   from: string,
   to: string,
-  mode: 'verify' | 'sync',
+  mode: 'verify' | 'sync' | 'dry-run',
 ): string[] {
   return tables.flatMap((t) => {
     if (t.appendOnly === undefined) return [];
@@ -25,7 +25,7 @@ export function appendOnlyLines(
     return [
       mode === 'verify'
         ? `${t.table}: append-only log, compared by content (each server numbers its own rows; a missing row is named by its id on ${from}); ${kept}`
-        : `${t.table}: append-only log, ${t.differences} row(s) of ${from} appended under ${to}'s own ids; ${kept}`,
+        : `${t.table}: append-only log, ${t.differences} row(s) of ${from} ${mode === 'sync' ? 'appended' : 'to append'} under ${to}'s own ids; ${kept}`,
     ];
   });
 }
