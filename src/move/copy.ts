@@ -28,6 +28,7 @@ import { readList, serverLine } from './rows.js';
 import { type MoveSession, moveSpec, openMoveSession, withMoveSession } from './session.js';
 import { openSnapshot, type SnapshotInfo } from './snapshot.js';
 import { assertNoTriggers } from './triggers.js';
+import { APPEND_ONLY_TABLES } from './append-only.js';
 
 /** Options of {@link copyTables}. */
 export interface CopyOptions {
@@ -136,6 +137,20 @@ export async function copyTables(from: Target, to: Target, options: CopyOptions)
             'CAREPOOL_MOVE_TARGET_NOT_EMPTY',
             `target "${to.name}" already has rows in ${full.join(', ')}`,
             { meta: { to: to.name, tables: full } },
+          );
+        }
+        // An append-only log on the destination is its own audit trail: TRUNCATE (no trigger stops it) would
+        // erase it, and appending the source's rows by id collides with its own numbering.
+        const logs = full.filter((t) => APPEND_ONLY_TABLES.includes(t));
+        if (logs.length > 0 && options.existing !== undefined) {
+          const others = pair.tables.map((t) => t.name).filter((t) => !logs.includes(t));
+          throw new AppError(
+            'CAREPOOL_MOVE_TARGET_NOT_EMPTY',
+            `target "${to.name}" keeps its own entries in the append-only log ${logs.join(', ')}: --${options.existing} would ${options.existing === 'truncate' ? 'erase them' : 'write the source rows under ids it already numbered'}`,
+            {
+              hint: `To keep them: copy the other tables (--tables ${others.join(',')}), then carepool sync --from ${from.name} --to ${to.name} --tables ${logs.join(',')} appends ${from.name}'s entries under ${to.name}'s own ids. To replicate or cut over (the trail must then be numbered as on ${from.name}): save ${to.name}'s entries (mariadb-dump ${moveSpec(to).database} ${logs.join(' ')}), empty the table yourself (TRUNCATE TABLE, as its owner) and copy again.`,
+              meta: { to: to.name, tables: logs },
+            },
           );
         }
         if (full.length > 0 && options.existing === 'truncate') await truncate(b, full);

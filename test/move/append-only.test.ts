@@ -1,9 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncSummary } from '../../src/cli/commands/sync.js';
 import { verifyReport } from '../../src/cli/commands/verify.js';
 import { sql } from '../../src/db/sql.js';
 import { isAppError } from '../../src/errors/index.js';
-import { syncTables, verifyTables } from '../../src/move/index.js';
+import { copyTables, syncTables, verifyTables } from '../../src/move/index.js';
 import { createMovePair, exactDump, type MovePair, run } from './helpers.js';
 
 /**
@@ -113,6 +116,27 @@ describe('append-only logs in verify and sync', () => {
       'req-twin',
     ]);
     expect((await verifyTables(azure(), gcp())).identical).toBe(true);
+  });
+
+  it("copy --truncate and --append refuse to touch the destination's own trail, naming sync instead", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'carepool-append-'));
+    try {
+      const before = await exactDump(pair.gcp, 'carepool_audit', 'id');
+      for (const existing of ['truncate', 'append'] as const) {
+        const refused = await copyTables(azure(), gcp(), {
+          manifestPath: join(dir, `${existing}.json`),
+          existing,
+        }).catch((e: unknown) => e);
+        expect(isAppError(refused, 'CAREPOOL_MOVE_TARGET_NOT_EMPTY'), String(refused)).toBe(true);
+        expect((refused as Error).message).toContain('append-only log carepool_audit');
+        expect((refused as { hint?: string }).hint).toContain(
+          'carepool sync --from azure --to gcp --tables carepool_audit',
+        );
+      }
+      expect(await exactDump(pair.gcp, 'carepool_audit', 'id')).toBe(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a user table with a DELETE trigger is refused by name unless named with --append-only', async () => {
