@@ -44,6 +44,7 @@ function finding(config: TargetConfig, s: ReplicaStatus): Finding {
     lagMs: s.lagMs,
     maxLagMs: s.maxLagMs,
     secondsBehind: s.secondsBehind,
+    delaySeconds: s.delaySeconds,
     replicaGtid: s.replicaGtid,
     primaryGtid: s.primaryGtid,
     missingTransactions: s.missingTransactions,
@@ -75,6 +76,18 @@ function finding(config: TargetConfig, s: ReplicaStatus): Finding {
           : 'Run START SLAVE on the replica (someone stopped it), then check carepool targets again.',
       data,
     };
+  const lagVariable = `CAREPOOL_TARGET_${config.name.toUpperCase()}_READ_MAX_LAG_MS`;
+  // A replica told to stay behind (MASTER_DELAY) longer than the bound is not slow: it lags by design.
+  if (s.state === 'lagging' && s.delaySeconds !== null && s.delaySeconds * 1000 > s.maxLagMs)
+    return {
+      check: 'replicas',
+      status: 'warn',
+      code: 'CAREPOOL_REPLICA_LAGGING',
+      summary: `${where}: lag ${s.lagMs} ms is above the bound ${s.maxLagMs} ms (${gtids}); reads go to the primary`,
+      cause: `The replica is configured to apply each change ${s.delaySeconds} s late (MASTER_DELAY = ${s.delaySeconds}), more than the bound of ${s.maxLagMs} ms: it serves reads only while the primary does not write.`,
+      fix: `On the replica: STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 0; START SLAVE (MySQL: CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 0), or drop it from ${variable} if it is a deliberately delayed copy; or set ${lagVariable} above ${s.delaySeconds * 1000} if reads that old are acceptable.`,
+      data,
+    };
   if (s.state === 'lagging')
     return {
       check: 'replicas',
@@ -82,7 +95,7 @@ function finding(config: TargetConfig, s: ReplicaStatus): Finding {
       code: 'CAREPOOL_REPLICA_LAGGING',
       summary: `${where}: lag ${s.lagMs} ms is above the bound ${s.maxLagMs} ms (${gtids}); reads go to the primary`,
       cause: `The replica applies the primary's changes slower than they come (${s.missingTransactions ?? '?'} transactions behind).`,
-      fix: 'Find long transactions or tables without a primary key on the primary, give the replica more CPU/IO (Azure: a larger General Purpose size), or raise CAREPOOL_READ_MAX_LAG_MS if staler reads are acceptable.',
+      fix: `Find long transactions or tables without a primary key on the primary, give the replica more CPU/IO (Azure: a larger General Purpose size), or raise ${lagVariable} (all targets: CAREPOOL_READ_MAX_LAG_MS) if staler reads are acceptable.`,
       data,
     };
   return {

@@ -20,6 +20,11 @@ export interface ReplicaStatus {
   readonly maxLagMs: number;
   /** `Seconds_Behind_Master` (null when the SQL thread stopped or status is not readable). */
   readonly secondsBehind: number | null;
+  /**
+   * `SQL_Delay`: seconds the replica is told to stay behind (`MASTER_DELAY`; MySQL `SOURCE_DELAY`), null
+   * when not readable. Above the lag bound it keeps the replica lagging whenever the primary writes.
+   */
+  readonly delaySeconds: number | null;
   /** The replica's applied GTID position and the primary's, sampled one after the other. */
   readonly replicaGtid: string | null;
   readonly primaryGtid: string | null;
@@ -226,6 +231,7 @@ export class LagMonitor {
         ...slot.status,
         lagMs,
         secondsBehind,
+        delaySeconds: threads?.delaySeconds ?? null,
         replicaGtid: position,
         primaryGtid: primary?.position ?? slot.status.primaryGtid,
         missingTransactions: primary ? gtidMissing(flavor, position, primary.position) : null,
@@ -275,7 +281,10 @@ export class LagMonitor {
       );
     if (s.lagMs === null) return skip('unknown', 'lag unknown (the primary position could not be read)');
     if (s.lagMs > this.#maxLagMs)
-      return skip('lagging', `lag ${s.lagMs} ms is above the bound ${this.#maxLagMs} ms`);
+      return skip(
+        'lagging',
+        `lag ${s.lagMs} ms is above the bound ${this.#maxLagMs} ms${s.delaySeconds ? ` (MASTER_DELAY ${s.delaySeconds} s)` : ''}`,
+      );
     const { reason: _reason, ...rest } = s;
     return { ...rest, state: 'ok', eligible: true };
   }
@@ -291,6 +300,7 @@ function initial(replica: Target, maxLagMs: number): ReplicaStatus {
     lagMs: null,
     maxLagMs,
     secondsBehind: null,
+    delaySeconds: null,
     replicaGtid: null,
     primaryGtid: null,
     missingTransactions: null,
@@ -330,6 +340,7 @@ interface Threads {
   readonly io: string | null;
   readonly sql: string | null;
   readonly secondsBehind: number | null;
+  readonly delaySeconds: number | null;
   readonly error: string | null;
 }
 
@@ -355,6 +366,7 @@ async function readThreads(replica: Target, flavor: GtidFlavor): Promise<Threads
       io: 'No',
       sql: 'No',
       secondsBehind: null,
+      delaySeconds: null,
       error: 'replication is not configured on this server',
     };
   const pick = (...names: string[]) => {
@@ -362,6 +374,7 @@ async function readThreads(replica: Target, flavor: GtidFlavor): Promise<Threads
     return null;
   };
   const behind = pick('Seconds_Behind_Master', 'Seconds_Behind_Source');
+  const delay = pick('SQL_Delay');
   const sqlErr = pick('Last_SQL_Error');
   const ioErr = pick('Last_IO_Error');
   const sqlNo = pick('Last_SQL_Errno');
@@ -375,6 +388,7 @@ async function readThreads(replica: Target, flavor: GtidFlavor): Promise<Threads
     io: pick('Slave_IO_Running', 'Replica_IO_Running'),
     sql: pick('Slave_SQL_Running', 'Replica_SQL_Running'),
     secondsBehind: behind === null ? null : Number(behind),
+    delaySeconds: delay === null ? null : Number(delay),
     error,
   };
 }
