@@ -34,6 +34,9 @@ export async function replicaFindings(
   }
 }
 
+/** The monitor's words for a server with no replication configured (SHOW SLAVE STATUS is empty). */
+const NOT_A_REPLICA = /replication is not configured/;
+
 function finding(config: TargetConfig, s: ReplicaStatus): Finding {
   const where = `${s.name} (${s.address})`;
   const gtids = `GTID ${s.replicaGtid || '-'} / primary ${s.primaryGtid || '-'}`;
@@ -69,11 +72,13 @@ function finding(config: TargetConfig, s: ReplicaStatus): Finding {
       cause: `replica stopped: ${s.lastError ?? s.reason ?? 'a replication thread is not running'}${
         s.replicaGtid ? ` (applied up to GTID ${s.replicaGtid})` : ''
       }`,
-      fix: /\b1236\b|purged|could not find GTID/i.test(s.lastError ?? '')
-        ? 'The primary no longer has the binary logs this replica needs: rebuild it from a fresh copy of the primary (sandbox: delete its directory and run carepool sandbox start --replicas N again).'
-        : s.lastError
-          ? 'Repair the row the error names on the replica (or skip that one transaction deliberately), then START SLAVE; if unsure, rebuild the replica from the primary.'
-          : 'Run START SLAVE on the replica (someone stopped it), then check carepool targets again.',
+      fix: NOT_A_REPLICA.test(s.lastError ?? '')
+        ? `This server replicates from nothing: check that entry of ${variable} names a replica, not the primary under another name (localhost vs 127.0.0.1, a DNS alias) or another server; or set up replication on it (CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos; START SLAVE).`
+        : /\b1236\b|purged|could not find GTID/i.test(s.lastError ?? '')
+          ? 'The primary no longer has the binary logs this replica needs: rebuild it from a fresh copy of the primary (sandbox: delete its directory and run carepool sandbox start --replicas N again).'
+          : s.lastError
+            ? 'Repair the row the error names on the replica (or skip that one transaction deliberately), then START SLAVE; if unsure, rebuild the replica from the primary.'
+            : 'Run START SLAVE on the replica (someone stopped it), then check carepool targets again.',
       data,
     };
   const lagVariable = `CAREPOOL_TARGET_${config.name.toUpperCase()}_READ_MAX_LAG_MS`;
