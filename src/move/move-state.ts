@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { RowDifference } from './compare.js';
+import type { RowDifference, TableStats } from './compare.js';
 import type { VerifyResult } from './verify.js';
 
 /** What the Move page shows besides copy manifests: the last verify and the last cutover. */
@@ -23,7 +23,10 @@ export async function writeMoveState(home: string, kind: MoveStateKind, value: u
 }
 
 /** The last `kind` report, or null when there is none (or it cannot be read). */
-export async function readMoveState<T>(home: string, kind: MoveStateKind): Promise<(T & { at: string }) | null> {
+export async function readMoveState<T>(
+  home: string,
+  kind: MoveStateKind,
+): Promise<(T & { at: string }) | null> {
   try {
     return JSON.parse(await readFile(moveStatePath(home, kind), 'utf8')) as T & { at: string };
   } catch {
@@ -55,6 +58,26 @@ export function differenceLine(d: RowDifference, from: string, to: string): stri
   }
 }
 
+/**
+ * One line per table compared as an append-only log: how it was compared, and the rows only the
+ * destination holds (its own entries, kept); after a sync, how many rows were appended.
+ */
+export function appendOnlyLines(
+  tables: readonly TableStats[],
+  from: string,
+  to: string,
+  mode: 'verify' | 'sync' | 'dry-run',
+): string[] {
+  return tables.flatMap((t) => {
+    if (t.appendOnly === undefined) return [];
+    const kept = `${t.appendOnly.destinationOnly} row(s) only on ${to}: its own entries, kept`;
+    return [
+      mode === 'verify'
+        ? `${t.table}: append-only log, compared by content (each server numbers its own rows; a missing row is named by its id on ${from}); ${kept}`
+        : `${t.table}: append-only log, ${t.differences} row(s) of ${from} ${mode === 'sync' ? 'appended' : 'to append'} under ${to}'s own ids; ${kept}`,
+    ];
+  });
+}
 
 /** Records a verify run for the Move page: counts per table and the first 200 findings (keys, no values). */
 export function recordVerify(home: string, result: VerifyResult): Promise<void> {
@@ -66,6 +89,9 @@ export function recordVerify(home: string, result: VerifyResult): Promise<void> 
     rowsPerSecond: result.rowsPerSecond,
     ms: result.ms,
     tables: result.tables,
-    findings: result.differences.slice(0, 200).map((d) => differenceLine(d, result.from, result.to)),
+    findings: [
+      ...appendOnlyLines(result.tables, result.from, result.to, 'verify'),
+      ...result.differences.slice(0, 200).map((d) => differenceLine(d, result.from, result.to)),
+    ],
   });
 }

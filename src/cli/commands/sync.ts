@@ -3,7 +3,7 @@ import { type SyncResult, syncTables } from '../../move/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { tableList } from './copy.js';
-import { appendOnlyLines } from './verify.js';
+import { appendOnlyLines } from '../../move/move-state.js';
 import { intOption } from './seed.js';
 
 /** The human summary of a sync. */

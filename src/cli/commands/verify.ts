@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type VerifyResult, verifyTables } from '../../move/index.js';
-import { differenceLine, recordVerify } from '../../move/move-state.js';
+import { appendOnlyLines, differenceLine, recordVerify } from '../../move/move-state.js';
 
 export { differenceLine };
 import { AppError } from '../../errors/index.js';
@@ -8,27 +8,6 @@ import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { tableList } from './copy.js';
 import { intOption } from './seed.js';
-
-/**
- * One line per table compared as an append-only log: how it was compared, and the rows only the
- * destination holds (its own entries, kept); after a sync, how many rows were appended.
- */
-export function appendOnlyLines(
-  tables: VerifyResult['tables'],
-  from: string,
-  to: string,
-  mode: 'verify' | 'sync' | 'dry-run',
-): string[] {
-  return tables.flatMap((t) => {
-    if (t.appendOnly === undefined) return [];
-    const kept = `${t.appendOnly.destinationOnly} row(s) only on ${to}: its own entries, kept`;
-    return [
-      mode === 'verify'
-        ? `${t.table}: append-only log, compared by content (each server numbers its own rows; a missing row is named by its id on ${from}); ${kept}`
-        : `${t.table}: append-only log, ${t.differences} row(s) of ${from} ${mode === 'sync' ? 'appended' : 'to append'} under ${to}'s own ids; ${kept}`,
-    ];
-  });
-}
 
 /** The human report of a verify run. */
 export function verifyReport(r: VerifyResult): string {
