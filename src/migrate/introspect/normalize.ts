@@ -292,6 +292,12 @@ function extraTokens(extra: string): string[] {
     .filter((x) => x !== '');
 }
 
+/**
+ * A MariaDB sequence function. Sequences are not modelled, and the server writes the database into such
+ * a default (`nextval(db.seq)`), so two databases holding the same table would differ by their names.
+ */
+const SEQUENCE_FUNCTION = /\b(nextval|lastval|setval)\s*\(|\b(next|previous)\s+value\s+for\b/i;
+
 function toColumn(
   c: RawColumn,
   type: ColumnType,
@@ -308,6 +314,8 @@ function toColumn(
   const generatedKind =
     extra === '' ? undefined : /\b(virtual|stored|persistent) generated\b/i.exec(extra)?.[1]?.toLowerCase();
   const def = generatedKind ? undefined : toDefault(c.column_default, extra, mariadb);
+  if (def?.kind === 'expression' && SEQUENCE_FUNCTION.test(def.sql))
+    problems.push(`${c.column_name}: DEFAULT ${def.sql} draws from a sequence (sequences are not modelled)`);
   const onUpdate = extra === '' ? undefined : /on update\s+(\S+(?:\(\d*\))?)/i.exec(extra)?.[1];
   // Built by assignment, not conditional spreads: this runs once per column (1,600 on 200 tables), mostly
   // before the JIT has optimised it. Same keys, same order.

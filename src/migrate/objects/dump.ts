@@ -103,11 +103,18 @@ export async function dumpDatabase(
   const { order, late } = foreignKeyOrder(schema.tables);
   const out = header(options, server);
   const alters: string[] = [];
+  const sequences: string[] = [];
+  const tables: string[] = [];
   for (const t of order) {
     const { rows } = await conn.query<Record<string, string>>(
       sql.raw(`SHOW CREATE TABLE ${quoteName(database)}.${quoteName(t.name)}`),
     );
-    let text = withRefSystemIds((rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, ''), t);
+    const created = rows[0]?.['Create Table'] ?? '';
+    if (SEQUENCE_TABLE.test(created)) {
+      sequences.push(`${await showCreateSequence(conn, database, t.name)};`, '');
+      continue;
+    }
+    let text = withRefSystemIds(ownSequences(created.replace(/ AUTO_INCREMENT=\d+/, ''), database), t);
     // Bytes that are not UTF-8 (a BINARY default) arrive as U+FFFD: the dump would load other bytes, or not at all.
     if (text.includes('\uFFFD'))
       throw new AppError(
@@ -130,12 +137,41 @@ export async function dumpDatabase(
       text = lines.join('\n');
       alters.push(`ALTER TABLE ${quoteName(t.name)} ADD ${clause};`);
     }
-    out.push(`${text};`, '');
+    tables.push(`${text};`, '');
   }
+  // Sequences first: CREATE TABLE checks that a DEFAULT NEXTVAL(seq) names an existing sequence.
+  out.push(...sequences, ...tables);
   if (alters.length > 0) out.push('-- foreign keys of reference cycles', ...alters, '');
   out.push(...objectScript(schema.objects ?? [], options));
   out.push(...notIncluded(schema, options));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** SHOW CREATE TABLE of a MariaDB sequence: its columns and `SEQUENCE=1`, without its definition. */
+const SEQUENCE_TABLE = /\bSEQUENCE=1\s*$/;
+
+/**
+ * A MariaDB sequence's own definition (start, increment, bounds, cache, cycle), which SHOW CREATE TABLE
+ * leaves out: loading that text makes a sequence starting at 1. Its next value is data (like an
+ * AUTO_INCREMENT counter) and is not dumped.
+ */
+async function showCreateSequence(conn: SqlClient, database: string, name: string): Promise<string> {
+  const { rows } = await conn.query<Record<string, string>>(
+    sql.raw(`SHOW CREATE SEQUENCE ${quoteName(database)}.${quoteName(name)}`),
+  );
+  return rows[0]?.['Create Table'] ?? '';
+}
+
+/**
+ * MariaDB writes the database into a sequence default (DEFAULT nextval(clinic.seq), back-quoted): a dump
+ * loaded into another database would draw from the old one (or fail to load). The dumped database's own
+ * name is left out, so the default names the sequence of whichever database loads it.
+ */
+function ownSequences(text: string, database: string): string {
+  const qualifier = `${quoteName(database)}.`;
+  return text.replace(/\b(nextval|lastval)\((`(?:[^`]|``)+`)\.(?=`)/gi, (all, fn: string, db: string) =>
+    `${db}.` === qualifier ? `${fn}(` : all,
+  );
 }
 
 /**
