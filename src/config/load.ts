@@ -7,6 +7,7 @@ import { parseConnectionUrl } from './connection-url.js';
 import { parseDuration } from './duration.js';
 import { readReplicaConfig, refuseStrayReplicaSettings } from './replicas.js';
 import { Secret } from './secret.js';
+import { readTrustProxy } from './trust-proxy.js';
 import {
   type CarepoolConfig,
   type HttpConfig,
@@ -146,8 +147,10 @@ function readHttp(get: (name: string) => string | undefined, port: number): Http
       '<output of: openssl rand -base64 32>',
     );
   }
+  const trustProxy = readTrustProxy(get('CAREPOOL_TRUST_PROXY'));
   return {
     host: get('CAREPOOL_HTTP_HOST') ?? '127.0.0.1',
+    ...(trustProxy ? { trustProxy } : {}),
     port,
     ...(cert && key ? { https: { certFile: cert, keyFile: key } } : {}),
     ...(secret ? { sessionSecret: new Secret(secret) } : {}),

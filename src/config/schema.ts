@@ -119,6 +119,11 @@ export interface HttpConfig {
    * duration such as `24h`, `30m`, `7d`; default 24 hours, 1 s to 30 days).
    */
   readonly idempotencyTtlMs: number;
+  /**
+   * Load balancers whose `X-Forwarded-For` names the client (`CAREPOOL_TRUST_PROXY`, addresses or CIDR
+   * ranges); absent: none, the client is the connection's address. See src/config/trust-proxy.ts.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** The whole validated configuration, read once and passed down. */

@@ -65,6 +65,11 @@ export interface AppDeps {
   readonly move?: MoveDeps;
   /** True while the instance drains: `/readyz` answers 503 (src/fleet). */
   readonly draining?: () => boolean;
+  /**
+   * Load balancers (addresses or CIDR ranges) whose `X-Forwarded-For` names the client: the address that
+   * sign-in throttling, rate limits and the audit see (`CAREPOOL_TRUST_PROXY`). None by default.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /**
@@ -80,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
     logController: new RouteLogController(),
     bodyLimit: 1024 * 1024,
+    ...(deps.trustProxy ? { trustProxy: [...deps.trustProxy] } : {}),
     // A client's X-Request-Id is kept only when it is a plain token: it ends up in log lines, audit events
     // and a response header, where control characters or a megabyte of text do not belong.
     requestIdHeader: false,

@@ -85,6 +85,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     ...(tls ? { https: tls } : {}),
     move: { home: options.config.home, targets: options.config.targets },
     draining: () => draining,
+    ...(http.trustProxy ? { trustProxy: http.trustProxy } : {}),
     security: {
       users,
       audit: new AuditLog(registry),

@@ -46,6 +46,8 @@ export interface SecureFixtureOptions {
   readonly throttlePolicy?: ThrottlePolicy;
   /** Build over these databases instead of fresh ones (they must be at head). */
   readonly scratch?: ScratchDatabases;
+  /** Load balancers whose X-Forwarded-For names the client (`CAREPOOL_TRUST_PROXY`). */
+  readonly trustProxy?: readonly string[];
 }
 
 /**
@@ -74,6 +76,7 @@ export async function secureFixture(options: SecureFixtureOptions = {}): Promise
     registry,
     // Request and security logs go to the run's capture, which the secret scan reads.
     logger: captureLogger(`secure-${scratch.name}`),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     security: {
       users,
       audit,
