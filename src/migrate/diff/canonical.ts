@@ -47,9 +47,10 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** {@link canonicalSchema} for one table (the table itself when it is already canonical for good). */
 export function canonicalTable(t: Table): Table {
   if (FIXED_POINTS.has(t)) return t;
+  const collation = t.options?.collation?.toLowerCase();
   const out: { -readonly [K in keyof Table]: Table[K] } = {
     name: t.name,
-    columns: t.columns.map(canonicalColumn),
+    columns: t.columns.map((c) => inheritCollation(canonicalColumn(c), collation)),
     primaryKey: [...t.primaryKey],
     indexes: [...t.indexes].map(canonicalIndex).sort((a, b) => cmp(a.name, b.name)),
     foreignKeys: [...t.foreignKeys].map(canonicalForeignKey).sort((a, b) => cmp(a.name, b.name)),
@@ -134,6 +135,16 @@ export function sameForeignKey(a: ForeignKey, b: ForeignKey): boolean {
     a.columns.join('\u0000') === b.columns.join('\u0000') &&
     a.refColumns.join('\u0000') === b.refColumns.join('\u0000')
   );
+}
+
+/**
+ * A column whose collation is the table's states none, as SHOW CREATE TABLE prints it (and introspection
+ * reads it): a model or an applied operation may spell it out (the diff does when the table's changes).
+ */
+function inheritCollation(c: Column, tableCollation: string | undefined): Column {
+  if (tableCollation === undefined || c.collation !== tableCollation) return c;
+  const { charset: _charset, collation: _collation, ...rest } = c;
+  return rest;
 }
 
 /** {@link canonicalSchema} for one column. */

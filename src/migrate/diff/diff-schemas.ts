@@ -72,9 +72,16 @@ export function diffSchemas(fromSchema: Schema, toSchema: Schema, renames: Renam
       (index) => phase.ixDrop.push({ kind: 'dropIndex', table: next.name, index }),
       (index) => phase.ixAdd.push({ kind: 'createIndex', table: next.name, index }),
     );
-    phase.cols.push(...diffColumns(prev, next));
+    // CHECK changes go between the added/altered columns and the dropped ones: a new CHECK may name an
+    // added column, and an old one naming a dropped column must go first (MariaDB drops such a CHECK with
+    // the column, so a later DROP CONSTRAINT fails with 1091; MySQL refuses the DROP COLUMN).
+    const cols = diffColumns(...withTableCharset(prev, next));
     const attrs = diffTableAttributes(prev, next);
-    if (attrs) phase.cols.push(attrs);
+    phase.cols.push(
+      ...cols.filter((op) => op.kind !== 'dropColumn'),
+      ...(attrs ? [attrs] : []),
+      ...cols.filter((op) => op.kind === 'dropColumn'),
+    );
   }
 
   out.push(...phase.fkDrop, ...phase.ixDrop);
@@ -226,6 +233,40 @@ function diffColumns(prev: Table, next: Table): Operation[] {
     }
   }
   return out;
+}
+
+const CHARACTER_KINDS: ReadonlySet<Column['type']['kind']> = new Set([
+  'char',
+  'varchar',
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'enum',
+  'set',
+]);
+
+/**
+ * When a table's default collation changes (both sides state it), its character columns that inherit it
+ * are given the collation explicitly on both sides, so the diff alters them to the new one. The server
+ * converts no column when only the table default changes (`ALTER TABLE … DEFAULT CHARSET=…`), and a
+ * model column without a collation means "the table's": without this, the columns would keep the old
+ * character set and the change would never converge. Canonicalisation drops a collation equal to the
+ * table's again, as SHOW CREATE TABLE does.
+ */
+function withTableCharset(prev: Table, next: Table): [Table, Table] {
+  const a = prev.options?.collation;
+  const b = next.options?.collation;
+  if (a === undefined || b === undefined || a === b) return [prev, next];
+  const explicit = (t: Table, collation: string): Table => ({
+    ...t,
+    columns: t.columns.map((c) =>
+      c.collation !== undefined || c.charset !== undefined || !CHARACTER_KINDS.has(c.type.kind)
+        ? c
+        : { ...c, charset: t.options?.charset ?? collation.split('_')[0] ?? collation, collation },
+    ),
+  });
+  return [explicit(prev, a), explicit(next, b)];
 }
 
 /**

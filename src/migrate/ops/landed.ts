@@ -1,6 +1,6 @@
 import { objectOpLanded } from '../objects/ops.js';
 import type { Schema } from '../../schema/index.js';
-import { canonicalColumn } from '../diff/canonical.js';
+import { canonicalTable } from '../diff/canonical.js';
 import type { Operation } from './operation.js';
 
 /**
@@ -23,8 +23,12 @@ export function opLanded(op: Operation, live: Schema): boolean | null {
     case 'dropColumn':
       return column(op.table, op.column.name) === undefined;
     case 'alterColumn': {
-      const c = column(op.table, op.to.name);
-      return c !== undefined && JSON.stringify(canonicalColumn(c)) === JSON.stringify(canonicalColumn(op.to));
+      const t = table(op.table);
+      const c = t?.columns.find((x) => x.name === op.to.name);
+      if (t === undefined || c === undefined) return false;
+      // A column with the table's collation is read back without one (the diff may spell it out).
+      const same = (x: typeof c) => JSON.stringify(canonicalTable({ ...t, columns: [x] }).columns[0]);
+      return same(c) === same(op.to);
     }
     case 'renameColumn':
       return column(op.table, op.to) !== undefined && column(op.table, op.from) === undefined;

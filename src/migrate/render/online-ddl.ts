@@ -47,6 +47,17 @@ function hasIndexedVirtual(table: Table | undefined): boolean {
   return table.indexes.some((ix) => ix.columns.some((c) => virtual.has(c)));
 }
 
+/**
+ * MariaDB (10.11 tested) cannot add a column INSTANT or in place before an existing VIRTUAL column, indexed
+ * or not (error 1846: "INPLACE ADD or DROP of virtual columns cannot be combined with other ALTER TABLE
+ * actions"); after the last VIRTUAL column it can. `after`: undefined = at the end, null = FIRST.
+ */
+function beforeVirtual(table: Table | undefined, after: string | null | undefined): boolean {
+  if (!table || after === undefined) return false;
+  const at = after === null ? -1 : table.columns.findIndex((c) => c.name === after);
+  return table.columns.some((c, i) => i > at && c.generated !== undefined && !c.generated.stored);
+}
+
 /** InnoDB cannot add or drop a column INSTANT, nor rebuild with LOCK=NONE, beside a FULLTEXT index. */
 const hasFulltext = (table: Table | undefined): boolean =>
   (table?.indexes ?? []).some((ix) => ix.type === 'fulltext');
@@ -82,6 +93,8 @@ export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): 
     case 'addColumn':
       if (!mysql && hasIndexedVirtual(table(op.table)))
         return copy('the table has an indexed VIRTUAL column: MariaDB rebuilds it');
+      if (!mysql && beforeVirtual(table(op.table), op.after))
+        return copy('the column goes before a VIRTUAL column: MariaDB copies the table');
       if (hasFulltext(table(op.table)))
         return inplace('the table has a FULLTEXT index: rebuilt in place under a shared lock', false);
       if (op.column.autoIncrement) return copy('adding an AUTO_INCREMENT column rebuilds the table');

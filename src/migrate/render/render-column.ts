@@ -154,6 +154,12 @@ export function renderTableOptions(t: Pick<Table, 'options' | 'comment'>): strin
   if (o.charset) out.push(`DEFAULT CHARSET=${word(o.charset)}`);
   if (o.collation) out.push(`COLLATE=${word(o.collation)}`);
   for (const opt of o.createOptions ?? []) {
+    // MariaDB prints engine-defined options (InnoDB's PAGE_COMPRESSED, PAGE_COMPRESSION_LEVEL …) quoted,
+    // `PAGE_COMPRESSED`='1', in information_schema and SHOW CREATE alike; CREATE/ALTER accept that form.
+    if (/^`[A-Za-z_]+`='[A-Za-z0-9_]*'$/.test(opt)) {
+      out.push(opt);
+      continue;
+    }
     const m = /^([A-Za-z_]+)=([A-Za-z0-9_]+)$/.exec(opt);
     if (!m)
       throw new AppError('CAREPOOL_MIGRATE_INVALID_OPERATION', `not a table option: ${JSON.stringify(opt)}`);

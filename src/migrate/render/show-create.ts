@@ -142,9 +142,12 @@ const DEFAULT_COLLATION: Readonly<Record<string, string>> = {
   binary: 'binary',
 };
 
+/** CURRENT_TIMESTAMP, CURRENT_TIMESTAMP() or CURRENT_TIMESTAMP(fsp), alone. */
+const TIMESTAMP_ONLY = /^CURRENT_TIMESTAMP(?:\((\d*)\))?$/i;
+
 /** CURRENT_TIMESTAMP(3) as each server prints it: `current_timestamp(3)` / `CURRENT_TIMESTAMP(3)`. */
 function timestampText(sql: string, maria: boolean): string {
-  const m = /^CURRENT_TIMESTAMP(?:\((\d*)\))?$/i.exec(sql);
+  const m = TIMESTAMP_ONLY.exec(sql);
   if (!m) return sql;
   if (maria) return `current_timestamp(${m[1] ?? ''})`;
   return m[1] ? `CURRENT_TIMESTAMP(${m[1]})` : 'CURRENT_TIMESTAMP';
@@ -165,8 +168,9 @@ function selfDelimited(sql: string): boolean {
 
 function defaultText(def: ColumnDefault, type: ColumnType, maria: boolean): string {
   if (def.kind === 'expression') {
-    const ts = timestampText(def.sql, maria);
-    if (ts !== def.sql || /^CURRENT_TIMESTAMP/i.test(def.sql)) return ts;
+    // Only CURRENT_TIMESTAMP alone is printed bare: `current_timestamp() + interval 1 day` is an
+    // expression like any other (MariaDB prints it in parentheses).
+    if (TIMESTAMP_ONLY.test(def.sql)) return timestampText(def.sql, maria);
     if (maria) return selfDelimited(def.sql) ? def.sql : `(${def.sql})`;
     return /^[bx]'/i.test(def.sql) ? def.sql : `(${def.sql})`;
   }
