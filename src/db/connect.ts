@@ -14,6 +14,12 @@ export interface SingleConnection extends SqlClient {
   close(): Promise<void>;
   /** Drops the socket at once (tests use it to simulate a crash). */
   destroy(): void;
+  /**
+   * Present only on a connection opened with `multipleStatements`: runs the statements in one round trip
+   * and returns each one's rows, in order. A failing statement rejects the whole call (the ones before it
+   * ran); use it for reads.
+   */
+  queryBatch?<Row = Record<string, unknown>>(queries: readonly SqlQuery[]): Promise<Row[][]>;
 }
 
 /** Opens one connection with the target's connect timeout, keepalive and TLS; errors are wrapped. */
@@ -26,6 +32,8 @@ export async function connectSingle(
     readonly infile?: boolean;
     /** The variable TLS errors name (default: "the target URL"). */
     readonly urlVariable?: string;
+    /** Adds {@link SingleConnection.queryBatch} (the session accepts several statements per query). */
+    readonly multipleStatements?: boolean;
   } = {},
 ): Promise<SingleConnection> {
   const ctx = { target, host: spec.host, port: spec.port, user: spec.user, password: spec.password };
@@ -36,6 +44,7 @@ export async function connectSingle(
       keepAliveMs: settings.keepAliveMs,
       tls: tlsPlan(spec, options.urlVariable),
       ...(options.infile ? { infileStreamFactory: infileStream } : {}),
+      ...(options.multipleStatements ? { multipleStatements: true } : {}),
     });
   } catch (error) {
     throw wrapDriverError(error, ctx);
@@ -64,5 +73,21 @@ export async function connectSingle(
     close: () => raw.close(),
     destroy: () => raw.destroy(),
   };
-  return client;
+  if (!options.multipleStatements) return client;
+  return {
+    ...client,
+    async queryBatch<Row>(queries: readonly SqlQuery[]): Promise<Row[][]> {
+      if (queries.length === 0) return [];
+      const text = queries.map((q) => q.text).join(';\n');
+      const values = queries.flatMap((q) => q.values);
+      try {
+        const { rows } = await raw.query<unknown>(text, values);
+        // One statement answers with its rows; several with one entry per statement (rows, or a header).
+        const sets = queries.length === 1 ? [rows] : rows;
+        return sets.map((set) => (Array.isArray(set) ? (set as Row[]) : []));
+      } catch (error) {
+        throw wrapDriverError(error, ctx);
+      }
+    },
+  };
 }

@@ -60,6 +60,11 @@ export interface OpenOptions {
   readonly tls: TlsPlan;
   /** Lets LOAD DATA LOCAL INFILE read from streams carepool provides (never from the file system). */
   readonly infileStreamFactory?: (path: string) => NodeJS.ReadableStream;
+  /**
+   * Lets one query text hold several statements (`;`-separated), answered in one round trip. Only for
+   * dedicated connections that send carepool's own SQL (catalog reads); never for pooled ones.
+   */
+  readonly multipleStatements?: boolean;
 }
 
 // TINYINT(1) is MySQL's BOOLEAN: read it as a boolean, like the models declare it.
@@ -107,7 +112,7 @@ function connectOnce(spec: ConnectionSpec, options: OpenOptions, useTls: boolean
       dateStrings: true,
       supportBigNumbers: true,
       bigNumberStrings: true,
-      multipleStatements: false,
+      multipleStatements: options.multipleStatements === true,
       // carepool sends text-protocol queries only (never `execute`): mysql2's default 16,000-entry
       // prepared-statement cache per connection cost ~0.9 ms of CPU to allocate on every connect.
       maxPreparedStatements: 1,

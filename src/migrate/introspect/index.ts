@@ -1,9 +1,10 @@
 import type { SqlClient } from '../../db/client.js';
+import type { SingleConnection } from '../../db/connect.js';
 import { sql } from '../../db/sql.js';
 import { type Schema, SPATIAL_KINDS } from '../../schema/index.js';
-import { ident } from '../render/show-create.js';
 import { hiddenRoutines, readObjects } from '../objects/introspect.js';
 import { parseServer } from '../server.js';
+import { catalogQueries } from './catalog-queries.js';
 import { type NormalizeOptions, normalizeCatalog } from './normalize.js';
 import type {
   RawCatalog,
@@ -34,18 +35,29 @@ interface RawRule {
 }
 
 /**
- * Reads one database's catalog in batched information_schema queries however many tables it has:
- * the server version, tables, FK columns and FK rules at once; columns, index parts and CHECKs once the
- * version is known (their columns differ by flavour), plus each table's SHOW CREATE TABLE (kept for the
- * fidelity check: the model rendered back must equal it). Over a pool the queries run on parallel
- * connections; over one connection they queue. No ORDER BY: {@link normalizeCatalog} groups and sorts.
+ * A connection that answers several statements in one round trip: a {@link SingleConnection} opened with
+ * `multipleStatements` has `queryBatch`.
+ */
+export type BatchClient = Required<Pick<SingleConnection, 'queryBatch'>>;
+
+const canBatch = (c: unknown): c is BatchClient =>
+  typeof (c as Partial<BatchClient> | undefined)?.queryBatch === 'function';
+
+/** The rows of answer `i` of a batch, as the shape its statement selects. */
+const rowsOf = <T>(sets: readonly (readonly unknown[])[], i: number): T[] => (sets[i] ?? []) as T[];
+
+/**
+ * Reads one database's catalog in batched information_schema queries however many tables it has: the
+ * server version, tables, FK columns and FK rules; columns, index parts and CHECKs (their columns differ
+ * by flavour); and each table's SHOW CREATE TABLE, kept for the fidelity check (the model rendered back
+ * must equal it). The statements are in ./catalog-queries.ts.
  *
- * Why the FK columns and rules are two queries joined here: MariaDB fills an information_schema table by
- * opening every table of the schemas it cannot rule out, and in a join it loses the constant schema for
- * REFERENTIAL_CONSTRAINTS (EXPLAIN: "Open_full_table; Scanned all databases", then a block-nested-loop
- * join), so KEY_COLUMN_USAGE ⋈ REFERENTIAL_CONSTRAINTS cost 8-29 ms on 200 tables where the two filtered
- * by `= database` cost 1-2.5 ms each (docs/benchmarks.md, migrate section). TABLE_ROWS is not read: it
- * makes TABLES open every table in the engine (Open_full_table) instead of reading its definition only.
+ * How they travel depends on the client. A client with `queryBatch` (a dedicated connection opened with
+ * `multipleStatements`) gets them in two round trips, the SHOW CREATEs in the second. Otherwise they are
+ * issued together (over a pool on parallel connections, over one connection queued), each SHOW CREATE
+ * on its own as soon as the table list is in, unless `options.batch` is given: then those go in one round
+ * trip there. One round trip per table was most of a 200-table read (9 of 19 ms over a pool of 20, 19 ms
+ * on one connection; 4 ms in one batch: docs/benchmarks.md, migrate section).
  */
 export async function readCatalog(
   client: SqlClient,
@@ -53,91 +65,34 @@ export async function readCatalog(
   options: {
     /** VERSION() and @@version_comment when the caller read them already (a workspace did): not asked again. */
     readonly server?: RawCatalog['server'];
+    /** A connection to the same server for the SHOW CREATE statements, in one round trip. */
+    readonly batch?: BatchClient;
   } = {},
 ): Promise<RawCatalog> {
+  if (canBatch(client)) return readBatched(client, client, database, options.server);
+  const q = catalogQueries;
   // The queries that read the same on both flavours start at once, beside the version query; only the
   // COLUMNS, STATISTICS and CHECK queries wait for the flavour (their columns differ).
   const known = options.server;
   const serverQuery = known
     ? Promise.resolve({ rows: [known] })
-    : client.query<{ version: string; comment: string }>(
-        sql`SELECT VERSION() AS version, @@version_comment AS comment`,
-      );
-  // SHOW CREATE TABLE of each table starts as soon as the table list is in, beside the other queries.
-  const createStatements: Record<string, string> = {};
-  const tablesQuery = client.query<RawTable>(sql`
-      SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment, ENGINE AS engine,
-        TABLE_COLLATION AS table_collation, CREATE_OPTIONS AS create_options, TABLE_TYPE AS table_type
-      FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${database} AND TABLE_TYPE <> 'VIEW'`);
-  const shown = tablesQuery.then((tables) =>
-    Promise.all(
-      tables.rows.map(async (t) => {
-        const r = await client.query<Record<string, string>>(
-          sql.raw(`SHOW CREATE TABLE ${ident(database)}.${ident(t.table_name)}`),
-        );
-        const row = r.rows[0];
-        if (row) createStatements[t.table_name] = row['Create Table'] ?? '';
-      }),
-    ),
-  );
-  const fkQuery = client.query<Omit<RawForeignKeyPart, 'update_rule' | 'delete_rule'>>(sql`
-      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, COLUMN_NAME AS column_name,
-        ORDINAL_POSITION AS ordinal_position, REFERENCED_TABLE_NAME AS referenced_table_name,
-        REFERENCED_COLUMN_NAME AS referenced_column_name
-      FROM information_schema.KEY_COLUMN_USAGE
-      WHERE TABLE_SCHEMA = ${database} AND REFERENCED_TABLE_NAME IS NOT NULL`);
-  const rulesQuery = client.query<RawRule>(sql`
-      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, UPDATE_RULE AS update_rule,
-        DELETE_RULE AS delete_rule
-      FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`);
+    : client.query<{ version: string; comment: string }>(q.version());
+  const tablesQuery = client.query<RawTable>(q.tables(database));
+  const shown = tablesQuery.then((tables) => showCreates(options.batch ?? client, database, tables.rows));
+  const fkQuery = client.query<Omit<RawForeignKeyPart, 'update_rule' | 'delete_rule'>>(q.fkColumns(database));
+  const rulesQuery = client.query<RawRule>(q.fkRules(database));
   // Awaited below; a failure there must not also surface as an unhandled rejection.
   for (const p of [shown, tablesQuery, fkQuery, rulesQuery]) p.catch(() => undefined);
   const server = (await serverQuery).rows[0] ?? { version: '', comment: '' };
-  const mariadb = parseServer(server.version, server.comment)?.flavor === 'mariadb';
+  const mariadb = isMariaDb(server);
   const [tables, columns, indexes, fkColumns, rules, checks] = await Promise.all([
     tablesQuery,
-    mariadb
-      ? client.query<RawColumn>(sql`
-      SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
-        COLUMN_DEFAULT AS column_default, IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type,
-        COLUMN_TYPE AS column_type, EXTRA AS extra, COLUMN_COMMENT AS column_comment,
-        CHARACTER_SET_NAME AS character_set_name, COLLATION_NAME AS collation_name,
-        GENERATION_EXPRESSION AS generation_expression
-      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`)
-      : client.query<RawColumn>(sql`
-      SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
-        COLUMN_DEFAULT AS column_default, IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type,
-        COLUMN_TYPE AS column_type, EXTRA AS extra, COLUMN_COMMENT AS column_comment,
-        CHARACTER_SET_NAME AS character_set_name, COLLATION_NAME AS collation_name,
-        GENERATION_EXPRESSION AS generation_expression, SRS_ID AS srs_id
-      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`),
-    mariadb
-      ? client.query<RawIndexPart>(sql`
-      SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, NON_UNIQUE AS non_unique,
-        SEQ_IN_INDEX AS seq_in_index, COLUMN_NAME AS column_name, SUB_PART AS sub_part,
-        COLLATION AS collation, INDEX_TYPE AS index_type, INDEX_COMMENT AS index_comment, IGNORED AS ignored
-      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database}`)
-      : client.query<RawIndexPart>(sql`
-      SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, NON_UNIQUE AS non_unique,
-        SEQ_IN_INDEX AS seq_in_index, COLUMN_NAME AS column_name, SUB_PART AS sub_part,
-        COLLATION AS collation, INDEX_TYPE AS index_type, INDEX_COMMENT AS index_comment,
-        IS_VISIBLE AS is_visible, EXPRESSION AS expression
-      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database}`),
+    client.query<RawColumn>(q.columns(database, mariadb)),
+    client.query<RawIndexPart>(q.indexes(database, mariadb)),
     fkQuery,
     rulesQuery,
-    mariadb
-      ? client.query<RawCheck>(sql`
-      SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, CHECK_CLAUSE AS check_clause,
-        LEVEL AS level
-      FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`)
-      : client.query<RawCheck>(sql`
-      SELECT tc.TABLE_NAME AS table_name, tc.CONSTRAINT_NAME AS constraint_name,
-        cc.CHECK_CLAUSE AS check_clause, tc.ENFORCED AS enforced
-      FROM information_schema.TABLE_CONSTRAINTS tc JOIN information_schema.CHECK_CONSTRAINTS cc
-        ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
-      WHERE tc.TABLE_SCHEMA = ${database} AND tc.CONSTRAINT_TYPE = 'CHECK'`),
+    client.query<RawCheck>(q.checks(database, mariadb)),
   ]);
-  await shown;
   return {
     server,
     tables: tables.rows,
@@ -145,6 +100,79 @@ export async function readCatalog(
     indexes: indexes.rows,
     foreignKeys: joinRules(fkColumns.rows, rules.rows),
     checks: checks.rows,
+    createStatements: await shown,
+  };
+}
+
+const isMariaDb = (server: RawCatalog['server']) =>
+  parseServer(server.version, server.comment)?.flavor === 'mariadb';
+
+/** SHOW CREATE TABLE of each table, by name: in one round trip on a batch client, else one query each. */
+async function showCreates(
+  client: SqlClient | BatchClient,
+  database: string,
+  tables: readonly RawTable[],
+): Promise<Record<string, string>> {
+  const queries = tables.map((t) => catalogQueries.showCreate(database, t.table_name));
+  const sets = canBatch(client)
+    ? await client.queryBatch<Record<string, string>>(queries)
+    : await Promise.all(
+        queries.map(async (query) => (await client.query<Record<string, string>>(query)).rows),
+      );
+  const out: Record<string, string> = {};
+  tables.forEach((t, i) => {
+    const row = sets[i]?.[0];
+    if (row) out[t.table_name] = row['Create Table'] ?? '';
+  });
+  return out;
+}
+
+/**
+ * {@link readCatalog} on a connection that batches: the version (unless known), tables and FK parts in
+ * one round trip, then the flavour's columns, index parts and CHECKs with every table's SHOW CREATE in a
+ * second (when the version is known, those three ride in the first).
+ */
+async function readBatched(
+  client: SqlClient,
+  batch: BatchClient,
+  database: string,
+  known: RawCatalog['server'] | undefined,
+): Promise<RawCatalog> {
+  const q = catalogQueries;
+  const byFlavour = (mariadb: boolean) => [
+    q.columns(database, mariadb),
+    q.indexes(database, mariadb),
+    q.checks(database, mariadb),
+  ];
+  const first = [
+    ...(known ? [] : [q.version()]),
+    q.tables(database),
+    q.fkColumns(database),
+    q.fkRules(database),
+    ...(known ? byFlavour(isMariaDb(known)) : []),
+  ];
+  const one = await batch.queryBatch(first);
+  const server = known ??
+    (one.shift()?.[0] as RawCatalog['server'] | undefined) ?? { version: '', comment: '' };
+  const mariadb = isMariaDb(server);
+  const tables = rowsOf<RawTable>(one, 0);
+  const shows = tables.map((t) => q.showCreate(database, t.table_name));
+  const two = await batch.queryBatch([...(known ? [] : byFlavour(mariadb)), ...shows]);
+  // The flavour's three sets follow the FK parts in the first answer, or open the second.
+  const flavoured = known ? one.slice(3) : two.splice(0, 3);
+  const columns = rowsOf<RawColumn>(flavoured, 0);
+  const createStatements: Record<string, string> = {};
+  tables.forEach((t, i) => {
+    const row = two[i]?.[0];
+    if (row) createStatements[t.table_name] = String(row['Create Table'] ?? '');
+  });
+  return {
+    server,
+    tables,
+    columns: mariadb ? await withMariaDbSrids(client, database, columns) : columns,
+    indexes: rowsOf<RawIndexPart>(flavoured, 1),
+    foreignKeys: joinRules(rowsOf(one, 1), rowsOf<RawRule>(one, 2)),
+    checks: rowsOf<RawCheck>(flavoured, 2),
     createStatements,
   };
 }
