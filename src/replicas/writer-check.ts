@@ -19,9 +19,11 @@ export interface WriterCheckQuery {
  * Builds the fleet-wide check (the primary's GTID position and which actors wrote within the window) and
  * keeps, per actor, a **watermark**: the server time of the latest check that found no write by them.
  *
- * Why: `carepool_audit` is indexed on `(actor, at)` and the action is not in the index, so finding writes
- * among an actor's rows reads every row of that actor in the window, reads' audit rows included: an actor
- * reading 1,000 times a second made each check read ~4,500 rows (bench/replicas/profile.ts). A check that
+ * Migration 0008 indexes `carepool_audit` on `(actor, action, at)`: the check then reads only the asked
+ * actors' write rows (test/replicas/writer-check.test.ts counts them). Watermarks are for a database without
+ * it (before 0008): over `(actor, at)` finding writes among an actor's rows reads every row of that actor in
+ * the window, reads' audit rows included: an actor reading 1,000 times a second made each check read ~4,500
+ * rows (bench/replicas/profile.ts). A check that
  * knows the actor had no write visible at its watermark `m` only needs rows from `m − COMMIT_MARGIN_MS`:
  * an older row not visible at `m` would have been uncommitted for longer than the margin after its `at`,
  * which the window already rules out. So the rows read per check fall from the actor's window to the time

@@ -61,6 +61,8 @@ export const auditEvents = table(
     indexes: [
       { name: 'ix_carepool_audit_patient_id_at', columns: ['patient_id', 'at'] },
       { name: 'ix_carepool_audit_actor_at', columns: ['actor', 'at'] },
+      // The replica router's recent-writer check (migration 0008, src/replicas/writer-check.ts).
+      { name: 'ix_carepool_audit_actor_action_at', columns: ['actor', 'action', 'at'] },
     ],
   },
 );

@@ -78,4 +78,32 @@ describe('WriterChecks: who wrote recently, read from carepool_audit since each 
     expect(query.text).not.toContain('GREATEST(');
     expect(checks.build(new Set([`${run}-many-3`])).query.text).toContain('GREATEST(');
   });
+
+  it('reads only the write rows of the actors asked about (index (actor, action, at), migration 0008)', async () => {
+    const checks = new WriterChecks(() => 'mariadb', WINDOW_MS, 100);
+    const [busy, writer] = [`${run}-busy`, `${run}-busy-w`];
+    // A busy reader: 300 read rows in the window, as a second of reads leaves them.
+    const rows = Array.from({ length: 300 }, () => [busy, 'admin', 'read', 'patient', 'success', 'test', '']);
+    await primary().sql.query(
+      sql`INSERT INTO carepool_audit (actor, role, action, resource, outcome, client, request_id) VALUES ${sql.rows(rows)}`,
+    );
+    await audit(writer, 'create');
+    // Both actors without a watermark: the check's range covers the whole window.
+    const { query, answer } = checks.build(new Set([busy, writer]));
+    const { read, found } = await primary().pool.withConnection(async (conn) => {
+      const next = async () => {
+        const r = await conn.query<{ Value: string }>("SHOW SESSION STATUS LIKE 'Handler_read_next'", []);
+        return Number(r.rows[0]?.Value);
+      };
+      const before = await next();
+      const result = await conn.query<{ g: string | null; w: string | null; s: string | null }>(
+        query.text,
+        query.values,
+      );
+      return { read: (await next()) - before, found: answer(result.rows[0]) };
+    }, 'test');
+    expect([...found.writers]).toEqual([writer]);
+    // Over (actor, at) this read the busy reader's 300 rows; over (actor, action, at) only the one write row.
+    expect(read).toBeLessThan(10);
+  });
 });
