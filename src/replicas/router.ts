@@ -4,6 +4,7 @@ import { captureGtids } from '../db/gtid.js';
 import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
 import { AppError } from '../errors/index.js';
+import { FallbackGate } from './fallback-gate.js';
 import { type FleetAnswer, FleetChecks, settleUntil } from './fleet-ryw.js';
 import { gtidCovers } from './gtid-set.js';
 import { LagMonitor, type ReplicaStatus } from './monitor.js';
@@ -32,7 +33,8 @@ export interface RouterOptions {
   readonly settleMs?: number;
   /**
    * Share of the primary's pool that reads falling back to the primary may hold at once (default 0.5, at
-   * least one read): beyond it such reads get 503 CAREPOOL_REPLICA_FALLBACK_SATURATED, so writes keep room.
+   * least one read): beyond it such reads wait for a slot up to the primary's acquire timeout, then get 503
+   * CAREPOOL_REPLICA_FALLBACK_SATURATED, so writes keep room.
    */
   readonly fallbackShare?: number;
 }
@@ -82,7 +84,8 @@ interface Token {
  *   wrote through any instance within the write window (`carepool_audit`); if so the read waits on the
  *   replica for the primary's current GTID position, as above.
  * - Reads that fall back to the primary are capped at a share of its pool (`fallbackShare`); beyond it they
- *   get 503 CAREPOOL_REPLICA_FALLBACK_SATURATED so writes keep connections (see docs/scale-out.md).
+ *   wait for a slot (first come, first served) as long as for a pool connection, then get 503
+ *   CAREPOOL_REPLICA_FALLBACK_SATURATED, so writes keep connections (see docs/scale-out.md).
  */
 export class ReplicaRouter {
   readonly primary: Target;
@@ -96,8 +99,7 @@ export class ReplicaRouter {
   #started: Promise<void> | undefined;
   #next = 0;
   readonly #fleetWide: boolean;
-  readonly #fallbackShare: number;
-  #fallbacks = 0;
+  readonly #fallback: FallbackGate;
   /** How far back (ms) a write by the actor makes a read wait for the primary's position. */
   readonly #writeWindowMs: number;
   readonly #settleMs: number;
@@ -117,7 +119,6 @@ export class ReplicaRouter {
     fleetRecentWriters: 0,
     fleetQueries: 0,
     causalWaitsShared: 0,
-    fallbackRefused: 0,
   };
 
   constructor(
@@ -153,7 +154,7 @@ export class ReplicaRouter {
     this.#applied = this.replicas.map(() => undefined);
     this.#waits = this.replicas.map(() => new Map());
     this.#pollMs = interval;
-    this.#fallbackShare = Math.min(1, Math.max(0, options.fallbackShare ?? 0.5));
+    this.#fallback = new FallbackGate(primary, options.fallbackShare ?? 0.5);
   }
 
   /** Starts the lag monitor (once) and resolves after its first poll. */
@@ -175,7 +176,7 @@ export class ReplicaRouter {
 
   /** Where reads went so far. */
   counts(): RouteCounts {
-    return { ...this.#counts, fleetReused: this.#checks.reused };
+    return { ...this.#counts, fleetReused: this.#checks.reused, fallbackRefused: this.#fallback.refused };
   }
 
   /**
@@ -362,26 +363,14 @@ export class ReplicaRouter {
 
   /** Most reads that may fall back to the primary at once: a share of its pool, at least one. */
   fallbackCap(): number {
-    return Math.max(1, Math.floor(this.primary.pool.stats().max * this.#fallbackShare));
+    return this.#fallback.cap();
   }
 
-  async #onPrimary<T>(fn: (target: Target) => Promise<T>): Promise<T> {
-    const cap = this.fallbackCap();
-    if (this.#fallbacks >= cap) {
-      this.#counts.fallbackRefused++;
-      throw new AppError(
-        'CAREPOOL_REPLICA_FALLBACK_SATURATED',
-        `target "${this.primary.name}": ${this.#fallbacks} reads already fall back to the primary (cap ${cap} of its ${this.primary.pool.stats().max} connections): no replica could serve this one`,
-        { meta: { target: this.primary.name, fallbacks: this.#fallbacks, cap, retryAfterS: 1 } },
-      );
-    }
-    this.#fallbacks++;
-    this.#counts.primaryReads++;
-    try {
-      return await fn(this.primary);
-    } finally {
-      this.#fallbacks--;
-    }
+  #onPrimary<T>(fn: (target: Target) => Promise<T>): Promise<T> {
+    return this.#fallback.run(() => {
+      this.#counts.primaryReads++;
+      return fn(this.primary);
+    });
   }
 }
 

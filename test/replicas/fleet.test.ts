@@ -188,15 +188,20 @@ describe('replica pool settings (CAREPOOL_[TARGET_<NAME>_]REPLICA_<SETTING>)', (
 });
 
 describe('a cap on reads falling back to the primary when every replica is skipped', () => {
-  it('holds at half the primary pool: the rest get 503 FALLBACK_SATURATED, writes still go through', async () => {
-    const { clinic, router, registry } = stack.open({ CAREPOOL_POOL_MAX: '4' });
+  it('holds at half the primary pool: the rest wait, then get 503 FALLBACK_SATURATED, writes still go through', async () => {
+    // Reads beyond the cap wait up to the acquire timeout for a slot (test/replicas/fallback-waits.test.ts):
+    // 1 s, shorter than the admitted reads' SLEEP(2), so the waiting ones are refused.
+    const { clinic, router, registry } = stack.open({
+      CAREPOOL_POOL_MAX: '4',
+      CAREPOOL_ACQUIRE_TIMEOUT_MS: '1000',
+    });
     await stack.onReplica('STOP SLAVE SQL_THREAD');
     try {
       await eventually(async () => (await router.statuses())[0]?.eligible === false);
       expect(router.fallbackCap()).toBe(2);
       const slow = () =>
         router
-          .read(undefined, (t) => t.sql.query(sql`SELECT SLEEP(1) AS s`))
+          .read(undefined, (t) => t.sql.query(sql`SELECT SLEEP(2) AS s`))
           .then(
             () => 'ok' as const,
             (e: unknown) => (isAppError(e, 'CAREPOOL_REPLICA_FALLBACK_SATURATED') ? ('capped' as const) : e),
