@@ -6,12 +6,19 @@
 import type { SingleConnection } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
 import type { Target } from '../../src/db/targets.js';
-import { diffSchemas, normalizeCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
+import { diffSchemas, normalizeCatalog } from '../../src/migrate/index.js';
 import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
 import { EMPLOYEES_TABLES, SAKILA_TABLES } from '../../test/migrate/fidelity/corpus.js';
 import { median } from '../lib/measure.js';
 import { mdTable } from '../lib/report.js';
-import { liveTablesOf, type Step, timed, verifiedRound, withExtraColumn } from './harness.js';
+import {
+  liveTablesOf,
+  readLiveCatalog,
+  type Step,
+  timed,
+  verifiedRound,
+  withExtraColumn,
+} from './harness.js';
 
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(0)} ms`);
 const ms = (v: readonly Step[]) => median(v.map((s) => s.ms));
@@ -37,7 +44,7 @@ export async function runCorpus(
     for (const ddl of c.ddl) await conn.query(sql.raw(ddl));
     for (let round = 0; round <= genRounds; round++) {
       const step = await timed(async () => {
-        const live = normalizeCatalog(await readCatalog(target.sql, targetDatabase(target)));
+        const live = normalizeCatalog(await readLiveCatalog(target));
         return { live, ops: diffSchemas(live, live).length };
       });
       const own = step.value.live.tables.filter((tb) => tb.name !== 'alembic_version');

@@ -6,8 +6,9 @@ import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import type { Target } from '../../src/db/targets.js';
-import { normalizeCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
+import { normalizeCatalog, type RawCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
 import { leaseVerification, type VerifiedPlan, verifiedPlan } from '../../src/migrate/diff/verify.js';
 import type { ServerInfo } from '../../src/migrate/server.js';
 import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
@@ -216,12 +217,37 @@ export async function verifiedRound(
 }
 
 /**
- * Reads `target`'s live tables as autogenerate does (catalog over the pool, normaliser), without Alembic's
- * ledger: Alembic's autogenerate creates its empty alembic_version table, which is not part of the models.
+ * A dedicated connection to `target` as its migrator, opened with `multipleStatements`: readCatalog reads
+ * the catalog on it in two round trips (the version, tables and FK parts; then columns, index parts,
+ * CHECKs and every table's SHOW CREATE) where a pool or a plain connection needs one per table more.
+ */
+export function catalogConnection(target: Target): Promise<SingleConnection> {
+  return connectSingle(target.name, target.config.migrateUrl ?? target.config.url, target.config.pool, {
+    multipleStatements: true,
+  });
+}
+
+/**
+ * The live catalog as autogenerate reads it: a catalog connection opened, the catalog read on it, the
+ * connection closed, all on the caller's clock (a command opens its connection too).
+ */
+export async function readLiveCatalog(target: Target): Promise<RawCatalog> {
+  const conn = await catalogConnection(target);
+  try {
+    return await readCatalog(conn, targetDatabase(target));
+  } finally {
+    await conn.close();
+  }
+}
+
+/**
+ * Reads `target`'s live tables as autogenerate does ({@link readLiveCatalog}, the normaliser), without
+ * Alembic's ledger: Alembic's autogenerate creates its empty alembic_version table, which is not part of
+ * the models.
  */
 export function liveTablesOf(target: Target): () => Promise<Schema> {
   return async () => ({
-    tables: normalizeCatalog(await readCatalog(target.sql, targetDatabase(target))).tables.filter(
+    tables: normalizeCatalog(await readLiveCatalog(target)).tables.filter(
       (tb) => tb.name !== 'alembic_version',
     ),
   });

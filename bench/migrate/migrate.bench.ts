@@ -20,7 +20,6 @@ import {
   loadChain,
   migrateFleet,
   normalizeCatalog,
-  readCatalog,
   renderOps,
   targetDatabase,
 } from '../../src/migrate/index.js';
@@ -33,10 +32,12 @@ import { startBenchServer } from '../lib/server.js';
 import { referenceStack } from '../reference/stack.js';
 import {
   AlembicDriver,
+  catalogConnection,
   mirroredRevisions,
   cliProcesses,
   liveTablesOf,
   perRoundSpeedup,
+  readLiveCatalog,
   pymysqlUrl,
   type Step,
   syntheticSchema,
@@ -190,8 +191,9 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       );
       for (const st of statements) await conn.query(sql.raw(st.sql));
       const carepoolAutogen = async () => {
-        // introspectSchema in its two halves: the catalog queries (over the pool) and the normaliser.
-        const read = await timed(() => readCatalog(target.sql, targetDatabase(target)));
+        // introspectSchema in its two halves: the catalog read (its own connection, opened and closed on
+        // the clock) and the normaliser.
+        const read = await timed(() => readLiveCatalog(target));
         const live = await timed(async () => normalizeCatalog(read.value));
         // Alembic's autogenerate creates its (empty) alembic_version table; it is Alembic's ledger, not part
         // of the models, so it is left out here as env.py leaves carepool's ledger tables out for Alembic.
@@ -228,7 +230,10 @@ export async function runMigrateBench(full: boolean): Promise<string> {
         for (const fn of round % 2 ? [alembicAutogen, carepoolAutogen] : [carepoolAutogen, alembicAutogen])
           await fn();
       }
-      catalog = await profileCatalog(conn, targetDatabase(target), genRounds);
+      catalog = await profileCatalog(conn, targetDatabase(target), genRounds, {
+        pool: target.sql,
+        openBatch: () => catalogConnection(target),
+      });
       const from = await liveTablesOf(target)();
       verification = await measureVerification(wsHost, from, changed, mariadb, genRounds);
       await conn.query(sql`SET FOREIGN_KEY_CHECKS = 0`);
@@ -332,7 +337,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
           [
             [
               'carepool',
-              'introspect (batched information_schema queries, normaliser) + diff against the models',
+              'introspect (a catalog connection opened, the information_schema queries and every SHOW CREATE TABLE in two round trips, closed; normaliser with the fidelity check) + diff against the models',
               `${fmt(ms(gen.carepool))} (catalog ${fmt(ms(gen.read))}, normalise ${fmt(ms(gen.normalize))}, diff ${fmt(ms(gen.diff))})`,
               cpu(gen.carepool).toFixed(3),
               '0',

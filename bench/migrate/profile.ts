@@ -4,9 +4,11 @@
  * on every run, so the profile paragraph of docs/benchmarks.md never drifts from the code.
  */
 import type { SqlClient } from '../../src/db/client.js';
+import type { SingleConnection } from '../../src/db/connect.js';
 import type { QueryResult } from '../../src/db/driver.js';
 import { type SqlQuery, sql } from '../../src/db/sql.js';
 import { readCatalog } from '../../src/migrate/index.js';
+import { catalogQueries } from '../../src/migrate/introspect/catalog-queries.js';
 import { median } from '../lib/measure.js';
 
 /** One catalog query timed alone: median milliseconds and rows. */
@@ -71,21 +73,75 @@ const formerForeignKeyJoin = (database: string) => sql`
   WHERE k.TABLE_SCHEMA = ${database} AND r.CONSTRAINT_SCHEMA = ${database} AND k.REFERENCED_TABLE_NAME IS NOT NULL
   ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
 
-/** Each readCatalog query alone on `conn` (median of `rounds`), then the former FK join the same way. */
+/** How the catalog read travels: medians of whole readCatalog calls, interleaved (issue 16). */
+export interface CatalogTransport {
+  /** Over the pool, one SHOW CREATE per table (the read before issue 16). */
+  readonly pool: number;
+  /** On an open catalog connection: two round trips. */
+  readonly batched: number;
+  /** The same with the connection opened and closed inside the timing (what autogenerate pays). */
+  readonly connectAndBatched: number;
+  /** Only the SHOW CREATE TABLE statements: one per table in sequence, and in one round trip. */
+  readonly showCreateEach: number;
+  readonly showCreateBatch: number;
+}
+
+/**
+ * Each readCatalog query alone on `conn` (median of `rounds`; the SHOW CREATEs of a round summed), then
+ * the former FK join the same way; and the read as a whole by transport, rounds interleaved: over `pool`
+ * (one SHOW CREATE per table), and on a catalog connection from `openBatch` (two round trips).
+ */
 export async function profileCatalog(
   conn: SqlClient,
   database: string,
   rounds: number,
-): Promise<{ readonly queries: readonly QueryTiming[]; readonly formerJoin: QueryTiming }> {
+  transports: { readonly pool: SqlClient; readonly openBatch: () => Promise<SingleConnection> },
+): Promise<{
+  readonly queries: readonly QueryTiming[];
+  readonly formerJoin: QueryTiming;
+  readonly transport: CatalogTransport;
+}> {
   const byLabel = new Map<string, Seen[]>();
   const join: Seen[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const client = new SerialTimingClient(conn);
-    await readCatalog(client, database);
-    for (const s of client.seen) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s]);
-    const t0 = performance.now();
-    const { rows } = await conn.query(formerForeignKeyJoin(database));
-    join.push({ label: 'former join', ms: performance.now() - t0, rows: rows.length });
+  const whole = { pool: [] as number[], batched: [] as number[], connectAndBatched: [] as number[] };
+  const shows = { each: [] as number[], batch: [] as number[] };
+  const batch = await transports.openBatch();
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const client = new SerialTimingClient(conn);
+      const raw = await readCatalog(client, database);
+      const perLabel = new Map<string, Seen>();
+      for (const s of client.seen) {
+        const had = perLabel.get(s.label);
+        perLabel.set(s.label, had ? { ...s, ms: had.ms + s.ms, rows: had.rows + s.rows } : s);
+      }
+      for (const [label, s] of perLabel) byLabel.set(label, [...(byLabel.get(label) ?? []), s]);
+      shows.each.push(client.seen.filter((s) => s.label === 'SHOW CREATE').reduce((n, s) => n + s.ms, 0));
+      const t0 = performance.now();
+      const { rows } = await conn.query(formerForeignKeyJoin(database));
+      join.push({ label: 'former join', ms: performance.now() - t0, rows: rows.length });
+      const t1 = performance.now();
+      await batch.queryBatch?.(raw.tables.map((t) => catalogQueries.showCreate(database, t.table_name)));
+      shows.batch.push(performance.now() - t1);
+      const steps: [keyof typeof whole, () => Promise<unknown>][] = [
+        ['pool', () => readCatalog(transports.pool, database)],
+        ['batched', () => readCatalog(batch, database)],
+        [
+          'connectAndBatched',
+          async () => {
+            const c = await transports.openBatch();
+            await readCatalog(c, database).finally(() => c.close());
+          },
+        ],
+      ];
+      for (const [key, fn] of round % 2 ? steps.reverse() : steps) {
+        const t = performance.now();
+        await fn();
+        whole[key].push(performance.now() - t);
+      }
+    }
+  } finally {
+    await batch.close();
   }
   const summary = (label: string, seen: readonly Seen[]): QueryTiming => ({
     label,
@@ -95,6 +151,13 @@ export async function profileCatalog(
   return {
     queries: [...byLabel].map(([label, seen]) => summary(label, seen)),
     formerJoin: summary('KEY_COLUMN_USAGE ⋈ REFERENTIAL_CONSTRAINTS', join),
+    transport: {
+      pool: median(whole.pool),
+      batched: median(whole.batched),
+      connectAndBatched: median(whole.connectAndBatched),
+      showCreateEach: median(shows.each),
+      showCreateBatch: median(shows.batch),
+    },
   };
 }
 
@@ -138,17 +201,27 @@ export function profileText(p: {
     readonly alembic?: { readonly statements: number; readonly connections: number };
   };
 }): string {
-  const { queries, formerJoin } = p.catalog;
+  const { queries, formerJoin, transport: tr } = p.catalog;
   const sum = queries.reduce((s, q) => s + q.ms, 0);
   const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
-  const list = queries.map((q) => `${q.label} ${ms(q.ms)} ms (${rows(q.rows)})`).join(', ');
+  const list = queries
+    .map((q) =>
+      q.label === 'SHOW CREATE'
+        ? `SHOW CREATE TABLE × ${q.rows} ${ms(q.ms)} ms`
+        : `${q.label} ${ms(q.ms)} ms (${rows(q.rows)})`,
+    )
+    .join(', ');
   const checks = queries.some((q) => q.label === 'CHECK_CONSTRAINTS');
   const { carepool, alembic, ddl } = p.chain;
   return [
-    `**Profile, measured this run.** Autogenerate on ${p.tables} tables: the catalog read (its queries`,
-    `issued together over the pool) ${ms(p.read)} ms, the normaliser ${ms(p.normalize)} ms, the diff`,
+    `**Profile, measured this run.** Autogenerate on ${p.tables} tables: the catalog read (a catalog`,
+    `connection opened, two round trips, closed) ${ms(p.read)} ms, the normaliser ${ms(p.normalize)} ms, the diff`,
     `${ms(p.diff)} ms; ${ms(p.cpuMs)} ms of client CPU in all. Each catalog query timed alone on one`,
     `connection (median of the rounds): ${list}; ${ms(sum)} ms in sequence.`,
+    `The ${p.tables} SHOW CREATE TABLE statements (the fidelity check's input) take ${ms(tr.showCreateEach)} ms one per`,
+    `round trip, ${ms(tr.showCreateBatch)} ms in one. The whole read, interleaved: over the pool of 20 with one SHOW CREATE`,
+    `per table (the read before issue 16's batching) ${ms(tr.pool)} ms; on an open catalog connection, two round`,
+    `trips, ${ms(tr.batched)} ms; with that connection opened and closed too ${ms(tr.connectAndBatched)} ms.`,
     checks
       ? 'CHECK_CONSTRAINTS was read: a LONGTEXT column could be MariaDB JSON.'
       : 'CHECK_CONSTRAINTS was not read: no LONGTEXT column, so no MariaDB JSON column to recognise.',
