@@ -3,7 +3,7 @@ import { AppError } from '../../errors/index.js';
 import type { Column, ForeignKey, Index, Schema, Table } from '../../schema/index.js';
 import { applyOps, needsImplicitIndex } from '../ops/apply-ops.js';
 import type { Operation, TableAttributes } from '../ops/operation.js';
-import { canonicalSchema, sameForeignKey } from './canonical.js';
+import { canonicalColumn, canonicalSchema, sameForeignKey } from './canonical.js';
 import { sameJson } from './same-json.js';
 
 /** Renames the user asked for. Never guessed: without them a renamed column is a drop plus an add. */
@@ -263,7 +263,11 @@ function withTableCharset(prev: Table, next: Table): [Table, Table] {
     columns: t.columns.map((c) =>
       c.collation !== undefined || c.charset !== undefined || !CHARACTER_KINDS.has(c.type.kind)
         ? c
-        : { ...c, charset: t.options?.charset ?? collation.split('_')[0] ?? collation, collation },
+        : canonicalColumn({
+            ...c,
+            charset: t.options?.charset ?? collation.split('_')[0] ?? collation,
+            collation,
+          }),
     ),
   });
   return [explicit(prev, a), explicit(next, b)];

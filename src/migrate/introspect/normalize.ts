@@ -115,10 +115,16 @@ function toTable(rt: RawTable, rows: TableRows): Table {
       /invisible/i.test(c.extra ?? '') &&
       /auto_increment/i.test(c.extra ?? ''),
   );
-  // MariaDB's JSON: LONGTEXT + a column-level CHECK (json_valid(`col`)) named after the column.
+  // MariaDB's JSON: LONGTEXT utf8mb4_bin + a column-level CHECK (json_valid(`col`)) named after the
+  // column. A LONGTEXT in another collation with that CHECK is written so: a column CHECK, not JSON.
+  const binLongtext = new Set(
+    rawCols
+      .filter((c) => c.data_type.toLowerCase() === 'longtext' && c.collation_name === 'utf8mb4_bin')
+      .map((c) => c.column_name),
+  );
   const jsonCols = new Set(
     rows.checks
-      .filter((c) => c.constraint_name !== undefined && isJsonCheck(c.check_clause, c.constraint_name))
+      .filter((c) => binLongtext.has(c.constraint_name) && isJsonCheck(c.check_clause, c.constraint_name))
       .map((c) => c.constraint_name),
   );
   const columnChecks = new Map(
@@ -351,14 +357,22 @@ export function toDefault(value: string | null, extra: string, mariadb: boolean)
   if (mariadb) {
     if (value === 'NULL') return undefined;
     const quoted = /^'(.*)'$/s.exec(value);
-    if (quoted)
-      return { kind: 'literal', value: (quoted[1] ?? '').replace(/''/g, "'").replace(/\\\\/g, '\\') };
+    if (quoted) return { kind: 'literal', value: unescapeLiteral(quoted[1] ?? '') };
     if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(value)) return { kind: 'literal', value };
     return { kind: 'expression', sql: canonicalExpression(value) };
   }
   if (/DEFAULT_GENERATED/i.test(extra)) return { kind: 'expression', sql: canonicalExpression(value) };
   return { kind: 'literal', value };
 }
+
+/** What the servers' append_unescaped writes for each escaped character (a BINARY default is NUL-padded). */
+const UNESCAPED: Readonly<Record<string, string>> = { '0': '\0', n: '\n', r: '\r', Z: '\x1a', '\\': '\\' };
+
+/** A quoted COLUMN_DEFAULT's text, unescaped in one pass: `''` and `\\`, `\0`, `\n`, `\r`, `\Z`. */
+const unescapeLiteral = (text: string): string =>
+  text.replace(/''|\\([\s\S])/g, (all, ch: string | undefined) =>
+    ch === undefined ? "'" : (UNESCAPED[ch] ?? all),
+  );
 
 function toForeignKeys(parts: readonly RawForeignKeyPart[]): ForeignKey[] {
   return [...groupBy(parts, (p) => p.constraint_name)].map(([name, group]) => {

@@ -29,7 +29,8 @@ export function q(name: string): string {
 
 /** A quoted string literal (quotes doubled, backslashes escaped, as with the default sql_mode). */
 export function literal(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  // NUL (a BINARY default's padding) escaped, so printed SQL and migration files hold no raw NUL byte.
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''").replaceAll('\0', '\\0')}'`;
 }
 
 /** SQL text of a column type, as both MySQL 8 and MariaDB accept it. */

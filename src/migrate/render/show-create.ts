@@ -33,7 +33,8 @@ export function renderShowCreate(table: Table, server: ServerInfo): string {
   const o = table.options ?? {};
   const opts: string[] = [`ENGINE=${o.engine ?? 'InnoDB'}`];
   if (o.charset) opts.push(`DEFAULT CHARSET=${o.charset}`);
-  if (o.collation) opts.push(`COLLATE=${o.collation}`);
+  // The binary character set has one collation, which neither server prints.
+  if (o.collation && o.collation !== 'binary') opts.push(`COLLATE=${o.collation}`);
   for (const opt of o.createOptions ?? []) opts.push(createOption(opt));
   if (table.comment) opts.push(`COMMENT=${quote(table.comment)}`);
   return `CREATE TABLE ${ident(table.name)} (\n${lines.join(',\n')}\n) ${opts.join(' ')}`;
