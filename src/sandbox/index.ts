@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { findServerBinary } from './binary.js';
+import { readGaleraState } from './galera-sandbox.js';
 import { freePort, isListening, isPortFree } from './ports.js';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.js';
 import { reapGateways, waitForFreePort } from './reap.js';
@@ -63,7 +64,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
   const profiles = options.profiles ?? (['azure', 'gcp'] as const);
   const previous = await readState(options.home);
   const binary = await findServerBinary(options.binary);
-  const taken = new Set<number>();
+  // The Galera cluster (started after these) restarts on its recorded ports: a replica must not take one
+  // while the cluster is stopped (azure-replica-1 prefers 33071, onprem-1's fixed port).
+  const galera = await readGaleraState(options.home);
+  const taken = new Set<number>(
+    (galera?.nodes ?? []).flatMap((n) => [n.port, n.gmcastPort, n.istPort, n.sstPort]),
+  );
   const results = await Promise.allSettled(
     profiles.map(async (profile): Promise<ServerState> => {
       const old = previous.servers[profile];
