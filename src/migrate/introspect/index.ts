@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../db/client.js';
 import type { SingleConnection } from '../../db/connect.js';
-import { sql } from '../../db/sql.js';
+import { type SqlQuery, sql } from '../../db/sql.js';
 import { type Schema, SPATIAL_KINDS } from '../../schema/index.js';
 import { hiddenRoutines, readObjects } from '../objects/introspect.js';
 import { parseServer } from '../server.js';
@@ -42,6 +42,20 @@ export type BatchClient = Required<Pick<SingleConnection, 'queryBatch'>>;
 
 const canBatch = (c: unknown): c is BatchClient =>
   typeof (c as Partial<BatchClient> | undefined)?.queryBatch === 'function';
+
+/**
+ * Statements per round trip: a query text must fit the server's max_allowed_packet (16 MiB by default on
+ * MariaDB 10.11, 64 MiB on MySQL 8; at least 1 MiB anywhere), and a SHOW CREATE statement is ~60-200 bytes.
+ */
+const BATCH_SIZE = 1000;
+
+/** `queries` in batches of {@link BATCH_SIZE}, one after another: each statement's rows, in order. */
+export async function inBatches<Row>(batch: BatchClient, queries: readonly SqlQuery[]): Promise<Row[][]> {
+  const out: Row[][] = [];
+  for (let i = 0; i < queries.length; i += BATCH_SIZE)
+    out.push(...(await batch.queryBatch<Row>(queries.slice(i, i + BATCH_SIZE))));
+  return out;
+}
 
 /** The rows of answer `i` of a batch, as the shape its statement selects. */
 const rowsOf = <T>(sets: readonly (readonly unknown[])[], i: number): T[] => (sets[i] ?? []) as T[];
@@ -115,7 +129,7 @@ async function showCreates(
 ): Promise<Record<string, string>> {
   const queries = tables.map((t) => catalogQueries.showCreate(database, t.table_name));
   const sets = canBatch(client)
-    ? await client.queryBatch<Record<string, string>>(queries)
+    ? await inBatches<Record<string, string>>(client, queries)
     : await Promise.all(
         queries.map(async (query) => (await client.query<Record<string, string>>(query)).rows),
       );
@@ -157,7 +171,10 @@ async function readBatched(
   const mariadb = isMariaDb(server);
   const tables = rowsOf<RawTable>(one, 0);
   const shows = tables.map((t) => q.showCreate(database, t.table_name));
-  const two = await batch.queryBatch([...(known ? [] : byFlavour(mariadb)), ...shows]);
+  const two = await inBatches<Record<string, unknown>>(batch, [
+    ...(known ? [] : byFlavour(mariadb)),
+    ...shows,
+  ]);
   // The flavour's three sets follow the FK parts in the first answer, or open the second.
   const flavoured = known ? one.slice(3) : two.splice(0, 3);
   const columns = rowsOf<RawColumn>(flavoured, 0);
@@ -230,10 +247,11 @@ export async function introspectSchema(
 ): Promise<Schema> {
   // Views, triggers and routines (src/migrate/objects): one more information_schema query, SHOW CREATE each.
   // Whether routines may be hidden is asked beside the catalog read (only when none was listed).
-  const [catalog, { objects, hidden }] = await Promise.all([
+  const [catalog, { objects, events, hidden }] = await Promise.all([
     readCatalog(client, database),
-    readObjects(client, database).then(async (objects) => ({
+    readObjects(client, database).then(async ({ objects, events }) => ({
       objects,
+      events,
       hidden: objects.some((o) => o.kind === 'procedure' || o.kind === 'function')
         ? undefined
         : await hiddenRoutines(client, database),
@@ -244,5 +262,6 @@ export async function introspectSchema(
     ...schema,
     ...(objects.length > 0 ? { objects } : {}),
     ...(hidden ? { hiddenObjects: { kinds: ['procedure', 'function'] as const, reason: hidden } } : {}),
+    ...(events.length > 0 ? { events } : {}),
   };
 }

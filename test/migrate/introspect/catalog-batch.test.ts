@@ -4,6 +4,7 @@ import { connectSingle, type SingleConnection } from '../../../src/db/connect.js
 import type { SqlQuery } from '../../../src/db/sql.js';
 import { sql } from '../../../src/db/sql.js';
 import { type RawCatalog, readCatalog, targetDatabase } from '../../../src/migrate/index.js';
+import { inBatches } from '../../../src/migrate/introspect/index.js';
 import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
 
 let scratch: ScratchDatabases;
@@ -94,6 +95,17 @@ describe('readCatalog in batches (one round trip for many statements)', () => {
     ]);
     expect(sets).toEqual([[{ a: 1 }], [{ b: 'x' }, { b: 'y' }], []]);
     expect(await batch!([sql`SELECT 2 AS a`])).toEqual([[{ a: 2 }]]);
+  });
+
+  it('sends a long list in round trips of at most 1,000 statements, answers in order', async () => {
+    const { client, trips } = counted(multi);
+    const queries = Array.from({ length: 2345 }, (_, i) => sql`SELECT ${i} AS n`);
+    const sets = await inBatches<{ n: number }>(
+      client as Required<Pick<SingleConnection, 'queryBatch'>>,
+      queries,
+    );
+    expect(trips.batch).toBe(3);
+    expect(sets.map((rows) => Number(rows[0]?.n))).toEqual(queries.map((_, i) => i));
   });
 
   it('reads the same catalog on a batching connection (2 round trips + the SRID query), over a pool with a batch for SHOW CREATE, and one statement at a time', async () => {
