@@ -5,6 +5,8 @@
  * Besides CPU, each measured section counts the queries each server answered (SHOW GLOBAL STATUS
  * 'Questions', minus the status query itself) and the router's check counters.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { AuditLog, auditedGuard } from '../../src/audit/index.js';
 import { type AccessContext, Clinic } from '../../src/clinic/index.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -25,8 +27,14 @@ export interface PathSpec {
 
 /** What a path measured over all rounds. */
 export interface PathResult {
-  /** CPU per read (µs) of this process, one entry per round. */
+  /** CPU per read (µs) of this process, one entry per round; and its user and system (kernel) parts. */
   readonly cpu: number[];
+  readonly user: number[];
+  readonly sys: number[];
+  /** Wall time per read (µs) of the measured section, per round. */
+  readonly wall: number[];
+  /** Times per read the process went to sleep waiting (voluntary context switches), per round. */
+  readonly sleeps: number[];
   /** Queries per read on the primary and on the replica, one entry per round. */
   readonly primaryQueries: number[];
   readonly replicaQueries: number[];
@@ -57,6 +65,11 @@ export interface MeasureOptions<P extends string> {
   readonly onRound?: (round: number) => void;
 }
 
+// A full collection before each measured section: garbage the previous path (or this one's registry setup
+// and warm-up) left is not charged to the reads measured next; each section still pays its own collections.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 const READER: AccessContext = {
   actor: { id: 'bench-reader', name: 'bench-reader', role: 'admin', via: 'token' },
 };
@@ -73,12 +86,7 @@ async function serverStatus(admin: SqlClient): Promise<{ questions: number; read
 /** Measures every path `rounds` times (see the module comment); per round the order rotates. */
 export async function measurePaths<P extends string>(o: MeasureOptions<P>): Promise<Record<P, PathResult>> {
   const names = Object.keys(o.paths) as P[];
-  const results = Object.fromEntries(
-    names.map((p) => [
-      p,
-      { cpu: [], primaryQueries: [], replicaQueries: [], primaryRowsScanned: [], counts: undefined },
-    ]),
-  ) as unknown as Record<P, PathResult>;
+  const results = Object.fromEntries(names.map((p) => [p, emptyResult()])) as Record<P, PathResult>;
   // One round first that is not kept: the JIT and the servers' caches warm up on every path (the first
   // path of the first round measured up to 3x its later rounds).
   const discard = Object.fromEntries(names.map((p) => [p, emptyResult()])) as Record<P, PathResult>;
@@ -123,11 +131,18 @@ async function measureOnce<P extends string>(
     await run(o.warmup);
     const before = router?.counts();
     const [p0, r0] = [await serverStatus(o.primaryAdmin), await serverStatus(o.replicaAdmin)];
+    collectGarbage();
     const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    const sleeps0 = process.resourceUsage().voluntaryContextSwitches;
     await run(o.reads);
     const cpu = process.cpuUsage(cpu0);
+    into.wall.push((1000 * (performance.now() - wall0)) / o.reads);
+    into.sleeps.push((process.resourceUsage().voluntaryContextSwitches - sleeps0) / o.reads);
     const [p1, r1] = [await serverStatus(o.primaryAdmin), await serverStatus(o.replicaAdmin)];
     into.cpu.push((cpu.user + cpu.system) / o.reads);
+    into.user.push(cpu.user / o.reads);
+    into.sys.push(cpu.system / o.reads);
     // Each server also answered one status query of ours between the two samples.
     into.primaryQueries.push((p1.questions - p0.questions - 1) / o.reads);
     into.replicaQueries.push((r1.questions - r0.questions - 1) / o.reads);
@@ -145,7 +160,17 @@ async function measureOnce<P extends string>(
 }
 
 function emptyResult(): PathResult {
-  return { cpu: [], primaryQueries: [], replicaQueries: [], primaryRowsScanned: [], counts: undefined };
+  return {
+    cpu: [],
+    user: [],
+    sys: [],
+    wall: [],
+    sleeps: [],
+    primaryQueries: [],
+    replicaQueries: [],
+    primaryRowsScanned: [],
+    counts: undefined,
+  };
 }
 
 function zeroCounts(like: RouteCounts): Record<keyof RouteCounts, number> {

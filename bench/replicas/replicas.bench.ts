@@ -25,12 +25,15 @@ import { isAppError } from '../../src/errors/index.js';
 import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
 import { median } from '../lib/measure.js';
 import { seedReplicaBench } from './fixture.js';
-import { measurePaths, type PathSpec, perRoundRatio } from './cpu-paths.js';
+import { measurePaths, type PathResult, type PathSpec, perRoundRatio } from './cpu-paths.js';
+import { PATHS } from './paths.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
 
 const full = process.argv.includes('--full');
 const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
 const ROUNDS = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : full ? 25 : 13;
+/** The goal's two pairs are measured again on their own, each pair alternating, in this many rounds. */
+const GOAL_ROUNDS = 2 * ROUNDS - 1;
 const READS = full ? 4_000 : 2_000;
 const WARMUP = 400;
 const CONCURRENCY = 8;
@@ -38,45 +41,9 @@ const PATIENTS = 500;
 const RYW_CLIENTS = 8;
 const RYW_ITERATIONS = full ? 50 : 20;
 
-const actor = (id: string): AccessContext => ({ actor: { id, name: id, role: 'admin', via: 'token' } });
+type Path = keyof typeof PATHS;
 
-/** The paths measured; each audited path's baseline is the audited straight one. */
-const PATHS = {
-  straight: { label: 'straight to the primary (no REPLICAS)', servers: 'direct' },
-  routed: { label: 'through the router, served by the replica', servers: 'routed' },
-  routedLocal: {
-    label: 'through the router, per-instance read-your-writes only (`fleetWide: false`)',
-    servers: 'routed',
-    router: { fleetWide: false },
-  },
-  routedNoReuse: {
-    label: 'through the router, fleet-wide without reusing checks (`settleMs: 0`)',
-    servers: 'routed',
-    router: { settleMs: 0 },
-  },
-  routedSettle25: {
-    label: 'through the router, fleet-wide, `settleMs: 25` (writes would answer 25 ms after commit)',
-    servers: 'routed',
-    router: { settleMs: 25 },
-  },
-  replica: { label: 'straight to the replica (its URL as a plain target, no router)', servers: 'replica' },
-  straightAudited: {
-    label: 'audited (security on): straight to the primary',
-    servers: 'direct',
-    audited: true,
-  },
-  routedAudited: {
-    label: 'audited (security on): through the router, fleet-wide check',
-    servers: 'routed',
-    audited: true,
-  },
-  routedAuditedLocal: {
-    label: 'audited (security on): through the router, per-instance read-your-writes only (no check)',
-    servers: 'routed',
-    router: { fleetWide: false },
-    audited: true,
-  },
-} as const satisfies Record<string, PathSpec>;
+const actor = (id: string): AccessContext => ({ actor: { id, name: id, role: 'admin', via: 'token' } });
 
 async function main(): Promise<void> {
   const started = new Date();
@@ -123,19 +90,27 @@ async function main(): Promise<void> {
           `round ${r + 1}/${ROUNDS} done (${((Date.now() - began) / 1000).toFixed(0)} s)\n`,
         ),
     });
-    // What an index covering the check (actor, action, at) would buy: carepool's migrations do not add one,
-    // so the check reads the actor's audit rows since their watermark. Added here by the admin, then the
-    // audited pair measured again (the index also costs every audit INSERT: both paths pay it).
+    // The goal, precisely: each pair alone, alternating A B / B A round by round, so a ratio compares two
+    // sections a few seconds apart (in the table above the two may be up to 8 sections apart).
+    const goalPair = async <A extends Path, B extends Path>(a: A, b: B, note: string) =>
+      measurePaths({
+        ...measure,
+        rounds: GOAL_ROUNDS,
+        paths: Object.fromEntries([a, b].map((p) => [p, PATHS[p] as PathSpec])) as Record<A | B, PathSpec>,
+        onRound: (r) => process.stderr.write(`${note} round ${r + 1}/${GOAL_ROUNDS} done\n`),
+      });
+    const goalPlain = await goalPair('straight', 'routed', 'goal (unaudited)');
+    const goalAudited = await goalPair('straightAudited', 'routedAudited', 'goal (audited)');
+    // What migration 0008's index (actor, action, at) buys: the audited pair without it (dropped by the
+    // admin, then restored), where the check reads the actor's rows since their watermark on (actor, at).
     await primaryAdmin.query(
-      sql.raw('ALTER TABLE clinic.carepool_audit ADD INDEX ix_bench_actor_action_at (actor, action, at)'),
+      sql.raw('ALTER TABLE clinic.carepool_audit DROP INDEX ix_carepool_audit_actor_action_at'),
     );
-    const indexed = await measurePaths({
-      ...measure,
-      paths: { straightAudited: PATHS.straightAudited, routedAudited: PATHS.routedAudited },
-      onRound: (r) => process.stderr.write(`indexed round ${r + 1}/${ROUNDS} done\n`),
-    });
+    const unindexed = await goalPair('straightAudited', 'routedAudited', 'without the index');
     await primaryAdmin.query(
-      sql.raw('ALTER TABLE clinic.carepool_audit DROP INDEX ix_bench_actor_action_at'),
+      sql.raw(
+        'ALTER TABLE clinic.carepool_audit ADD INDEX ix_carepool_audit_actor_action_at (actor, action, at)',
+      ),
     );
     await primaryAdmin.close();
     // One check's CPU in this process, measured alone: the same query shapes, sequentially, on the primary's
@@ -225,7 +200,6 @@ async function main(): Promise<void> {
     await admin.close();
 
     const us = (v: number) => `${v.toFixed(0)} µs`;
-    type Path = keyof typeof PATHS;
     const baseline = (p: Path): Path | undefined =>
       p === 'straight' || p === 'straightAudited'
         ? undefined
@@ -235,7 +209,12 @@ async function main(): Promise<void> {
     const ratioOf = (p: Path, base: Path) => perRoundRatio(cpu[p].cpu, cpu[base].cpu);
     const unaudited = ratioOf('routed', 'straight');
     const auditedR = ratioOf('routedAudited', 'straightAudited');
-    const indexedR = perRoundRatio(indexed.routedAudited.cpu, indexed.straightAudited.cpu);
+    type Pair = Record<'straight' | 'routed' | 'straightAudited' | 'routedAudited', PathResult>;
+    const goalOf = (r: Partial<Pair>, a: keyof Pair, b: keyof Pair) =>
+      perRoundRatio((r[b] as PathResult).cpu, (r[a] as PathResult).cpu);
+    const goalR = goalOf(goalPlain, 'straight', 'routed');
+    const goalAuditedR = goalOf(goalAudited, 'straightAudited', 'routedAudited');
+    const unindexedR = goalOf(unindexed, 'straightAudited', 'routedAudited');
     const q = (list: readonly number[]) => median(list).toFixed(2);
     const counted = (p: Path): string => {
       const c = cpu[p].counts;
@@ -254,14 +233,17 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' / ')} at the end.`,
       '',
-      `**Goal: CPU per read routed / straight to the primary <= 1.05x** (per-round ratios, median and quartiles): unaudited **${unaudited.median.toFixed(3)}x** (${unaudited.text}; goal ${goal(unaudited)}); audited, security on as the web app runs with sign-in **${auditedR.median.toFixed(3)}x** (${auditedR.text}; goal ${goal(auditedR)}).`,
+      `**Goal: CPU per read routed / straight to the primary <= 1.05x**, each pair measured on its own (the two paths alternating, ${GOAL_ROUNDS} rounds of ${READS} reads each; median and quartiles of the per-round ratios): unaudited **${goalR.median.toFixed(3)}x** (${goalR.text}; goal ${goal(goalR)}; straight ${us(median(goalPlain.straight.cpu))}, routed ${us(median(goalPlain.routed.cpu))}); audited, security on as the web app runs with sign-in **${goalAuditedR.median.toFixed(3)}x** (${goalAuditedR.text}; goal ${goal(goalAuditedR)}; straight ${us(median(goalAudited.straightAudited.cpu))}, routed ${us(median(goalAudited.routedAudited.cpu))}). In the ${Object.keys(PATHS).length}-path table below (same paths, up to ${Object.keys(PATHS).length - 1} sections apart): unaudited ${unaudited.median.toFixed(3)}x, audited ${auditedR.median.toFixed(3)}x.`,
       '',
-      `**CPU per read in carepool's process** (clinic \`getPatient\`: patient + records + appointments; ${READS} reads per path and round after ${WARMUP} warm-up reads, ${ROUNDS} interleaved rounds rotating which path goes first, ${CONCURRENCY} concurrent callers, one reader that never writes). Each path runs alone: every round opens its own registry (pools, router, audit writer), so only the router being measured polls (its 500 ms lag polling is counted), and closes it. Queries per read are each server's \`Questions\` over the measured reads (median of rounds).`,
+      `**CPU per read in carepool's process** (clinic \`getPatient\`: patient + records + appointments; ${READS} reads per path and round after ${WARMUP} warm-up reads, ${ROUNDS} interleaved rounds rotating which path goes first, ${CONCURRENCY} concurrent callers, one reader that never writes). Each path runs alone: every round opens its own registry (pools, router, audit writer), so only the router being measured polls (its 500 ms lag polling is counted), and closes it; a full garbage collection runs just before each measured section (what the previous section left is not charged to this one). User and kernel: the two parts of the CPU (kernel time is mostly the socket writes, where on loopback the sender pays for waking the server's thread). Sleeps: voluntary context switches of the process per read (each time the event loop had nothing to do and waited for the servers; on a loaded machine each wake-up also finds caches other processes used). Queries per read are each server's \`Questions\` over the measured reads (median of rounds).`,
       '',
       mdTable(
         [
           'path',
           'median CPU per read',
+          'user / kernel',
+          'wall per read',
+          'sleeps per read',
           'ratio per round vs its straight path',
           'queries per read: primary / replica',
           'index rows read on the primary per read',
@@ -272,6 +254,9 @@ async function main(): Promise<void> {
           return [
             PATHS[p].label,
             us(median(cpu[p].cpu)),
+            `${median(cpu[p].user).toFixed(0)} / ${median(cpu[p].sys).toFixed(0)} µs`,
+            us(median(cpu[p].wall)),
+            median(cpu[p].sleeps).toFixed(2),
             base ? ratioOf(p, base).text : '(baseline)',
             `${q(cpu[p].primaryQueries)} / ${q(cpu[p].replicaQueries)}`,
             median(cpu[p].primaryRowsScanned).toFixed(1),
@@ -282,7 +267,7 @@ async function main(): Promise<void> {
       '',
       `Fleet-wide read-your-writes: without audited writes every read of a named client needs the primary's GTID position; with audit on, the same query also asks whether the actor wrote within the window (since their watermark, src/replicas/writer-check.ts), and only then waits. Checks are shared: reads that begin before a check is sent join it, and (default \`settleMs\` 10, writes answering 10 ms after their commit) reads that begin at most 10 ms after a check was sent reuse it. Reads checked / check queries on the primary over the measured reads: unaudited ${counted('routed')}, audited ${counted('routedAudited')}, without reuse ${counted('routedNoReuse')}, \`settleMs\` 25 ${counted('routedSettle25')}. Router counts (audited): ${cpu.routedAudited.counts?.replicaReads ?? 0} reads on the replica, ${cpu.routedAudited.counts?.primaryReads ?? 0} on the primary.`,
       '',
-      `**With an index covering the check** (\`(actor, action, at)\` on \`carepool_audit\`, added by the bench's admin; carepool's migrations do not have it), the audited pair again, ${ROUNDS} rounds: straight ${us(median(indexed.straightAudited.cpu))}, routed ${us(median(indexed.routedAudited.cpu))}; routed / straight **${indexedR.median.toFixed(3)}x** (${indexedR.text}); index rows read on the primary per read ${median(indexed.routedAudited.primaryRowsScanned).toFixed(1)} (without it ${median(cpu.routedAudited.primaryRowsScanned).toFixed(1)}); checks ${indexed.routedAudited.counts?.fleetChecks ?? 0} / ${indexed.routedAudited.counts?.fleetQueries ?? 0} queries.`,
+      `**Without migration 0008's index** (\`(actor, action, at)\` on \`carepool_audit\`, dropped by the bench's admin, then restored: the check reads the actor's audit rows since their watermark on \`(actor, at)\`), the audited pair alone again, ${GOAL_ROUNDS} rounds: straight ${us(median(unindexed.straightAudited.cpu))}, routed ${us(median(unindexed.routedAudited.cpu))} (wall per read ${us(median(unindexed.routedAudited.wall))}, with the index ${us(median(goalAudited.routedAudited.wall))}); routed / straight **${unindexedR.median.toFixed(3)}x** (${unindexedR.text}); index rows read on the primary per read ${median(unindexed.routedAudited.primaryRowsScanned).toFixed(1)} (with it ${median(goalAudited.routedAudited.primaryRowsScanned).toFixed(1)}); checks ${unindexed.routedAudited.counts?.fleetChecks ?? 0} / ${unindexed.routedAudited.counts?.fleetQueries ?? 0} queries (with it ${goalAudited.routedAudited.counts?.fleetChecks ?? 0} / ${goalAudited.routedAudited.counts?.fleetQueries ?? 0}).`,
       '',
       `**One check's CPU in this process**, measured alone (2,000 sequential queries on the primary's pool with the urgent acquire the router uses, 3 rounds, median): bare \`SELECT 1\` ${us(median(checkCpu.select1))}, position-only check ${us(median(checkCpu.position))}, position + recent writers of one actor ${us(median(checkCpu.writers))} (rounds: ${[checkCpu.select1, checkCpu.position, checkCpu.writers].map((l) => l.map((v) => v.toFixed(0)).join('/')).join('; ')}).`,
       '',
