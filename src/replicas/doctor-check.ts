@@ -1,6 +1,8 @@
 import type { TargetConfig } from '../config/index.js';
 import { TargetRegistry } from '../db/targets.js';
+import { explainConnectError } from '../doctor/explain.js';
 import type { Finding } from '../doctor/types.js';
+import { AppError } from '../errors/index.js';
 import { replicaBudgetFindings } from './doctor-budget.js';
 import type { ReplicaStatus } from './monitor.js';
 
@@ -21,7 +23,9 @@ export async function replicaFindings(
   try {
     const router = registry.get(config.name).replicas;
     if (router === undefined) return [];
-    const states = (await router.statuses()).map((s) => finding(config, s));
+    const states = (await router.statuses()).map((s, i) =>
+      finding(config, s, i, router.monitor.lastFailure(i)),
+    );
     const budgets = await replicaBudgetFindings(
       config,
       router.primary,
@@ -37,7 +41,7 @@ export async function replicaFindings(
 /** The monitor's words for a server with no replication configured (SHOW SLAVE STATUS is empty). */
 const NOT_A_REPLICA = /replication is not configured/;
 
-function finding(config: TargetConfig, s: ReplicaStatus): Finding {
+function finding(config: TargetConfig, s: ReplicaStatus, index: number, failure: unknown): Finding {
   const where = `${s.name} (${s.address})`;
   const gtids = `GTID ${s.replicaGtid || '-'} / primary ${s.primaryGtid || '-'}`;
   const data = {
@@ -103,13 +107,31 @@ function finding(config: TargetConfig, s: ReplicaStatus): Finding {
       fix: `Find long transactions or tables without a primary key on the primary, give the replica more CPU/IO (Azure: a larger General Purpose size), or raise ${lagVariable} (all targets: CAREPOOL_READ_MAX_LAG_MS) if staler reads are acceptable.`,
       data,
     };
+  // Could not connect: the same cause and fix as a target's own connection error (wrong password, DNS,
+  // TLS...), naming this replica's entry; a replica that is simply not running keeps the generic fix.
+  const spec = config.replicas?.urls[index];
+  const explained =
+    failure instanceof AppError && spec && failure.code !== 'CAREPOOL_DB_CONNECT_REFUSED'
+      ? explainConnectError(failure, {
+          target: s.name,
+          host: spec.host,
+          port: spec.port,
+          user: spec.user,
+          database: spec.database,
+          sslMode: spec.sslMode,
+          connectTimeoutMs: (config.replicas?.pool ?? config.pool).connectTimeoutMs,
+          variable: `${variable} (entry ${index + 1})`,
+        })
+      : undefined;
   return {
     check: 'replicas',
     status: 'warn',
     code: 'CAREPOOL_REPLICA_DOWN',
     summary: `${where}: ${s.reason ?? s.state}; reads go to the primary`,
-    cause: s.lastError ?? 'The replica could not be queried.',
-    fix: `Start the replica, or check its URL in ${variable} (host, port, ssl-mode, user) with carepool doctor; remove it from ${variable} if it is gone for good.`,
+    cause: explained?.cause ?? s.lastError ?? 'The replica could not be queried.',
+    fix:
+      explained?.fix ??
+      `Start the replica, or check its URL in ${variable} (entry ${index + 1}: host, port, ssl-mode, user); remove it from ${variable} if it is gone for good.`,
     data,
   };
 }
