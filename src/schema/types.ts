@@ -206,4 +206,9 @@ export interface Schema {
    * never compared, dumped or dropped as if absent: carepool names them instead.
    */
   readonly hiddenObjects?: { readonly kinds: readonly ObjectKind[]; readonly reason: string };
+  /**
+   * Scheduled events of the database (`CREATE EVENT`), by name. Events are not modelled: they are never
+   * compared, dumped or created, and dump, diff and baseline name them instead of passing over them.
+   */
+  readonly events?: readonly string[];
 }

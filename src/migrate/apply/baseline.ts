@@ -7,7 +7,7 @@ import { writeRevision } from '../files/write.js';
 import { introspectSchema } from '../introspect/index.js';
 import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
 import { withObjects } from '../objects/diff.js';
-import { hiddenKindsName } from '../objects/introspect.js';
+import { EVENTS_NOT_MODELLED, hiddenKindsName } from '../objects/introspect.js';
 import { invertOps } from '../ops/invert.js';
 import { openSession } from './session.js';
 import { type StampResult, stampTarget } from './stamp.js';
@@ -59,12 +59,16 @@ export async function baselineTarget(
     recordDrift: false,
   });
   const hidden = live.hiddenObjects;
+  const left = [
+    ...(hidden ? [`${hiddenKindsName(hidden)}: ${hidden.reason}`] : []),
+    ...(live.events ?? []).map((name) => `event ${name}: ${EVENTS_NOT_MODELLED}`),
+  ];
   return {
     target: target.name,
     id: written.id,
     file: written.file,
     operations: up.length,
     stamp,
-    ...(hidden ? { notIncluded: `${hiddenKindsName(hidden)}: ${hidden.reason}` } : {}),
+    ...(left.length > 0 ? { notIncluded: left.join('; ') } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { introspectSchema } from '../introspect/index.js';
 import { EMPTY_SCHEMA } from '../ops/apply-ops.js';
 import { renderOps } from '../render/render-op.js';
 import { type ServerInfo, serverLabel } from '../server.js';
-import { hiddenKindsName } from './introspect.js';
+import { EVENTS_NOT_MODELLED, hiddenKindsName } from './introspect.js';
 import { creationOrder } from './normalize.js';
 import { quoteName } from './quote.js';
 import { createSql } from './render.js';
@@ -60,12 +60,19 @@ const header = (options: DumpOptions, server: ServerInfo | undefined) => [
   '',
 ];
 
-/** A closing comment (and a note) naming what the dump could not include: object kinds the user cannot list. */
+/**
+ * Closing comments (and notes) naming what the dump could not include: object kinds the user cannot list,
+ * and events (not modelled).
+ */
 function notIncluded(schema: Schema, options: DumpOptions): string[] {
-  if (!schema.hiddenObjects) return [];
-  const line = `NOT included: ${hiddenKindsName(schema.hiddenObjects)}: ${schema.hiddenObjects.reason}`;
-  options.onNote?.(line);
-  return ['', `-- ${line}`];
+  const lines = [
+    ...(schema.hiddenObjects
+      ? [`NOT included: ${hiddenKindsName(schema.hiddenObjects)}: ${schema.hiddenObjects.reason}`]
+      : []),
+    ...(schema.events ?? []).map((name) => `NOT included: event ${name}: ${EVENTS_NOT_MODELLED}`),
+  ];
+  for (const line of lines) options.onNote?.(line);
+  return lines.length === 0 ? [] : ['', ...lines.map((line) => `-- ${line}`)];
 }
 
 /**

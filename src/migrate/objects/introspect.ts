@@ -6,7 +6,7 @@ import { quoteName } from './quote.js';
 import { mentions, sortObjects, stripDatabase, stripDefiner } from './normalize.js';
 
 interface Listed {
-  readonly kind: ObjectKind;
+  readonly kind: ObjectKind | 'event';
   readonly name: string;
   readonly table: string | null;
   readonly sql_mode: string | null;
@@ -28,9 +28,13 @@ const CREATE_COLUMN: Readonly<Record<ObjectKind, string>> = {
  * sql_mode from information_schema (VIEWS, TRIGGERS, ROUTINES: one query), then each one's canonical text
  * from SHOW CREATE (information_schema's bodies lose the header and, on MySQL, escaping). An object whose
  * SHOW CREATE returns no text (the user may not see routine bodies without SHOW_ROUTINE or being the
- * definer) is returned with `unsupported` set: it is named, never guessed.
+ * definer) is returned with `unsupported` set: it is named, never guessed. The same query lists the
+ * database's events (not modelled: only their names are returned, for dump, diff and baseline to name).
  */
-export async function readObjects(client: SqlClient, database: string): Promise<SchemaObject[]> {
+export async function readObjects(
+  client: SqlClient,
+  database: string,
+): Promise<{ objects: SchemaObject[]; events: string[] }> {
   const { rows } = await client.query<Listed>(sql`
     SELECT 'view' AS kind, TABLE_NAME AS name, NULL AS \`table\`, NULL AS sql_mode, DEFINER AS definer,
         NULL AS slot, NULL AS position
@@ -41,20 +45,34 @@ export async function readObjects(client: SqlClient, database: string): Promise<
       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ${database}
     UNION ALL
     SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, NULL, SQL_MODE, DEFINER, NULL, NULL
-      FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ${database}`);
-  if (rows.length === 0) return [];
-  const objects = await Promise.all(rows.map((r) => readOne(client, database, r)));
+      FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ${database}
+    UNION ALL
+    SELECT 'event', EVENT_NAME, NULL, NULL, NULL, NULL, NULL
+      FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ${database}`);
+  if (rows.length === 0) return { objects: [], events: [] };
+  const events = rows.filter((r) => r.kind === 'event').map((r) => r.name);
+  const listed = rows.filter((r): r is Listed & { kind: ObjectKind } => r.kind !== 'event');
+  const objects = await Promise.all(listed.map((r) => readOne(client, database, r)));
   const names = objects.filter((o) => o.kind === 'view' || o.kind === 'function').map((o) => o.name);
-  return sortObjects(
+  const sorted = sortObjects(
     objects.map((o) => {
       if (o.kind !== 'view' || o.unsupported) return o;
       const deps = mentions(o.create, o.name, names);
       return deps.length > 0 ? { ...o, dependsOn: deps } : o;
     }),
   );
+  return { objects: sorted, events: events.sort() };
 }
 
-async function readOne(client: SqlClient, database: string, r: Listed): Promise<SchemaObject> {
+/** Why events are named and left out, wherever they are (dump, diff, baseline). */
+export const EVENTS_NOT_MODELLED =
+  'events are not modelled (carepool tracks tables, views, triggers, procedures and functions): manage them by hand, e.g. with op.sql';
+
+async function readOne(
+  client: SqlClient,
+  database: string,
+  r: Listed & { kind: ObjectKind },
+): Promise<SchemaObject> {
   const kind = r.kind;
   const base = {
     kind,

@@ -1,7 +1,7 @@
 import { type ObjectKind, objectKey, type SchemaObject } from '../../schema/objects.js';
 import type { Schema } from '../../schema/index.js';
 import type { Operation } from '../ops/operation.js';
-import { hiddenKindsName } from './introspect.js';
+import { EVENTS_NOT_MODELLED, hiddenKindsName } from './introspect.js';
 
 /** A view, trigger or routine a raw `op.sql` statement creates or drops (named from the statement's head). */
 export interface RawObjectStatement {
@@ -62,8 +62,8 @@ const label = (o: Pick<SchemaObject, 'kind' | 'name' | 'table'>) =>
 /**
  * The objects a comparison of `a` with `b` leaves out, each with the reason, so a caller never reports
  * "same schema" over them silently: objects of one side when the other does not track objects at all
- * (the built-in models, a chain that never created one with an object operation), and objects a raw
- * `op.sql` step made (`raw`, from {@link rawObjectsOf}).
+ * (the built-in models, a chain that never created one with an object operation), objects a raw
+ * `op.sql` step made (`raw`, from {@link rawObjectsOf}), and events (not modelled).
  */
 export function objectsNotCompared(
   a: { readonly label: string; readonly schema: Schema; readonly raw?: ReadonlyMap<string, string> },
@@ -91,6 +91,9 @@ export function objectsNotCompared(
       out.push(
         `${hiddenKindsName(side.schema.hiddenObjects)} of ${side.label} not compared: ${side.schema.hiddenObjects.reason}`,
       );
+  for (const side of [a, b])
+    for (const name of side.schema.events ?? [])
+      out.push(`event ${name} (in ${side.label}) not compared: ${EVENTS_NOT_MODELLED}`);
   for (const side of [a, b])
     for (const [key, rev] of side.raw ?? [])
       if (!out.some((line) => line.includes(`${key.replace(':', ' ')} `)))
