@@ -80,6 +80,20 @@ function referenced(schema: Schema | undefined, table: string, column: string): 
  * error instead of a long lock; everything else runs with the server's default and is reported.
  */
 export function classifyOp(op: Operation, server: ServerInfo, before?: Schema): OnlineDdl {
+  const online = classifyForInnoDb(op, server, before);
+  const name = 'table' in op && typeof op.table === 'string' ? op.table : undefined;
+  const engine = before?.tables.find((t) => t.name === name)?.options?.engine;
+  if (engine === undefined || engine.toLowerCase() === 'innodb') return online;
+  // MyISAM, Aria, MEMORY … (MariaDB 10.11 tested): index and column changes are refused in place (1845)
+  // and ADD/DROP COLUMN is not instant; metadata-only changes (a default, a rename, ENUM members appended,
+  // a comment) are.
+  const refused =
+    online.clause.includes('INPLACE') ||
+    (online.algorithm === 'INSTANT' && (op.kind === 'addColumn' || op.kind === 'dropColumn'));
+  return refused ? copy(`ENGINE=${engine} has no online ALTER for this: the table is copied`) : online;
+}
+
+function classifyForInnoDb(op: Operation, server: ServerInfo, before?: Schema): OnlineDdl {
   const table = (name: string) => before?.tables.find((t) => t.name === name);
   const mysql = server.flavor === 'mysql';
   switch (op.kind) {

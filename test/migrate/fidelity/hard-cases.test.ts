@@ -25,6 +25,8 @@ const BASE = [
     g VARCHAR(10) AS (CONCAT(id, 'x')) VIRTUAL
   ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
   'CREATE TABLE bin_t (id INT NOT NULL PRIMARY KEY, v VARBINARY(10) NULL) DEFAULT CHARSET=binary',
+  "CREATE TABLE my (id INT NOT NULL PRIMARY KEY, v INT NULL, e ENUM('a') NULL) ENGINE=MyISAM",
+  'CREATE TABLE mem (id INT NOT NULL PRIMARY KEY, v VARCHAR(10) NULL, KEY h (v) USING HASH) ENGINE=MEMORY',
 ];
 
 interface HardCase {
@@ -110,6 +112,29 @@ const CASES: readonly HardCase[] = [
     name: 'only the table collation: the columns keep theirs and are not altered',
     ddl: 'ALTER TABLE odd COLLATE utf8mb4_general_ci',
     kinds: ['alterTable'],
+  },
+  {
+    // Online DDL is InnoDB's: other engines refuse ALGORITHM=INPLACE (1845) and INSTANT ADD COLUMN.
+    name: 'an index added to a MyISAM table is a table copy',
+    ddl: 'ALTER TABLE my ADD KEY ix_v (v)',
+    sql: /^ALTER TABLE `my` ADD INDEX `ix_v` \(`v`\)$/,
+    algorithm: 'COPY',
+  },
+  {
+    name: 'a column added to a MyISAM table is a table copy',
+    ddl: 'ALTER TABLE my ADD COLUMN n INT NULL',
+    algorithm: 'COPY',
+  },
+  {
+    name: 'an ENUM member appended on MyISAM stays INSTANT (metadata only on every engine)',
+    ddl: "ALTER TABLE my MODIFY e ENUM('a','b') NULL",
+    algorithm: 'INSTANT',
+  },
+  {
+    name: 'a BTREE index added to a MEMORY table (USING kept) is a table copy',
+    ddl: 'ALTER TABLE mem ADD KEY ix_b (id) USING BTREE',
+    sql: /ADD INDEX `ix_b` \(`id`\) USING BTREE$/,
+    algorithm: 'COPY',
   },
   {
     name: 'a PAGE_COMPRESSED table created',
