@@ -5,6 +5,7 @@ import type { Finding } from '../doctor/types.js';
 import { AppError } from '../errors/index.js';
 import { replicaBudgetFindings } from './doctor-budget.js';
 import type { ReplicaStatus } from './monitor.js';
+import { stoppedFix } from './stopped-fix.js';
 
 /**
  * The doctor's read-replica findings for one target (none when it has no replicas): each replica's state,
@@ -37,9 +38,6 @@ export async function replicaFindings(
     await registry.close(1000);
   }
 }
-
-/** The monitor's words for a server with no replication configured (SHOW SLAVE STATUS is empty). */
-const NOT_A_REPLICA = /replication is not configured/;
 
 function finding(config: TargetConfig, s: ReplicaStatus, index: number, failure: unknown): Finding {
   const where = `${s.name} (${s.address})`;
@@ -76,13 +74,7 @@ function finding(config: TargetConfig, s: ReplicaStatus, index: number, failure:
       cause: `replica stopped: ${s.lastError ?? s.reason ?? 'a replication thread is not running'}${
         s.replicaGtid ? ` (applied up to GTID ${s.replicaGtid})` : ''
       }`,
-      fix: NOT_A_REPLICA.test(s.lastError ?? '')
-        ? `This server replicates from nothing: check that entry of ${variable} names a replica, not the primary under another name (localhost vs 127.0.0.1, a DNS alias) or another server; or set up replication on it (CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos; START SLAVE).`
-        : /\b1236\b|purged|could not find GTID/i.test(s.lastError ?? '')
-          ? 'The primary no longer has the binary logs this replica needs: rebuild it from a fresh copy of the primary (sandbox: delete its directory and run carepool sandbox start --replicas N again).'
-          : s.lastError
-            ? 'Repair the row the error names on the replica (or skip that one transaction deliberately), then START SLAVE; if unsure, rebuild the replica from the primary.'
-            : 'Run START SLAVE on the replica (someone stopped it), then check carepool targets again.',
+      fix: stoppedFix(s.lastError, variable),
       data,
     };
   const lagVariable = `CAREPOOL_TARGET_${config.name.toUpperCase()}_READ_MAX_LAG_MS`;
