@@ -87,7 +87,8 @@ export function readReplicaConfig(
 /**
  * Refuses replica settings (`CAREPOOL_TARGET_<NAME>_REPLICAS`, `_READ_MAX_LAG_MS`, `_REPLICA_<SETTING>`) for
  * a target that is not configured: a misspelt name, or `DATABASE_URL` (whose one target, `default`, reads
- * no per-target settings), would otherwise leave every read on the primary without a word.
+ * no per-target settings), would otherwise leave every read on the primary without a word; so would a
+ * per-target `_READ_YOUR_WRITES` or `_READ_SETTLE_MS` (those are global).
  * `names` are the configured targets; `variables` every variable that is set.
  */
 export function refuseStrayReplicaSettings(
@@ -100,6 +101,14 @@ export function refuseStrayReplicaSettings(
     `^CAREPOOL_TARGET_(.+?)_(REPLICAS|READ_MAX_LAG_MS|REPLICA_(?:${settings.join('|')}))$`,
   );
   for (const variable of variables) {
+    // Read-your-writes settings are global (a fleet must agree on them): a per-target one would be ignored.
+    const shared = /^CAREPOOL_TARGET_.+_(READ_YOUR_WRITES|READ_SETTLE_MS)$/.exec(variable)?.[1];
+    if (shared)
+      throw new AppError(
+        'CAREPOOL_CONFIG_INVALID',
+        `${variable} is not a per-target setting and would be ignored: every target, and every instance of a fleet, uses CAREPOOL_${shared}. Example: CAREPOOL_${shared}=${shared === 'READ_YOUR_WRITES' ? 'instance' : '10'}`,
+        { meta: { variable } },
+      );
     const m = pattern.exec(variable);
     if (!m) continue;
     const name = m[1]!.toLowerCase();

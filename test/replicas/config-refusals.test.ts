@@ -93,6 +93,14 @@ describe('replica configuration a user gets wrong', () => {
     expect(typo.message).toContain('CAREPOOL_TARGET_AZURE_REPLICAS');
     for (const variable of ['CAREPOOL_TARGET_EU_READ_MAX_LAG_MS', 'CAREPOOL_TARGET_EU_REPLICA_POOL_MAX'])
       expect(refusal({ ...base, [variable]: '5' }).variable).toBe(variable);
+    for (const variable of [
+      'CAREPOOL_TARGET_AZURE_READ_YOUR_WRITES',
+      'CAREPOOL_TARGET_AZURE_READ_SETTLE_MS',
+    ]) {
+      const global = refusal({ ...base, [variable]: '5' });
+      expect(global.variable).toBe(variable);
+      expect(global.message).toContain('is not a per-target setting');
+    }
     const single = refusal({ DATABASE_URL: PRIMARY, CAREPOOL_TARGET_DEFAULT_REPLICAS: replica('r1') });
     expect(single.variable).toBe('CAREPOOL_TARGET_DEFAULT_REPLICAS');
     expect(single.message).toContain('DATABASE_URL configures a single target');
