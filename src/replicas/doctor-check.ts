@@ -1,9 +1,8 @@
 import type { TargetConfig } from '../config/index.js';
 import { TargetRegistry } from '../db/targets.js';
-import { explainConnectError } from '../doctor/explain.js';
 import type { Finding } from '../doctor/types.js';
-import { AppError } from '../errors/index.js';
 import { replicaBudgetFindings } from './doctor-budget.js';
+import { explainReplicaFailure } from './doctor-connect.js';
 import type { ReplicaStatus } from './monitor.js';
 import { stoppedFix } from './stopped-fix.js';
 
@@ -24,9 +23,11 @@ export async function replicaFindings(
   try {
     const router = registry.get(config.name).replicas;
     if (router === undefined) return [];
-    const states = (await router.statuses()).map((s, i) =>
-      finding(config, s, i, router.monitor.lastFailure(i)),
+    const statuses = await router.statuses();
+    const explained = await Promise.all(
+      statuses.map((_, i) => explainReplicaFailure(config, i, router.monitor.lastFailure(i))),
     );
+    const states = statuses.map((s, i) => finding(config, s, i, explained[i]));
     const budgets = await replicaBudgetFindings(
       config,
       router.primary,
@@ -39,7 +40,12 @@ export async function replicaFindings(
   }
 }
 
-function finding(config: TargetConfig, s: ReplicaStatus, index: number, failure: unknown): Finding {
+function finding(
+  config: TargetConfig,
+  s: ReplicaStatus,
+  index: number,
+  explained: Pick<Finding, 'cause' | 'fix'> | undefined,
+): Finding {
   const where = `${s.name} (${s.address})`;
   const gtids = `GTID ${s.replicaGtid || '-'} / primary ${s.primaryGtid || '-'}`;
   const data = {
@@ -99,22 +105,6 @@ function finding(config: TargetConfig, s: ReplicaStatus, index: number, failure:
       fix: `Find long transactions or tables without a primary key on the primary, give the replica more CPU/IO (Azure: a larger General Purpose size), or raise ${lagVariable} (all targets: CAREPOOL_READ_MAX_LAG_MS) if staler reads are acceptable.`,
       data,
     };
-  // Could not connect: the same cause and fix as a target's own connection error (wrong password, DNS,
-  // TLS...), naming this replica's entry; a replica that is simply not running keeps the generic fix.
-  const spec = config.replicas?.urls[index];
-  const explained =
-    failure instanceof AppError && spec && failure.code !== 'CAREPOOL_DB_CONNECT_REFUSED'
-      ? explainConnectError(failure, {
-          target: s.name,
-          host: spec.host,
-          port: spec.port,
-          user: spec.user,
-          database: spec.database,
-          sslMode: spec.sslMode,
-          connectTimeoutMs: (config.replicas?.pool ?? config.pool).connectTimeoutMs,
-          variable: `${variable} (entry ${index + 1})`,
-        })
-      : undefined;
   return {
     check: 'replicas',
     status: 'warn',

@@ -42,4 +42,29 @@ describe('doctor: a replica that refuses the login or does not resolve (real san
     expect(text).not.toContain('Wrong-Pass-7qz');
     expect(text).not.toContain('Other-Pass-5kd');
   }, 60_000);
+
+  it('a plain-text login to a replica that requires TLS is a TLS problem, not a wrong password', async () => {
+    const env = sandboxEnv(stack.state);
+    const user = stack.replica.users.app.user;
+    // As on Azure: the replica accepts this account over TLS only (MariaDB then answers plain text with 1045).
+    await stack.onReplica(`ALTER USER '${user}'@'%' REQUIRE SSL`);
+    try {
+      const plain = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '')
+        .replace(/ssl-mode=[A-Z_]+/, 'ssl-mode=DISABLED')
+        .replace(/&ssl-ca=[^&,]*/, '');
+      const config = loadConfig({
+        env: { ...env, CAREPOOL_TARGET_GCP_REPLICAS: plain },
+        dotenv: false,
+        cwd: stack.home,
+      });
+      const report = await diagnoseTarget(config.targets[0] as (typeof config.targets)[number]);
+      const finding = report.findings.find((f) => f.check === 'replicas');
+      expect(finding).toMatchObject({ status: 'warn', code: 'CAREPOOL_REPLICA_DOWN' });
+      expect(finding?.cause).toContain('only accepts encrypted connections');
+      expect(finding?.fix).toContain('Add ssl-mode and the CA to CAREPOOL_TARGET_GCP_REPLICAS (entry 1)');
+      expect(finding?.fix).not.toContain('Check the password');
+    } finally {
+      await stack.onReplica(`ALTER USER '${user}'@'%' REQUIRE NONE`);
+    }
+  }, 60_000);
 });
