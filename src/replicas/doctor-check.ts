@@ -80,7 +80,7 @@ function finding(
       cause: `replica stopped: ${s.lastError ?? s.reason ?? 'a replication thread is not running'}${
         s.replicaGtid ? ` (applied up to GTID ${s.replicaGtid})` : ''
       }`,
-      fix: stoppedFix(s.lastError, variable),
+      fix: stoppedFix(s.lastError ?? s.reason ?? null, variable),
       data,
     };
   const lagVariable = `CAREPOOL_TARGET_${config.name.toUpperCase()}_READ_MAX_LAG_MS`;

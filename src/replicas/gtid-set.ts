@@ -29,6 +29,20 @@ export function gtidMissing(flavor: GtidFlavor, have: string, want: string): num
   return missing;
 }
 
+/**
+ * The sources of `want` (MariaDB replication domains, MySQL server UUIDs) of which `have` holds no
+ * transaction at all: a replica lacking one of its primary's has never applied anything from it, i.e. it
+ * replicates from another server (a lag estimate would be meaningless). Empty when none is missing.
+ */
+export function gtidForeignSources(flavor: GtidFlavor, have: string, want: string): string[] {
+  if (flavor === 'mariadb') {
+    const h = mariadbDomains(have);
+    return [...mariadbDomains(want).keys()].filter((d) => !h.has(d)).map(String);
+  }
+  const h = mysqlSets(have);
+  return [...mysqlSets(want).keys()].filter((uuid) => !h.has(uuid));
+}
+
 function mariadbDomains(position: string): Map<number, number> {
   const out = new Map<number, number>();
   for (const part of position.split(',')) {

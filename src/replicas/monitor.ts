@@ -1,6 +1,6 @@
 import { sql } from '../db/sql.js';
 import type { Target } from '../db/targets.js';
-import { type GtidFlavor, gtidCovers, gtidMissing } from './gtid-set.js';
+import { type GtidFlavor, gtidCovers, gtidForeignSources, gtidMissing } from './gtid-set.js';
 import { readThreads } from './replica-threads.js';
 
 /** Why a replica is or is not used for reads. */
@@ -62,6 +62,8 @@ interface Slot {
   reads: number;
   failovers: number;
   failure?: unknown;
+  /** The primary's GTID sources (domains, UUIDs) the replica holds nothing of: it is another's replica. */
+  foreign?: string | undefined;
 }
 
 const HISTORY = 64;
@@ -232,8 +234,14 @@ export class LagMonitor {
       const now = Date.now();
       const gtidLag = primary ? lagFrom(this.#history, flavor, position, now) : null;
       const secondsBehind = threads?.secondsBehind ?? null;
+      // A replica of another primary has none of this one's GTID sources: its "lag" would be meaningless
+      // (it never covers a sample, and Seconds_Behind_Master measures against its own primary).
+      const foreign = primary ? gtidForeignSources(flavor, position, primary.position) : [];
+      slot.foreign = foreign.length > 0 ? foreign.join(', ') : undefined;
       const lagMs =
-        gtidLag === null ? null : Math.max(gtidLag, secondsBehind === null ? 0 : secondsBehind * 1000);
+        gtidLag === null || slot.foreign
+          ? null
+          : Math.max(gtidLag, secondsBehind === null ? 0 : secondsBehind * 1000);
       slot.status = {
         ...slot.status,
         lagMs,
@@ -287,6 +295,11 @@ export class LagMonitor {
       return skip(
         'stopped',
         `replication SQL thread is ${s.sqlThread}${s.lastError ? `: ${s.lastError}` : ''}`,
+      );
+    if (slot.foreign)
+      return skip(
+        'stopped',
+        `not a replica of this primary: it holds no transaction of the primary's GTID ${this.flavor === 'mysql' ? 'source' : 'domain'}(s) ${slot.foreign}`,
       );
     if (s.lagMs === null) return skip('unknown', 'lag unknown (the primary position could not be read)');
     if (s.lagMs > this.#maxLagMs)

@@ -9,6 +9,8 @@ export function stoppedFix(lastError: string | null, variable: string): string {
   const errno = Number(io?.[1] ?? /^SQL thread error (\d*)/.exec(error)?.[1] ?? Number.NaN);
   if (/replication is not configured/.test(error))
     return `This server replicates from nothing: check that entry of ${variable} names a replica, not the primary under another name (localhost vs 127.0.0.1, a DNS alias) or another server; or set up replication on it (CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos; START SLAVE).`;
+  if (/not a replica of this primary/.test(error))
+    return `This server replicates from another primary (perhaps another target's replica): check that this entry of ${variable} names a replica of this target's primary, or point its replication at this primary.`;
   if (errno === 1236 || /purged|could not find GTID/i.test(error))
     return 'The primary no longer has the binary logs this replica needs: rebuild it from a fresh copy of the primary (sandbox: delete its directory and run carepool sandbox start --replicas N again).';
   if (io && (errno === 2003 || errno === 2005 || errno === 2013 || errno === 2002))
