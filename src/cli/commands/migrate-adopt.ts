@@ -12,7 +12,8 @@ import {
 } from '../../migrate/index.js';
 import { type LoadedSource, loadSource } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
-import { SOURCE_HELP, sourceContext } from './schema-source.js';
+import { parseExclude } from '../../migrate/sources/exclude.js';
+import { EXCLUDE_HELP, SOURCE_HELP, sourceContext } from './schema-source.js';
 
 interface CommonOpts {
   target?: string;
@@ -27,7 +28,7 @@ interface CommonOpts {
  */
 export async function desiredSchema(
   ctx: CliContext,
-  opts: CommonOpts & { schema?: string; models?: string; server?: string },
+  opts: CommonOpts & { schema?: string; models?: string; server?: string; exclude?: string },
 ): Promise<LoadedSource> {
   const sources = sourceContext(ctx, opts);
   const spec = opts.schema ?? (opts.models || process.env.CAREPOOL_MODELS || !opts.dir ? 'models' : 'chain');
@@ -53,15 +54,23 @@ export function registerMigrateAdopt(
     .option('--schema <source>', `verify against this schema instead of the chain at REV: ${SOURCE_HELP}`)
     .option('--models <path>', 'your own models module (for --schema models)')
     .option('--server <flavor:version>', 'server a .sql source is normalised on')
+    .option('--exclude <names>', EXCLUDE_HELP)
     .action(
       async (
         rev: string,
-        opts: CommonOpts & { force?: boolean; schema?: string; models?: string; server?: string },
+        opts: CommonOpts & {
+          force?: boolean;
+          schema?: string;
+          models?: string;
+          server?: string;
+          exclude?: string;
+        },
       ) => {
         // A prefix naming no revision, or several, is a usage error before any target is touched.
         resolveRevision(await chainOf(opts), rev);
         const targets = (await ctx.registry()).select(opts.target, { required: true });
-        const source = opts.schema ? await loadSource(opts.schema, sourceContext(ctx, opts)) : undefined;
+        const sources = sourceContext(ctx, opts);
+        const source = opts.schema ? await loadSource(opts.schema, sources) : undefined;
         const results = [];
         // One at a time: a forced stamp may write an adopt revision the next target can reuse.
         for (const t of targets)
@@ -70,6 +79,7 @@ export function registerMigrateAdopt(
               chain: await chainOf(opts),
               force: opts.force ?? false,
               ...(source ? { expected: { schema: source.schema, label: source.label } } : {}),
+              ...(sources.exclude ? { exclude: sources.exclude } : {}),
             }),
           );
         if (opts.json)
@@ -97,10 +107,11 @@ export function registerMigrateAdopt(
     )
     .requiredOption('--from <target>', 'the target whose schema becomes the baseline')
     .option('-m, --message <msg>', 'the revision message')
-    .action(async (opts: CommonOpts & { from: string; message?: string }) => {
+    .option('--exclude <names>', `${EXCLUDE_HELP}; they stay in the database, outside the chain`)
+    .action(async (opts: CommonOpts & { from: string; message?: string; exclude?: string }) => {
       const target = (await ctx.registry()).get(opts.from);
       const chain = await chainOf(opts);
-      const b = await baselineTarget(target, chain, opts.message);
+      const b = await baselineTarget(target, chain, opts.message, parseExclude(opts.exclude));
       if (b.notIncluded && !opts.json) ctx.out.note(`NOT included: ${b.notIncluded}`);
       if (opts.json) ctx.out.json(b);
       else

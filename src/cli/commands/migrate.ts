@@ -21,6 +21,7 @@ import type { CliContext } from '../context.js';
 import { desiredSchema, registerMigrateAdopt } from './migrate-adopt.js';
 import { EXCLUDE_HELP, parseRenames, SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
 import { loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
+import { excludeNames, parseExclude } from '../../migrate/sources/exclude.js';
 import { table } from '../output.js';
 
 interface CommonOpts {
@@ -245,7 +246,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           `the desired schema (default: --models/CAREPOOL_MODELS, else the chain of --dir when given, else the built-in models): ${SOURCE_HELP}`,
         )
         .option('--models <path>', 'your own models module')
-        .option('--server <flavor:version>', 'server a .sql source is normalised on');
+        .option('--server <flavor:version>', 'server a .sql source is normalised on')
+        .option('--exclude <names>', EXCLUDE_HELP);
     cmd
       .description(
         name === 'current'
@@ -254,78 +256,84 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
             ? 'the chain with what each target applied, when, by whom, how long'
             : 'exit 1 if any target (or the chain) differs from the models, or has edited/half-applied migrations',
       )
-      .action(async (opts: CommonOpts & { schema?: string; models?: string; server?: string }) => {
-        const chain = await chainOf(opts);
-        const targets = (await ctx.registry()).select(opts.target);
-        const desired = name === 'check' ? await desiredSchema(ctx, opts) : undefined;
-        const statuses = await Promise.all(
-          targets.map((t) =>
-            targetStatus(t, chain, desired?.schema, {
-              label: desired?.label ?? 'the models',
-              ...(desired?.rawObjects ? { raw: desired.rawObjects } : {}),
-            }),
-          ),
-        );
-        const chainDrift =
-          desired && desired.kind !== 'chain'
-            ? diffSchemas(schemaOf(chain, new Set(chain.order)), desired.schema)
-            : [];
-        if (opts.json) {
-          ctx.out.json({
-            heads: chain.heads,
-            targets: statuses,
-            ...(name === 'check' ? { chainDrift: chainDrift.map(describeOperation) } : {}),
-          });
-        } else if (name === 'current') {
-          ctx.out.line(
-            table(
-              ['target', 'current', 'pending', 'note'],
-              statuses.map((s) => [
-                s.target,
-                s.current.join(',') || '(base)',
-                String(s.pending.length),
-                s.error?.code ?? (s.journal.length ? 'HALF-APPLIED: run resolve' : ''),
-              ]),
+      .action(
+        async (
+          opts: CommonOpts & { schema?: string; models?: string; server?: string; exclude?: string },
+        ) => {
+          const chain = await chainOf(opts);
+          const targets = (await ctx.registry()).select(opts.target);
+          const desired = name === 'check' ? await desiredSchema(ctx, opts) : undefined;
+          const exclude = parseExclude(opts.exclude);
+          const statuses = await Promise.all(
+            targets.map((t) =>
+              targetStatus(t, chain, desired?.schema, {
+                label: desired?.label ?? 'the models',
+                ...(desired?.rawObjects ? { raw: desired.rawObjects } : {}),
+                exclude,
+              }),
             ),
           );
-        } else if (name === 'history') {
-          ctx.out.line(historyText(chain, statuses));
-        } else {
-          for (const s of statuses) {
-            const problems = [
-              ...(s.error ? [`${s.error.code}: ${s.error.message}`, `hint: ${s.error.hint}`] : []),
-              ...(s.drift ?? []).map((o) => `drift: ${describeOperation(o)}`),
-              ...s.edited.map((r) => `edited after apply: ${r}`),
-              ...s.unknown.map((r) => `unknown applied revision: ${r}`),
-              ...(s.journal.length ? [`half-applied: ${s.journal[0]?.revision}`] : []),
-              ...(s.pending.length ? [`pending: ${s.pending.join(', ')}`] : []),
-            ];
-            // Objects left out of the comparison are said, never folded into "matches".
-            const left = (s.notCompared ?? []).map((n) => `! ${n}`);
+          const chainDrift =
+            desired && desired.kind !== 'chain'
+              ? diffSchemas(excludeNames(schemaOf(chain, new Set(chain.order)), exclude), desired.schema)
+              : [];
+          if (opts.json) {
+            ctx.out.json({
+              heads: chain.heads,
+              targets: statuses,
+              ...(name === 'check' ? { chainDrift: chainDrift.map(describeOperation) } : {}),
+            });
+          } else if (name === 'current') {
             ctx.out.line(
-              `${s.target}: ${problems.length ? `\n  ${problems.join('\n  ')}` : `matches ${desired?.label ?? 'the models'}${left.length ? ` in what both sides track; ${left.length} object(s) NOT compared:` : ''}`}${left.length ? `\n  ${left.join('\n  ')}` : ''}`,
+              table(
+                ['target', 'current', 'pending', 'note'],
+                statuses.map((s) => [
+                  s.target,
+                  s.current.join(',') || '(base)',
+                  String(s.pending.length),
+                  s.error?.code ?? (s.journal.length ? 'HALF-APPLIED: run resolve' : ''),
+                ]),
+              ),
             );
+          } else if (name === 'history') {
+            ctx.out.line(historyText(chain, statuses));
+          } else {
+            for (const s of statuses) {
+              const problems = [
+                ...(s.error ? [`${s.error.code}: ${s.error.message}`, `hint: ${s.error.hint}`] : []),
+                ...(s.drift ?? []).map((o) => `drift: ${describeOperation(o)}`),
+                ...s.edited.map((r) => `edited after apply: ${r}`),
+                ...s.unknown.map((r) => `unknown applied revision: ${r}`),
+                ...(s.journal.length ? [`half-applied: ${s.journal[0]?.revision}`] : []),
+                ...(s.pending.length ? [`pending: ${s.pending.join(', ')}`] : []),
+              ];
+              // Objects left out of the comparison are said, never folded into "matches".
+              const left = (s.notCompared ?? []).map((n) => `! ${n}`);
+              ctx.out.line(
+                `${s.target}: ${problems.length ? `\n  ${problems.join('\n  ')}` : `matches ${desired?.label ?? 'the models'}${left.length ? ` in what both sides track; ${left.length} object(s) NOT compared:` : ''}`}${left.length ? `\n  ${left.join('\n  ')}` : ''}`,
+              );
+            }
+            if (chainDrift.length)
+              ctx.out.line(
+                `${chain.dir}: ${desired?.label ?? 'the models'} has changes no migration makes:\n  ${chainDrift.map(describeOperation).join('\n  ')}\n  run: carepool migrate revision --autogenerate -m "..."`,
+              );
           }
-          if (chainDrift.length)
-            ctx.out.line(
-              `${chain.dir}: ${desired?.label ?? 'the models'} has changes no migration makes:\n  ${chainDrift.map(describeOperation).join('\n  ')}\n  run: carepool migrate revision --autogenerate -m "..."`,
-            );
-        }
-        if (
-          name === 'check' &&
-          (chainDrift.length > 0 ||
-            statuses.some(
-              (s) =>
-                !s.ok ||
-                (s.drift?.length ?? 0) > 0 ||
-                s.edited.length ||
-                s.unknown.length ||
-                s.journal.length,
-            ))
-        ) {
-          ctx.exitCode = 1;
-        }
-      });
+          if (
+            name === 'check' &&
+            (chainDrift.length > 0 ||
+              statuses.some(
+                (s) =>
+                  !s.ok ||
+                  (s.drift?.length ?? 0) > 0 ||
+                  s.edited.length ||
+                  s.unknown.length ||
+                  s.journal.length,
+              ))
+          ) {
+            ctx.exitCode = 1;
+          }
+        },
+      );
   }
 
   withCommon(migrate.command('heads'))

@@ -7,7 +7,7 @@ export const schemaModelCodes = defineCodes({
     http: 409,
     title:
       'A table differs between the two schemas, but carepool cannot represent it exactly (its SHOW CREATE TABLE is not what the model renders, or it is partitioned), so no DDL is generated for it.',
-    hint: 'The message names each table with the first differing fragment. Change such tables by hand (op.sql with its down), or leave them out of the comparison with --exclude NAME (schema diff, schema dump, migrate revision --autogenerate); docs/schema-model.md lists what is modelled.',
+    hint: 'The message names each table with the first differing fragment. Change such tables by hand (op.sql with its down), or leave them out of the comparison with --exclude NAME (schema diff, schema dump, migrate revision --autogenerate, migrate baseline, migrate stamp, migrate check); docs/schema-model.md lists what is modelled.',
   },
   CAREPOOL_SCHEMA_DUMP_NOT_TEXT: {
     exit: 2,

@@ -5,6 +5,7 @@ import { diffSchemas } from '../diff/diff-schemas.js';
 import type { Chain } from '../files/graph.js';
 import type { HistoryRow, JournalRow } from '../history/history-store.js';
 import { withObjects } from '../objects/diff.js';
+import { excludeNames } from '../sources/exclude.js';
 import { objectsNotCompared } from '../objects/raw.js';
 import { introspectSchema } from '../introspect/index.js';
 import type { Operation } from '../ops/operation.js';
@@ -57,7 +58,12 @@ export async function targetStatus(
   target: Target,
   chain: Chain,
   models?: Schema,
-  desired: { readonly label: string; readonly raw?: ReadonlyMap<string, string> } = { label: 'the models' },
+  desired: {
+    readonly label: string;
+    readonly raw?: ReadonlyMap<string, string>;
+    /** `--exclude`: tables and objects of the live schema left out (`models` is given without them). */
+    readonly exclude?: readonly RegExp[];
+  } = { label: 'the models' },
 ): Promise<TargetStatus> {
   const empty = {
     applied: [],
@@ -74,7 +80,12 @@ export async function targetStatus(
     const state = await readTargetState(session, false);
     const applied = chain.order.filter((id) => state.applied.has(id));
     const parents = new Set(state.history.flatMap((h) => h.parents));
-    const live = models ? withObjects(await introspectSchema(session.conn, session.database)) : undefined;
+    const live = models
+      ? excludeNames(
+          withObjects(await introspectSchema(session.conn, session.database)),
+          desired.exclude ?? [],
+        )
+      : undefined;
     const drift = live && models ? diffSchemas(live, models) : undefined;
     const notCompared =
       live && models

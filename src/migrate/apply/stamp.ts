@@ -9,6 +9,7 @@ import { writeRevision } from '../files/write.js';
 import { HISTORY_TABLE, insertHistory } from '../history/history-store.js';
 import { introspectSchema } from '../introspect/index.js';
 import { withObjects } from '../objects/diff.js';
+import { excludeNames } from '../sources/exclude.js';
 import { invertOps } from '../ops/invert.js';
 import type { Operation } from '../ops/operation.js';
 import type { Schema } from '../../schema/index.js';
@@ -56,6 +57,8 @@ export async function stampTarget(
      * tracks them. An adopt revision (with `force`) is still written against the chain at REV.
      */
     expected?: { readonly schema: Schema; readonly label: string };
+    /** `--exclude`: tables and objects left out of the comparison on both sides (and of an adopt revision). */
+    exclude?: readonly RegExp[];
   } = {},
 ): Promise<StampResult> {
   let session: MigrateSession | undefined;
@@ -69,9 +72,10 @@ export async function stampTarget(
     const resolved = resolveRevision(chain, revision);
     const at = resolved === 'head' ? (chain.heads[0] ?? 'head') : resolved;
     let wanted = resolved === 'base' ? new Set<string>() : ancestorsOf(chain, at);
-    const live = withObjects(await introspectSchema(session.conn, session.database));
+    const ex = options.exclude ?? [];
+    const live = excludeNames(withObjects(await introspectSchema(session.conn, session.database)), ex);
     const expected = options.expected;
-    differences = diffSchemas(live, expected?.schema ?? schemaOf(chain, wanted));
+    differences = diffSchemas(live, excludeNames(expected?.schema ?? schemaOf(chain, wanted), ex));
     if (differences.length > 0 && !options.force) {
       throw new AppError(
         'CAREPOOL_MIGRATE_STAMP_MISMATCH',
@@ -80,7 +84,7 @@ export async function stampTarget(
       );
     }
     // The adopt revision records what the database holds beyond the chain at REV, whatever it was checked against.
-    if (expected) differences = diffSchemas(live, schemaOf(chain, wanted));
+    if (expected) differences = diffSchemas(live, excludeNames(schemaOf(chain, wanted), ex));
     let adopted: StampResult['adopted'];
     let order = chain.order;
     if (differences.length > 0 && options.recordDrift !== false) {
