@@ -4,37 +4,24 @@
  * Sakila dump that round-trips; `schema diff A B --sql` whose printed statements converge.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BIN, type Workdir, workdir } from '../../cli/e2e.js';
-import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxServers } from '../../harness/targets.js';
+import { type ScratchCli, scratchCli } from './scratch-cli.js';
 import { SAKILA_TABLES } from '../fidelity/corpus.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'seeds_models.py');
 
-let scratch: ScratchDatabases;
-let wd: Workdir;
-/** The CLI against the scratch database on gcp only, with the test sandbox as workspace server. */
-const cli = (args: readonly string[]) =>
-  wd.run(args, {
-    CAREPOOL_TARGETS: 'gcp',
-    CAREPOOL_TARGET_GCP_URL: scratch.env.CAREPOOL_TARGET_GCP_URL ?? '',
-    CAREPOOL_TARGET_GCP_MIGRATE_URL: scratch.env.CAREPOOL_TARGET_GCP_MIGRATE_URL ?? '',
-    CAREPOOL_HOME: inject('sandboxHome'),
-  });
+let sc: ScratchCli;
+const cli = (args: readonly string[]) => sc.cli(args);
 
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
-  scratch = await createScratchDatabases('clinic_e2e');
-  wd = await workdir('carepool-adopt-e2e');
+  sc = await scratchCli('clinic_e2e');
 });
 afterAll(async () => {
-  await scratch?.drop();
-  await wd?.remove();
+  await sc?.remove();
 });
 
 describe('the built CLI on a real user’s path', () => {
@@ -46,16 +33,24 @@ describe('the built CLI on a real user’s path', () => {
         SA_PORT: String(s.port),
         SA_USER: s.users.migrator.user,
         SA_PASSWORD: s.users.migrator.password,
-        SA_DATABASE: scratch.name,
+        SA_DATABASE: sc.scratch.name,
         SA_CA: s.caPath,
       },
     });
-    const dir = join(wd.dir, 'migrations');
+    const dir = join(sc.wd.dir, 'migrations');
     await mkdir(dir);
     const baseline = await cli(['migrate', 'baseline', '--from', 'gcp', '--dir', dir]);
     expect(baseline.stdout).toMatch(/wrote .*0001_baseline_of_gcp\.ts .* and stamped gcp at 0001/);
     expect(baseline.code).toBe(0);
-    const revision = await cli(['migrate', 'revision', '--autogenerate', '-m', 'towards the models', '--dir', dir]);
+    const revision = await cli([
+      'migrate',
+      'revision',
+      '--autogenerate',
+      '-m',
+      'towards the models',
+      '--dir',
+      dir,
+    ]);
     expect(revision.code).toBe(0);
     expect(revision.stderr).toMatch(/verified on (target|sandbox) \w+/);
     const up = await cli(['migrate', 'up', 'head', '--target', 'gcp', '--dir', dir]);
@@ -66,13 +61,23 @@ describe('the built CLI on a real user’s path', () => {
     // The desired schema may be a .sql file too: the live schema plus a table the models do not have.
     const dump = await cli(['schema', 'dump', '--target', 'gcp']);
     expect(dump.code).toBe(0);
-    const want = join(wd.dir, 'want.sql');
+    const want = join(sc.wd.dir, 'want.sql');
     await writeFile(
       want,
       `${dump.stdout}\nCREATE TABLE notes (id INT NOT NULL PRIMARY KEY, code VARCHAR(20) CHARACTER SET ascii NOT NULL, ` +
         `total DECIMAL(8,2) UNSIGNED ZEROFILL NOT NULL, twice INT AS (id * 2) STORED, KEY ix_code (code DESC));\n`,
     );
-    const toSql = await cli(['migrate', 'revision', '--autogenerate', '--to', want, '-m', 'notes', '--dir', dir]);
+    const toSql = await cli([
+      'migrate',
+      'revision',
+      '--autogenerate',
+      '--to',
+      want,
+      '-m',
+      'notes',
+      '--dir',
+      dir,
+    ]);
     expect(toSql.stdout).toMatch(/\+ create table notes/);
     expect(toSql.stdout).not.toMatch(/drop table/);
     expect((await cli(['migrate', 'up', 'head', '--target', 'gcp', '--dir', dir])).code).toBe(0);
@@ -82,13 +87,14 @@ describe('the built CLI on a real user’s path', () => {
   });
 
   it('a Sakila dump round-trips, and the statements of schema diff --sql converge', async () => {
-    const sakila = join(wd.dir, 'sakila.sql');
+    const sakila = join(sc.wd.dir, 'sakila.sql');
     // The file's order has a circular FK: loaded as mysqldump output is, without FK checks.
-    const script = (tables: readonly string[]) => `SET FOREIGN_KEY_CHECKS=0;\n${tables.map((t) => `${t};\n`).join('\n')}`;
+    const script = (tables: readonly string[]) =>
+      `SET FOREIGN_KEY_CHECKS=0;\n${tables.map((t) => `${t};\n`).join('\n')}`;
     await writeFile(sakila, script(SAKILA_TABLES));
     const dump = await cli(['schema', 'dump', '--target', sakila]);
     expect(dump.code).toBe(0);
-    const dumped = join(wd.dir, 'dumped.sql');
+    const dumped = join(sc.wd.dir, 'dumped.sql');
     await writeFile(dumped, dump.stdout);
     const same = await cli(['schema', 'diff', sakila, dumped]);
     expect(same.stdout).toContain('have the same schema');
@@ -103,12 +109,12 @@ describe('the built CLI on a real user’s path', () => {
         : t,
     );
     expect(changed.join()).toContain("'Bloopers'");
-    const b = join(wd.dir, 'b.sql');
+    const b = join(sc.wd.dir, 'b.sql');
     await writeFile(b, script(changed));
     const diff = await cli(['schema', 'diff', sakila, b, '--sql']);
     expect(diff.code).toBe(1);
     expect(diff.stderr).toMatch(/verified on (target|sandbox) \w+: film/);
-    const applied = join(wd.dir, 'applied');
+    const applied = join(sc.wd.dir, 'applied');
     await mkdir(applied);
     await writeFile(join(applied, '1-sakila.sql'), script(SAKILA_TABLES));
     // Applied as printed: with --sql the summary lines are SQL comments.

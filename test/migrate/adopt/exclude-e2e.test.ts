@@ -4,32 +4,21 @@
  * Before, the refusal's hint named --exclude, but baseline, stamp and check had no such option, so such a
  * database could not be brought under migrations at all.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../../src/db/sql.js';
-import { BIN, type Workdir, workdir } from '../../cli/e2e.js';
-import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
 import { adminConnection, sandboxServers } from '../../harness/targets.js';
+import { type ScratchCli, scratchCli } from './scratch-cli.js';
 
-let scratch: ScratchDatabases;
-let wd: Workdir;
-const cli = (args: readonly string[]) =>
-  wd.run(args, {
-    CAREPOOL_TARGETS: 'gcp',
-    CAREPOOL_TARGET_GCP_URL: scratch.env.CAREPOOL_TARGET_GCP_URL ?? '',
-    CAREPOOL_TARGET_GCP_MIGRATE_URL: scratch.env.CAREPOOL_TARGET_GCP_MIGRATE_URL ?? '',
-    CAREPOOL_HOME: inject('sandboxHome'),
-  });
+let sc: ScratchCli;
+const cli = (args: readonly string[]) => sc.cli(args);
 
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
-  scratch = await createScratchDatabases('clinic_ex');
-  wd = await workdir('carepool-exclude-e2e');
+  sc = await scratchCli('clinic_ex');
   const admin = await adminConnection(sandboxServers().gcp);
   try {
-    await admin.query(sql.raw(`USE \`${scratch.name}\``));
+    await admin.query(sql.raw(`USE \`${sc.scratch.name}\``));
     await admin.query(sql.raw('CREATE TABLE visits (id INT PRIMARY KEY, note VARCHAR(20) NULL)'));
     await admin.query(
       sql.raw(`CREATE TABLE events_2024 (id INT NOT NULL, at DATE NOT NULL, PRIMARY KEY (id, at))
@@ -40,13 +29,12 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await scratch?.drop();
-  await wd?.remove();
+  await sc?.remove();
 });
 
 describe('adopting a database with a partitioned table', () => {
   it('baseline, check and stamp leave it out with --exclude; without, each names it', async () => {
-    const dir = join(wd.dir, 'migrations');
+    const dir = join(sc.wd.dir, 'migrations');
     await mkdir(dir);
     const refused = await cli(['migrate', 'baseline', '--from', 'gcp', '--dir', dir]);
     expect(refused.code).toBe(2);
