@@ -52,4 +52,4 @@ export type {
   TextKind,
   Unsupported,
 } from './types.js';
-export { SPATIAL_KINDS } from './types.js';
+export { CHARACTER_KINDS, SPATIAL_KINDS } from './types.js';

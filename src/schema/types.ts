@@ -36,6 +36,18 @@ export const SPATIAL_KINDS: readonly SpatialKind[] = [
   'geometrycollection',
 ];
 
+/** Column kinds that hold text in a character set and collation (JSON aside: its own kind). */
+export const CHARACTER_KINDS: ReadonlySet<string> = new Set([
+  'char',
+  'varchar',
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'enum',
+  'set',
+]);
+
 /**
  * Column data types. `boolean` is TINYINT(1), as MySQL stores it. `width` is an integer display width and
  * is set only when it differs from the server's default for the type (MariaDB prints `int(11)`, MySQL

@@ -1,6 +1,13 @@
 import { diffObjects } from '../objects/diff.js';
 import { AppError } from '../../errors/index.js';
-import type { Column, ForeignKey, Index, Schema, Table } from '../../schema/index.js';
+import {
+  CHARACTER_KINDS,
+  type Column,
+  type ForeignKey,
+  type Index,
+  type Schema,
+  type Table,
+} from '../../schema/index.js';
 import { applyOps, needsImplicitIndex } from '../ops/apply-ops.js';
 import type { Operation, TableAttributes } from '../ops/operation.js';
 import { canonicalColumn, canonicalSchema, sameForeignKey } from './canonical.js';
@@ -234,17 +241,6 @@ function diffColumns(prev: Table, next: Table): Operation[] {
   }
   return out;
 }
-
-const CHARACTER_KINDS: ReadonlySet<Column['type']['kind']> = new Set([
-  'char',
-  'varchar',
-  'tinytext',
-  'text',
-  'mediumtext',
-  'longtext',
-  'enum',
-  'set',
-]);
 
 /**
  * When a table's default collation changes (both sides state it), its character columns that inherit it

@@ -1,4 +1,4 @@
-import { type Column, type ColumnType, SPATIAL_KINDS } from '../../schema/index.js';
+import { CHARACTER_KINDS, type Column, type ColumnType, SPATIAL_KINDS } from '../../schema/index.js';
 
 /** Integer ranges as [bits, signed]; boolean is TINYINT(1). */
 const INT_BITS: Readonly<Record<string, number>> = {
@@ -24,17 +24,8 @@ const LOB_BYTES: Readonly<Record<string, number>> = {
   json: 4_294_967_295,
 };
 
-const TEXTUAL = new Set([
-  'char',
-  'varchar',
-  'tinytext',
-  'text',
-  'mediumtext',
-  'longtext',
-  'enum',
-  'set',
-  'json',
-]);
+/** Character kinds and JSON: values that are text. */
+const TEXTUAL = new Set([...CHARACTER_KINDS, 'json']);
 const BINARY = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 const SPATIAL = new Set<string>(SPATIAL_KINDS);
 
