@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffSchemas, renderOps } from '../../../src/migrate/index.js';
-import { dropAll, introspect, run, useScratchPair } from './live-helpers.js';
+import { introspect, plantChange, run, useScratchPair } from './live-helpers.js';
 
 /**
  * Hand-written hard cases found by adopting schemas nobody here wrote (see corpus/README.md, "Tried"):
@@ -144,14 +144,9 @@ const CASES: readonly HardCase[] = [
 
 describe('hard cases on live MariaDB: each detected by the diff and converged by its SQL', () => {
   it.each(CASES)('$name', async (c) => {
-    const { a, b, dbA, dbB, server } = scratch();
-    await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
-    await Promise.all([run(a, BASE), run(b, BASE)]);
-    await run(b, [c.ddl]);
-    const from = await introspect(a, dbA);
-    const to = await introspect(b, dbB);
-    expect(from.tables.filter((t) => t.unsupported)).toEqual([]);
-    expect(to.tables.filter((t) => t.unsupported)).toEqual([]);
+    const pair = scratch();
+    const { a, dbA, server } = pair;
+    const { from, to } = await plantChange(pair, BASE, c.ddl);
     const ops = diffSchemas(from, to);
     expect(ops.length, 'the change is detected').toBeGreaterThan(0);
     if (c.kinds) expect(ops.map((o) => o.kind)).toEqual(c.kinds);

@@ -8,7 +8,7 @@ import {
   targetDatabase,
 } from '../../../src/migrate/index.js';
 import type { Schema } from '../../../src/schema/index.js';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createScratchDatabases } from '../../harness/migrate.js';
 
 /** Runs statements one by one on a connection (FK checks off while loading a corpus). */
@@ -47,6 +47,26 @@ export interface ScratchPair {
   readonly server: ServerInfo;
   /** Closes both connections and drops both databases. */
   close(): Promise<void>;
+}
+
+/**
+ * Resets both sides of `pair` to `base`, applies `ddl` to b only, and returns both read back (each must be
+ * fully supported): the start of every "detected by the diff, converged by its SQL" case.
+ */
+export async function plantChange(
+  pair: Pick<ScratchPair, 'a' | 'b' | 'dbA' | 'dbB'>,
+  base: readonly string[],
+  ddl: string,
+): Promise<{ from: Schema; to: Schema }> {
+  const { a, b, dbA, dbB } = pair;
+  await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
+  await Promise.all([run(a, base), run(b, base)]);
+  await run(b, [ddl]);
+  const from = await introspect(a, dbA);
+  const to = await introspect(b, dbB);
+  expect(from.tables.filter((t) => t.unsupported)).toEqual([]);
+  expect(to.tables.filter((t) => t.unsupported)).toEqual([]);
+  return { from, to };
 }
 
 /** Creates the scratch databases `prefix_*` and opens a {@link ScratchPair} on them. */

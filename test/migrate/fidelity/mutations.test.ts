@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SingleConnection } from '../../../src/db/connect.js';
 import { diffSchemas, renderOps, type ServerInfo } from '../../../src/migrate/index.js';
 import { columnChangeLoss } from '../../../src/migrate/render/destructive.js';
-import { dropAll, introspect, run, openScratchPair, type ScratchPair } from './live-helpers.js';
+import { introspect, openScratchPair, plantChange, run, type ScratchPair } from './live-helpers.js';
 
 let pair: ScratchPair;
 let a: SingleConnection;
@@ -203,13 +203,7 @@ const MUTATIONS: readonly Mutation[] = [
 
 describe('mutations on live MariaDB: each detected by the diff and converged by its SQL', () => {
   it.each(MUTATIONS)('$name', async (m) => {
-    await Promise.all([dropAll(a, dbA), dropAll(b, dbB)]);
-    await Promise.all([run(a, BASE), run(b, BASE)]);
-    await run(b, [m.ddl]);
-    const from = await introspect(a, dbA);
-    const to = await introspect(b, dbB);
-    expect(from.tables.filter((t) => t.unsupported)).toEqual([]);
-    expect(to.tables.filter((t) => t.unsupported)).toEqual([]);
+    const { from, to } = await plantChange({ a, b, dbA, dbB }, BASE, m.ddl);
     const ops = diffSchemas(from, to);
     expect(ops.length, 'the change is detected').toBeGreaterThan(0);
     const { statements } = renderOps(ops, server, from);
