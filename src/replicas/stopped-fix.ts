@@ -22,6 +22,6 @@ export function stoppedFix(lastError: string | null, variable: string): string {
   if (io)
     return "The replica's connection to its primary failed: fix what the error names (SHOW SLAVE STATUS: Last_IO_Error), then START SLAVE.";
   if (lastError)
-    return 'Repair the row the error names on the replica (or skip that one transaction deliberately), then START SLAVE; if unsure, rebuild the replica from the primary.';
+    return "Make the row the error names on the replica match the primary's (delete the conflicting row for a duplicate key, 1062; the primary's row is the truth), then START SLAVE. Or skip that one transaction, accepting that the row stays different: STOP SLAVE; SET GLOBAL sql_slave_skip_counter = 1; START SLAVE (MariaDB with one GTID domain; with several, set gtid_slave_pos past it; MySQL with GTIDs: commit an empty transaction with its GTID). If unsure, rebuild the replica from the primary.";
   return 'Run START SLAVE on the replica (someone stopped it), then check carepool targets again.';
 }
