@@ -47,7 +47,12 @@ import {
 } from './harness.js';
 import { corpusText, runCorpus } from './corpus.js';
 import { BEFORE_AFTER, profileCatalog, profileText, serverWork } from './profile.js';
-import { measureVerification, VERIFY_BEFORE_AFTER, verificationText } from './verify-profile.js';
+import {
+  BATCH_BEFORE_AFTER,
+  measureVerification,
+  VERIFY_BEFORE_AFTER,
+  verificationText,
+} from './verify-profile.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TABLES = 200;
@@ -384,6 +389,8 @@ export async function runMigrateBench(full: boolean): Promise<string> {
         BEFORE_AFTER,
         '',
         VERIFY_BEFORE_AFTER,
+        '',
+        BATCH_BEFORE_AFTER,
       );
     } else {
       lines.push(
