@@ -21,6 +21,8 @@ export interface MoveColumn {
   readonly generated: boolean;
   /** The server numbers new rows in this column (EXTRA `auto_increment`). */
   readonly autoIncrement?: boolean;
+  /** A generated column's expression as its server prints it (GENERATION_EXPRESSION). */
+  readonly expression?: string | null;
 }
 
 /** One base table of a database. */
@@ -95,11 +97,13 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
       collation: string | null;
       nullable: string;
       extra: string;
+      expression: string | null;
       pos: number;
     }>(
       sql`SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, DATA_TYPE AS data_type,
             COLUMN_TYPE AS column_type, CHARACTER_SET_NAME AS charset,
-            COLLATION_NAME AS collation, IS_NULLABLE AS nullable, EXTRA AS extra, ORDINAL_POSITION AS pos
+            COLLATION_NAME AS collation, IS_NULLABLE AS nullable, EXTRA AS extra, ORDINAL_POSITION AS pos,
+            GENERATION_EXPRESSION AS expression
           FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`,
     ),
     client.query<{ table_name: string; name: string; seq: number }>(
@@ -137,6 +141,7 @@ export async function readMoveCatalog(client: SqlClient, database: string): Prom
         collation: c.collation ?? null,
         generated: isGenerated(c.extra),
         autoIncrement: /\bauto_increment\b/i.test(c.extra),
+        ...(isGenerated(c.extra) ? { expression: c.expression ?? null } : {}),
       }));
     const pk = keys.rows
       .filter((k) => k.table_name === name)
@@ -247,7 +252,14 @@ function canonicalColumnType(text: string): string {
  * same, or utf8mb4): the loading session is not strict and LOAD DATA LOCAL implies IGNORE, so the
  * server would have truncated, clamped, rounded or replaced characters by '?' with only a warning.
  */
-export function tableMismatch(a: MoveTable, b: MoveTable, use: ShapeUse = 'compare'): string | undefined {
+export function tableMismatch(
+  a: MoveTable,
+  b: MoveTable,
+  use: ShapeUse = 'compare',
+  sameFlavor = true,
+): string | undefined {
+  const generated = generatedMismatch(a, b, sameFlavor);
+  if (generated !== undefined) return generated;
   const ac = storedColumns(a);
   const bc = new Map(storedColumns(b).map((c) => [c.name, c]));
   const missing = ac.filter((c) => !bc.has(c.name)).map((c) => c.name);
@@ -277,15 +289,39 @@ export function tableMismatch(a: MoveTable, b: MoveTable, use: ShapeUse = 'compa
   return undefined;
 }
 
+/**
+ * Why the generated columns of `a` and `b` differ, or undefined: the same names on both sides, and (on
+ * servers of one flavour, which print expressions alike) the same expressions. Copy never writes them and
+ * verify never hashes them (each server computes them), so a column computed otherwise on the destination
+ * held other values while verify said the rows were the same. MySQL and MariaDB print one expression
+ * differently (parentheses, charset introducers), so across flavours only the names are compared.
+ */
+function generatedMismatch(a: MoveTable, b: MoveTable, sameFlavor: boolean): string | undefined {
+  const ag = a.columns.filter((c) => c.generated);
+  const bg = new Map(b.columns.filter((c) => c.generated).map((c) => [c.name, c]));
+  const missing = ag.filter((c) => !bg.has(c.name)).map((c) => c.name);
+  if (missing.length > 0) return `generated columns ${missing.join(', ')} are missing on the destination`;
+  const extra = [...bg.keys()].filter((n) => !ag.some((c) => c.name === n));
+  if (extra.length > 0) return `generated columns ${extra.join(', ')} exist only on the destination`;
+  if (!sameFlavor) return undefined;
+  for (const c of ag) {
+    const other = bg.get(c.name);
+    if (other !== undefined && (c.expression ?? '') !== (other.expression ?? ''))
+      return `generated column ${c.name} is computed as ${c.expression ?? '?'} on the source but ${other.expression ?? '?'} on the destination (its values differ where verify does not look)`;
+  }
+  return undefined;
+}
+
 /** Throws CAREPOOL_MOVE_SCHEMA_MISMATCH naming every table of `pairs` that differs. */
 export function assertSameShape(
   pairs: readonly { readonly a: MoveTable; readonly b: MoveTable }[],
   from: string,
   to: string,
   use: ShapeUse = 'compare',
+  sameFlavor = true,
 ): void {
   const problems = pairs.flatMap(({ a, b }) => {
-    const why = tableMismatch(a, b, use);
+    const why = tableMismatch(a, b, use, sameFlavor);
     return why === undefined ? [] : [`${a.name}: ${why}`];
   });
   if (problems.length > 0) {

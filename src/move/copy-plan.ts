@@ -56,7 +56,7 @@ export async function readPair(
     const other = destByName.get(t.name);
     return other === undefined ? [] : [{ a: t, b: other }];
   });
-  assertSameShape(pairs, from.name, to.name, 'write');
+  assertSameShape(pairs, from.name, to.name, 'write', source.server.flavor === dest.server.flavor);
   return { source, dest, tables, missing: tables.filter((t) => !destByName.has(t.name)) };
 }
 

@@ -86,7 +86,7 @@ export async function comparablePairs(
     );
   }
   const pairs = tables.map((t) => ({ a: t, b: destByName.get(t.name) as MoveTable }));
-  assertSameShape(pairs, from.name, to.name, use);
+  assertSameShape(pairs, from.name, to.name, use, source.server.flavor === dest.server.flavor);
   return pairs.map((p) => ({ a: p.a, b: alignColumns(p.a, p.b) }));
 }
 
