@@ -1,9 +1,9 @@
 /**
- * A quick A/B of chosen read paths (`npx tsx bench/replicas/ab.ts [--rounds=N] [--reads=N] [--index]
+ * A quick A/B of chosen read paths (`npx tsx bench/replicas/ab.ts [--rounds=N] [--reads=N] [--no-index]
  * PATH PATH ...`, paths from paths.ts; the first is the baseline): the same private sandbox and
  * interleaved rounds as replicas.bench.ts (cpu-paths.ts), printed, not written to docs. Per path: median CPU
  * per read and its user / system parts, wall time per read, and the per-round ratio to the baseline.
- * `--index` adds the (actor, action, at) index to carepool_audit first (diagnosis of the check's cost).
+ * `--no-index` drops migration 0008's (actor, action, at) index first (the check as before it).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -39,9 +39,9 @@ async function main(): Promise<void> {
       });
     const primaryAdmin = await adminOf('gcp');
     const replicaAdmin = await adminOf('gcp-replica-1');
-    if (process.argv.includes('--index'))
+    if (process.argv.includes('--no-index'))
       await primaryAdmin.query(
-        sql.raw('ALTER TABLE clinic.carepool_audit ADD INDEX ix_ab_actor_action_at (actor, action, at)'),
+        sql.raw('ALTER TABLE clinic.carepool_audit DROP INDEX ix_carepool_audit_actor_action_at'),
       );
     const replicaUrl = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '').split(',')[0] ?? '';
     const rounds = arg('rounds', 9);
