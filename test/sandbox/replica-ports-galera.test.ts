@@ -1,18 +1,18 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { galeraStatePath } from '../../src/sandbox/galera-sandbox.js';
-import { isPortFree, startSandbox, stopSandbox } from '../../src/sandbox/index.js';
+import { startSandbox, stopSandbox } from '../../src/sandbox/index.js';
 import { preferredReplicaPort } from '../../src/sandbox/replica.js';
-import { PROFILES } from '../../src/sandbox/profiles.js';
 
 /**
  * Found by hand: `sandbox start --galera 3`, `sandbox stop`, `sandbox start --replicas 1` gave azure-replica-1
  * the stopped cluster's port 33071 (a replica's fixed port is its primary's + 10), and the cluster, which
  * restarts with every start on its recorded ports, then failed with CAREPOOL_SANDBOX_PORT_TAKEN telling the
  * user to stop "another process" (carepool's own replica). Here the stopped cluster's record (what
- * `sandbox stop` leaves in galera.json) names the port gcp-replica-1 would take.
+ * `sandbox stop` leaves in galera.json) names the port gcp-replica-1 would take. (If another program holds
+ * that port the replica would not take it anyway, and the test shows nothing; it does not skip.)
  */
 describe('sandbox replicas and a stopped Galera cluster in the same home', () => {
   const homes: string[] = [];
@@ -23,12 +23,16 @@ describe('sandbox replicas and a stopped Galera cluster in the same home', () =>
     }
   });
 
-  it("a replica never takes a port the cluster's record holds", async (ctx) => {
-    const wanted = PROFILES.gcp.port + 10;
-    if (!(await isPortFree(wanted))) ctx.skip(`port ${wanted} is in use on this machine: nothing to show`);
+  it("a replica never takes a port the cluster's record holds", async () => {
     const home = await mkdtemp(join(tmpdir(), 'carepool-replica-galera-'));
     homes.push(home);
-    await mkdir(join(home, 'sandbox'), { recursive: true });
+    // gcp on a port the system picks (the well-known 33062 may be another test's), recorded, then stopped:
+    // it restarts on that port, so its replica's preferred port is known before the cluster record is made.
+    const first = await startSandbox({ home, ports: 'free', profiles: ['gcp'] });
+    const gcp = first.servers.gcp;
+    if (gcp === undefined) throw new Error('gcp did not start');
+    const wanted = preferredReplicaPort(gcp, 1);
+    await stopSandbox(home);
     const node = (index: number, port: number) => ({
       index,
       port,
@@ -51,6 +55,7 @@ describe('sandbox replicas and a stopped Galera cluster in the same home', () =>
     const state = await startSandbox({ home, ports: 'fixed', profiles: ['gcp'], replicas: 1 });
     const replica = state.servers['gcp-replica-1'];
     expect(replica).toBeDefined();
+    expect(state.servers.gcp?.port).toBe(gcp.port);
     expect(preferredReplicaPort(state.servers.gcp!, 1)).toBe(wanted);
     expect(replica?.port).not.toBe(wanted);
   }, 90_000);
