@@ -43,7 +43,8 @@ export interface ReplicaStatus {
   readonly failovers: number;
 }
 
-interface Sample {
+/** One primary GTID position and when it was read. */
+export interface Sample {
   readonly position: string;
   readonly at: number;
 }
@@ -66,6 +67,7 @@ interface Slot {
   foreign?: string | undefined;
 }
 
+/** Primary samples kept at least; more when the lag bound spans more poll intervals (see {@link LagMonitor}). */
 const HISTORY = 64;
 
 /**
@@ -73,7 +75,11 @@ const HISTORY = 64;
  *
  * Lag: the primary's GTID position is sampled first, then each replica's applied position. When the replica
  * covers the newest primary sample its lag is 0; otherwise it is the age of the newest older sample it
- * covers (an upper bound, resolution one poll interval), and never below `Seconds_Behind_Master`. A replica
+ * covers (an upper bound, resolution one poll interval), and never below `Seconds_Behind_Master`. Samples
+ * are kept over more than the lag bound, so a replica behind every kept sample is known to be past it: its
+ * lag is then the oldest sample's age (a lower bound above the bound); while fewer samples are kept (just
+ * started) it is unknown (null), not the young history's age: a replica 32 s behind read as 32 s "lag"
+ * under a 60 s bound, whatever its real lag. A replica
  * whose threads are not both running, whose status cannot be read, or whose last sample is older than three
  * intervals is ineligible: NULL or unknown lag counts as too far behind.
  */
@@ -84,6 +90,7 @@ export class LagMonitor {
   readonly #intervalMs: number;
   readonly #slots: Slot[];
   readonly #history: Sample[] = [];
+  readonly #historySize: number;
   #flavor: GtidFlavor | undefined;
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
@@ -95,6 +102,7 @@ export class LagMonitor {
     this.#replicas = replicas;
     this.#maxLagMs = maxLagMs;
     this.#intervalMs = intervalMs;
+    this.#historySize = Math.max(HISTORY, Math.ceil(maxLagMs / intervalMs) + 3);
     this.#slots = replicas.map((r) => ({
       status: initial(r, maxLagMs),
       downUntil: 0,
@@ -202,7 +210,7 @@ export class LagMonitor {
       );
       primary = { position: rows[0]?.g ?? '', at: Date.now() };
       this.#history.push(primary);
-      if (this.#history.length > HISTORY) this.#history.shift();
+      if (this.#history.length > this.#historySize) this.#history.shift();
     } catch {
       // Without the primary's position lag is unknown: the replicas' own samples age and become ineligible.
     }
@@ -232,7 +240,7 @@ export class LagMonitor {
       const position = rows[0]?.g ?? '';
       const threads = await readThreads(replica, flavor);
       const now = Date.now();
-      const gtidLag = primary ? lagFrom(this.#history, flavor, position, now) : null;
+      const gtidLag = primary ? lagFrom(this.#history, flavor, position, now, this.#maxLagMs) : null;
       const secondsBehind = threads?.secondsBehind ?? null;
       // A replica of another primary has none of this one's GTID sources: its "lag" would be meaningless
       // (it never covers a sample, and Seconds_Behind_Master measures against its own primary).
@@ -301,7 +309,11 @@ export class LagMonitor {
         'stopped',
         `not a replica of this primary: it holds no transaction of the primary's GTID ${this.flavor === 'mysql' ? 'source' : 'domain'}(s) ${slot.foreign}`,
       );
-    if (s.lagMs === null) return skip('unknown', 'lag unknown (the primary position could not be read)');
+    if (s.lagMs === null)
+      return skip(
+        'unknown',
+        'lag unknown (the primary position could not be read, or the replica is behind every position sampled since the router started)',
+      );
     if (s.lagMs > this.#maxLagMs)
       return skip(
         'lagging',
@@ -336,11 +348,17 @@ function initial(replica: Target, maxLagMs: number): ReplicaStatus {
 }
 
 /** Age of the newest primary sample the replica covers (0 when it covers the newest); null if none is. */
-function lagFrom(
+/**
+ * A replica's lag from the primary samples (oldest first): 0 when it covers the newest, else the age of the
+ * newest sample it covers. Behind every sample: the oldest one's age, a lower bound, returned only when it
+ * already exceeds `maxLagMs` (the replica is past the bound whatever its real lag); otherwise unknown (null).
+ */
+export function lagFrom(
   history: readonly Sample[],
   flavor: GtidFlavor,
   position: string,
   now: number,
+  maxLagMs: number,
 ): number | null {
   const newest = history[history.length - 1];
   if (newest && gtidCovers(flavor, position, newest.position)) return 0;
@@ -348,9 +366,9 @@ function lagFrom(
     const sample = history[k] as Sample;
     if (gtidCovers(flavor, position, sample.position)) return now - sample.at;
   }
-  // Behind every sample we kept: at least as old as the oldest one.
   const oldest = history[0];
-  return oldest ? now - oldest.at : null;
+  const atLeast = oldest ? now - oldest.at : 0;
+  return atLeast > maxLagMs ? atLeast : null;
 }
 
 async function detectFlavor(target: Target): Promise<GtidFlavor> {
