@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import type { Target } from '../../src/db/targets.js';
 import { normalizeCatalog, type RawCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
+import type { BatchClient } from '../../src/migrate/introspect/index.js';
 import { leaseVerification, type VerifiedPlan, verifiedPlan } from '../../src/migrate/diff/verify.js';
 import type { ServerInfo } from '../../src/migrate/server.js';
 import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
@@ -217,9 +218,8 @@ export async function verifiedRound(
 }
 
 /**
- * A dedicated connection to `target` as its migrator, opened with `multipleStatements`: readCatalog reads
- * the catalog on it in two round trips (the version, tables and FK parts; then columns, index parts,
- * CHECKs and every table's SHOW CREATE) where a pool or a plain connection needs one per table more.
+ * A dedicated connection to `target` as its migrator, opened with `multipleStatements`: readCatalog sends
+ * every SHOW CREATE TABLE on it in one round trip (`options.batch`), or the whole read in two.
  */
 export function catalogConnection(target: Target): Promise<SingleConnection> {
   return connectSingle(target.name, target.config.migrateUrl ?? target.config.url, target.config.pool, {
@@ -228,13 +228,16 @@ export function catalogConnection(target: Target): Promise<SingleConnection> {
 }
 
 /**
- * The live catalog as autogenerate reads it: a catalog connection opened, the catalog read on it, the
- * connection closed, all on the caller's clock (a command opens its connection too).
+ * The live catalog as autogenerate reads it: the information_schema queries over the target's pool (the
+ * server runs them on parallel connections) and every SHOW CREATE TABLE in one round trip on a catalog
+ * connection opened and closed on the caller's clock. Measured against the other ways in the profile
+ * (profileCatalog): at load ~2.5 this was 29 ms where the pool alone took 33 ms and the whole read on
+ * the catalog connection (two round trips, the server's work in one thread) 36 ms.
  */
 export async function readLiveCatalog(target: Target): Promise<RawCatalog> {
   const conn = await catalogConnection(target);
   try {
-    return await readCatalog(conn, targetDatabase(target));
+    return await readCatalog(target.sql, targetDatabase(target), { batch: conn as BatchClient });
   } finally {
     await conn.close();
   }

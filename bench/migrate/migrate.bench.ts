@@ -196,8 +196,8 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       );
       for (const st of statements) await conn.query(sql.raw(st.sql));
       const carepoolAutogen = async () => {
-        // introspectSchema in its two halves: the catalog read (its own connection, opened and closed on
-        // the clock) and the normaliser.
+        // introspectSchema in its two halves: the catalog read (the pool, and a catalog connection opened
+        // and closed on the clock for the SHOW CREATEs) and the normaliser.
         const read = await timed(() => readLiveCatalog(target));
         const live = await timed(async () => normalizeCatalog(read.value));
         // Alembic's autogenerate creates its (empty) alembic_version table; it is Alembic's ledger, not part
@@ -342,7 +342,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
           [
             [
               'carepool',
-              'introspect (a catalog connection opened, the information_schema queries and every SHOW CREATE TABLE in two round trips, closed; normaliser with the fidelity check) + diff against the models',
+              'introspect (information_schema queries over the pool, every SHOW CREATE TABLE in one round trip on a catalog connection opened and closed on the clock; normaliser with the fidelity check) + diff against the models',
               `${fmt(ms(gen.carepool))} (catalog ${fmt(ms(gen.read))}, normalise ${fmt(ms(gen.normalize))}, diff ${fmt(ms(gen.diff))})`,
               cpu(gen.carepool).toFixed(3),
               '0',

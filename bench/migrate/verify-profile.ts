@@ -214,8 +214,8 @@ serialises the information_schema work).`;
 
 /**
  * Recorded once (issue 16, 2026-12-07) with /tmp harnesses against a bench server of 200 tables: the
- * catalog read over the warm pool with one SHOW CREATE per table (before f17ebbf) and on a catalog
- * connection in two round trips, rounds interleaved in one process. Not re-measured by each run (the
+ * catalog read over the warm pool with one SHOW CREATE per table (before f17ebbf), with the SHOW CREATEs
+ * batched on a catalog connection, and all on it in two round trips, rounds interleaved in one process. Not re-measured by each run (the
  * profile paragraph above re-measures the transports).
  */
 export const BATCH_BEFORE_AFTER = `**Catalog read in two round trips: before/after (issue 16).** The fidelity check reads SHOW CREATE TABLE
@@ -223,6 +223,11 @@ of every table. Quiet machine (load 0.1-1.6, 20 rounds): the 200 statements took
 20, 18.9 ms one after another on one connection (how \`schema diff\` reads a target: one migrator
 connection), 4.4 ms in one multi-statement round trip; the whole read 19.3 ms over the pool, 10.5 ms
 without them. In a CPU profile of the verified round the socket writes of those statements were 16 % of
-carepool's CPU, 3 % after. Loaded machine (load 7-8, 25 interleaved rounds, per-round ratio after ÷
-before, quartiles): autogenerate 82 → 82 ms (0.93, 0.77-1.32), with verification 188 → 187 ms (1.10,
-0.75-1.31): at that load the server's work and the DDL's fsyncs, not the round trips, set the time.`;
+carepool's CPU, 3 % after. Load ~2.5 (30 interleaved rounds, median, per-round ratio to the pool read):
+the whole read over the pool 33 ms; over the pool with the SHOW CREATEs batched on a catalog connection
+opened on the clock 29 ms (0.94) and 25 ms when that connection is already open (0.82); everything on
+the catalog connection in two round trips 36 ms (1.06; the server then runs the information_schema
+queries one after another), 31 ms already open. The bench reads the second way. Load 7-8 (25 interleaved
+rounds, the two-round-trip read, per-round ratio after ÷ before, quartiles): autogenerate 82 → 82 ms
+(0.93, 0.77-1.32), with verification 188 → 187 ms (1.10, 0.75-1.31): at that load the server's work and
+the DDL's fsyncs, not the round trips, set the time.`;
