@@ -227,7 +227,9 @@ carepool's CPU, 3 % after. Load ~2.5 (30 interleaved rounds, median, per-round r
 the whole read over the pool 33 ms; over the pool with the SHOW CREATEs batched on a catalog connection
 opened on the clock 29 ms (0.94) and 25 ms when that connection is already open (0.82); everything on
 the catalog connection in two round trips 36 ms (1.06; the server then runs the information_schema
-queries one after another), 31 ms already open. The bench reads the second way. Load 7-8 (25 interleaved
-rounds, the two-round-trip read, per-round ratio after ÷ before, quartiles): autogenerate 82 → 82 ms
-(0.93, 0.77-1.32), with verification 188 → 187 ms (1.10, 0.75-1.31): at that load the server's work and
-the DDL's fsyncs, not the round trips, set the time.`;
+queries one after another), 31 ms already open. The bench reads the second way. Whole rounds, before
+(warm pool, one SHOW CREATE per table) and after (as the bench reads now), 25 interleaved rounds, medians
+and per-round ratio after ÷ before (quartiles): at load ~1.5 autogenerate 33 → 30 ms (0.90, 0.84-1.02),
+with verification 54 → 44 ms (0.85, 0.77-0.97); at load 7-8, with the two-round-trip read, 82 → 82 ms
+(0.93, 0.77-1.32) and 188 → 187 ms (1.10, 0.75-1.31): there the server's work and the DDL's fsyncs, not
+the round trips, set the time.`;
