@@ -227,7 +227,7 @@ export function profileText(p: {
     `pool, the SHOW CREATEs batched on a catalog connection) ${ms(p.read)} ms, the normaliser ${ms(p.normalize)} ms, the diff`,
     `${ms(p.diff)} ms; ${ms(p.cpuMs)} ms of client CPU in all. Each catalog query timed alone on one`,
     `connection (median of the rounds): ${list}; ${ms(sum)} ms in sequence.`,
-    `The ${p.tables} SHOW CREATE TABLE statements (the fidelity check's input) take ${ms(tr.showCreateEach)} ms one per`,
+    `The ${queries.find((q) => q.label === 'SHOW CREATE')?.rows ?? p.tables} SHOW CREATE TABLE statements (the fidelity check's input) take ${ms(tr.showCreateEach)} ms one per`,
     `round trip, ${ms(tr.showCreateBatch)} ms in one. The whole read, interleaved: over the pool of 20 with one SHOW CREATE`,
     `per table (the read before issue 16's batching) ${ms(tr.pool)} ms; over the pool with the SHOW CREATEs in one round`,
     `trip on a catalog connection opened for it (what autogenerate does here) ${ms(tr.poolAndBatch)} ms; everything on that`,
