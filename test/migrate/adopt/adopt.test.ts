@@ -136,12 +136,18 @@ describe('adopting a database made by SQLAlchemy create_all (the seeds’ own st
     try {
       const chain = await loadChain(dir.dir);
       const asFound = await live();
-      const refused = await stampTarget(gcp, 'head', { chain, expected: { schema: models, label: 'models' } });
+      const refused = await stampTarget(gcp, 'head', {
+        chain,
+        expected: { schema: models, label: 'models' },
+      });
       expect(refused.error?.code).toBe('CAREPOOL_MIGRATE_STAMP_MISMATCH');
       expect(refused.error?.message).toMatch(/does not match models: \d+ difference/);
       // Verified against a schema it equals (here: itself, as a reference target or a dump would be): stamped,
       // and what it holds beyond the chain at REV is still recorded as an adopt revision.
-      const stamped = await stampTarget(gcp, 'head', { chain, expected: { schema: asFound, label: 'reference' } });
+      const stamped = await stampTarget(gcp, 'head', {
+        chain,
+        expected: { schema: asFound, label: 'reference' },
+      });
       expect(stamped.error).toBeUndefined();
       expect(stamped.ok).toBe(true);
       expect(stamped.adopted?.written).toBe(true);
