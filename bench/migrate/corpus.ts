@@ -51,7 +51,7 @@ export async function runCorpus(
       c.unsupported = own.filter((tb) => tb.unsupported).length;
       c.tables = own.length;
       const first = own.find((tb) => !tb.unsupported);
-      // With verification on, end to end as a user waits: the workspace leased before the live read.
+      // With verification on, end to end as a user waits: the live read, then the workspace (as the commands).
       const verified = first
         ? await verifiedRound(
             wsHost,
@@ -85,7 +85,7 @@ export function corpusText(rows: string[][]): string {
   return [
     'Fidelity corpus (the schemas of test/migrate/fidelity/corpus, loaded into the same database after the',
     '200 tables are dropped): introspected with the SHOW CREATE check and diffed against itself, then, on one',
-    'clock, with a one-column change verified in a workspace leased before the live read (median of the',
+    'clock, with a one-column change verified in a workspace made after the live read (median of the',
     'rounds; Alembic has no models of these schemas, so they are timed for carepool only):',
     '',
     mdTable(

@@ -9,8 +9,7 @@ import { createInterface } from 'node:readline';
 import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import type { Target } from '../../src/db/targets.js';
 import { normalizeCatalog, type RawCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
-import type { BatchClient } from '../../src/migrate/introspect/index.js';
-import { leaseVerification, type VerifiedPlan, verifiedPlan } from '../../src/migrate/diff/verify.js';
+import { type VerifiedPlan, verifiedPlan } from '../../src/migrate/diff/verify.js';
 import type { ServerInfo } from '../../src/migrate/server.js';
 import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
 import type { ServerState } from '../../src/sandbox/index.js';
@@ -192,10 +191,12 @@ export function withExtraColumn(schema: Schema, table: string, column: string): 
 }
 
 /**
- * One "introspect + diff + verification" as a user waits for it, on one clock: the workspace lease is
- * taken first (connect + CREATE DATABASE run while the live catalog is read and diffed), then the plan is
- * proven in it and the workspace dropped. `total` runs from the lease to the DROP done; `verify` is the
- * part after the live read (diff, render, the copy, the replay, the re-read, the DROP).
+ * One "introspect + diff + verification" as a user waits for it, on one clock, in the order `schema diff
+ * --sql` and `migrate revision --autogenerate` run it (src/migrate/sources: loadSource, then verifyChange):
+ * the live catalog is read, then the workspace is connected and made, the plan proven in it and the
+ * workspace dropped. `total` runs from the read's start to the DROP done; `verify` is the part after the
+ * live read (diff, render, connect, the copy, the replay, the re-read, the DROP). (The bench took the
+ * workspace lease before the read, overlapping the connect with it, which the commands do not do.)
  */
 export async function verifiedRound(
   host: WorkspaceHost,
@@ -205,13 +206,8 @@ export async function verifiedRound(
 ): Promise<{ readonly total: Step; readonly verify: Step; readonly plan: VerifiedPlan }> {
   let verify: (Step & { value: VerifiedPlan }) | undefined;
   const total = await timed(async () => {
-    const lease = leaseVerification(host, server);
-    try {
-      const from = await readLive();
-      verify = await timed(() => verifiedPlan(lease, from, to, server));
-    } finally {
-      await lease.release();
-    }
+    const from = await readLive();
+    verify = await timed(() => verifiedPlan(host, from, to, server));
   });
   if (!verify) throw new Error('verification did not run');
   return { total, verify, plan: verify.value };
@@ -228,16 +224,15 @@ export function catalogConnection(target: Target): Promise<SingleConnection> {
 }
 
 /**
- * The live catalog as autogenerate reads it: the information_schema queries over the target's pool (the
- * server runs them on parallel connections) and every SHOW CREATE TABLE in one round trip on a catalog
- * connection opened and closed on the caller's clock. Measured against the other ways in the profile
- * (profileCatalog): at load ~2.5 this was 29 ms where the pool alone took 33 ms and the whole read on
- * the catalog connection (two round trips, the server's work in one thread) 36 ms.
+ * The live catalog as the commands read a target (src/migrate/sources): on the migrator's own connection,
+ * opened with `multipleStatements` on the caller's clock, the whole read in two round trips (every SHOW
+ * CREATE TABLE in the second). The profile (profileCatalog) also times the pool with and without a batch
+ * connection for the SHOW CREATEs, which the commands do not use.
  */
 export async function readLiveCatalog(target: Target): Promise<RawCatalog> {
-  const conn = await catalogConnection(target);
+  const conn = await target.connectMigrator({ multipleStatements: true });
   try {
-    return await readCatalog(target.sql, targetDatabase(target), { batch: conn as BatchClient });
+    return await readCatalog(conn, targetDatabase(target));
   } finally {
     await conn.close();
   }

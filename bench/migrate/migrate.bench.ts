@@ -167,7 +167,7 @@ export async function runMigrateBench(full: boolean): Promise<string> {
     };
     // "With verification on": the desired schema differs in one table (a new column on t100, in the middle
     // of the FK chain); carepool introspects, diffs, renders and proves the statements on a scratch copy in
-    // a workspace on the same server, leased before the live read (verifiedRound), as schema diff --sql does.
+    // a workspace on the same server, connected after the live read (verifiedRound), as schema diff --sql does.
     const changed = withExtraColumn(big, 't100', 'extra');
     const wsHost: WorkspaceHost = {
       label: 'bench server a',
@@ -196,8 +196,8 @@ export async function runMigrateBench(full: boolean): Promise<string> {
       );
       for (const st of statements) await conn.query(sql.raw(st.sql));
       const carepoolAutogen = async () => {
-        // introspectSchema in its two halves: the catalog read (the pool, and a catalog connection opened
-        // and closed on the clock for the SHOW CREATEs) and the normaliser.
+        // introspectSchema in its two halves: the catalog read (on the migrator's own batching connection,
+        // opened and closed on the clock, as the commands read a target) and the normaliser.
         const read = await timed(() => readLiveCatalog(target));
         const live = await timed(async () => normalizeCatalog(read.value));
         // Alembic's autogenerate creates its (empty) alembic_version table; it is Alembic's ledger, not part
@@ -342,14 +342,14 @@ export async function runMigrateBench(full: boolean): Promise<string> {
           [
             [
               'carepool',
-              'introspect (information_schema queries over the pool, every SHOW CREATE TABLE in one round trip on a catalog connection opened and closed on the clock; normaliser with the fidelity check) + diff against the models',
+              'introspect (the catalog in two round trips on the migrator connection opened and closed on the clock, as the commands read a target; normaliser with the fidelity check) + diff against the models',
               `${fmt(ms(gen.carepool))} (catalog ${fmt(ms(gen.read))}, normalise ${fmt(ms(gen.normalize))}, diff ${fmt(ms(gen.diff))})`,
               cpu(gen.carepool).toFixed(3),
               '0',
             ],
             [
               'carepool, with verification',
-              'one clock from the workspace lease (taken before the live read) to its DROP: introspect + diff against models with one changed table + render + replay on a scratch copy + re-introspect + re-diff',
+              'one clock from the live read to the workspace DROP, in the order the commands run them: introspect + diff against models with one changed table + render + workspace connect + replay on a scratch copy + re-introspect + re-diff',
               `${fmt(ms(gen.verified))} (after the live read: ${fmt(ms(gen.verify))})`,
               cpu(gen.verified).toFixed(3),
               '1 (verified)',

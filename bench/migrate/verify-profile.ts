@@ -175,9 +175,10 @@ export function verificationText(p: {
   const { logged, unlogged, events } = p.binlog;
   return [
     `**Verification, measured this run** (each workspace statement timed alone, median of the rounds;`,
-    `${p.profile.statements} statements per verification). Made while the live catalog is read`,
-    `(${ms(p.readMs)} ms) and diffed, off the critical path: ${list(early)} (${ms(sum(early))} ms).`,
-    `After the diff, on the clock: ${list(late)} (${ms(sum(late))} ms). The three DDL dominate: on MariaDB`,
+    `${p.profile.statements} statements per verification). After the live read (${ms(p.readMs)} ms) and`,
+    `the diff, as the commands run them: the session, ${list(early)} (${ms(sum(early))} ms; a lease taken`,
+    `before the read would overlap these with it, which the commands do not do yet), then ${list(late)}`,
+    `(${ms(sum(late))} ms). The three DDL dominate: on MariaDB`,
     '10.11 each is a durable commit of its own (strace: 8-13 fdatasync each, mostly ddl_recovery.log, the',
     ".frm and the redo log; ~33 per verification), so their cost is the disk's fsync latency under whatever",
     'else the machine runs. The bench servers run the binary log with sync_binlog=0 (strace: no binlog',

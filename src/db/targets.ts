@@ -30,8 +30,11 @@ export interface Target {
   readonly events: ObserverHub;
   /** The hosts of the target's URL: one, or a cluster's nodes with their health and traffic (src/galera). */
   readonly hosts: HostRouter;
-  /** Opens a dedicated connection as the migrator user (falls back to the app user). */
-  connectMigrator(): Promise<SingleConnection>;
+  /**
+   * Opens a dedicated connection as the migrator user (falls back to the app user); `multipleStatements`
+   * adds {@link SingleConnection.queryBatch} (catalog reads: many SHOW CREATEs in one round trip).
+   */
+  connectMigrator(options?: { readonly multipleStatements?: boolean }): Promise<SingleConnection>;
   /** Read routing over `CAREPOOL_TARGET_<NAME>_REPLICAS`; absent when the target has none. */
   readonly replicas?: ReplicaRouter;
 }
@@ -185,7 +188,7 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
     sql: new PoolClient(pool),
     events,
     hosts: router,
-    connectMigrator: async () => {
+    connectMigrator: async (options = {}) => {
       // Several hosts: the first reachable (on Galera: Synced) one; DDL there replicates in TOI.
       const url = config.migrateUrl ?? config.url;
       const at = await healthySpec(config.name, url, { ...openOptions, tls: tlsPlan(url) }).catch(
@@ -193,7 +196,12 @@ function makeTarget(config: TargetConfig, options: TargetRegistryOptions): Targe
           throw wrapDriverError(error, ctx);
         },
       );
-      return connectSingle(config.name, at, config.pool);
+      return connectSingle(
+        config.name,
+        at,
+        config.pool,
+        options.multipleStatements ? { multipleStatements: true } : {},
+      );
     },
   };
   if (!config.replicas) return target;

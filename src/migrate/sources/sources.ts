@@ -89,7 +89,8 @@ async function loadWhole(spec: string, ctx: SourceContext): Promise<LoadedSource
   }
   const target = (await targetsOrNone(ctx)).find((t) => t.name === spec);
   if (target) {
-    const conn = await target.connectMigrator();
+    // Batching: the catalog in two round trips, not one SHOW CREATE TABLE per table (docs/benchmarks.md).
+    const conn = await target.connectMigrator({ multipleStatements: true });
     try {
       const [server, schema] = await Promise.all([
         readServer(conn),
