@@ -154,6 +154,13 @@ async function main(): Promise<void> {
       const r = second.get('gcp').replicas;
       if (!r) throw new Error('no router');
       await r.start();
+      // A router's replica is eligible once its lag is known (it covers a primary sample the router took):
+      // with MASTER_DELAY that takes about the delay after start. Measure from then, or a short run would
+      // never use the replica it is meant to show.
+      for (const until = Date.now() + 15_000; !(await r.statuses()).some((s) => s.eligible); ) {
+        if (Date.now() > until) throw new Error('the replica never became eligible within 15 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       const clinic = instances === 2 ? audited(registry) : new Clinic({ registry });
       const reads = instances === 2 ? audited(second) : clinic;
       let violations = 0;

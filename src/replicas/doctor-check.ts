@@ -18,12 +18,18 @@ export async function replicaFindings(
   options: { readonly appInstances?: number } = {},
 ): Promise<readonly Finding[]> {
   if (!config.replicas) return [];
-  // One poll is enough: the monitor samples the primary first, then each replica.
+  // The monitor samples the primary first, then each replica. A replica still behind the position a poll
+  // sampled (the primary writes) has no measured lag yet: it is polled again, up to 2 s, until it covers one.
   const registry = new TargetRegistry({ targets: [{ ...config, pool: { ...config.pool, min: 0 } }] });
   try {
     const router = registry.get(config.name).replicas;
     if (router === undefined) return [];
-    const statuses = await router.statuses();
+    let statuses = await router.statuses();
+    for (let i = 0; i < 4 && statuses.some(unmeasured); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await router.monitor.poll();
+      statuses = await router.statuses();
+    }
     const explained = await Promise.all(
       statuses.map((_, i) => explainReplicaFailure(config, i, router.monitor.lastFailure(i))),
     );
@@ -84,23 +90,28 @@ function finding(
       data,
     };
   const lagVariable = `CAREPOOL_TARGET_${config.name.toUpperCase()}_READ_MAX_LAG_MS`;
+  const lag = s.lagMs === null ? 'lag unknown (behind every primary position sampled)' : `lag ${s.lagMs} ms`;
   // A replica told to stay behind (MASTER_DELAY) longer than the bound is not slow: it lags by design.
-  if (s.state === 'lagging' && s.delaySeconds !== null && s.delaySeconds * 1000 > s.maxLagMs)
+  if (
+    (s.state === 'lagging' || unmeasured(s)) &&
+    s.delaySeconds !== null &&
+    s.delaySeconds * 1000 > s.maxLagMs
+  )
     return {
       check: 'replicas',
       status: 'warn',
       code: 'CAREPOOL_REPLICA_LAGGING',
-      summary: `${where}: lag ${s.lagMs} ms is above the bound ${s.maxLagMs} ms (${gtids}); reads go to the primary`,
+      summary: `${where}: ${lag}, MASTER_DELAY ${s.delaySeconds} s is above the bound ${s.maxLagMs} ms (${gtids}); reads go to the primary`,
       cause: `The replica is configured to apply each change ${s.delaySeconds} s late (MASTER_DELAY = ${s.delaySeconds}), more than the bound of ${s.maxLagMs} ms: it serves reads only while the primary does not write.`,
       fix: `On the replica: STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 0; START SLAVE (MySQL: CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 0), or drop it from ${variable} if it is a deliberately delayed copy; or set ${lagVariable} above ${s.delaySeconds * 1000} if reads that old are acceptable.`,
       data,
     };
-  if (s.state === 'lagging')
+  if (s.state === 'lagging' || unmeasured(s))
     return {
       check: 'replicas',
       status: 'warn',
       code: 'CAREPOOL_REPLICA_LAGGING',
-      summary: `${where}: lag ${s.lagMs} ms is above the bound ${s.maxLagMs} ms (${gtids}); reads go to the primary`,
+      summary: `${where}: ${s.lagMs === null ? 'lag unknown: still behind every primary position sampled over 2 s' : `lag ${s.lagMs} ms is above the bound ${s.maxLagMs} ms`} (${gtids}); reads go to the primary`,
       cause: `The replica applies the primary's changes slower than they come (${s.missingTransactions ?? '?'} transactions behind).`,
       fix: `Find long transactions or tables without a primary key on the primary, give the replica more CPU/IO (Azure: a larger General Purpose size), or raise ${lagVariable} (all targets: CAREPOOL_READ_MAX_LAG_MS) if staler reads are acceptable.`,
       data,
@@ -116,4 +127,9 @@ function finding(
       `Start the replica, or check its URL in ${variable} (entry ${index + 1}: host, port, ssl-mode, user); remove it from ${variable} if it is gone for good.`,
     data,
   };
+}
+
+/** Replicating (both threads running) but behind every primary position sampled so far: lag not measured. */
+function unmeasured(s: ReplicaStatus): boolean {
+  return s.state === 'unknown' && s.ioThread === 'Yes' && s.sqlThread === 'Yes' && s.replicaGtid !== null;
 }

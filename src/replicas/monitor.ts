@@ -240,16 +240,13 @@ export class LagMonitor {
       const position = rows[0]?.g ?? '';
       const threads = await readThreads(replica, flavor);
       const now = Date.now();
-      const gtidLag = primary ? lagFrom(this.#history, flavor, position, now, this.#maxLagMs) : null;
+      const gtidLag = primary ? lagFrom(this.#history, flavor, position, now) : null;
       const secondsBehind = threads?.secondsBehind ?? null;
       // A replica of another primary has none of this one's GTID sources: its "lag" would be meaningless
       // (it never covers a sample, and Seconds_Behind_Master measures against its own primary).
       const foreign = primary ? gtidForeignSources(flavor, position, primary.position) : [];
       slot.foreign = foreign.length > 0 ? foreign.join(', ') : undefined;
-      const lagMs =
-        gtidLag === null || slot.foreign
-          ? null
-          : Math.max(gtidLag, secondsBehind === null ? 0 : secondsBehind * 1000);
+      const lagMs = slot.foreign ? null : judgedLag(gtidLag, secondsBehind, this.#maxLagMs);
       slot.status = {
         ...slot.status,
         lagMs,
@@ -350,25 +347,38 @@ function initial(replica: Target, maxLagMs: number): ReplicaStatus {
 /** Age of the newest primary sample the replica covers (0 when it covers the newest); null if none is. */
 /**
  * A replica's lag from the primary samples (oldest first): 0 when it covers the newest, else the age of the
- * newest sample it covers. Behind every sample: the oldest one's age, a lower bound, returned only when it
- * already exceeds `maxLagMs` (the replica is past the bound whatever its real lag); otherwise unknown (null).
+ * newest sample it covers (an upper bound). Behind every sample: the oldest one's age, a lower bound
+ * (`atLeast`); null without samples.
  */
 export function lagFrom(
   history: readonly Sample[],
   flavor: GtidFlavor,
   position: string,
   now: number,
-  maxLagMs: number,
-): number | null {
+): { readonly ms: number; readonly atLeast: boolean } | null {
   const newest = history[history.length - 1];
-  if (newest && gtidCovers(flavor, position, newest.position)) return 0;
+  if (newest && gtidCovers(flavor, position, newest.position)) return { ms: 0, atLeast: false };
   for (let k = history.length - 2; k >= 0; k--) {
     const sample = history[k] as Sample;
-    if (gtidCovers(flavor, position, sample.position)) return now - sample.at;
+    if (gtidCovers(flavor, position, sample.position)) return { ms: now - sample.at, atLeast: false };
   }
   const oldest = history[0];
-  const atLeast = oldest ? now - oldest.at : 0;
-  return atLeast > maxLagMs ? atLeast : null;
+  return oldest ? { ms: now - oldest.at, atLeast: true } : null;
+}
+
+/**
+ * The lag a replica is judged by: the GTID estimate, never below `Seconds_Behind_Master`. A lower bound (the
+ * replica behind every kept sample) counts only when it already exceeds `maxLagMs` (past the bound whatever
+ * the real lag); otherwise the lag is unknown (null), never the young history's age.
+ */
+export function judgedLag(
+  gtid: { readonly ms: number; readonly atLeast: boolean } | null,
+  secondsBehind: number | null,
+  maxLagMs: number,
+): number | null {
+  if (gtid === null) return null;
+  const lag = Math.max(gtid.ms, secondsBehind === null ? 0 : secondsBehind * 1000);
+  return gtid.atLeast && lag <= maxLagMs ? null : lag;
 }
 
 async function detectFlavor(target: Target): Promise<GtidFlavor> {
