@@ -32,35 +32,21 @@ export const catalogQueries = {
         DELETE_RULE AS delete_rule
       FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${database}`,
 
-  columns: (database: string, mariadb: boolean): SqlQuery =>
-    mariadb
-      ? sql`
+  // The flavours differ only in their last columns: MySQL's SRS_ID; MariaDB's IGNORED, MySQL's IS_VISIBLE
+  // and EXPRESSION (functional key parts).
+  columns: (database: string, mariadb: boolean): SqlQuery => sql`
       SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
         COLUMN_DEFAULT AS column_default, IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type,
         COLUMN_TYPE AS column_type, EXTRA AS extra, COLUMN_COMMENT AS column_comment,
         CHARACTER_SET_NAME AS character_set_name, COLLATION_NAME AS collation_name,
-        GENERATION_EXPRESSION AS generation_expression
-      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`
-      : sql`
-      SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
-        COLUMN_DEFAULT AS column_default, IS_NULLABLE AS is_nullable, DATA_TYPE AS data_type,
-        COLUMN_TYPE AS column_type, EXTRA AS extra, COLUMN_COMMENT AS column_comment,
-        CHARACTER_SET_NAME AS character_set_name, COLLATION_NAME AS collation_name,
-        GENERATION_EXPRESSION AS generation_expression, SRS_ID AS srs_id
+        GENERATION_EXPRESSION AS generation_expression${mariadb ? sql.raw('') : sql.raw(', SRS_ID AS srs_id')}
       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${database}`,
 
-  indexes: (database: string, mariadb: boolean): SqlQuery =>
-    mariadb
-      ? sql`
-      SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, NON_UNIQUE AS non_unique,
-        SEQ_IN_INDEX AS seq_in_index, COLUMN_NAME AS column_name, SUB_PART AS sub_part,
-        COLLATION AS collation, INDEX_TYPE AS index_type, INDEX_COMMENT AS index_comment, IGNORED AS ignored
-      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database}`
-      : sql`
+  indexes: (database: string, mariadb: boolean): SqlQuery => sql`
       SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, NON_UNIQUE AS non_unique,
         SEQ_IN_INDEX AS seq_in_index, COLUMN_NAME AS column_name, SUB_PART AS sub_part,
         COLLATION AS collation, INDEX_TYPE AS index_type, INDEX_COMMENT AS index_comment,
-        IS_VISIBLE AS is_visible, EXPRESSION AS expression
+        ${mariadb ? sql.raw('IGNORED AS ignored') : sql.raw('IS_VISIBLE AS is_visible, EXPRESSION AS expression')}
       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${database}`,
 
   checks: (database: string, mariadb: boolean): SqlQuery =>
