@@ -8,13 +8,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConnectionUrl } from '../../src/config/index.js';
-import { connectSingle } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
-import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
+import { sandboxEnv, startSandbox, stopSandbox } from '../../src/sandbox/index.js';
 import { median } from '../lib/measure.js';
 import { measurePaths, perRoundRatio } from './cpu-paths.js';
-import { seedReplicaBench } from './fixture.js';
+import { benchAdmin, seedReplicaBench } from './fixture.js';
 import { PATHS } from './paths.js';
 
 type Path = keyof typeof PATHS;
@@ -32,11 +30,7 @@ async function main(): Promise<void> {
     const env = sandboxEnv(state);
     const { CAREPOOL_TARGET_GCP_REPLICAS: _replicas, ...direct } = env;
     const ids = await seedReplicaBench(direct, home, 500);
-    const adminOf = (name: string) =>
-      connectSingle(name, parseConnectionUrl('admin', userUrl(state.servers[name] as ServerState, 'admin')), {
-        connectTimeoutMs: 5000,
-        keepAliveMs: 0,
-      });
+    const adminOf = (name: string) => benchAdmin(state, name);
     const primaryAdmin = await adminOf('gcp');
     const replicaAdmin = await adminOf('gcp-replica-1');
     if (process.argv.includes('--no-index'))

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
+import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { migrateFleet } from '../../src/migrate/index.js';
+import { type SandboxState, type ServerState, userUrl } from '../../src/sandbox/index.js';
 
 /**
  * Migrates the sandbox primary that `env` (its URLs without REPLICAS) names to head and inserts `count`
@@ -31,4 +33,16 @@ export async function seedReplicaBench(
   } finally {
     await setup.close(1000);
   }
+}
+
+/** An admin session on sandbox server `name` (SHOW GLOBAL STATUS, replication settings). */
+export function benchAdmin(state: SandboxState, name: string): Promise<SingleConnection> {
+  return connectSingle(
+    name,
+    parseConnectionUrl('admin', userUrl(state.servers[name] as ServerState, 'admin')),
+    {
+      connectTimeoutMs: 5000,
+      keepAliveMs: 0,
+    },
+  );
 }

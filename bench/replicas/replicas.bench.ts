@@ -17,14 +17,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, auditedGuard } from '../../src/audit/index.js';
 import { type AccessContext, Clinic } from '../../src/clinic/index.js';
-import { loadConfig, parseConnectionUrl } from '../../src/config/index.js';
-import { connectSingle } from '../../src/db/connect.js';
+import { loadConfig } from '../../src/config/index.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { isAppError } from '../../src/errors/index.js';
-import { type ServerState, sandboxEnv, startSandbox, stopSandbox, userUrl } from '../../src/sandbox/index.js';
+import { sandboxEnv, startSandbox, stopSandbox } from '../../src/sandbox/index.js';
 import { median } from '../lib/measure.js';
-import { seedReplicaBench } from './fixture.js';
+import { benchAdmin, seedReplicaBench } from './fixture.js';
 import { measurePaths, type PathResult, type PathSpec, perRoundRatio } from './cpu-paths.js';
 import { PATHS } from './paths.js';
 import { machineLine, mdTable, writeSection } from '../lib/report.js';
@@ -63,11 +62,7 @@ async function main(): Promise<void> {
 
     // 1. CPU per read: each path in its own registry, opened and closed every round (cpu-paths.ts).
     const replicaUrl = (env.CAREPOOL_TARGET_GCP_REPLICAS ?? '').split(',')[0] ?? '';
-    const adminOf = (name: string) =>
-      connectSingle(name, parseConnectionUrl('admin', userUrl(state.servers[name] as ServerState, 'admin')), {
-        connectTimeoutMs: 5000,
-        keepAliveMs: 0,
-      });
+    const adminOf = (name: string) => benchAdmin(state, name);
     const primaryAdmin = await adminOf('gcp');
     const replicaAdmin = await adminOf('gcp-replica-1');
     const began = Date.now();
@@ -157,7 +152,7 @@ async function main(): Promise<void> {
       // A router's replica is eligible once its lag is known (it covers a primary sample the router took):
       // with MASTER_DELAY that takes about the delay after start. Measure from then, or a short run would
       // never use the replica it is meant to show.
-      for (const until = Date.now() + 15_000; !(await r.statuses()).some((s) => s.eligible); ) {
+      for (const until = Date.now() + 15_000; !(await r.statuses()).some((s) => s.eligible);) {
         if (Date.now() > until) throw new Error('the replica never became eligible within 15 s');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
-import { isAppError } from '../../src/errors/index.js';
-import { client, eventually, patient, type ReplicaStack, startReplicaStack } from './harness.js';
+import { client, eventually, patient, type ReplicaStack, slowRead, startReplicaStack } from './harness.js';
 
 let stack: ReplicaStack;
 beforeAll(async () => {
@@ -48,13 +47,7 @@ describe('reads beyond the fallback cap wait for a slot, bounded by the acquire 
     await stack.onReplica('STOP SLAVE SQL_THREAD');
     try {
       await eventually(async () => (await router.statuses())[0]?.eligible === false);
-      const slow = () =>
-        router
-          .read(undefined, (t) => t.sql.query(sql`SELECT SLEEP(2) AS s`))
-          .then(
-            () => 'ok' as const,
-            (e: unknown) => (isAppError(e, 'CAREPOOL_REPLICA_FALLBACK_SATURATED') ? ('capped' as const) : e),
-          );
+      const slow = () => slowRead(router);
       const reads = Array.from({ length: 4 }, slow);
       const write = await clinic.createPatient(client('wait-writer'), 'gcp', patient('WaitWrite'));
       expect(write.id).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
 import { isAppError } from '../../src/errors/index.js';
 import { buildApp } from '../../src/web/app.js';
-import { client, eventually, patient, type ReplicaStack, startReplicaStack } from './harness.js';
+import { client, eventually, patient, type ReplicaStack, slowRead, startReplicaStack } from './harness.js';
 
 let stack: ReplicaStack;
 
@@ -199,13 +199,7 @@ describe('a cap on reads falling back to the primary when every replica is skipp
     try {
       await eventually(async () => (await router.statuses())[0]?.eligible === false);
       expect(router.fallbackCap()).toBe(2);
-      const slow = () =>
-        router
-          .read(undefined, (t) => t.sql.query(sql`SELECT SLEEP(2) AS s`))
-          .then(
-            () => 'ok' as const,
-            (e: unknown) => (isAppError(e, 'CAREPOOL_REPLICA_FALLBACK_SATURATED') ? ('capped' as const) : e),
-          );
+      const slow = () => slowRead(router);
       const reads = Array.from({ length: 6 }, slow);
       // While the two admitted reads hold their connections, a write and a fresh HTTP read are served/refused.
       const write = clinic.createPatient(client('cap-writer'), 'gcp', patient('CapWrite'));

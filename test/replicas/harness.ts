@@ -5,6 +5,7 @@ import { AuditLog, auditedGuard } from '../../src/audit/index.js';
 import { type AccessContext, Clinic } from '../../src/clinic/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sql } from '../../src/db/sql.js';
+import { isAppError } from '../../src/errors/index.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import type { ReplicaRouter, RouterOptions } from '../../src/replicas/index.js';
 import {
@@ -90,4 +91,17 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
 /** A new patient's fields (surname unique to the caller). */
 export function patient(lastName: string): Record<string, string> {
   return { first_name: 'Rep', last_name: lastName, date_of_birth: '1980-01-02', gender: 'Female' };
+}
+
+/**
+ * A read through `router` that holds its connection 2 s (SELECT SLEEP(2)): 'ok' when served, 'capped' when
+ * refused with CAREPOOL_REPLICA_FALLBACK_SATURATED, any other error as it is (the fallback cap's tests).
+ */
+export function slowRead(router: ReplicaRouter): Promise<'ok' | 'capped' | unknown> {
+  return router
+    .read(undefined, (t) => t.sql.query(sql`SELECT SLEEP(2) AS s`))
+    .then(
+      () => 'ok' as const,
+      (e: unknown) => (isAppError(e, 'CAREPOOL_REPLICA_FALLBACK_SATURATED') ? ('capped' as const) : e),
+    );
 }
