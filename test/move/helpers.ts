@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import type { SingleConnection } from '../../src/db/connect.js';
 import { sql } from '../../src/db/sql.js';
@@ -195,6 +195,16 @@ export async function carepoolBuilt(args: readonly string[], env: Record<string,
     captureOutput(`carepool ${args.join(' ')}`, `${e.stdout ?? ''}${e.stderr ?? ''}`);
     return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** Asserts each of `tables` holds the same rows on gcp as on azure ({@link exactDump}, ordered by `order`). */
+export async function expectSameRows(
+  pair: MovePair,
+  tables: readonly string[],
+  order: string,
+): Promise<void> {
+  for (const t of tables)
+    expect(await exactDump(pair.gcp, t, order), t).toBe(await exactDump(pair.azure, t, order));
 }
 
 export const diffSummary = (diffs: readonly RowDifference[]) =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/index.js';
 import { copyTables, syncTables, verifyTables } from '../../src/move/index.js';
-import { createMovePair, exactDump, type MovePair, run } from './helpers.js';
+import { createMovePair, expectSameRows, type MovePair, run } from './helpers.js';
 
 /**
  * Values of several MB, up to what the sandbox's max_allowed_packet (16 MiB) lets the source hold: a 9 MB
@@ -35,14 +35,14 @@ describe('copy and sync of values near max_allowed_packet', () => {
       manifestPath: join(dir, 'm.json'),
     });
     expect(copied.tables[0]?.method).toBe('insert');
-    expect(await exactDump(pair.gcp, 'l_blob', 'id')).toBe(await exactDump(pair.azure, 'l_blob', 'id'));
+    await expectSameRows(pair, ['l_blob'], 'id');
   });
 
   it('sync rewrites 40 large rows', { timeout: 120_000 }, async () => {
     await run(pair.gcp, "UPDATE l_blob SET b = X'00', t = 'x'");
     const synced = await syncTables(pair.registry.get('azure'), pair.registry.get('gcp'));
     expect(synced.replaced).toBe(40);
-    expect(await exactDump(pair.gcp, 'l_blob', 'id')).toBe(await exactDump(pair.azure, 'l_blob', 'id'));
+    await expectSameRows(pair, ['l_blob'], 'id');
     expect((await verifyTables(pair.registry.get('azure'), pair.registry.get('gcp'))).differenceCount).toBe(
       0,
     );
@@ -84,7 +84,7 @@ describe('copy and sync of values near max_allowed_packet', () => {
     } finally {
       await run(pair.azure, 'SET GLOBAL max_allowed_packet = 16777216');
     }
-    expect(await exactDump(pair.gcp, 'l_json', 'id')).toBe(await exactDump(pair.azure, 'l_json', 'id'));
+    await expectSameRows(pair, ['l_json'], 'id');
   });
 
   it('a row of twelve 720 KB values (together over the packet, each under a quarter of it)', async () => {
@@ -98,9 +98,9 @@ describe('copy and sync of values near max_allowed_packet', () => {
       manifestPath: join(dir, 'wide.json'),
       tables: ['l_wide'],
     });
-    expect(await exactDump(pair.gcp, 'l_wide', 'id')).toBe(await exactDump(pair.azure, 'l_wide', 'id'));
+    await expectSameRows(pair, ['l_wide'], 'id');
     await run(pair.gcp, 'UPDATE l_wide SET b0 = NULL');
     await syncTables(pair.registry.get('azure'), pair.registry.get('gcp'), { tables: ['l_wide'] });
-    expect(await exactDump(pair.gcp, 'l_wide', 'id')).toBe(await exactDump(pair.azure, 'l_wide', 'id'));
+    await expectSameRows(pair, ['l_wide'], 'id');
   });
 });
