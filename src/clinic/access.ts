@@ -1,4 +1,5 @@
 import type { SqlClient } from '../db/client.js';
+import type { CarriedWrites } from '../replicas/carried.js';
 
 /**
  * The seam where authorisation and the audit trail plug in: who is asking (an {@link Actor}) and a guard that
@@ -48,6 +49,12 @@ export interface AccessContext {
   readonly client?: string;
   /** Correlates the access with the request's log lines. */
   readonly requestId?: string;
+  /**
+   * The client's own record of its recent writes (web: the signed cookie of a signed-in browser). Given,
+   * reads on replicas honour it instead of asking the primary whether the actor wrote, and writes are
+   * added to it (src/replicas/carried.ts).
+   */
+  readonly carried?: CarriedWrites;
 }
 
 /** What a guarded operation gets from its guard. */

@@ -242,9 +242,11 @@ export class Clinic {
     // The actor (as carepool_audit records it) lets a read honour writes made through other instances.
     const reads = READS.has(event.action);
     const actor = this.#auditsWrites ? ctx.actor.id : undefined;
+    const carried = ctx.carried;
     return this.#guard({ ...event, target: target.name }, ctx, (scope) => {
       const run = (t: Target) => fn(t.db, target.name, scope);
-      return reads ? router.read(client, run, actor) : router.write(client, run);
+      if (reads) return router.read(client, run, { actor, carried: carried?.forTarget(target.name) });
+      return router.write(client, run, carried && ((gtid) => carried.record(target.name, gtid)));
     });
   }
 }

@@ -15,7 +15,8 @@ import { applyStatementTimeout, killThread } from './statement-timeout.js';
 import { Pool, type PoolStats } from './pool/pool.js';
 import { tlsPlan } from './tls.js';
 import { trackGtids } from './gtid.js';
-import { ReplicaRouter, type RouterOptions } from '../replicas/router.js';
+import type { RouterOptions } from '../replicas/router-options.js';
+import { ReplicaRouter } from '../replicas/router.js';
 
 /** One configured database with its pool and query interfaces. */
 export interface Target {

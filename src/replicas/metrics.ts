@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { TargetRegistry } from '../db/targets.js';
 import type { ReplicaStatus } from './monitor.js';
-import type { RouteCounts } from './router.js';
+import type { RouteCounts } from './router-options.js';
 
 type Labels = 'target' | 'replica';
 

@@ -8,58 +8,8 @@ import { FallbackGate } from './fallback-gate.js';
 import { type FleetAnswer, FleetChecks, settleUntil } from './fleet-ryw.js';
 import { gtidCovers } from './gtid-set.js';
 import { LagMonitor, type ReplicaStatus } from './monitor.js';
+import type { ReadOptions, RouteCounts, RouterOptions } from './router-options.js';
 import { COMMIT_MARGIN_MS, WriterChecks } from './writer-check.js';
-
-/** Tuning for {@link ReplicaRouter} (defaults suit production; tests shorten them). */
-export interface RouterOptions {
-  /** Lag poll interval. Default 500 ms. */
-  readonly pollIntervalMs?: number;
-  /** Longest wait on a replica for a client's last write (MASTER_GTID_WAIT). Default min(bound, 500 ms), >= 50. */
-  readonly waitMs?: number;
-  /** How many clients' last writes are remembered (oldest forgotten first). Default 100,000. */
-  readonly maxClients?: number;
-  /**
-   * Read-your-writes across a fleet of instances (default true): before a read on a replica by an actor
-   * that wrote (per `carepool_audit`, through any instance) within the window, wait there for the primary's
-   * current GTID position. False: only this process's memory of the client's writes counts (one instance,
-   * or sticky sessions).
-   */
-  readonly fleetWide?: boolean;
-  /**
-   * Fleet-wide only: how long (ms) a write through the router waits after its commit before it answers
-   * (default 10). A read may then reuse a check on the primary sent up to this long before the read began
-   * (see {@link FleetChecks}): fewer checks for a little write latency. Every instance must use the same value.
-   */
-  readonly settleMs?: number;
-  /**
-   * Share of the primary's pool that reads falling back to the primary may hold at once (default 0.5, at
-   * least one read): beyond it such reads wait for a slot up to the primary's acquire timeout, then get 503
-   * CAREPOOL_REPLICA_FALLBACK_SATURATED, so writes keep room.
-   */
-  readonly fallbackShare?: number;
-}
-
-/** Where the router sent reads, for tests, metrics and the load view. */
-export interface RouteCounts {
-  /** Reads the primary served (no eligible replica, read-your-writes, or a replica failed). */
-  readonly primaryReads: number;
-  /** Reads a replica served. */
-  readonly replicaReads: number;
-  /** Reads that waited on a replica for the client's write, and waits that timed out (read on the primary). */
-  readonly causalWaits: number;
-  readonly causalWaitTimeouts: number;
-  /** Reads that needed the fleet-wide check (batched: several share one query), and how many were by an actor that wrote recently. */
-  readonly fleetChecks: number;
-  readonly fleetRecentWriters: number;
-  /** Queries on the primary those checks took. */
-  readonly fleetQueries: number;
-  /** Checks answered by a query sent before the read began (at most `settleMs` before). */
-  readonly fleetReused: number;
-  /** Causal waits avoided: shared with a read needing the same position, or it is known applied. */
-  readonly causalWaitsShared: number;
-  /** Fallback reads refused because the cap on the primary was reached (503). */
-  readonly fallbackRefused: number;
-}
 
 interface Token {
   /** GTID of the client's last write; absent when the server reported none (then: primary until `until`). */
@@ -80,9 +30,11 @@ interface Token {
  *   retried on the primary: the caller never sees a replica's failure. Application errors (not found,
  *   validation) pass through unchanged.
  *
- * - Fleet-wide (default, when the caller names the actor): one query on the primary tells whether the actor
- *   wrote through any instance within the write window (`carepool_audit`); if so the read waits on the
- *   replica for the primary's current GTID position, as above.
+ * - A client that carries its own writes (`carried`, the web app's signed cookie, src/replicas/carried.ts)
+ *   waits on the replica for its last write's GTID, made through whichever instance; nothing else is asked.
+ * - Fleet-wide (default, when the caller names the actor and carries nothing, e.g. an API token): one query
+ *   on the primary tells whether the actor wrote through any instance within the write window
+ *   (`carepool_audit`); if so the read waits on the replica for the primary's current GTID position.
  * - Reads that fall back to the primary are capped at a share of its pool (`fallbackShare`); beyond it they
  *   wait for a slot (first come, first served) as long as for a pool connection, then get 503
  *   CAREPOOL_REPLICA_FALLBACK_SATURATED, so writes keep connections (see docs/scale-out.md).
@@ -169,6 +121,11 @@ export class ReplicaRouter {
     return this.monitor.statuses();
   }
 
+  /** How long (ms) after a write a client's own record of it matters (src/replicas/carried.ts). */
+  get carryMs(): number {
+    return this.#ttlMs;
+  }
+
   /** Whose writes reads honour: `fleet` (through any instance, checked on the primary) or `instance`. */
   get readYourWrites(): 'fleet' | 'instance' {
     return this.#fleetWide ? 'fleet' : 'instance';
@@ -184,16 +141,24 @@ export class ReplicaRouter {
    * Target to query; it must not write. `actor` (the `carepool_audit.actor` of the client) turns on the
    * fleet-wide check: its writes through other instances are honoured too.
    */
-  async read<T>(client: string | undefined, fn: (target: Target) => Promise<T>, actor?: string): Promise<T> {
+  async read<T>(
+    client: string | undefined,
+    fn: (target: Target) => Promise<T>,
+    options: ReadOptions = {},
+  ): Promise<T> {
     const began = performance.now();
     if (this.#started === undefined) await this.start();
+    const { actor, carried } = options;
     const token = client === undefined ? undefined : this.#token(client);
     if (token && token.gtid === undefined) return this.#onPrimary(fn);
+    // The client's own record of its last write here (newest of all, made through any instance).
+    if (carried && carried.gtid === undefined) return this.#onPrimary(fn);
     const i = this.#pick();
     if (i === undefined) return this.#onPrimary(fn);
     const replica = this.replicas[i] as Target;
-    let gtid = token?.gtid;
-    if (client !== undefined && this.#fleetWide) {
+    let gtid = carried?.gtid ?? token?.gtid;
+    // A client that carries its writes (`carried` given, even null) needs no check: it told us.
+    if (client !== undefined && this.#fleetWide && carried === undefined) {
       // The client may have written through another instance: if so (or if that is unknown: no actor),
       // wait for all the primary has now.
       const recent = await this.#recentWrite(actor, began).catch(() => undefined);
@@ -223,7 +188,11 @@ export class ReplicaRouter {
   }
 
   /** Runs the write `fn` on the primary and remembers its GTID for `client`'s later reads. */
-  async write<T>(client: string | undefined, fn: (target: Target) => Promise<T>): Promise<T> {
+  async write<T>(
+    client: string | undefined,
+    fn: (target: Target) => Promise<T>,
+    onCommitted?: (gtid: string | undefined) => void,
+  ): Promise<T> {
     let captured: Awaited<ReturnType<typeof captureGtids<T>>>;
     try {
       captured = await captureGtids(() => fn(this.primary));
@@ -234,6 +203,7 @@ export class ReplicaRouter {
     }
     const committed = performance.now();
     const { result, gtid } = captured;
+    onCommitted?.(gtid);
     if (client !== undefined) {
       this.#tokens.delete(client);
       this.#tokens.set(client, { ...(gtid === undefined ? {} : { gtid }), until: Date.now() + this.#ttlMs });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AccessContext, type Actor, LOCAL_ACTOR } from '../../clinic/index.js';
 import type { SessionClaims } from '../../auth/index.js';
+import type { CarriedWrites } from '../../replicas/index.js';
 import { AppError } from '../../errors/index.js';
 
 declare module 'fastify' {
@@ -11,6 +12,8 @@ declare module 'fastify' {
     session: SessionClaims | null;
     /** The anti-forgery token every HTML form of this session posts back as `_csrf`. */
     formToken: string | null;
+    /** A signed-in browser's record of its recent writes (security/carried-cookie.ts), else null. */
+    carried: CarriedWrites | null;
   }
 }
 
@@ -22,6 +25,7 @@ export function registerIdentity(app: FastifyInstance, local: boolean): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
   app.decorateRequest('formToken', null);
+  app.decorateRequest('carried', null);
   if (local) {
     app.addHook('onRequest', (request, _reply, done) => {
       request.actor = LOCAL_ACTOR;
@@ -39,5 +43,6 @@ export function accessContext(request: FastifyRequest): AccessContext {
       `${request.method} ${request.url.split('?')[0]} needs sign-in`,
     );
   }
-  return { actor: request.actor, client: request.ip, requestId: String(request.id) };
+  const ctx = { actor: request.actor, client: request.ip, requestId: String(request.id) };
+  return request.carried ? { ...ctx, carried: request.carried } : ctx;
 }

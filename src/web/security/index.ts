@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/index.js';
 import type { PageDeps } from '../routes/page-helpers.js';
 import { registerAuthentication } from './authenticate.js';
+import { registerCarriedWrites } from './carried-cookie.js';
 import { registerIdempotencyPurge } from './idempotency-purge.js';
 import { registerLoginRoutes } from './login-routes.js';
-import type { SecurityOptions } from './options.js';
+import { cookieNames, type SecurityOptions } from './options.js';
 
 export { registerSecurityHeaders } from './headers.js';
 export { safeNext } from './login-routes.js';
@@ -35,6 +36,8 @@ export async function registerSecurity(
       ),
   });
   registerAuthentication(app, options, deps.registry);
+  const https = options.https === true;
+  registerCarriedWrites(app, options.sessionSecret, deps.registry, cookieNames(https).carried, https);
   registerIdempotencyPurge(app, deps.registry, options.idempotencyTtlMs);
   registerLoginRoutes(app, options, deps);
 }

@@ -31,8 +31,13 @@ export interface SecurityOptions {
 export const DEFAULT_LOGIN_LIMIT = { max: 10, windowMs: 5 * 60_000 } as const;
 
 /** Cookie names: `__Host-` binds the session cookie to this exact origin when it can be (HTTPS only). */
-export function cookieNames(https: boolean): { readonly session: string; readonly login: string } {
+export function cookieNames(https: boolean): {
+  readonly session: string;
+  readonly login: string;
+  /** The signed-in browser's recent writes, for read-your-writes on replicas (carried-cookie.ts). */
+  readonly carried: string;
+} {
   return https
-    ? { session: '__Host-carepool_session', login: '__Host-carepool_login' }
-    : { session: 'carepool_session', login: 'carepool_login' };
+    ? { session: '__Host-carepool_session', login: '__Host-carepool_login', carried: '__Host-carepool_rw' }
+    : { session: 'carepool_session', login: 'carepool_login', carried: 'carepool_rw' };
 }

@@ -1,0 +1,91 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import type { Secret } from '../../config/index.js';
+import type { TargetRegistry } from '../../db/targets.js';
+import { type CarriedWrite, CarriedWrites, isGtidText } from '../../replicas/index.js';
+
+/**
+ * The read-your-writes cookie of a signed-in browser: per target with read replicas, the GTID of the
+ * browser's last write there and when it was made, signed with the session secret (so it is the same on
+ * every instance behind the load balancer, and cannot be forged to make reads wait). Reads through any
+ * instance wait on the replica for that GTID; a browser without the cookie made no write a replica could
+ * still miss, so its reads ask the primary nothing (src/replicas/carried.ts).
+ *
+ * Only cookie sessions carry it: a browser always sends back what it was given. API clients (Bearer
+ * tokens) may not keep cookies, so their reads keep the fleet-wide check on the primary.
+ */
+export function registerCarriedWrites(
+  app: FastifyInstance,
+  secret: Secret,
+  registry: TargetRegistry,
+  name: string,
+  https: boolean,
+): void {
+  const ttls = registry
+    .list()
+    .map((t) => t.replicas?.carryMs)
+    .filter((ms): ms is number => ms !== undefined);
+  if (ttls.length === 0) return;
+  const ttlMs = Math.max(...ttls);
+  const options: CookieSerializeOptions = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: https,
+    maxAge: Math.ceil(ttlMs / 1000),
+  };
+
+  // After authentication (registered later than its onRequest hook): only signed-in browsers carry it.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.session !== null) {
+      const value = request.cookies[name];
+      request.carried = new CarriedWrites(ttlMs, value ? readCarried(secret, value) : new Map());
+    }
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const carried = request.carried;
+    if (carried?.changed) {
+      const entries = carried.entries();
+      if (entries.size === 0) reply.clearCookie(name, { path: '/' });
+      else reply.setCookie(name, writeCarried(secret, entries), options);
+    }
+    done(null, payload);
+  });
+}
+
+const mac = (secret: Secret, payload: string) =>
+  createHmac('sha256', secret.reveal()).update(`carried:${payload}`).digest('base64url');
+
+/** Signs entries into `<payload>.<hmac>` (the prefix keeps it from ever verifying as a session cookie). */
+export function writeCarried(secret: Secret, entries: ReadonlyMap<string, CarriedWrite>): string {
+  const list = [...entries].map(([target, w]) => [target, w.gtid ?? null, w.at]);
+  const payload = Buffer.from(JSON.stringify(list), 'utf8').toString('base64url');
+  return `${payload}.${mac(secret, payload)}`;
+}
+
+/** The entries of a cookie value; an unsigned, altered or malformed value carries nothing. */
+export function readCarried(secret: Secret, value: string): Map<string, CarriedWrite> {
+  const entries = new Map<string, CarriedWrite>();
+  const [payload, signature, extra] = value.split('.');
+  if (!payload || !signature || extra !== undefined) return entries;
+  const expected = Buffer.from(mac(secret, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return entries;
+  let list: unknown;
+  try {
+    list = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return entries;
+  }
+  if (!Array.isArray(list)) return entries;
+  for (const item of list) {
+    if (!Array.isArray(item) || item.length !== 3) continue;
+    const [target, gtid, at] = item as unknown[];
+    if (typeof target !== 'string' || typeof at !== 'number' || !Number.isFinite(at)) continue;
+    if (typeof gtid === 'string' && isGtidText(gtid)) entries.set(target, { gtid, at });
+    else if (gtid === null) entries.set(target, { at });
+  }
+  return entries;
+}
