@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/index.js';
 import type { SqlClient } from '../../src/db/client.js';
 import { sql } from '../../src/db/sql.js';
 import { TargetRegistry } from '../../src/db/targets.js';
-import type { RouteCounts, RouterOptions } from '../../src/replicas/index.js';
+import { CarriedWrites, type RouteCounts, type RouterOptions } from '../../src/replicas/index.js';
 
 /** One way of reading: which servers, with or without the router, audited or not. */
 export interface PathSpec {
@@ -23,6 +23,12 @@ export interface PathSpec {
   readonly router?: RouterOptions;
   /** As the web app runs with security on: every access audited (reads through the group-committed writer). */
   readonly audited?: boolean;
+  /**
+   * `browser`: the reader is a signed-in browser, which carries its own writes (the web app's signed cookie;
+   * it has none, so each read gets an empty record, as the web app makes one per request). Default: an API
+   * token, which carries nothing.
+   */
+  readonly reader?: 'browser';
 }
 
 /** What a path measured over all rounds. */
@@ -117,13 +123,21 @@ async function measureOnce<P extends string>(
     const clinic = audit
       ? new Clinic({ registry, guard: auditedGuard(audit), auditsWrites: true })
       : new Clinic({ registry });
+    const carryMs = router?.carryMs;
+    const reader =
+      spec.reader === 'browser'
+        ? (): AccessContext => ({
+            actor: { ...READER.actor, via: 'session' },
+            ...(carryMs === undefined ? {} : { carried: new CarriedWrites(carryMs) }),
+          })
+        : () => READER;
     const run = async (count: number): Promise<void> => {
       let next = 0;
       await Promise.all(
         Array.from({ length: o.concurrency }, async () => {
           while (next < count) {
             const i = next++;
-            await clinic.getPatient(READER, 'gcp', o.ids[i % o.ids.length] as number);
+            await clinic.getPatient(reader(), 'gcp', o.ids[i % o.ids.length] as number);
           }
         }),
       );

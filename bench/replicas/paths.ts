@@ -1,6 +1,6 @@
 import type { PathSpec } from './cpu-paths.js';
 
-/** The paths measured; each audited path's baseline is the audited straight one. */
+/** The paths measured; each audited path's baseline is the audited straight one (a browser's: the browser's). */
 export const PATHS = {
   straight: { label: 'straight to the primary (no REPLICAS)', servers: 'direct' },
   routed: { label: 'through the router, served by the replica', servers: 'routed' },
@@ -35,5 +35,17 @@ export const PATHS = {
     servers: 'routed',
     router: { fleetWide: false },
     audited: true,
+  },
+  straightBrowser: {
+    label: 'audited, a signed-in browser: straight to the primary',
+    servers: 'direct',
+    audited: true,
+    reader: 'browser',
+  },
+  routedBrowser: {
+    label: 'audited, a signed-in browser: through the router (carries its own writes: no check)',
+    servers: 'routed',
+    audited: true,
+    reader: 'browser',
   },
 } as const satisfies Record<string, PathSpec>;

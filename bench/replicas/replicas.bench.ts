@@ -19,6 +19,7 @@ import { AuditLog, auditedGuard } from '../../src/audit/index.js';
 import { type AccessContext, Clinic } from '../../src/clinic/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sql } from '../../src/db/sql.js';
+import { CarriedWrites } from '../../src/replicas/index.js';
 import { TargetRegistry } from '../../src/db/targets.js';
 import { isAppError } from '../../src/errors/index.js';
 import { sandboxEnv, startSandbox, stopSandbox } from '../../src/sandbox/index.js';
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
       });
     const goalPlain = await goalPair('straight', 'routed', 'goal (unaudited)');
     const goalAudited = await goalPair('straightAudited', 'routedAudited', 'goal (audited)');
+    const goalBrowser = await goalPair('straightBrowser', 'routedBrowser', 'goal (signed-in browser)');
     // What migration 0008's index (actor, action, at) buys: the audited pair without it (dropped by the
     // admin, then restored), where the check reads the actor's rows since their watermark on (actor, at).
     await primaryAdmin.query(
@@ -135,10 +137,11 @@ async function main(): Promise<void> {
     // 2. Read-your-writes with replication delayed.
     const admin = replicaAdmin;
     const ryw = [];
-    for (const [delay, instances] of [
-      [0, 1],
-      [1, 1],
-      [1, 2],
+    for (const [delay, instances, browsers] of [
+      [0, 1, false],
+      [1, 1, false],
+      [1, 2, false],
+      [1, 2, true],
     ] as const) {
       await admin.query(sql.raw('STOP SLAVE'));
       await admin.query(sql.raw(`CHANGE MASTER TO MASTER_DELAY = ${delay}`));
@@ -163,7 +166,11 @@ async function main(): Promise<void> {
       let othersStale = 0;
       await Promise.all(
         Array.from({ length: RYW_CLIENTS }, async (_, c) => {
-          const me = actor(`ryw-${delay}-${instances}-${c}`);
+          const id = `ryw-${delay}-${instances}-${browsers}-${c}`;
+          // A signed-in browser carries its writes (the web app's cookie); an API client carries nothing.
+          const me: AccessContext = browsers
+            ? { actor: { ...actor(id).actor, via: 'session' }, carried: new CarriedWrites(r.carryMs) }
+            : actor(id);
           for (let i = 0; i < RYW_ITERATIONS; i++) {
             const row = await clinic.createPatient(me, 'gcp', {
               first_name: 'Ryw',
@@ -192,7 +199,7 @@ async function main(): Promise<void> {
           }
         }),
       );
-      ryw.push({ delay, instances, ownReads, violations, othersStale, counts: r.counts() });
+      ryw.push({ delay, instances, browsers, ownReads, violations, othersStale, counts: r.counts() });
       await registry.close(1000);
       if (second !== registry) await second.close(1000);
     }
@@ -202,20 +209,24 @@ async function main(): Promise<void> {
     await admin.close();
 
     const us = (v: number) => `${v.toFixed(0)} µs`;
-    const baseline = (p: Path): Path | undefined =>
-      p === 'straight' || p === 'straightAudited'
-        ? undefined
-        : (PATHS[p] as PathSpec).audited
-          ? 'straightAudited'
-          : 'straight';
+    const baseline = (p: Path): Path | undefined => {
+      if (p === 'straight' || p === 'straightAudited' || p === 'straightBrowser') return undefined;
+      const spec = PATHS[p] as PathSpec;
+      if (spec.reader === 'browser') return 'straightBrowser';
+      return spec.audited ? 'straightAudited' : 'straight';
+    };
     const ratioOf = (p: Path, base: Path) => perRoundRatio(cpu[p].cpu, cpu[base].cpu);
     const unaudited = ratioOf('routed', 'straight');
     const auditedR = ratioOf('routedAudited', 'straightAudited');
-    type Pair = Record<'straight' | 'routed' | 'straightAudited' | 'routedAudited', PathResult>;
+    type Pair = Record<
+      'straight' | 'routed' | 'straightAudited' | 'routedAudited' | 'straightBrowser' | 'routedBrowser',
+      PathResult
+    >;
     const goalOf = (r: Partial<Pair>, a: keyof Pair, b: keyof Pair) =>
       perRoundRatio((r[b] as PathResult).cpu, (r[a] as PathResult).cpu);
     const goalR = goalOf(goalPlain, 'straight', 'routed');
     const goalAuditedR = goalOf(goalAudited, 'straightAudited', 'routedAudited');
+    const goalBrowserR = goalOf(goalBrowser, 'straightBrowser', 'routedBrowser');
     const unindexedR = goalOf(unindexed, 'straightAudited', 'routedAudited');
     const q = (list: readonly number[]) => median(list).toFixed(2);
     const counted = (p: Path): string => {
@@ -235,7 +246,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' / ')} at the end.`,
       '',
-      `**Goal: CPU per read routed / straight to the primary <= 1.05x**, each pair measured on its own (the two paths alternating, ${GOAL_ROUNDS} rounds of ${READS} reads each; median and quartiles of the per-round ratios): unaudited **${goalR.median.toFixed(3)}x** (${goalR.text}; goal ${goal(goalR)}; straight ${us(median(goalPlain.straight.cpu))}, routed ${us(median(goalPlain.routed.cpu))}); audited, security on as the web app runs with sign-in **${goalAuditedR.median.toFixed(3)}x** (${goalAuditedR.text}; goal ${goal(goalAuditedR)}; straight ${us(median(goalAudited.straightAudited.cpu))}, routed ${us(median(goalAudited.routedAudited.cpu))}). In the ${Object.keys(PATHS).length}-path table below (same paths, up to ${Object.keys(PATHS).length - 1} sections apart): unaudited ${unaudited.median.toFixed(3)}x, audited ${auditedR.median.toFixed(3)}x.`,
+      `**Goal: CPU per read routed / straight to the primary <= 1.05x**, each pair measured on its own (the two paths alternating, ${GOAL_ROUNDS} rounds of ${READS} reads each; median and quartiles of the per-round ratios). **The web app with sign-in, a browser** (carries its own writes in a signed cookie, so its reads ask the primary nothing): **${goalBrowserR.median.toFixed(3)}x** (${goalBrowserR.text}; goal ${goal(goalBrowserR)}; straight ${us(median(goalBrowser.straightBrowser.cpu))}, routed ${us(median(goalBrowser.routedBrowser.cpu))}). An API token client (audited; carries nothing, so each read joins the fleet-wide check on the primary) **${goalAuditedR.median.toFixed(3)}x** (${goalAuditedR.text}; goal ${goal(goalAuditedR)}; straight ${us(median(goalAudited.straightAudited.cpu))}, routed ${us(median(goalAudited.routedAudited.cpu))}). Without sign-in (unaudited: every read needs the primary's position) **${goalR.median.toFixed(3)}x** (${goalR.text}; goal ${goal(goalR)}; straight ${us(median(goalPlain.straight.cpu))}, routed ${us(median(goalPlain.routed.cpu))}). In the ${Object.keys(PATHS).length}-path table below (same paths, up to ${Object.keys(PATHS).length - 1} sections apart): browser ${ratioOf('routedBrowser', 'straightBrowser').median.toFixed(3)}x, API token ${auditedR.median.toFixed(3)}x, unaudited ${unaudited.median.toFixed(3)}x.`,
       '',
       `**CPU per read in carepool's process** (clinic \`getPatient\`: patient + records + appointments; ${READS} reads per path and round after ${WARMUP} warm-up reads, ${ROUNDS} interleaved rounds rotating which path goes first, ${CONCURRENCY} concurrent callers, one reader that never writes). Each path runs alone: every round opens its own registry (pools, router, audit writer), so only the router being measured polls (its 500 ms lag polling is counted), and closes it; a full garbage collection runs just before each measured section (what the previous section left is not charged to this one). User and kernel: the two parts of the CPU (kernel time is mostly the socket writes, where on loopback the sender pays for waking the server's thread). Sleeps: voluntary context switches of the process per read (each time the event loop had nothing to do and waited for the servers; on a loaded machine each wake-up also finds caches other processes used). Queries per read are each server's \`Questions\` over the measured reads (median of rounds).`,
       '',
@@ -289,7 +300,9 @@ async function main(): Promise<void> {
         ],
         ryw.map((r) => [
           r.delay === 0 ? 'none' : `MASTER_DELAY=${r.delay} s`,
-          r.instances === 1 ? '1' : '2 (audited; write on 1, reads on 2)',
+          r.instances === 1
+            ? '1'
+            : `2 (audited; write on 1, reads on 2; ${r.browsers ? 'signed-in browsers carrying their writes' : 'API clients: fleet-wide check'})`,
           r.ownReads,
           r.violations,
           r.counts.causalWaits,
