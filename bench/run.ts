@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   pool: async () => (await import('./pool/pool.bench.js')).runPoolBench,
   driver: async () => (await import('./pool/driver.bench.js')).runDriverBench,
   http: async () => (await import('./http/http.bench.js')).runHttpBench,
+  'http-replicas': async () => (await import('./http/replicas.bench.js')).runHttpReplicasBench,
   migrate: async () => (await import('./migrate/migrate.bench.js')).runMigrateBench,
   seed: async () => (await import('./seed/seed.bench.js')).runSeedBench,
   move: async () => (await import('./move/move.bench.js')).runMoveBench,

@@ -39,6 +39,8 @@ export interface StartOptions {
   readonly nodeArgs?: readonly string[];
   /** The Node servers compiled to JavaScript (./compile.ts); without it they run from source under tsx. */
   readonly compiled?: CompiledServers;
+  /** Extra environment of the Node servers (e.g. carepool-server.ts's BENCH_REPLICAS). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts one candidate and resolves once it listens. */
@@ -53,6 +55,7 @@ export async function startCandidate(name: CandidateName, options: StartOptions)
     const args = compiled ? [compiled] : ['--import', 'tsx', join(HERE, script)];
     const server = await spawnNode([...(options.nodeArgs ?? []), ...args], {
       BENCH_DB_URL: options.dbUrl,
+      ...options.env,
       ...env,
     });
     return { name, label, dbUser, ...server };
