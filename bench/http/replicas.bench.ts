@@ -4,7 +4,8 @@
  * loopback: one configured without REPLICAS (every read on the primary) and one with them (reads routed).
  * autocannon sends `GET /api/v1/targets/gcp/patients/:id` (random of the seeded patients) to each in
  * interleaved rounds, first as a signed-in browser (session cookie; it wrote nothing, so it carries no
- * read-your-writes cookie), then as an API token client (each read joins the fleet-wide check). Measured:
+ * read-your-writes cookie), as an API token client that keeps cookies (opted in: likewise), then as one
+ * that carries nothing (each read joins the fleet-wide check). Measured:
  * the server process's CPU per response (/proc), so the ratio is what the router costs a real request.
  * Writes the `http-replicas` section of docs/benchmarks.md.
  */
@@ -25,10 +26,11 @@ import { seedReplicaBench } from '../replicas/fixture.js';
 import { type Candidate, startCandidate } from './candidates.js';
 
 const PATIENTS = 500;
+const WHO = ['browser', 'tokenCarry', 'token'] as const;
 const CONNECTIONS = 8;
 
 /** One client kind: its request headers. */
-type Who = 'browser' | 'token';
+type Who = 'browser' | 'tokenCarry' | 'token';
 
 /** Runs the benchmark; returns the markdown it wrote. */
 export async function runHttpReplicasBench(full: boolean): Promise<string> {
@@ -71,6 +73,7 @@ export async function runHttpReplicasBench(full: boolean): Promise<string> {
     const cookie = await signIn(straight.url, user);
     const headers: Record<Who, Record<string, string>> = {
       browser: { cookie },
+      tokenCarry: { authorization: `Bearer ${token}`, 'carepool-carry-writes': 'cookie' },
       token: { authorization: `Bearer ${token}` },
     };
     const path = () => `/api/v1/targets/gcp/patients/${ids[Math.floor(Math.random() * ids.length)]}`;
@@ -92,9 +95,10 @@ export async function runHttpReplicasBench(full: boolean): Promise<string> {
     type Sample = Awaited<ReturnType<typeof run>>;
     const samples: Record<Who, { straight: Sample[]; routed: Sample[] }> = {
       browser: { straight: [], routed: [] },
+      tokenCarry: { straight: [], routed: [] },
       token: { straight: [], routed: [] },
     };
-    for (const who of ['browser', 'token'] as const) {
+    for (const who of WHO) {
       // Warm-up: JIT, pools, the router's first lag polls.
       await run(straight, who);
       await run(routed, who);
@@ -144,6 +148,8 @@ function render(
   const us = (v: number) => `${v.toFixed(0)} µs`;
   const label: Record<Who, string> = {
     browser: 'signed-in browser (session cookie; no write of its own, so no read-your-writes cookie)',
+    tokenCarry:
+      'API token client that keeps cookies (`Carepool-Carry-Writes: cookie`; no write of its own, so no cookie)',
     token: 'API token client (carries nothing: each read joins the fleet-wide check on the primary)',
   };
   const ratio = (who: Who) =>
@@ -152,7 +158,7 @@ function render(
       samples[who].straight.map((s) => s.cpuUs),
     );
   const goal = (who: Who) => (ratio(who).median <= 1.05 ? 'met' : 'NOT met');
-  const rows = (['browser', 'token'] as const).map((who) => {
+  const rows = WHO.map((who) => {
     const s = samples[who];
     const m = (list: { cpuUs: number }[]) => median(list.map((x) => x.cpuUs));
     return [

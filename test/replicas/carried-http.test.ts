@@ -161,4 +161,29 @@ describe('a signed-in browser carries its writes between instances (signed carep
     expect(after.fleetChecks - before.fleetChecks).toBe(1);
     expect(after.fleetRecentWriters - before.fleetRecentWriters).toBe(1);
   }, 60_000);
+
+  it('an API token client that keeps cookies opts in (Carepool-Carry-Writes: cookie) and skips the check too', async () => {
+    const optIn = { authorization: `Bearer ${token}`, 'carepool-carry-writes': 'cookie' };
+    const created = await at(0).app.inject({
+      method: 'POST',
+      url: '/api/v1/targets/gcp/patients',
+      headers: optIn,
+      payload: patient('CarriedOptIn'),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const rw = cookieOf(created, 'carepool_rw');
+    const id = (created.json() as { id: number }).id;
+    const before = at(1).router.counts();
+    const got = await at(1).app.inject({
+      url: `/api/v1/targets/gcp/patients/${id}`,
+      headers: { ...optIn, cookie: rw },
+    });
+    expect(got.statusCode, got.body).toBe(200);
+    // Without its cookie the opted-in client is trusted to have written nothing: stale replica, no check.
+    const lost = await at(1).app.inject({ url: `/api/v1/targets/gcp/patients/${id}`, headers: optIn });
+    expect(lost.statusCode).toBe(404);
+    const after = at(1).router.counts();
+    expect(after.fleetChecks).toBe(before.fleetChecks);
+    expect(after.causalWaits - before.causalWaits).toBe(1);
+  }, 60_000);
 });

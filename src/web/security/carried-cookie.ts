@@ -12,8 +12,9 @@ import { type CarriedWrite, CarriedWrites, isGtidText } from '../../replicas/ind
  * instance wait on the replica for that GTID; a browser without the cookie made no write a replica could
  * still miss, so its reads ask the primary nothing (src/replicas/carried.ts).
  *
- * Only cookie sessions carry it: a browser always sends back what it was given. API clients (Bearer
- * tokens) may not keep cookies, so their reads keep the fleet-wide check on the primary.
+ * Cookie sessions carry it: a browser always sends back what it was given. API clients (Bearer tokens) may
+ * not keep cookies, so their reads keep the fleet-wide check on the primary, unless they opt in with the
+ * header {@link CARRY_HEADER}`: cookie` on every request (and keep the cookie, as a cookie jar does).
  */
 export function registerCarriedWrites(
   app: FastifyInstance,
@@ -36,9 +37,10 @@ export function registerCarriedWrites(
     maxAge: Math.ceil(ttlMs / 1000),
   };
 
-  // After authentication (registered later than its onRequest hook): only signed-in browsers carry it.
+  // After authentication (registered later than its onRequest hook): signed-in browsers, and API clients
+  // that say they keep cookies.
   app.addHook('preValidation', (request, _reply, done) => {
-    if (request.session !== null) {
+    if (request.actor !== null && (request.session !== null || request.headers[CARRY_HEADER] === 'cookie')) {
       const value = request.cookies[name];
       request.carried = new CarriedWrites(ttlMs, value ? readCarried(secret, value) : new Map());
     }
@@ -54,6 +56,9 @@ export function registerCarriedWrites(
     done(null, payload);
   });
 }
+
+/** The request header by which an API client says it keeps the read-your-writes cookie (value `cookie`). */
+export const CARRY_HEADER = 'carepool-carry-writes';
 
 const mac = (secret: Secret, payload: string) =>
   createHmac('sha256', secret.reveal()).update(`carried:${payload}`).digest('base64url');
