@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.js';
 import {
-  autogenerate,
   type Chain,
   defaultMigrationsDir,
   describeOperation,
@@ -19,8 +18,8 @@ import {
 } from '../../migrate/index.js';
 import type { CliContext } from '../context.js';
 import { desiredSchema, registerMigrateAdopt } from './migrate-adopt.js';
-import { EXCLUDE_HELP, parseRenames, SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
-import { loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
+import { registerMigrateRevision } from './migrate-autogenerate.js';
+import { EXCLUDE_HELP, SOURCE_HELP } from './schema-source.js';
 import { excludeNames, parseExclude } from '../../migrate/sources/exclude.js';
 import { table } from '../output.js';
 
@@ -43,83 +42,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       .option('--json', 'print JSON')
       .option('--dir <path>', 'migrations directory');
 
-  withCommon(migrate.command('revision'))
-    .description(
-      'write a new migration file (with --autogenerate: diff --to, default the models, against the chain or a target)',
-    )
-    .requiredOption('-m, --message <msg>', 'what the migration does')
-    .option('--autogenerate', 'fill up/down from the models')
-    .option(
-      '--against <source>',
-      `autogenerate against this schema instead of the chain in memory: ${SOURCE_HELP}`,
-    )
-    .option('--to <source>', `the schema to reach (default: models): ${SOURCE_HELP}`)
-    .option('--exclude <names>', EXCLUDE_HELP)
-    .option('--models <path>', 'your own models module (default: CAREPOOL_MODELS, else the built-in models)')
-    .option('--server <flavor:version>', 'server a .sql source is normalised on')
-    .option('--rename-table <from:to...>', 'a table rename (never guessed)')
-    .option('--rename-column <table.from:to...>', 'a column rename (never guessed)')
-    .action(
-      async (
-        opts: CommonOpts & {
-          message: string;
-          autogenerate?: boolean;
-          against?: string;
-          to?: string;
-          exclude?: string;
-          models?: string;
-          server?: string;
-          renameTable?: string[];
-          renameColumn?: string[];
-        },
-      ) => {
-        const chain = await chainOf(opts);
-        if (!opts.autogenerate) {
-          const { writeRevision } = await import('../../migrate/index.js');
-          const w = await writeRevision({ chain, message: opts.message });
-          ctx.out.line(`wrote ${w.file}`);
-          return;
-        }
-        const sources = sourceContext(ctx, opts);
-        // With --exclude the chain side is loaded as a source too, so both sides leave the same names out.
-        const againstName = opts.against ?? (sources.exclude ? 'chain' : undefined);
-        const againstSource = againstName ? await loadSource(againstName, sources) : undefined;
-        const against = againstSource?.schema;
-        const renames = parseRenames(opts);
-        const server = againstSource?.server ?? serverOption(opts.server);
-        const w = await autogenerate({
-          chain,
-          models: (await loadSource(opts.to ?? 'models', sources)).schema,
-          message: opts.message,
-          renames,
-          ...(against ? { against } : {}),
-          verify: async (from, to) => {
-            const proof = await verifyChange(sources, from, to, server, renames);
-            if (!proof.verified)
-              ctx.out.note(`NOT verified (${proof.reason}); review the revision before applying it`);
-            else if (proof.plan.host)
-              ctx.out.note(`verified on ${proof.plan.host}: ${verifiedWhat(proof.plan)}`);
-          },
-        });
-        if (!w) {
-          ctx.out.line(
-            `no changes: ${opts.to ?? 'the models'} matches ${opts.against ?? 'the migration chain'}`,
-          );
-          return;
-        }
-        if (opts.json)
-          ctx.out.json({
-            id: w.id,
-            file: w.file,
-            up: w.up.map(describeOperation),
-            down: w.down.map(describeOperation),
-          });
-        else
-          ctx.out.line(
-            `wrote ${w.file}\n${w.up.map((o) => `  + ${describeOperation(o)}`).join('\n')}\nreview it, then: carepool migrate plan`,
-          );
-      },
-    );
+  registerMigrateRevision(migrate, ctx, withCommon);
 
   for (const [name, alias, direction] of [
     ['up', 'upgrade', 'up'],

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.js';
-import { DEFAULT_OFFLINE_SERVER, describeOperation, diffSchemas, renderOps } from '../../migrate/index.js';
+import { describeOperation, renderOps } from '../../migrate/index.js';
 import { objectsNotCompared } from '../../migrate/objects/raw.js';
 import { scriptStatement } from '../../migrate/objects/session.js';
-import { dumpSource, loadSource, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
+import { compareSources, dumpSource, loadSource, verifiedWhat } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
 import { EXCLUDE_HELP, SOURCE_HELP, type SourceOpts, serverOption, sourceContext } from './schema-source.js';
 
@@ -31,8 +31,14 @@ export function registerSchema(program: Command, ctx: CliContext): void {
     .option('--sql', 'print the statements too')
     .action(async (a: string, b: string, opts: SourceOpts & { json?: boolean; sql?: boolean }) => {
       const sources = sourceContext(ctx, opts);
-      const [sa, sb] = await Promise.all([loadSource(a, sources), loadSource(b, sources)]);
-      const ops = diffSchemas(sa.schema, sb.schema);
+      // With --sql (as a script, not --json) the change is proven before it is shown (compareSources:
+      // replayed on a scratch copy of the affected tables in a workspace, re-read, re-diffed).
+      const wanted = serverOption(opts.server);
+      const cmp = await compareSources(sources, a, b, {
+        verify: (opts.sql && !opts.json) ?? false,
+        ...(wanted ? { server: wanted } : {}),
+      });
+      const { from: sa, to: sb, ops, server, proof } = cmp;
       // Objects one side cannot compare (it does not track them, or raw op.sql made them): said, not hidden.
       const side = (s: typeof sa, label: string) => ({
         label,
@@ -61,11 +67,8 @@ export function registerSchema(program: Command, ctx: CliContext): void {
         ctx.out.line(
           `${c}${ops.length} difference(s) from ${a} to ${b}:\n${c}  ${ops.map(describeOperation).join(`\n${c}  `)}`,
         );
-        if (opts.sql) {
+        if (opts.sql && proof) {
           // Statements for the server FROM lives on (they are applied to it), else --server, else MySQL 8.0.
-          const server = sa.server ?? serverOption(opts.server) ?? sb.server ?? DEFAULT_OFFLINE_SERVER;
-          // Proven before shown: replayed on a scratch copy of the affected tables, re-read, re-diffed.
-          const proof = await verifyChange(sources, sa.schema, sb.schema, server);
           if (proof.verified) {
             if (proof.plan.host) ctx.out.note(`verified on ${proof.plan.host}: ${verifiedWhat(proof.plan)}`);
           } else ctx.out.note(`NOT verified (${proof.reason}); review the statements before applying them`);

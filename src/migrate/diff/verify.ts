@@ -77,13 +77,15 @@ export function planScope(ops: readonly Operation[]): { tables: Set<string>; obj
  * Starts making the workspace a verification on `server` will need (see leaseWorkspace), so the caller can
  * read the live catalog and diff meanwhile; hand the lease to {@link verifiedPlan} and release it in a
  * `finally`. The session runs with FOREIGN_KEY_CHECKS=0 from the start (the copy is loaded as a dump is).
+ * Without `server` (not known yet: it is read with the live catalog), the first host is opened and
+ * {@link verifiedPlan} checks it against the server it is given, falling back as withWorkspace would.
  */
 export function leaseVerification(
   hosts: WorkspaceHost | readonly WorkspaceHost[],
-  server: ServerInfo,
+  server?: ServerInfo,
   options: WorkspaceOptions = {},
 ): WorkspaceLease {
-  return leaseWorkspace(hosts, { ...options, server, foreignKeyChecks: false });
+  return leaseWorkspace(hosts, { ...options, ...(server ? { server } : {}), foreignKeyChecks: false });
 }
 
 const isLease = (x: WorkspaceHost | readonly WorkspaceHost[] | WorkspaceLease): x is WorkspaceLease =>
@@ -107,20 +109,27 @@ export async function verifiedPlan(
   from: Schema,
   to: Schema,
   server: ServerInfo,
-  options: { readonly renames?: Renames; readonly workspace?: WorkspaceOptions } = {},
+  options: {
+    readonly renames?: Renames;
+    readonly workspace?: WorkspaceOptions;
+    /** `diffSchemas(from, to, renames)` when the caller computed it already (not diffed again). */
+    readonly ops?: readonly Operation[];
+  } = {},
 ): Promise<VerifiedPlan> {
   const lease = isLease(hosts) ? hosts : undefined;
   try {
-    const ops = diffSchemas(from, to, options.renames);
+    const ops = options.ops ?? diffSchemas(from, to, options.renames);
     const { statements } = renderOps(ops, server, from);
     const scope = planScope(ops);
     if (scope.tables.size === 0 && scope.objects.length === 0)
       return { ops, statements, tables: [], host: null };
+    // A lease taken before `server` was known checks its host against it here (see WorkspaceLease.use).
     const host = await (lease ?? leaseVerification(hosts as WorkspaceHost[], server, options.workspace)).use(
       async (ws) => {
         await verifyIn(ws, from, to, statements, server, scope.tables);
         return ws.host;
       },
+      { server },
     );
     return { ops, statements, tables: [...scope.tables].sort(), objects: scope.objects, host };
   } finally {

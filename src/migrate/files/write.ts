@@ -80,8 +80,11 @@ export interface AutogenerateOptions {
   /** Renames to use instead of drop + add. Never guessed. */
   readonly renames?: Renames;
   readonly apiPath?: string;
-  /** Proves the change from → models before the file is written (throws to refuse it). */
-  readonly verify?: (from: Schema, to: Schema) => Promise<void>;
+  /**
+   * Proves the change from → models before the file is written (throws to refuse it); `ops` is the diff
+   * the revision will hold, so the prover need not diff again.
+   */
+  readonly verify?: (from: Schema, to: Schema, ops: readonly Operation[]) => Promise<void>;
 }
 
 /**
@@ -105,7 +108,7 @@ export async function autogenerate(options: AutogenerateOptions): Promise<Writte
   const up = diffSchemas(from, models, options.renames ?? {});
   if (up.length === 0) return null;
   // Proven before it is written (the caller replays it in a workspace); a refusal throws.
-  await options.verify?.(from, models);
+  await options.verify?.(from, models, up);
   const source = options.against ? 'a live target' : 'the migration chain at head';
   return writeRevision({
     chain,

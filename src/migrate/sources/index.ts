@@ -3,12 +3,12 @@
  * --target`, `migrate revision --autogenerate --against`, `migrate check`, `migrate stamp`), it may be a
  * target, `models`, `chain`, or .sql files normalised in a workspace.
  */
+export { dumpSource, type LoadedSource, loadSource, type SourceContext, workspaceHosts } from './sources.js';
 export {
   type ChangeVerification,
-  dumpSource,
-  type LoadedSource,
-  loadSource,
-  type SourceContext,
+  startVerification,
+  type VerificationStart,
   verifyChange,
-} from './sources.js';
+} from './verify-change.js';
+export { type Comparison, compareSources } from './compare.js';
 export { verifiedWhat } from '../diff/verify.js';

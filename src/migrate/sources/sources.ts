@@ -2,6 +2,7 @@ import { rawObjectsOf } from '../objects/raw.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { SingleConnection } from '../../db/connect.js';
 import type { Target } from '../../db/targets.js';
 import { AppError, isAppError } from '../../errors/index.js';
 import { models as builtInModels, type Schema } from '../../schema/index.js';
@@ -9,8 +10,7 @@ import { readServer, targetDatabase } from '../apply/session.js';
 import { type Chain, schemaOf } from '../files/graph.js';
 import { loadChain } from '../files/load.js';
 import { introspectSchema } from '../introspect/index.js';
-import { diffSchemas, type Renames } from '../diff/diff-schemas.js';
-import { planScope, type VerifiedPlan, verifiedPlan, verifyIn } from '../diff/verify.js';
+import { diffSchemas } from '../diff/diff-schemas.js';
 import { withObjects } from '../objects/diff.js';
 import { creationOrder } from '../objects/normalize.js';
 import { createSql } from '../objects/render.js';
@@ -89,16 +89,20 @@ async function loadWhole(spec: string, ctx: SourceContext): Promise<LoadedSource
   }
   const target = (await targetsOrNone(ctx)).find((t) => t.name === spec);
   if (target) {
-    // Batching: the catalog in two round trips, not one SHOW CREATE TABLE per table (docs/benchmarks.md).
-    const conn = await target.connectMigrator({ multipleStatements: true });
+    // Batching: the catalog in two round trips on each of two migrator connections, which the server
+    // answers on two threads (docs/benchmarks.md, migrate section), not one SHOW CREATE TABLE per table.
+    const [conn, second] = await bothOrNeither(
+      target.connectMigrator({ multipleStatements: true }),
+      target.connectMigrator({ multipleStatements: true }),
+    );
     try {
       const [server, schema] = await Promise.all([
         readServer(conn),
-        introspectSchema(conn, targetDatabase(target)),
+        introspectSchema(conn, targetDatabase(target), batching(second) ? { second } : {}),
       ]);
       return { kind: 'target', label: `target ${spec}`, schema: withObjects(schema), server, target };
     } finally {
-      await conn.close();
+      await Promise.all([conn.close(), second.close()]);
     }
   }
   const files = await sqlFiles(spec, ctx);
@@ -158,6 +162,22 @@ export async function dumpSource(
   });
 }
 
+/** Both connections, or neither: when one fails to open, the other is closed and the failure thrown. */
+async function bothOrNeither(
+  a: Promise<SingleConnection>,
+  b: Promise<SingleConnection>,
+): Promise<[SingleConnection, SingleConnection]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'fulfilled' && y.status === 'fulfilled') return [x.value, y.value];
+  for (const r of [x, y]) if (r.status === 'fulfilled') await r.value.close().catch(() => undefined);
+  throw x.status === 'rejected' ? x.reason : (y as PromiseRejectedResult).reason;
+}
+
+const batching = (
+  c: SingleConnection,
+): c is SingleConnection & Required<Pick<SingleConnection, 'queryBatch'>> =>
+  typeof c.queryBatch === 'function';
+
 async function targetsOrNone(ctx: SourceContext): Promise<readonly Target[]> {
   try {
     return await ctx.targets();
@@ -202,10 +222,19 @@ async function withSqlWorkspace<T>(
   });
 }
 
+/**
+ * The servers a workspace may be made on, in the order they are tried: each configured target's own
+ * server (as its migrator), then every running sandbox server (as its admin).
+ */
+export async function workspaceHosts(ctx: SourceContext): Promise<WorkspaceHost[]> {
+  const [targets, sandbox] = await Promise.all([targetsOrNone(ctx), sandboxHosts(ctx.home)]);
+  return [...targets.map(targetHost), ...sandbox];
+}
+
 /** A workspace on the server sources are normalised on (see {@link withSqlWorkspace}). */
 async function withSourceWorkspace<T>(ctx: SourceContext, fn: (ws: Workspace) => Promise<T>): Promise<T> {
   const targets = await targetsOrNone(ctx);
-  const hosts: WorkspaceHost[] = [...targets.map(targetHost), ...(await sandboxHosts(ctx.home))];
+  const hosts = await workspaceHosts(ctx);
   let want = ctx.server;
   if (!want && targets[0]) {
     const conn = await targets[0].connectMigrator().catch(() => undefined);
@@ -297,53 +326,4 @@ async function normaliseObjects(schema: Schema, ctx: SourceContext): Promise<Sch
     const read = await ws.introspect();
     return { ...schema, objects: read.objects ?? [] };
   });
-}
-
-/** What {@link verifyChange} found: the proven plan, or why nothing could prove it. */
-export type ChangeVerification =
-  | { readonly verified: true; readonly plan: VerifiedPlan }
-  | { readonly verified: false; readonly reason: string };
-
-/**
- * Proves the change `from` → `to` in a workspace (see {@link verifiedPlan}) on the targets' servers or a
- * running sandbox server: of `server`'s flavor and major.minor when given, else on the first server that
- * allows a workspace (statements rendered for it). A change that does not converge throws
- * CAREPOOL_MIGRATE_NOT_CONVERGED. When no such server can be reached (e.g. MySQL SQL rendered on a machine
- * with only MariaDB), the change is NOT silently called verified: the result says why, and the caller
- * prints it.
- */
-export async function verifyChange(
-  ctx: SourceContext,
-  from: Schema,
-  to: Schema,
-  server?: ServerInfo,
-  renames: Renames = {},
-): Promise<ChangeVerification> {
-  const targets = await targetsOrNone(ctx);
-  const hosts: WorkspaceHost[] = [...targets.map(targetHost), ...(await sandboxHosts(ctx.home))];
-  if (hosts.length === 0)
-    return { verified: false, reason: 'no target and no running sandbox server to verify on' };
-  const workspace = ctx.onNote ? { onNote: ctx.onNote } : {};
-  try {
-    if (server)
-      return { verified: true, plan: await verifiedPlan(hosts, from, to, server, { workspace, renames }) };
-    const plan = await withWorkspace(
-      hosts,
-      async (ws) => {
-        const ops = diffSchemas(from, to, renames);
-        const { statements } = renderOps(ops, ws.server, from);
-        const scope = planScope(ops);
-        if (scope.tables.size === 0 && scope.objects.length === 0)
-          return { ops, statements, tables: [], host: null };
-        await verifyIn(ws, from, to, statements, ws.server, scope.tables);
-        return { ops, statements, tables: [...scope.tables].sort(), objects: scope.objects, host: ws.host };
-      },
-      workspace,
-    );
-    return { verified: true, plan };
-  } catch (error) {
-    if (isAppError(error, 'CAREPOOL_MIGRATE_WORKSPACE_NO_SERVER'))
-      return { verified: false, reason: error.message };
-    throw error;
-  }
 }

@@ -40,6 +40,8 @@ export interface OpenedHost {
 export class WorkspaceMaker {
   readonly #list: readonly WorkspaceHost[];
   readonly #options: WorkspaceOptions;
+  /** The server a host must match: the options' at first, the one {@link make} is given once known. */
+  #want: ServerInfo | undefined;
   readonly #now: () => number;
   readonly #seen: { label: string; server?: ServerInfo }[] = [];
   #denied: AppError | undefined;
@@ -47,12 +49,13 @@ export class WorkspaceMaker {
   constructor(list: readonly WorkspaceHost[], options: WorkspaceOptions) {
     this.#list = list;
     this.#options = options;
+    this.#want = options.server;
     this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
   /** The first host from position `start` whose server matches, opened; undefined when none is left. */
   async open(start = 0): Promise<OpenedHost | undefined> {
-    const want = this.#options.server;
+    const want = this.#want;
     for (let index = start; index < this.#list.length; index++) {
       const host = this.#list[index] as WorkspaceHost;
       if (host.server && want && !serverMatches(host.server, want)) {
@@ -82,8 +85,20 @@ export class WorkspaceMaker {
    * Creates the workspace database on `opened` (or, when its user may not, on the next host that allows
    * it) and makes it the session's default database. Throws CAREPOOL_MIGRATE_WORKSPACE_DENIED when every
    * host refused the CREATE, CAREPOOL_MIGRATE_WORKSPACE_NO_SERVER when no host matched.
+   *
+   * `want`: the server the workspace must be on, when it was not known as the host was opened (a lease
+   * taken before the live read that names it). A host opened that does not match is closed and the hosts
+   * after it are tried as {@link open} tries them, so the host chosen is the one a lease taken with `want`
+   * would have chosen.
    */
-  async make(opened: OpenedHost | undefined): Promise<PreparedWorkspace> {
+  async make(opened: OpenedHost | undefined, want?: ServerInfo): Promise<PreparedWorkspace> {
+    if (want) {
+      this.#want = want;
+      if (opened && !serverMatches(opened.server, want)) {
+        await opened.conn.close().catch(() => undefined);
+        opened = await this.open(opened.index + 1);
+      }
+    }
     for (let at = opened; at; at = await this.open(at.index + 1)) {
       const { conn, host } = at;
       const database = `${WORKSPACE_PREFIX}${this.#now().toString(36)}_${randomBytes(4).toString('hex')}`;
@@ -117,10 +132,10 @@ export class WorkspaceMaker {
       return { conn, workspace: makeWorkspace(conn, database, at.server, at.raw, host.label, fk) };
     }
     if (this.#denied) throw this.#denied;
-    const want = this.#options.server;
+    const wanted = this.#want;
     throw new AppError(
       'CAREPOOL_MIGRATE_WORKSPACE_NO_SERVER',
-      `no server to make a workspace on${want ? ` for ${want.flavor} ${want.version.slice(0, 2).join('.')}` : ''}; available: ${describeHosts(this.#seen) || 'none (no target reachable, sandbox not running)'}`,
+      `no server to make a workspace on${wanted ? ` for ${wanted.flavor} ${wanted.version.slice(0, 2).join('.')}` : ''}; available: ${describeHosts(this.#seen) || 'none (no target reachable, sandbox not running)'}`,
     );
   }
 }

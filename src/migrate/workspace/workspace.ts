@@ -61,8 +61,13 @@ export interface WorkspaceLease {
    * Creates the workspace database, runs `fn` in it, then drops it (also when `fn` throws). Throws what
    * making the workspace threw (CAREPOOL_MIGRATE_WORKSPACE_DENIED, _NO_SERVER, a connection error).
    * Once per lease.
+   *
+   * `options.server`: the flavor and major.minor the workspace must have, for a lease taken before that
+   * was known (e.g. while the live target that names it was being read). When the host the lease opened
+   * does not match, it is closed and the next hosts are tried, as {@link withWorkspace} with that server
+   * would try them: the early start never changes which server verifies.
    */
-  use<T>(fn: (ws: Workspace) => Promise<T>): Promise<T>;
+  use<T>(fn: (ws: Workspace) => Promise<T>, options?: { readonly server?: ServerInfo }): Promise<T>;
   /**
    * Closes the lease's connection if {@link use} did not run (no database was created); after `use`, waits
    * for its drop. Idempotent; never throws: an error opening a workspace nobody used is nobody's concern.
@@ -89,7 +94,10 @@ export function leaseWorkspace(
   opened.catch(() => undefined);
   let done: Promise<void> | undefined;
   return {
-    async use<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
+    async use<T>(
+      fn: (ws: Workspace) => Promise<T>,
+      useOptions: { readonly server?: ServerInfo } = {},
+    ): Promise<T> {
       if (done)
         throw new AppError('CAREPOOL_INTERNAL', 'a workspace lease was used after it was used or released');
       let finished!: () => void;
@@ -97,7 +105,7 @@ export function leaseWorkspace(
         finished = resolve;
       });
       try {
-        const prepared = await maker.make(await opened);
+        const prepared = await maker.make(await opened, useOptions.server);
         try {
           return await fn(prepared.workspace);
         } finally {
