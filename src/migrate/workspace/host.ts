@@ -14,13 +14,20 @@ export interface WorkspaceHost {
   readonly label: string;
   /** Known without connecting (sandbox servers record theirs); read from the server otherwise. */
   readonly server?: ServerInfo;
-  /** Opens a dedicated connection (the workspace issues USE on it, so it must not be a pooled one). */
+  /**
+   * Opens a dedicated connection (the workspace issues USE on it, so it must not be a pooled one). The
+   * hosts here open it with `multipleStatements`, as the mysql client does, so the workspace's catalog read
+   * takes two round trips (readCatalog); the workspace still sends its statements one at a time.
+   */
   connect(): Promise<SingleConnection>;
 }
 
 /** The target's own server, as its migrator user. */
 export function targetHost(target: Target): WorkspaceHost {
-  return { label: `target ${target.name}`, connect: () => target.connectMigrator() };
+  return {
+    label: `target ${target.name}`,
+    connect: () => target.connectMigrator({ multipleStatements: true }),
+  };
 }
 
 /** Every running sandbox server, as its admin user (who may create and drop databases). */
@@ -36,10 +43,12 @@ export async function sandboxHosts(home: string, state?: SandboxState): Promise<
         label: `sandbox ${s.name}`,
         ...(server ? { server } : {}),
         connect: () =>
-          connectSingle(`sandbox ${s.name}`, parseConnectionUrl('sandbox admin', userUrl(s, 'admin')), {
-            connectTimeoutMs: 5000,
-            keepAliveMs: 0,
-          }),
+          connectSingle(
+            `sandbox ${s.name}`,
+            parseConnectionUrl('sandbox admin', userUrl(s, 'admin')),
+            { connectTimeoutMs: 5000, keepAliveMs: 0 },
+            { multipleStatements: true },
+          ),
       };
     });
 }
