@@ -29,6 +29,11 @@ export interface PathSpec {
    * token, which carries nothing.
    */
   readonly reader?: 'browser';
+  /**
+   * Audited paths on `replica`: audit rows go to the primary (a second registry), reads to the replica with
+   * no router: the two-server topology alone, the router's own cost being the difference to a routed path.
+   */
+  readonly auditOnPrimary?: boolean;
 }
 
 /** What a path measured over all rounds. */
@@ -116,7 +121,10 @@ async function measureOnce<P extends string>(
     loadConfig({ env: { ...o.env[spec.servers] }, dotenv: false, cwd: o.home }),
     { replicas: { ...spec.router } },
   );
-  const audit = spec.audited ? new AuditLog(registry) : undefined;
+  const auditRegistry = spec.auditOnPrimary
+    ? new TargetRegistry(loadConfig({ env: { ...o.env.direct }, dotenv: false, cwd: o.home }))
+    : registry;
+  const audit = spec.audited ? new AuditLog(auditRegistry) : undefined;
   try {
     const router = registry.get('gcp').replicas;
     await router?.start();
@@ -170,6 +178,7 @@ async function measureOnce<P extends string>(
   } finally {
     await audit?.close();
     await registry.close(1000);
+    if (auditRegistry !== registry) await auditRegistry.close(1000);
   }
 }
 

@@ -42,6 +42,14 @@ export const PATHS = {
     audited: true,
     reader: 'browser',
   },
+  replicaBrowser: {
+    label:
+      'audited, a signed-in browser: straight to the replica (no router), audit rows to the primary: the two servers alone',
+    servers: 'replica',
+    audited: true,
+    reader: 'browser',
+    auditOnPrimary: true,
+  },
   routedBrowser: {
     label: 'audited, a signed-in browser: through the router (carries its own writes: no check)',
     servers: 'routed',

@@ -98,6 +98,8 @@ async function main(): Promise<void> {
     const goalPlain = await goalPair('straight', 'routed', 'goal (unaudited)');
     const goalAudited = await goalPair('straightAudited', 'routedAudited', 'goal (audited)');
     const goalBrowser = await goalPair('straightBrowser', 'routedBrowser', 'goal (signed-in browser)');
+    // The router's own cost: the same two servers (reads on the replica, audit rows on the primary) without it.
+    const routerAlone = await goalPair('replicaBrowser', 'routedBrowser', 'router alone');
     // What migration 0008's index (actor, action, at) buys: the audited pair without it (dropped by the
     // admin, then restored), where the check reads the actor's rows since their watermark on (actor, at).
     await primaryAdmin.query(
@@ -219,7 +221,13 @@ async function main(): Promise<void> {
     const unaudited = ratioOf('routed', 'straight');
     const auditedR = ratioOf('routedAudited', 'straightAudited');
     type Pair = Record<
-      'straight' | 'routed' | 'straightAudited' | 'routedAudited' | 'straightBrowser' | 'routedBrowser',
+      | 'straight'
+      | 'routed'
+      | 'straightAudited'
+      | 'routedAudited'
+      | 'straightBrowser'
+      | 'routedBrowser'
+      | 'replicaBrowser',
       PathResult
     >;
     const goalOf = (r: Partial<Pair>, a: keyof Pair, b: keyof Pair) =>
@@ -227,6 +235,7 @@ async function main(): Promise<void> {
     const goalR = goalOf(goalPlain, 'straight', 'routed');
     const goalAuditedR = goalOf(goalAudited, 'straightAudited', 'routedAudited');
     const goalBrowserR = goalOf(goalBrowser, 'straightBrowser', 'routedBrowser');
+    const routerAloneR = goalOf(routerAlone, 'replicaBrowser', 'routedBrowser');
     const unindexedR = goalOf(unindexed, 'straightAudited', 'routedAudited');
     const q = (list: readonly number[]) => median(list).toFixed(2);
     const counted = (p: Path): string => {
@@ -246,7 +255,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' / ')} at the end.`,
       '',
-      `**Goal: CPU per read routed / straight to the primary <= 1.05x**, each pair measured on its own (the two paths alternating, ${GOAL_ROUNDS} rounds of ${READS} reads each; median and quartiles of the per-round ratios). **The web app with sign-in, a browser** (carries its own writes in a signed cookie, so its reads ask the primary nothing): **${goalBrowserR.median.toFixed(3)}x** (${goalBrowserR.text}; goal ${goal(goalBrowserR)}; straight ${us(median(goalBrowser.straightBrowser.cpu))}, routed ${us(median(goalBrowser.routedBrowser.cpu))}). An API token client (audited; carries nothing, so each read joins the fleet-wide check on the primary) **${goalAuditedR.median.toFixed(3)}x** (${goalAuditedR.text}; goal ${goal(goalAuditedR)}; straight ${us(median(goalAudited.straightAudited.cpu))}, routed ${us(median(goalAudited.routedAudited.cpu))}). Without sign-in (unaudited: every read needs the primary's position) **${goalR.median.toFixed(3)}x** (${goalR.text}; goal ${goal(goalR)}; straight ${us(median(goalPlain.straight.cpu))}, routed ${us(median(goalPlain.routed.cpu))}). In the ${Object.keys(PATHS).length}-path table below (same paths, up to ${Object.keys(PATHS).length - 1} sections apart): browser ${ratioOf('routedBrowser', 'straightBrowser').median.toFixed(3)}x, API token ${auditedR.median.toFixed(3)}x, unaudited ${unaudited.median.toFixed(3)}x.`,
+      `**Goal: CPU per read routed / straight to the primary <= 1.05x**, each pair measured on its own (the two paths alternating, ${GOAL_ROUNDS} rounds of ${READS} reads each; median and quartiles of the per-round ratios). **The web app with sign-in, a browser** (carries its own writes in a signed cookie, so its reads ask the primary nothing): **${goalBrowserR.median.toFixed(3)}x** (${goalBrowserR.text}; goal ${goal(goalBrowserR)}; straight ${us(median(goalBrowser.straightBrowser.cpu))}, routed ${us(median(goalBrowser.routedBrowser.cpu))}); of that, the router's own share (routed vs reads straight to the replica's URL with audit rows on the primary, no router: the same two servers, pair alone) **${routerAloneR.median.toFixed(3)}x** (${routerAloneR.text}; ${us(median(routerAlone.replicaBrowser.cpu))} vs ${us(median(routerAlone.routedBrowser.cpu))}), the rest being what reading from a second server costs this process when both servers share its 2 cores. An API token client (audited; carries nothing, so each read joins the fleet-wide check on the primary) **${goalAuditedR.median.toFixed(3)}x** (${goalAuditedR.text}; goal ${goal(goalAuditedR)}; straight ${us(median(goalAudited.straightAudited.cpu))}, routed ${us(median(goalAudited.routedAudited.cpu))}). Without sign-in (unaudited: every read needs the primary's position) **${goalR.median.toFixed(3)}x** (${goalR.text}; goal ${goal(goalR)}; straight ${us(median(goalPlain.straight.cpu))}, routed ${us(median(goalPlain.routed.cpu))}). In the ${Object.keys(PATHS).length}-path table below (same paths, up to ${Object.keys(PATHS).length - 1} sections apart): browser ${ratioOf('routedBrowser', 'straightBrowser').median.toFixed(3)}x, API token ${auditedR.median.toFixed(3)}x, unaudited ${unaudited.median.toFixed(3)}x.`,
       '',
       `**CPU per read in carepool's process** (clinic \`getPatient\`: patient + records + appointments; ${READS} reads per path and round after ${WARMUP} warm-up reads, ${ROUNDS} interleaved rounds rotating which path goes first, ${CONCURRENCY} concurrent callers, one reader that never writes). Each path runs alone: every round opens its own registry (pools, router, audit writer), so only the router being measured polls (its 500 ms lag polling is counted), and closes it; a full garbage collection runs just before each measured section (what the previous section left is not charged to this one). User and kernel: the two parts of the CPU (kernel time is mostly the socket writes, where on loopback the sender pays for waking the server's thread). Sleeps: voluntary context switches of the process per read (each time the event loop had nothing to do and waited for the servers; on a loaded machine each wake-up also finds caches other processes used). Queries per read are each server's \`Questions\` over the measured reads (median of rounds).`,
       '',

@@ -187,18 +187,25 @@ export class ReplicaRouter {
     }
   }
 
-  /** Runs the write `fn` on the primary and remembers its GTID for `client`'s later reads. */
+  /**
+   * Runs the write `fn` on the primary and remembers its GTID for `client`'s later reads. `onCommitted`: the
+   * client carries its own writes (src/replicas/carried.ts) and is told the GTID (none when a lost
+   * connection leaves it unknown whether the write committed: its reads then go to the primary for a
+   * while). Such a client's reads never use the fleet-wide check, so its writes answer without the settle.
+   */
   async write<T>(
     client: string | undefined,
     fn: (target: Target) => Promise<T>,
     onCommitted?: (gtid: string | undefined) => void,
   ): Promise<T> {
+    const settles = this.#fleetWide && onCommitted === undefined;
     let captured: Awaited<ReturnType<typeof captureGtids<T>>>;
     try {
       captured = await captureGtids(() => fn(this.primary));
     } catch (error) {
       // The write may have committed (lost connection after COMMIT): answer no sooner than a success would.
-      if (this.#fleetWide) await settleUntil(performance.now() + this.#settleMs);
+      if (isDatabaseFailure(error)) onCommitted?.(undefined);
+      if (settles) await settleUntil(performance.now() + this.#settleMs);
       throw error;
     }
     const committed = performance.now();
@@ -213,7 +220,7 @@ export class ReplicaRouter {
       }
     }
     // Fleet-wide: answer `settleMs` after the commit, so reads may share checks sent that long before them.
-    if (this.#fleetWide) await settleUntil(committed + this.#settleMs);
+    if (settles) await settleUntil(committed + this.#settleMs);
     return result;
   }
 

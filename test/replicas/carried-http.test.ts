@@ -8,7 +8,8 @@ import type { ReplicaRouter } from '../../src/replicas/index.js';
 import { buildApp } from '../../src/web/app.js';
 import { registerSecret } from '../harness/capture.js';
 import { cookieOf } from '../web/secure-fixture.js';
-import { eventually, patient, type ReplicaStack, startReplicaStack } from './harness.js';
+import { CarriedWrites } from '../../src/replicas/index.js';
+import { client, eventually, patient, type ReplicaStack, startReplicaStack } from './harness.js';
 
 let stack: ReplicaStack;
 /** Two signed-in app instances over the same primary + delayed replica, sharing the session secret. */
@@ -186,4 +187,18 @@ describe('a signed-in browser carries its writes between instances (signed carep
     expect(after.fleetChecks).toBe(before.fleetChecks);
     expect(after.causalWaits - before.causalWaits).toBe(1);
   }, 60_000);
+
+  it("a carrying client's write answers without the fleet-wide settle, and records the write's GTID", async () => {
+    // A settle of 20 s: a write that waited for it could not answer within the 10 s allowed below.
+    const { clinic, router } = stack.open({ CAREPOOL_READ_MAX_LAG_MS: '600000' }, 100, { settleMs: 20_000 });
+    await router.start();
+    const carried = new CarriedWrites(router.carryMs);
+    const ctx = { ...client('carry-settle'), carried };
+    const began = Date.now();
+    const row = await clinic.createPatient(ctx, 'gcp', patient('CarriedSettle'));
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(row.id).toBeGreaterThan(0);
+    expect(carried.changed).toBe(true);
+    expect(carried.forTarget('gcp')?.gtid).toMatch(/^\d+-\d+-\d+$/);
+  }, 30_000);
 });
