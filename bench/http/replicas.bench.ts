@@ -34,7 +34,7 @@ type Who = 'browser' | 'tokenCarry' | 'token';
 
 /** Runs the benchmark; returns the markdown it wrote. */
 export async function runHttpReplicasBench(full: boolean): Promise<string> {
-  const rounds = full ? 21 : 11;
+  const rounds = full ? 31 : 21;
   const seconds = full ? 5 : 3;
   const started = new Date();
   const home = await mkdtemp(join(tmpdir(), 'carepool-bench-http-replicas-'));
