@@ -206,9 +206,9 @@ async function readBatched(
  * {@link readCatalog} on two batching connections at once, two round trips each: the server runs each
  * connection's statements on its own thread, and a catalog read is server work the client only waits for
  * (on 200 tables the information_schema queries and the SHOW CREATEs are ~15 ms of it in one thread).
- * `a` reads the version, tables and FK parts, then the CHECKs and every SHOW CREATE TABLE; `b` the version,
- * then the columns and index parts (the heaviest two), beside whatever else the caller sends it (the
- * object listing of {@link introspectSchema}).
+ * `a` reads the version, tables and FK parts, then the CHECKs and every SHOW CREATE TABLE; `b`, once `a`
+ * has the version, the columns and index parts (the heaviest two), after whatever else the caller sent it
+ * (the object listing of {@link introspectSchema}).
  */
 async function readSplit(
   a: SqlClient & BatchClient,
@@ -217,9 +217,15 @@ async function readSplit(
   known: RawCatalog['server'] | undefined,
 ): Promise<RawCatalog> {
   const q = catalogQueries;
-  const version = async (c: SqlClient) =>
-    known ?? (await c.query<RawCatalog['server']>(q.version())).rows[0] ?? { version: '', comment: '' };
-  const flavoured = version(b).then(async (server) => {
+  // `b` asks no version of its own: `a`'s first answer has it, and `b` is busy meanwhile with what the
+  // caller sent it first (the object listing), so its flavoured queries lose no time waiting.
+  let versionOf: (server: RawCatalog['server']) => void = () => undefined;
+  const version = known
+    ? Promise.resolve(known)
+    : new Promise<RawCatalog['server']>((resolve) => {
+        versionOf = resolve;
+      });
+  const flavoured = version.then(async (server) => {
     const mariadb = isMariaDb(server);
     const sets = await b.queryBatch([q.columns(database, mariadb), q.indexes(database, mariadb)]);
     return { columns: rowsOf<RawColumn>(sets, 0), indexes: rowsOf<RawIndexPart>(sets, 1) };
@@ -233,6 +239,7 @@ async function readSplit(
   ]);
   const server = known ??
     (one.shift()?.[0] as RawCatalog['server'] | undefined) ?? { version: '', comment: '' };
+  versionOf(server);
   const mariadb = isMariaDb(server);
   const tables = rowsOf<RawTable>(one, 0);
   const two = await inBatches<Record<string, unknown>>(a, [

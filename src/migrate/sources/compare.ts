@@ -32,7 +32,8 @@ export async function compareSources(
 ): Promise<Comparison> {
   const start = options.verify ? startVerification(ctx) : undefined;
   try {
-    const [sa, sb] = await Promise.all([loadSource(from, ctx), loadSource(to, ctx)]);
+    // Both settled before anything is thrown: a source still being read closes its connections first.
+    const [sa, sb] = settledBoth(await Promise.allSettled([loadSource(from, ctx), loadSource(to, ctx)]));
     const renames = options.renames ?? {};
     const ops = diffSchemas(sa.schema, sb.schema, renames);
     const server = sa.server ?? options.server ?? sb.server ?? DEFAULT_OFFLINE_SERVER;
@@ -44,4 +45,11 @@ export async function compareSources(
   } finally {
     await start?.release();
   }
+}
+
+/** Both values, or the first failure (after both have settled). */
+function settledBoth<A, B>([a, b]: [PromiseSettledResult<A>, PromiseSettledResult<B>]): [A, B] {
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
