@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/audit/index.js';
+import { UserStore } from '../../src/auth/index.js';
+import { Secret } from '../../src/config/index.js';
+import type { ReplicaRouter } from '../../src/replicas/index.js';
+import { buildApp } from '../../src/web/app.js';
+import { registerSecret } from '../harness/capture.js';
+import { type Haproxy, runHaproxy } from '../reliability/haproxy.js';
+import { launchBrowser } from '../web/browser-harness.js';
+import { eventually, type ReplicaStack, startReplicaStack } from './harness.js';
+
+let stack: ReplicaStack;
+let browser: Browser;
+let proxy: Haproxy;
+const apps: { app: FastifyInstance; router: ReplicaRouter; url: string }[] = [];
+const user = {
+  name: `br_${randomBytes(3).toString('hex')}`,
+  password: randomBytes(18).toString('base64url'),
+};
+
+/**
+ * HAProxy sends every POST to instance 1 and everything else to instance 2: a form's write and the page it
+ * redirects to are always served by different instances (what a round-robin balancer does now and then).
+ */
+const splitConfig = (port: number) =>
+  [
+    'defaults',
+    '  mode http',
+    '  timeout connect 3s',
+    '  timeout client 30s',
+    '  timeout server 30s',
+    'frontend carepool',
+    `  bind 127.0.0.1:${port}`,
+    '  use_backend writer if METH_POST',
+    '  default_backend reader',
+    ...apps.flatMap(({ url }, i) => {
+      const { hostname, port: p } = new URL(url);
+      return [`backend ${i === 0 ? 'writer' : 'reader'}`, `  server app${i + 1} ${hostname}:${p}`];
+    }),
+    '',
+  ].join('\n');
+
+beforeAll(async () => {
+  stack = await startReplicaStack();
+  const key = randomBytes(32).toString('base64url');
+  registerSecret(key, user.password);
+  const secret = new Secret(key);
+  for (let i = 0; i < 2; i++) {
+    const { registry, router } = stack.open({ CAREPOOL_READ_MAX_LAG_MS: '600000' });
+    const users = new UserStore(registry);
+    if (i === 0) await users.upsertUser(user.name, 'clinician', user.password);
+    const app = await buildApp({
+      registry,
+      security: { users, audit: new AuditLog(registry), sessionSecret: secret },
+    });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    apps.push({ app, router, url });
+  }
+  proxy = await runHaproxy(splitConfig);
+  browser = await launchBrowser();
+  await stack.onReplica('STOP SLAVE', 'CHANGE MASTER TO MASTER_DELAY = 3', 'START SLAVE');
+  for (const { router } of apps)
+    await eventually(async () => (await router.statuses())[0]?.eligible === true);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.stop();
+  for (const { app } of apps) await app.close();
+  await stack
+    ?.onReplica('STOP SLAVE', 'CHANGE MASTER TO MASTER_DELAY = 0', 'START SLAVE')
+    .catch(() => undefined);
+  await stack?.close();
+}, 60_000);
+
+describe('read-your-writes in a real browser behind a load balancer (replica 3 s behind)', () => {
+  it('a patient added through instance 1 shows on the page instance 2 redirects to; a second browser reads stale', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${proxy.url}/login`);
+      await page.fill('#f-username', user.name);
+      await page.fill('#f-password', user.password);
+      await Promise.all([
+        page.waitForURL((u) => !u.pathname.startsWith('/login')),
+        page.click('button[type=submit]'),
+      ]);
+      const before = apps[1]?.router.counts();
+      await page.goto(`${proxy.url}/targets/gcp/patients/new`);
+      const surname = `Carried${randomBytes(3).toString('hex')}`;
+      await page.fill('input[name=first_name]', 'Browser');
+      await page.fill('input[name=last_name]', surname);
+      await page.fill('input[name=date_of_birth]', '1984-05-06');
+      await page.selectOption('select[name=gender]', 'Female');
+      await Promise.all([
+        page.waitForURL(/\/targets\/gcp\/patients\/\d+\?notice=created/),
+        page.getByRole('button', { name: 'Add patient' }).click(),
+      ]);
+      // Served by instance 2, which never saw the write: it waited on the replica for the cookie's GTID.
+      expect(await page.textContent('body')).toContain(surname);
+      const after = apps[1]?.router.counts();
+      expect((after?.causalWaits ?? 0) - (before?.causalWaits ?? 0)).toBeGreaterThanOrEqual(1);
+      expect(after?.fleetChecks).toBe(before?.fleetChecks);
+      const cookies = await context.cookies();
+      const rw = cookies.find((c) => c.name === 'carepool_rw');
+      expect(rw?.httpOnly).toBe(true);
+      expect(rw?.sameSite).toBe('Lax');
+
+      // Another browser of the same user, which wrote nothing, reads the replica as it is: not there yet.
+      const other = await browser.newContext();
+      try {
+        const second = await other.newPage();
+        await second.goto(`${proxy.url}/login`);
+        await second.fill('#f-username', user.name);
+        await second.fill('#f-password', user.password);
+        await Promise.all([
+          second.waitForURL((u) => !u.pathname.startsWith('/login')),
+          second.click('button[type=submit]'),
+        ]);
+        const response = await second.goto(page.url().replace(/\?.*$/, ''));
+        expect(response?.status()).toBe(404);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
