@@ -4,14 +4,14 @@
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { connectSingle, type SingleConnection } from '../../src/db/connect.js';
-import type { Target } from '../../src/db/targets.js';
+import type { Target, TargetRegistry } from '../../src/db/targets.js';
 import { normalizeCatalog, type RawCatalog, readCatalog, targetDatabase } from '../../src/migrate/index.js';
-import { type VerifiedPlan, verifiedPlan } from '../../src/migrate/diff/verify.js';
-import type { ServerInfo } from '../../src/migrate/server.js';
-import type { WorkspaceHost } from '../../src/migrate/workspace/index.js';
+import { parseExclude } from '../../src/migrate/sources/exclude.js';
+import { type Comparison, compareSources, type SourceContext } from '../../src/migrate/sources/index.js';
 import type { ServerState } from '../../src/sandbox/index.js';
 import { type Schema, schema, t, table } from '../../src/schema/index.js';
 import { PYTHON } from '../reference/stack.js';
@@ -191,26 +191,41 @@ export function withExtraColumn(schema: Schema, table: string, column: string): 
 }
 
 /**
- * One "introspect + diff + verification" as a user waits for it, on one clock, in the order `schema diff
- * --sql` and `migrate revision --autogenerate` run it (src/migrate/sources: loadSource, then verifyChange):
- * the live catalog is read, then the workspace is connected and made, the plan proven in it and the
- * workspace dropped. `total` runs from the read's start to the DROP done; `verify` is the part after the
- * live read (diff, render, connect, the copy, the replay, the re-read, the DROP). (The bench took the
- * workspace lease before the read, overlapping the connect with it, which the commands do not do.)
+ * The schema sources of `schema diff a models --sql` as the CLI builds them (src/cli/commands/schema-source):
+ * the configured targets, `models` from a module file, no sandbox (`home` holds none: the workspace is made
+ * on the target's own server, whose migrator has the grant docs/migrations.md#workspaces recommends), and
+ * `--exclude alembic_version` (Alembic's ledger, which its autogenerate creates, is not in the models).
  */
-export async function verifiedRound(
-  host: WorkspaceHost,
-  readLive: () => Promise<Schema>,
-  to: Schema,
-  server: ServerInfo,
-): Promise<{ readonly total: Step; readonly verify: Step; readonly plan: VerifiedPlan }> {
-  let verify: (Step & { value: VerifiedPlan }) | undefined;
-  const total = await timed(async () => {
-    const from = await readLive();
-    verify = await timed(() => verifiedPlan(host, from, to, server));
-  });
-  if (!verify) throw new Error('verification did not run');
-  return { total, verify, plan: verify.value };
+export function commandSources(registry: TargetRegistry, dir: string, modelsPath: string): SourceContext {
+  return {
+    targets: async () => registry.list(),
+    migrationsDir: join(dir, 'migrations'),
+    modelsPath,
+    home: dir,
+    cwd: dir,
+    exclude: parseExclude('alembic_version'),
+  };
+}
+
+/** Writes `schema` as a models module (`export default {...}`) named `name` in `dir`; returns its path. */
+export async function writeModels(dir: string, name: string, schema: Schema): Promise<string> {
+  const path = join(dir, `${name}.mjs`);
+  await writeFile(path, `export default ${JSON.stringify(schema)};\n`);
+  return path;
+}
+
+/**
+ * One `schema diff a models [--sql]` as the command runs it, on one clock: compareSources, the library call
+ * the command makes (both sources loaded, the live catalog read on the migrator's connections, the diff;
+ * with `verify` the workspace started beside the read, the change replayed on a scratch copy, re-read,
+ * re-diffed, and the workspace dropped before the clock stops). Only printing is left out.
+ */
+export function commandRound(
+  sources: SourceContext,
+  target: string,
+  verify: boolean,
+): Promise<Step & { value: Comparison }> {
+  return timed(() => compareSources(sources, target, 'models', { verify }));
 }
 
 /**
