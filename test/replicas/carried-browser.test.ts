@@ -1,25 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/audit/index.js';
-import { UserStore } from '../../src/auth/index.js';
-import { Secret } from '../../src/config/index.js';
-import type { ReplicaRouter } from '../../src/replicas/index.js';
-import { buildApp } from '../../src/web/app.js';
-import { registerSecret } from '../harness/capture.js';
 import { type Haproxy, runHaproxy } from '../reliability/haproxy.js';
 import { launchBrowser } from '../web/browser-harness.js';
-import { eventually, type ReplicaStack, startReplicaStack } from './harness.js';
+import { type ReplicaStack, startReplicaStack } from './harness.js';
+import { closeFleet, delayReplica, type SignedInFleet, signedInFleet } from './signed-in.js';
 
 let stack: ReplicaStack;
 let browser: Browser;
 let proxy: Haproxy;
-const apps: { app: FastifyInstance; router: ReplicaRouter; url: string }[] = [];
-const user = {
-  name: `br_${randomBytes(3).toString('hex')}`,
-  password: randomBytes(18).toString('base64url'),
-};
+let fleet: SignedInFleet;
+const urls: string[] = [];
 
 /**
  * HAProxy sends every POST to instance 1 and everything else to instance 2: a form's write and the page it
@@ -36,7 +27,7 @@ const splitConfig = (port: number) =>
     `  bind 127.0.0.1:${port}`,
     '  use_backend writer if METH_POST',
     '  default_backend reader',
-    ...apps.flatMap(({ url }, i) => {
+    ...urls.flatMap((url, i) => {
       const { hostname, port: p } = new URL(url);
       return [`backend ${i === 0 ? 'writer' : 'reader'}`, `  server app${i + 1} ${hostname}:${p}`];
     }),
@@ -45,50 +36,37 @@ const splitConfig = (port: number) =>
 
 beforeAll(async () => {
   stack = await startReplicaStack();
-  const key = randomBytes(32).toString('base64url');
-  registerSecret(key, user.password);
-  const secret = new Secret(key);
-  for (let i = 0; i < 2; i++) {
-    const { registry, router } = stack.open({ CAREPOOL_READ_MAX_LAG_MS: '600000' });
-    const users = new UserStore(registry);
-    if (i === 0) await users.upsertUser(user.name, 'clinician', user.password);
-    const app = await buildApp({
-      registry,
-      security: { users, audit: new AuditLog(registry), sessionSecret: secret },
-    });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    apps.push({ app, router, url });
-  }
+  fleet = await signedInFleet(stack, 2);
+  for (const { app } of fleet.instances) urls.push(await app.listen({ host: '127.0.0.1', port: 0 }));
   proxy = await runHaproxy(splitConfig);
   browser = await launchBrowser();
-  await stack.onReplica('STOP SLAVE', 'CHANGE MASTER TO MASTER_DELAY = 3', 'START SLAVE');
-  for (const { router } of apps)
-    await eventually(async () => (await router.statuses())[0]?.eligible === true);
+  await delayReplica(stack, fleet.instances, 3);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await proxy?.stop();
-  for (const { app } of apps) await app.close();
-  await stack
-    ?.onReplica('STOP SLAVE', 'CHANGE MASTER TO MASTER_DELAY = 0', 'START SLAVE')
-    .catch(() => undefined);
-  await stack?.close();
+  await closeFleet(stack, fleet);
 }, 60_000);
+
+/** Signs in through the sign-in form, as a person does. */
+async function signInPage(page: Page): Promise<void> {
+  await page.goto(`${proxy.url}/login`);
+  await page.fill('#f-username', fleet.user.name);
+  await page.fill('#f-password', fleet.user.password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    page.click('button[type=submit]'),
+  ]);
+}
 
 describe('read-your-writes in a real browser behind a load balancer (replica 3 s behind)', () => {
   it('a patient added through instance 1 shows on the page instance 2 redirects to; a second browser reads stale', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(`${proxy.url}/login`);
-      await page.fill('#f-username', user.name);
-      await page.fill('#f-password', user.password);
-      await Promise.all([
-        page.waitForURL((u) => !u.pathname.startsWith('/login')),
-        page.click('button[type=submit]'),
-      ]);
-      const before = apps[1]?.router.counts();
+      await signInPage(page);
+      const before = fleet.instances[1]?.router.counts();
       await page.goto(`${proxy.url}/targets/gcp/patients/new`);
       const surname = `Carried${randomBytes(3).toString('hex')}`;
       await page.fill('input[name=first_name]', 'Browser');
@@ -101,7 +79,7 @@ describe('read-your-writes in a real browser behind a load balancer (replica 3 s
       ]);
       // Served by instance 2, which never saw the write: it waited on the replica for the cookie's GTID.
       expect(await page.textContent('body')).toContain(surname);
-      const after = apps[1]?.router.counts();
+      const after = fleet.instances[1]?.router.counts();
       expect((after?.causalWaits ?? 0) - (before?.causalWaits ?? 0)).toBeGreaterThanOrEqual(1);
       expect(after?.fleetChecks).toBe(before?.fleetChecks);
       const cookies = await context.cookies();
@@ -113,13 +91,7 @@ describe('read-your-writes in a real browser behind a load balancer (replica 3 s
       const other = await browser.newContext();
       try {
         const second = await other.newPage();
-        await second.goto(`${proxy.url}/login`);
-        await second.fill('#f-username', user.name);
-        await second.fill('#f-password', user.password);
-        await Promise.all([
-          second.waitForURL((u) => !u.pathname.startsWith('/login')),
-          second.click('button[type=submit]'),
-        ]);
+        await signInPage(second);
         const response = await second.goto(page.url().replace(/\?.*$/, ''));
         expect(response?.status()).toBe(404);
       } finally {

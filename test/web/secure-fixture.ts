@@ -109,28 +109,35 @@ export async function secureFixture(options: SecureFixtureOptions = {}): Promise
     advance(ms) {
       offset += ms;
     },
-    async login(u) {
-      const page = await app.inject({ method: 'GET', url: '/login' });
-      const nonce = cookieOf(page, 'carepool_login');
-      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-      const res = await app.inject({
-        method: 'POST',
-        url: '/login',
-        headers: { cookie: nonce, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ username: u.name, password: u.password, _csrf: token }).toString(),
-      });
-      if (res.statusCode !== 303) throw new Error(`sign-in of ${u.name} failed: ${res.statusCode}`);
-      const cookie = cookieOf(res, 'carepool_session');
-      const home = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(home.body)?.[1] ?? '';
-      return { cookie, csrf };
-    },
+    login: (u) => signInByForm(app, u.name, u.password),
     bearer: (u) => ({ authorization: `Bearer ${u.token}` }),
     async close() {
       await app.close();
       if (!options.scratch) await scratch.drop();
     },
   };
+}
+
+/** Signs in through the sign-in form of `app` (GET and POST /login); the session cookie and its form token. */
+export async function signInByForm(
+  app: FastifyInstance,
+  name: string,
+  password: string,
+): Promise<{ cookie: string; csrf: string }> {
+  const page = await app.inject({ method: 'GET', url: '/login' });
+  const nonce = cookieOf(page, 'carepool_login');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const res = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { cookie: nonce, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ username: name, password, _csrf: token }).toString(),
+  });
+  if (res.statusCode !== 303) throw new Error(`sign-in of ${name} failed: ${res.statusCode}`);
+  const cookie = cookieOf(res, 'carepool_session');
+  const home = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(home.body)?.[1] ?? '';
+  return { cookie, csrf };
 }
 
 /** `name=value` of a Set-Cookie in a response (for a Cookie header). */
