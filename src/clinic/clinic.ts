@@ -243,10 +243,17 @@ export class Clinic {
     const reads = READS.has(event.action);
     const actor = this.#auditsWrites ? ctx.actor.id : undefined;
     const carried = ctx.carried;
-    return this.#guard({ ...event, target: target.name }, ctx, (scope) => {
+    return this.#guard({ ...event, target: target.name }, ctx, async (scope) => {
       const run = (t: Target) => fn(t.db, target.name, scope);
       if (reads) return router.read(client, run, { actor, carried: carried?.forTarget(target.name) });
-      return router.write(client, run, carried && ((gtid) => carried.record(target.name, gtid)));
+      if (carried === undefined) return router.write(client, run);
+      // A response sent before the write ends (the deadline's 503) carries it as unknown: primary reads.
+      carried.begin(target.name);
+      try {
+        return await router.write(client, run, (gtid) => carried.record(target.name, gtid));
+      } finally {
+        carried.end(target.name);
+      }
     });
   }
 }

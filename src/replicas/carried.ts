@@ -29,6 +29,8 @@ export class CarriedWrites {
   /** How long an entry matters after its write (ms). */
   readonly ttlMs: number;
   #changed = false;
+  /** Writes sent and not yet ended, per target: until they end, what is stored holds no GTID for it. */
+  readonly #pending = new Map<string, number>();
 
   constructor(ttlMs: number, entries: ReadonlyMap<string, CarriedWrite> = new Map(), now = Date.now) {
     this.ttlMs = ttlMs;
@@ -61,15 +63,41 @@ export class CarriedWrites {
     this.#changed = true;
   }
 
-  /** Whether this request changed the state (the client must be sent the new one). */
-  get changed(): boolean {
-    return this.#changed;
+  /**
+   * Marks a write on `target` as sent, before it runs. Until {@link end}, the state to store holds an entry
+   * without a GTID for the target: a response sent while the write is in flight (the deadline's 503) may
+   * precede its commit, so the client's reads must go to the primary, as after a lost connection.
+   */
+  begin(target: string): void {
+    this.#pending.set(target, (this.#pending.get(target) ?? 0) + 1);
   }
 
-  /** The entries still within the ttl, for storing. */
+  /** The write on `target` begun by {@link begin} ended: committed and recorded, or failed. */
+  end(target: string): void {
+    const left = (this.#pending.get(target) ?? 0) - 1;
+    if (left > 0) this.#pending.set(target, left);
+    else this.#pending.delete(target);
+  }
+
+  /** Whether this request changed the state (the client must be sent the new one). */
+  get changed(): boolean {
+    return this.#changed || this.#pending.size > 0;
+  }
+
+  /** The entries still within the ttl, and writes still in flight (without a GTID), for storing. */
   entries(): ReadonlyMap<string, CarriedWrite> {
     const at = this.#now();
-    return new Map([...this.#entries].filter(([, w]) => this.#live(w, at)));
+    const live = new Map([...this.#entries].filter(([, w]) => this.#live(w, at)));
+    for (const target of this.#pending.keys()) {
+      live.delete(target);
+      live.set(target, { at });
+    }
+    while (live.size > MAX_TARGETS) {
+      const oldest = live.keys().next().value;
+      if (oldest === undefined) break;
+      live.delete(oldest);
+    }
+    return live;
   }
 
   #live(write: CarriedWrite, at: number): boolean {

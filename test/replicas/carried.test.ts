@@ -62,6 +62,25 @@ describe('CarriedWrites: the read-your-writes state a client carries', () => {
     expect(kept[0]).toBe('t4');
   });
 
+  it('a write in flight is stored without a GTID until it ends (a response sent meanwhile reads the primary)', () => {
+    let now = 100;
+    const carried = new CarriedWrites(5_000, new Map([['gcp', { gtid: '0-1-1', at: 50 }]]), () => now);
+    expect(carried.changed).toBe(false);
+    carried.begin('gcp');
+    expect(carried.changed).toBe(true);
+    expect(carried.entries().get('gcp')).toEqual({ at: 100 });
+    now = 200;
+    carried.record('gcp', '0-1-2');
+    carried.end('gcp');
+    expect(carried.entries().get('gcp')).toEqual({ gtid: '0-1-2', at: 200 });
+    // A write that failed without committing (a validation error) leaves nothing to send.
+    const failed = new CarriedWrites(5_000, new Map(), () => now);
+    failed.begin('gcp');
+    failed.end('gcp');
+    expect(failed.changed).toBe(false);
+    expect(failed.entries().size).toBe(0);
+  });
+
   it('isGtidText accepts MariaDB and MySQL spellings only', () => {
     expect(isGtidText('0-1-123')).toBe(true);
     expect(isGtidText('0-1-5,1-2-7')).toBe(true);
