@@ -6,6 +6,7 @@ import {
   describeOperation,
   loadChain,
 } from '../../migrate/index.js';
+import { withoutRawObjects } from '../../migrate/objects/raw.js';
 import { loadSource, startVerification, verifiedWhat, verifyChange } from '../../migrate/sources/index.js';
 import type { CliContext } from '../context.js';
 import { EXCLUDE_HELP, parseRenames, SOURCE_HELP, serverOption, sourceContext } from './schema-source.js';
@@ -78,11 +79,13 @@ async function autogenerateRevision(ctx: CliContext, chain: Chain, opts: Revisio
       againstName ? loadSource(againstName, sources) : undefined,
       loadSource(opts.to ?? 'models', sources),
     ]);
-    const against = againstSource?.schema;
+    // Objects a chain source's raw op.sql steps made are not compared: neither side creates nor drops them.
+    const raw = new Map([...(againstSource?.rawObjects ?? []), ...(toSource.rawObjects ?? [])]);
+    const against = againstSource ? withoutRawObjects(againstSource.schema, raw) : undefined;
     const server = againstSource?.server ?? wanted;
     const w = await autogenerate({
       chain,
-      models: toSource.schema,
+      models: withoutRawObjects(toSource.schema, raw),
       message: opts.message,
       renames,
       ...(against ? { against } : {}),

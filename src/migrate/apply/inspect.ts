@@ -6,7 +6,7 @@ import type { Chain } from '../files/graph.js';
 import type { HistoryRow, JournalRow } from '../history/history-store.js';
 import { withObjects } from '../objects/diff.js';
 import { excludeNames } from '../sources/exclude.js';
-import { objectsNotCompared } from '../objects/raw.js';
+import { objectsNotCompared, withoutRawObjects } from '../objects/raw.js';
 import { introspectSchema } from '../introspect/index.js';
 import type { Operation } from '../ops/operation.js';
 import { serverLabel } from '../server.js';
@@ -86,7 +86,8 @@ export async function targetStatus(
           desired.exclude ?? [],
         )
       : undefined;
-    const drift = live && models ? diffSchemas(live, models) : undefined;
+    // Objects raw op.sql steps made are not compared (notCompared names them): not drift either.
+    const drift = live && models ? diffSchemas(withoutRawObjects(live, desired.raw), models) : undefined;
     const notCompared =
       live && models
         ? objectsNotCompared({ label: target.name, schema: live }, { ...desired, schema: models })

@@ -102,3 +102,14 @@ export function objectsNotCompared(
         );
   return out;
 }
+
+/**
+ * `schema` without the views, triggers and routines in `raw` (from {@link rawObjectsOf}): a comparison
+ * with a chain that tracks objects must leave out the ones its raw `op.sql` steps made, on both sides, as
+ * {@link objectsNotCompared} says it does. Without this, the live copies of those objects (the audit
+ * triggers of 0003_security) read as drift and a diff script would drop them.
+ */
+export function withoutRawObjects(schema: Schema, raw: ReadonlyMap<string, string> | undefined): Schema {
+  if (!raw?.size || !schema.objects) return schema;
+  return { ...schema, objects: schema.objects.filter((o) => !raw.has(objectKey(o))) };
+}

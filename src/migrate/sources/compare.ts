@@ -1,6 +1,7 @@
 import type { Renames } from '../diff/diff-schemas.js';
 import { diffSchemas } from '../diff/diff-schemas.js';
 import type { Operation } from '../ops/operation.js';
+import { withoutRawObjects } from '../objects/raw.js';
 import { DEFAULT_OFFLINE_SERVER, type ServerInfo } from '../server.js';
 import { type LoadedSource, loadSource, type SourceContext } from './sources.js';
 import { type ChangeVerification, startVerification, verifyChange } from './verify-change.js';
@@ -35,12 +36,15 @@ export async function compareSources(
     // Both settled before anything is thrown: a source still being read closes its connections first.
     const [sa, sb] = settledBoth(await Promise.allSettled([loadSource(from, ctx), loadSource(to, ctx)]));
     const renames = options.renames ?? {};
-    const ops = diffSchemas(sa.schema, sb.schema, renames);
+    // Objects a chain's raw op.sql steps made are not compared (objectsNotCompared names them): left out
+    // of both sides, so they are neither drift nor dropped by the script.
+    const raw = new Map([...(sa.rawObjects ?? []), ...(sb.rawObjects ?? [])]);
+    const a = withoutRawObjects(sa.schema, raw);
+    const b = withoutRawObjects(sb.schema, raw);
+    const ops = diffSchemas(a, b, renames);
     const server = sa.server ?? options.server ?? sb.server ?? DEFAULT_OFFLINE_SERVER;
     const proof =
-      start && ops.length > 0
-        ? await verifyChange(ctx, sa.schema, sb.schema, server, renames, { start, ops })
-        : undefined;
+      start && ops.length > 0 ? await verifyChange(ctx, a, b, server, renames, { start, ops }) : undefined;
     return { from: sa, to: sb, ops, server, ...(proof ? { proof } : {}) };
   } finally {
     await start?.release();
