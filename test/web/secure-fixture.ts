@@ -48,6 +48,8 @@ export interface SecureFixtureOptions {
   readonly scratch?: ScratchDatabases;
   /** Load balancers whose X-Forwarded-For names the client (`CAREPOOL_TRUST_PROXY`). */
   readonly trustProxy?: readonly string[];
+  /** Served over HTTPS (`__Host-` cookie names, `Secure`). */
+  readonly https?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function secureFixture(options: SecureFixtureOptions = {}): Promise
       loginLimit: options.loginLimit ?? { max: 10_000, windowMs: 60_000 },
       ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
       ...(options.idempotencyTtlMs ? { idempotencyTtlMs: options.idempotencyTtlMs } : {}),
+      ...(options.https ? { https: true } : {}),
       ...(options.throttlePolicy ? { throttle: new SignInThrottle(registry, options.throttlePolicy) } : {}),
     },
   });

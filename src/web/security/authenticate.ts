@@ -62,7 +62,7 @@ export function registerAuthentication(
       ? await options.users.sessionPrincipal(verified.claims.username, verified.claims.epoch)
       : undefined;
     if (!verified.ok || principal === undefined) {
-      reply.clearCookie(names.session, { path: '/' });
+      reply.clearCookie(names.session, sessionCookieOptions(options.https === true));
       signedOutReason.set(request, verified.ok ? 'ended' : verified.problem);
       return undefined;
     }

@@ -126,7 +126,7 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
         await throttle.succeeded(username, client).catch(() => undefined);
         const at = now();
         const claims = { username: principal.username, epoch: principal.epoch ?? '', iat: at, seen: at };
-        reply.clearCookie(names.login, { path: '/' });
+        reply.clearCookie(names.login, loginCookieOptions(https));
         reply.setCookie(
           names.session,
           signSession(options.sessionSecret, claims),
@@ -157,7 +157,7 @@ export function registerLoginRoutes(app: FastifyInstance, options: SecurityOptio
 
   app.post('/logout', { config: { access: 'signed-in' }, schema: { hide: true } }, async (request, reply) => {
     const username = request.session?.username;
-    reply.clearCookie(names.session, { path: '/' });
+    reply.clearCookie(names.session, sessionCookieOptions(https));
     if (username !== undefined) {
       // Stateless cookies cannot be revoked one by one: signing out moves the user's session epoch, which
       // ends this session and any copy of its cookie, on every instance.
