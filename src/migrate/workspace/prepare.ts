@@ -45,6 +45,8 @@ export class WorkspaceMaker {
   readonly #now: () => number;
   readonly #seen: { label: string; server?: ServerInfo }[] = [];
   #denied: AppError | undefined;
+  /** The first host's connection error, thrown when no other host could be used. */
+  #unreachable: unknown;
 
   constructor(list: readonly WorkspaceHost[], options: WorkspaceOptions) {
     this.#list = list;
@@ -62,7 +64,19 @@ export class WorkspaceMaker {
         this.#seen.push(host);
         continue;
       }
-      const conn = await host.connect();
+      let conn: SingleConnection;
+      try {
+        conn = await host.connect();
+      } catch (error) {
+        // A host that cannot be reached (another target down, a stale sandbox) is skipped like one that
+        // may not create databases: the next may verify. Thrown when no host is left.
+        this.#unreachable ??= error;
+        this.#seen.push({ label: `${host.label}, unreachable` });
+        this.#options.onNote?.(
+          `${host.label}: could not connect for a workspace (${(error as Error).message}), trying the next server`,
+        );
+        continue;
+      }
       try {
         const { server, raw, leftovers } = await readPrelude(conn);
         this.#seen.push({ label: host.label, server });
@@ -132,6 +146,7 @@ export class WorkspaceMaker {
       return { conn, workspace: makeWorkspace(conn, database, at.server, at.raw, host.label, fk) };
     }
     if (this.#denied) throw this.#denied;
+    if (this.#unreachable) throw this.#unreachable;
     const wanted = this.#want;
     throw new AppError(
       'CAREPOOL_MIGRATE_WORKSPACE_NO_SERVER',
