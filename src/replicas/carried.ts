@@ -44,10 +44,9 @@ export class CarriedWrites {
   forTarget(target: string): CarriedWrite | null {
     const write = this.#entries.get(target);
     if (write === undefined) return null;
-    if (this.#live(write, this.#now())) return write;
-    this.#entries.delete(target);
-    this.#changed = true;
-    return null;
+    // Expired: not sent back (every reader drops it anyway). A read's response that rewrote the cookie could
+    // overwrite the cookie of a write this browser made meanwhile in another tab, and lose that write.
+    return this.#live(write, this.#now()) ? write : null;
   }
 
   /** Records a write just committed on `target` (its GTID when the server reported one). */

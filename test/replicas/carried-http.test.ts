@@ -48,6 +48,8 @@ describe('a signed-in browser carries its writes between instances (signed carep
       const got = await read(1, id, { cookie: `${browser.cookie}; ${rw}` });
       expect(got.statusCode, got.body).toBe(200);
       expect((got.json() as { last_name: string }).last_name).toBe(`Carried${k}`);
+      // Reads never set the cookie (only writes do): a read's answer cannot overwrite a write's cookie.
+      expect([got.headers['set-cookie'] ?? []].flat().some((c) => c.includes('carepool_rw='))).toBe(false);
       const after = at(1).router.counts();
       // Served by waiting on the replica for the carried GTID, or by the primary when the wait ran out.
       expect(after.causalWaits - before.causalWaits).toBe(1);

@@ -49,9 +49,9 @@ export function registerCarriedWrites(
   app.addHook('onSend', (request, reply, payload, done) => {
     const carried = request.carried;
     if (carried?.changed) {
+      // Changed only by writes (recorded or in flight): never empty, so never cleared (expiry is Max-Age's).
       const entries = carried.entries();
-      if (entries.size === 0) reply.clearCookie(name, { path: '/' });
-      else reply.setCookie(name, writeCarried(secret, entries), options);
+      if (entries.size > 0) reply.setCookie(name, writeCarried(secret, entries), options);
     }
     done(null, payload);
   });
