@@ -46,6 +46,13 @@ export const adoptCodes = defineCodes({
       'A .sql schema source names more than one database (USE, CREATE/DROP/ALTER DATABASE): a source is one schema, loaded into one scratch database.',
     hint: 'Split the file into one source per database (one file or directory each), or remove the USE and CREATE/DROP DATABASE lines of the databases you do not mean.',
   },
+  CAREPOOL_SCHEMA_SQL_OTHER_DATABASE: {
+    exit: 2,
+    http: 400,
+    title:
+      'A .sql schema source qualifies a name with another database of the server it is loaded on (`clinic.patients`): run as written it would change that database, so nothing is run.',
+    hint: 'Remove the database qualifiers (a source is loaded into a scratch database of its own), or begin the file with `USE <that database>;` so its qualifiers point at the scratch database.',
+  },
   CAREPOOL_SCHEMA_MODELS_INVALID: {
     exit: 2,
     http: 400,

@@ -68,6 +68,27 @@ export function scopeToWorkspace(
  */
 export function requalify(statement: string, db: string, workspace: string): string {
   const target = `${quoteName(workspace)}.`;
+  return mapQualifiers(statement, (name) => (name === db ? target : undefined));
+}
+
+/**
+ * The databases of `existing` (compared case-insensitively) that `statement` qualifies a name with
+ * (`db.t`, `` `db`.t ``), outside string literals and comments, as {@link requalify} finds them.
+ */
+export function qualifiersIn(statement: string, existing: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  mapQualifiers(statement, (name) => {
+    if (existing.has(name.toLowerCase())) found.add(name);
+    return undefined;
+  });
+  return [...found];
+}
+
+/**
+ * `statement` with each qualifier `db.` for which `replace(db)` gives a text replaced by it (the dot
+ * included); string literals and comments are copied as they are, `/*!…*\/` comments are code.
+ */
+function mapQualifiers(statement: string, replace: (db: string) => string | undefined): string {
   let out = '';
   let i = 0;
   const n = statement.length;
@@ -87,15 +108,17 @@ export function requalify(statement: string, db: string, workspace: string): str
       while (end < n && !(statement[end] === '`' && statement[end + 1] !== '`'))
         end += statement[end] === '`' ? 2 : 1;
       end = Math.min(n, end + 1);
-      if (statement[end] === '.' && unquote(statement.slice(i, end)) === db) {
-        out += target;
+      const by = statement[end] === '.' ? replace(unquote(statement.slice(i, end))) : undefined;
+      if (by !== undefined) {
+        out += by;
         i = end + 1;
         continue;
       }
     } else if (/[\w$]/.test(c) && !/[\w$.@`]/.test(statement[i - 1] ?? ' ')) {
       while (end < n && /[\w$]/.test(statement[end] as string)) end++;
-      if (statement[end] === '.' && statement.slice(i, end) === db) {
-        out += target;
+      const by = statement[end] === '.' ? replace(statement.slice(i, end)) : undefined;
+      if (by !== undefined) {
+        out += by;
         i = end + 1;
         continue;
       }
@@ -104,4 +127,27 @@ export function requalify(statement: string, db: string, workspace: string): str
     i = end;
   }
   return out;
+}
+
+/**
+ * Refuses (CAREPOOL_SCHEMA_SQL_OTHER_DATABASE) a script that qualifies a name with a database existing on
+ * the workspace's server (`databases`: every one but the workspace and information_schema). Loaded as
+ * written, `CREATE TABLE clinic.x`, `DROP TABLE clinic.patients` or `RENAME TABLE t TO clinic.t` would
+ * change that live database, under a command that only reads. Nothing has run when this throws.
+ */
+export function refuseOtherDatabases(
+  statements: readonly string[],
+  databases: readonly string[],
+  file: string,
+): void {
+  const existing = new Set(databases.map((d) => d.toLowerCase()));
+  for (const [i, statement] of statements.entries()) {
+    const named = qualifiersIn(statement, existing);
+    if (named.length > 0)
+      throw new AppError(
+        'CAREPOOL_SCHEMA_SQL_OTHER_DATABASE',
+        `${file}: statement ${i + 1} names the database ${named.map((d) => `\`${d}\``).join(', ')} of the server the source is loaded on (${statement.split('\n')[0]?.slice(0, 120)}); it was not run`,
+        { meta: { statement: i + 1, databases: named } },
+      );
+  }
 }

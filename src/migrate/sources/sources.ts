@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SingleConnection } from '../../db/connect.js';
+import { sql } from '../../db/sql.js';
 import type { Target } from '../../db/targets.js';
 import { AppError, isAppError } from '../../errors/index.js';
 import { models as builtInModels, type Schema } from '../../schema/index.js';
@@ -23,7 +24,7 @@ import { sandboxHosts, targetHost, type WorkspaceHost } from '../workspace/host.
 import { splitScript } from '../workspace/script.js';
 import type * as DrizzleModule from './drizzle.js';
 import { excludeNames } from './exclude.js';
-import { scopeToWorkspace } from './scope.js';
+import { refuseOtherDatabases, scopeToWorkspace } from './scope.js';
 import { type Workspace, withWorkspace } from '../workspace/workspace.js';
 
 /** Where the named schemas come from; the CLI fills it from its options and config. */
@@ -214,11 +215,21 @@ async function withSqlWorkspace<T>(
   fn: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
   return withSourceWorkspace(ctx, async (ws) => {
-    for (const file of files)
-      await ws.exec(
-        scopeToWorkspace(splitScript(await readFile(file, 'utf8')), ws.database, file, ctx.onNote),
+    // The server's other databases: a statement qualified with one of them would change it (refused).
+    const { rows } = await ws.conn.query<{ n: string }>(
+      sql`SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN (${ws.database}, 'information_schema')`,
+    );
+    const others = rows.map((r) => r.n);
+    for (const file of files) {
+      const statements = scopeToWorkspace(
+        splitScript(await readFile(file, 'utf8')),
+        ws.database,
         file,
+        ctx.onNote,
       );
+      refuseOtherDatabases(statements, others, file);
+      await ws.exec(statements, file);
+    }
     return fn(ws);
   });
 }
