@@ -93,18 +93,19 @@ async function loadWhole(spec: string, ctx: SourceContext): Promise<LoadedSource
   if (target) {
     // Batching: the catalog in two round trips on each of two migrator connections, which the server
     // answers on two threads (docs/benchmarks.md, migrate section), not one SHOW CREATE TABLE per table.
-    const [conn, second] = await bothOrNeither(
+    // A user limited to fewer connections (MAX_USER_CONNECTIONS, a full server) reads on one.
+    const [conn, second] = await firstAndSecond(
       target.connectMigrator({ multipleStatements: true }),
       target.connectMigrator({ multipleStatements: true }),
     );
     try {
       const [server, schema] = await Promise.all([
         readServer(conn),
-        introspectSchema(conn, targetDatabase(target), batching(second) ? { second } : {}),
+        introspectSchema(conn, targetDatabase(target), second && batching(second) ? { second } : {}),
       ]);
       return { kind: 'target', label: `target ${spec}`, schema: withObjects(schema), server, target };
     } finally {
-      await Promise.all([conn.close(), second.close()]);
+      await Promise.all([conn.close(), second?.close()]);
     }
   }
   const files = await sqlFiles(spec, ctx);
@@ -164,16 +165,28 @@ export async function dumpSource(
   });
 }
 
-/** Both connections, or neither: when one fails to open, the other is closed and the failure thrown. */
-async function bothOrNeither(
+/**
+ * Both connections; or one, when the other was refused for the user's or the server's connection limit
+ * (1226 max_user_connections, 1203 too many user connections, 1040 too many connections: the read then
+ * takes one connection, as before it was split); else neither: the other is closed and the failure thrown.
+ */
+async function firstAndSecond(
   a: Promise<SingleConnection>,
   b: Promise<SingleConnection>,
-): Promise<[SingleConnection, SingleConnection]> {
+): Promise<[SingleConnection, SingleConnection | undefined]> {
   const [x, y] = await Promise.allSettled([a, b]);
   if (x.status === 'fulfilled' && y.status === 'fulfilled') return [x.value, y.value];
-  for (const r of [x, y]) if (r.status === 'fulfilled') await r.value.close().catch(() => undefined);
-  throw x.status === 'rejected' ? x.reason : (y as PromiseRejectedResult).reason;
+  const open = [x, y].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = (x.status === 'rejected' ? x.reason : (y as PromiseRejectedResult).reason) as unknown;
+  if (open[0] && atConnectionLimit(failure)) return [open[0], undefined];
+  for (const c of open) await c.close().catch(() => undefined);
+  throw failure;
 }
+
+const atConnectionLimit = (error: unknown): boolean => {
+  const errno = isAppError(error) ? error.meta['errno'] : (error as { errno?: unknown } | undefined)?.errno;
+  return errno === 1226 || errno === 1203 || errno === 1040;
+};
 
 const batching = (
   c: SingleConnection,
