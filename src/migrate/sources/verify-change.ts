@@ -67,6 +67,16 @@ export async function verifyChange(
   renames: Renames = {},
   options: { readonly start?: VerificationStart; readonly ops?: readonly Operation[] } = {},
 ): Promise<ChangeVerification> {
+  const left = ctx.exclude?.length
+    ? excludedReads(from, to, options.ops ?? diffSchemas(from, to, renames), ctx.exclude)
+    : [];
+  if (left.length > 0) {
+    await options.start?.release();
+    return {
+      verified: false,
+      reason: `views, triggers or routines of the change name ${left.join(', ')}, left out with --exclude: a scratch copy cannot hold what was not read`,
+    };
+  }
   const started = await options.start?.ready.catch(() => undefined);
   const hosts = started?.hosts ?? (await workspaceHosts(ctx));
   if (hosts.length === 0) {
@@ -104,4 +114,32 @@ export async function verifyChange(
       return { verified: false, reason: error.message };
     throw error;
   }
+}
+
+const WORD = /`((?:[^`]|``)+)`|([A-Za-z_$][\w$]*)/g;
+
+/**
+ * Names an object of the verification would need that `--exclude` left out: when the change touches views,
+ * triggers or routines, the scratch copy recreates every object of `from` and replays the changed ones,
+ * and a table they read that was excluded is in neither schema, so the replay would fail as if the change
+ * did not converge. Words of their text matching a pattern that are no table or column of either side.
+ */
+export function excludedReads(
+  from: Schema,
+  to: Schema,
+  ops: readonly Operation[],
+  patterns: readonly RegExp[],
+): string[] {
+  const changed = ops.flatMap((op) => (op.kind === 'object' ? [op.object] : []));
+  if (changed.length === 0) return [];
+  const known = new Set(
+    [...from.tables, ...to.tables].flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]),
+  );
+  const found = new Set<string>();
+  for (const o of [...(from.objects ?? []), ...changed])
+    for (const m of `${o.table ?? ''} ${o.create}`.matchAll(WORD)) {
+      const name = m[1]?.replaceAll('``', '`') ?? m[2] ?? '';
+      if (!known.has(name) && patterns.some((p) => p.test(name))) found.add(name);
+    }
+  return [...found].sort();
 }
