@@ -67,7 +67,8 @@ export function registerMigrateRevision(
 }
 
 async function autogenerateRevision(ctx: CliContext, chain: Chain, opts: RevisionOpts): Promise<void> {
-  const sources = sourceContext(ctx, opts);
+  // The revision is for --against's target when one is named: its own server is the first workspace host.
+  const sources = { ...sourceContext(ctx, opts), ...(opts.against ? { prefer: opts.against } : {}) };
   const renames = parseRenames(opts);
   const wanted = serverOption(opts.server);
   // The workspace that proves the revision starts connecting now, beside the reads (released on every path).

@@ -31,7 +31,9 @@ export async function compareSources(
   to: string,
   options: { readonly verify?: boolean; readonly server?: ServerInfo; readonly renames?: Renames } = {},
 ): Promise<Comparison> {
-  const start = options.verify ? startVerification(ctx) : undefined;
+  // The change is for `from`: when it is a target, its own server is the first workspace host tried.
+  const vctx: SourceContext = { ...ctx, prefer: from };
+  const start = options.verify ? startVerification(vctx) : undefined;
   try {
     // Both settled before anything is thrown: a source still being read closes its connections first.
     const [sa, sb] = settledBoth(await Promise.allSettled([loadSource(from, ctx), loadSource(to, ctx)]));
@@ -44,7 +46,7 @@ export async function compareSources(
     const ops = diffSchemas(a, b, renames);
     const server = sa.server ?? options.server ?? sb.server ?? DEFAULT_OFFLINE_SERVER;
     const proof =
-      start && ops.length > 0 ? await verifyChange(ctx, a, b, server, renames, { start, ops }) : undefined;
+      start && ops.length > 0 ? await verifyChange(vctx, a, b, server, renames, { start, ops }) : undefined;
     return { from: sa, to: sb, ops, server, ...(proof ? { proof } : {}) };
   } finally {
     await start?.release();

@@ -43,6 +43,11 @@ export interface SourceContext {
   readonly onNote?: (message: string) => void;
   /** `--exclude`: tables and objects left out of every source loaded with this context. */
   readonly exclude?: readonly RegExp[];
+  /**
+   * The target a change is for (`schema diff A B --sql`: A; `revision --autogenerate --against T`: T): its
+   * own server is tried first for the workspace, then the other targets in `CAREPOOL_TARGETS` order.
+   */
+  readonly prefer?: string;
 }
 
 /** What a source names: its kind, a label for messages, and its schema. */
@@ -248,12 +253,17 @@ async function withSqlWorkspace<T>(
 }
 
 /**
- * The servers a workspace may be made on, in the order they are tried: each configured target's own
- * server (as its migrator), then every running sandbox server (as its admin).
+ * The servers a workspace may be made on, in the order they are tried: the preferred target's own server
+ * (`ctx.prefer`), the other configured targets' (as their migrators, in configured order), then every
+ * running sandbox server (as its admin).
  */
 export async function workspaceHosts(ctx: SourceContext): Promise<WorkspaceHost[]> {
   const [targets, sandbox] = await Promise.all([targetsOrNone(ctx), sandboxHosts(ctx.home)]);
-  return [...targets.map(targetHost), ...sandbox];
+  const ordered = [
+    ...targets.filter((t) => t.name === ctx.prefer),
+    ...targets.filter((t) => t.name !== ctx.prefer),
+  ];
+  return [...ordered.map(targetHost), ...sandbox];
 }
 
 /** A workspace on the server sources are normalised on (see {@link withSqlWorkspace}). */
