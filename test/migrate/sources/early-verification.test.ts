@@ -5,7 +5,7 @@
  * have chosen, falls back (or refuses) when the host it opened early is of another server than the live
  * target's, and leaves no connection and no `_carepool_ws_*` database behind on any path.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -21,36 +21,20 @@ import {
   verifyChange,
 } from '../../../src/migrate/sources/index.js';
 import { sandboxHosts, type WorkspaceHost } from '../../../src/migrate/workspace/index.js';
-import type { Schema } from '../../../src/schema/index.js';
 import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
-import { adminConnection, sandboxServers } from '../../harness/targets.js';
+import { expectNoNewWorkspaces, idNoteSchema, workspaces, writeModels } from './fixture.js';
 
 let scratch: ScratchDatabases;
+const to = idNoteSchema('early_t');
 let dir: string;
 let models: string;
 /** Migrator connections the context's targets opened and closed (the early workspace's among them). */
 const counts = { opened: 0, closed: 0 };
 
-const to: Schema = {
-  tables: [
-    {
-      name: 'early_t',
-      columns: [
-        { name: 'id', type: { kind: 'int' }, nullable: false },
-        { name: 'note', type: { kind: 'varchar', length: 20 }, nullable: true },
-      ],
-      primaryKey: ['id'],
-      indexes: [],
-      foreignKeys: [],
-    },
-  ],
-};
-
 beforeAll(async () => {
   scratch = await createScratchDatabases('clinic_early');
   dir = await mkdtemp(join(tmpdir(), 'carepool-early-'));
-  models = join(dir, 'models.mjs');
-  await writeFile(models, `export default ${JSON.stringify(to)};\n`);
+  models = await writeModels(dir, to);
   const conn = await scratch.registry.get('gcp').connectMigrator();
   try {
     await conn.query(sql`CREATE TABLE early_t (id INT NOT NULL PRIMARY KEY)`);
@@ -87,38 +71,8 @@ const context = (): SourceContext => ({
   modelsPath: models,
 });
 
-const workspaces = async (): Promise<string[]> => {
-  const names: string[] = [];
-  for (const s of [sandboxServers().gcp, sandboxServers().azure]) {
-    const admin = await adminConnection(s);
-    try {
-      const { rows } = await admin.query<{ n: string }>(
-        sql`SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '\\_carepool\\_ws\\_%'`,
-      );
-      names.push(...rows.map((r) => r.n));
-    } finally {
-      await admin.close();
-    }
-  }
-  return names;
-};
-
 /** Every migrator connection the test opened is closed again. */
 const expectAllClosed = () => expect(counts.closed).toBe(counts.opened);
-
-/**
- * No workspace made since `before` is left. Other test files make (and drop) workspaces on the same
- * servers meanwhile, so one that is new is given a moment to go; a leaked one never does.
- */
-async function expectNoNewWorkspaces(before: readonly string[]): Promise<void> {
-  let left: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    left = (await workspaces()).filter((n) => !before.includes(n));
-    if (left.length === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(left).toEqual([]);
-}
 
 beforeEach(() => {
   counts.opened = 0;

@@ -3,37 +3,22 @@
  * issue: "a workspace schema on the target's own server when allowed, else the sandbox"), then the other
  * targets in configured order, then the sandbox.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from '../../../src/db/sql.js';
 import { compareSources, type SourceContext, workspaceHosts } from '../../../src/migrate/sources/index.js';
-import type { Schema } from '../../../src/schema/index.js';
 import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
+import { idNoteSchema, writeModels } from './fixture.js';
 
 let scratch: ScratchDatabases;
 let dir: string;
 
-const to: Schema = {
-  tables: [
-    {
-      name: 'prefer_t',
-      columns: [
-        { name: 'id', type: { kind: 'int' }, nullable: false },
-        { name: 'note', type: { kind: 'varchar', length: 20 }, nullable: true },
-      ],
-      primaryKey: ['id'],
-      indexes: [],
-      foreignKeys: [],
-    },
-  ],
-};
-
 beforeAll(async () => {
   scratch = await createScratchDatabases('clinic_prefer');
   dir = await mkdtemp(join(tmpdir(), 'carepool-prefer-'));
-  await writeFile(join(dir, 'models.mjs'), `export default ${JSON.stringify(to)};\n`);
+  await writeModels(dir, idNoteSchema('prefer_t'));
   for (const name of ['azure', 'gcp']) {
     const conn = await scratch.registry.get(name).connectMigrator();
     try {

@@ -15,7 +15,7 @@ import { sql } from '../../../src/db/sql.js';
 import type { Target } from '../../../src/db/targets.js';
 import { compareSources, type SourceContext } from '../../../src/migrate/sources/index.js';
 import { createScratchDatabases, type ScratchDatabases } from '../../harness/migrate.js';
-import { adminConnection, sandboxServers } from '../../harness/targets.js';
+import { expectNoNewWorkspaces, idNoteSchema, workspaces, writeModels } from './fixture.js';
 
 let scratch: ScratchDatabases;
 let dir: string;
@@ -24,23 +24,7 @@ let closedPort: number;
 beforeAll(async () => {
   scratch = await createScratchDatabases('clinic_down');
   dir = await mkdtemp(join(tmpdir(), 'carepool-down-'));
-  await writeFile(
-    join(dir, 'models.mjs'),
-    `export default ${JSON.stringify({
-      tables: [
-        {
-          name: 'down_t',
-          columns: [
-            { name: 'id', type: { kind: 'int' }, nullable: false },
-            { name: 'note', type: { kind: 'varchar', length: 20 }, nullable: true },
-          ],
-          primaryKey: ['id'],
-          indexes: [],
-          foreignKeys: [],
-        },
-      ],
-    })};\n`,
-  );
+  await writeModels(dir, idNoteSchema('down_t'));
   await writeFile(join(dir, 'schema.sql'), 'CREATE TABLE down_t (id INT NOT NULL PRIMARY KEY);\n');
   const conn = await scratch.registry.get('gcp').connectMigrator();
   try {
@@ -73,33 +57,6 @@ const downTarget = (): Target => ({
       options ?? {},
     ),
 });
-
-const workspaces = async (): Promise<string[]> => {
-  const names: string[] = [];
-  for (const s of [sandboxServers().gcp, sandboxServers().azure]) {
-    const admin = await adminConnection(s);
-    try {
-      const { rows } = await admin.query<{ n: string }>(
-        sql`SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '\\_carepool\\_ws\\_%'`,
-      );
-      names.push(...rows.map((r) => r.n));
-    } finally {
-      await admin.close();
-    }
-  }
-  return names;
-};
-
-/** No workspace made since `before` is left (other test files' come and go meanwhile). */
-async function expectNoNewWorkspaces(before: readonly string[]): Promise<void> {
-  let left: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    left = (await workspaces()).filter((n) => !before.includes(n));
-    if (left.length === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(left).toEqual([]);
-}
 
 describe('a workspace host that cannot be reached', () => {
   it('is skipped (noted): the change is verified and a .sql source loads on the next host', async () => {
