@@ -11,6 +11,7 @@ export {
   signSession,
   verifySession,
 } from './session.js';
+export { hmacOf, openSigned, sameToken, signValue } from './signed.js';
 export { hashToken, looksLikeToken, newToken } from './token.js';
 export { type Principal, type UserInfo, UserStore, type UserStoreOptions } from './user-store.js';
 export { SignInThrottle, THROTTLE, type ThrottlePolicy } from './throttle.js';

@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../config/index.js';
+import { hmacOf, openSigned, sameToken, signValue } from './signed.js';
 
 /** What a session cookie carries: who, when it was issued, when it was last used. No role, no PHI. */
 export interface SessionClaims {
@@ -27,17 +27,12 @@ export interface SessionPolicy {
 /** Default: 15 minutes idle, 12 hours absolute. */
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 15 * 60_000, absoluteMs: 12 * 3_600_000 };
 
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
-const mac = (secret: Secret, data: string) =>
-  createHmac('sha256', secret.reveal()).update(data).digest('base64url');
-
 /**
  * Signs claims into a cookie value `<payload>.<hmac>`. Stateless, so every instance sharing the secret
  * accepts it; sign-out everywhere works through the user's `sessions_valid_after`.
  */
 export function signSession(secret: Secret, claims: SessionClaims): string {
-  const payload = b64(JSON.stringify({ u: claims.username, e: claims.epoch, i: claims.iat, s: claims.seen }));
-  return `${payload}.${mac(secret, payload)}`;
+  return signValue(secret, { u: claims.username, e: claims.epoch, i: claims.iat, s: claims.seen });
 }
 
 /** Why a cookie was not accepted. */
@@ -50,18 +45,10 @@ export function verifySession(
   now: number,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): { ok: true; claims: SessionClaims } | { ok: false; problem: SessionProblem } {
-  const [payload, signature, extra] = value.split('.');
-  if (!payload || !signature || extra !== undefined) return { ok: false, problem: 'malformed' };
-  const expected = Buffer.from(mac(secret, payload));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given))
-    return { ok: false, problem: 'signature' };
-  let parsed: { u?: unknown; e?: unknown; i?: unknown; s?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof parsed;
-  } catch {
-    return { ok: false, problem: 'malformed' };
-  }
+  const opened = openSigned(secret, value);
+  if (!opened.ok) return opened;
+  if (typeof opened.data !== 'object' || opened.data === null) return { ok: false, problem: 'malformed' };
+  const parsed = opened.data as { u?: unknown; e?: unknown; i?: unknown; s?: unknown };
   if (
     typeof parsed.u !== 'string' ||
     typeof parsed.e !== 'string' ||
@@ -80,7 +67,7 @@ export function verifySession(
  * storage and dies with the session.
  */
 export function csrfToken(secret: Secret, claims: Pick<SessionClaims, 'username' | 'iat'>): string {
-  return mac(secret, `csrf:${claims.username}:${claims.iat}`);
+  return hmacOf(secret, `csrf:${claims.username}:${claims.iat}`);
 }
 
 /** Checks a submitted anti-forgery token in constant time. */
@@ -89,7 +76,5 @@ export function checkCsrf(
   claims: Pick<SessionClaims, 'username' | 'iat'>,
   submitted: string,
 ): boolean {
-  const expected = Buffer.from(csrfToken(secret, claims));
-  const given = Buffer.from(submitted);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameToken(csrfToken(secret, claims), submitted);
 }

@@ -18,7 +18,7 @@ export interface CarriedWrite {
 
 /** Longest GTID text kept (MySQL sets with a few server UUIDs fit; anything longer is not a GTID we made). */
 const MAX_GTID = 512;
-/** Most targets a client's state holds. */
+/** Most targets a client's stored state holds (the oldest writes are dropped from {@link CarriedWrites.entries}). */
 const MAX_TARGETS = 16;
 const GTID_TEXT = /^[0-9A-Za-z:,-]+$/;
 
@@ -54,11 +54,6 @@ export class CarriedWrites {
     this.#entries.delete(target);
     const at = this.#now();
     this.#entries.set(target, gtid === undefined || !isGtidText(gtid) ? { at } : { gtid, at });
-    while (this.#entries.size > MAX_TARGETS) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
     this.#changed = true;
   }
 

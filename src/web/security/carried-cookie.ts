@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
+import { openSigned, signValue } from '../../auth/index.js';
 import type { Secret } from '../../config/index.js';
 import type { TargetRegistry } from '../../db/targets.js';
 import { type CarriedWrite, CarriedWrites, isGtidText } from '../../replicas/index.js';
@@ -60,32 +60,24 @@ export function registerCarriedWrites(
 /** The request header by which an API client says it keeps the read-your-writes cookie (value `cookie`). */
 export const CARRY_HEADER = 'carepool-carry-writes';
 
-const mac = (secret: Secret, payload: string) =>
-  createHmac('sha256', secret.reveal()).update(`carried:${payload}`).digest('base64url');
+/** What the cookie's signature covers besides the payload: it never verifies as a session (or vice versa). */
+const PURPOSE = 'carried';
 
-/** Signs entries into `<payload>.<hmac>` (the prefix keeps it from ever verifying as a session cookie). */
+/** Signs entries into `<payload>.<hmac>` for the cookie's own purpose (see src/auth/signed.ts). */
 export function writeCarried(secret: Secret, entries: ReadonlyMap<string, CarriedWrite>): string {
-  const list = [...entries].map(([target, w]) => [target, w.gtid ?? null, w.at]);
-  const payload = Buffer.from(JSON.stringify(list), 'utf8').toString('base64url');
-  return `${payload}.${mac(secret, payload)}`;
+  return signValue(
+    secret,
+    [...entries].map(([target, w]) => [target, w.gtid ?? null, w.at]),
+    PURPOSE,
+  );
 }
 
 /** The entries of a cookie value; an unsigned, altered or malformed value carries nothing. */
 export function readCarried(secret: Secret, value: string): Map<string, CarriedWrite> {
   const entries = new Map<string, CarriedWrite>();
-  const [payload, signature, extra] = value.split('.');
-  if (!payload || !signature || extra !== undefined) return entries;
-  const expected = Buffer.from(mac(secret, payload));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return entries;
-  let list: unknown;
-  try {
-    list = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return entries;
-  }
-  if (!Array.isArray(list)) return entries;
-  for (const item of list) {
+  const opened = openSigned(secret, value, PURPOSE);
+  if (!opened.ok || !Array.isArray(opened.data)) return entries;
+  for (const item of opened.data) {
     if (!Array.isArray(item) || item.length !== 3) continue;
     const [target, gtid, at] = item as unknown[];
     if (typeof target !== 'string' || typeof at !== 'number' || !Number.isFinite(at)) continue;

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SignInThrottle, signSession } from '../../auth/index.js';
+import { hmacOf, SignInThrottle, sameToken, signSession } from '../../auth/index.js';
 import type { Secret } from '../../config/index.js';
 import { AppError, isAppError } from '../../errors/index.js';
 import type { PageDeps } from '../routes/page-helpers.js';
@@ -214,11 +214,5 @@ function ownOrigin(request: FastifyRequest): string {
 }
 
 function loginToken(secret: Secret, nonce: string): string {
-  return createHmac('sha256', secret.reveal()).update(`login:${nonce}`).digest('base64url');
-}
-
-function sameToken(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return hmacOf(secret, `login:${nonce}`);
 }
